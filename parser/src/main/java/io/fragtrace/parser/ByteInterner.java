@@ -1,0 +1,95 @@
+package io.fragtrace.parser;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Interns byte ranges (task names, gfp strings, unknown event names) to small ints without allocating on a hit.
+ * Capacity is capped so that a hostile trace with millions of distinct names keeps memory bounded:
+ * past the cap every new name maps to {@link #OTHER}.
+ */
+public final class ByteInterner {
+    public static final int OTHER = 0;
+    private static final String OTHER_NAME = "<other>";
+
+    private final int maxEntries;
+    private int[] table = new int[1024]; // id+1, 0 = empty
+    private long[] hashes = new long[1024];
+    private byte[][] keys = new byte[16][];
+    private final List<String> strings = new ArrayList<>();
+
+    public ByteInterner(int maxEntries) {
+        this.maxEntries = maxEntries;
+        keys[0] = new byte[0];
+        strings.add(OTHER_NAME);
+    }
+
+    public int size() {
+        return strings.size();
+    }
+
+    public String string(int id) {
+        return strings.get(id);
+    }
+
+    public int intern(byte[] b, int off, int len) {
+        long h = hash(b, off, len);
+        int mask = table.length - 1;
+        int slot = (int) (h ^ (h >>> 32)) & mask;
+        while (true) {
+            int idp1 = table[slot];
+            if (idp1 == 0) {
+                break;
+            }
+            if (hashes[slot] == h && Arrays.equals(keys[idp1 - 1], 0, keys[idp1 - 1].length, b, off, off + len)) {
+                return idp1 - 1;
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (strings.size() >= maxEntries) {
+            return OTHER;
+        }
+        int id = strings.size();
+        byte[] key = Arrays.copyOfRange(b, off, off + len);
+        if (id >= keys.length) {
+            keys = Arrays.copyOf(keys, keys.length * 2);
+        }
+        keys[id] = key;
+        strings.add(new String(key, StandardCharsets.UTF_8));
+        table[slot] = id + 1;
+        hashes[slot] = h;
+        if (strings.size() * 2 > table.length) {
+            rehash();
+        }
+        return id;
+    }
+
+    private void rehash() {
+        int[] oldTable = table;
+        long[] oldHashes = hashes;
+        table = new int[oldTable.length * 2];
+        hashes = new long[oldTable.length * 2];
+        int mask = table.length - 1;
+        for (int i = 0; i < oldTable.length; i++) {
+            if (oldTable[i] != 0) {
+                long h = oldHashes[i];
+                int slot = (int) (h ^ (h >>> 32)) & mask;
+                while (table[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                table[slot] = oldTable[i];
+                hashes[slot] = h;
+            }
+        }
+    }
+
+    static long hash(byte[] b, int off, int len) {
+        long h = 0x9E3779B97F4A7C15L ^ len;
+        for (int i = off, end = off + len; i < end; i++) {
+            h = (h ^ b[i]) * 0x100000001B3L;
+        }
+        return h ^ (h >>> 29);
+    }
+}

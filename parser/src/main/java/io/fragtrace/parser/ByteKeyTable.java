@@ -1,0 +1,49 @@
+package io.fragtrace.parser;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A fixed map from ASCII keys to ints, looked up by byte range without allocating (event names, field keys, vocabularies). */
+final class ByteKeyTable {
+    private final byte[][] keys;
+    private final int[] values;
+    private final int mask;
+
+    ByteKeyTable(int capacity) {
+        int size = Integer.highestOneBit(Math.max(4, capacity * 4) - 1) << 1;
+        keys = new byte[size][];
+        values = new int[size];
+        mask = size - 1;
+    }
+
+    void put(String key, int value) {
+        byte[] k = key.getBytes(StandardCharsets.US_ASCII);
+        int slot = slot(k, 0, k.length);
+        while (keys[slot] != null && !Arrays.equals(keys[slot], k)) {
+            slot = (slot + 1) & mask;
+        }
+        keys[slot] = k;
+        values[slot] = value;
+    }
+
+    /** The value of the key in b[off, off+len), or -1. */
+    int get(byte[] b, int off, int len) {
+        int slot = slot(b, off, len);
+        byte[] k;
+        while ((k = keys[slot]) != null) {
+            if (k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
+                return values[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        return -1;
+    }
+
+    private int slot(byte[] b, int off, int len) {
+        int h = len;
+        for (int i = off, end = off + len; i < end; i++) {
+            h = 31 * h + b[i];
+        }
+        return (h ^ (h >>> 16)) & mask;
+    }
+}

@@ -1,0 +1,135 @@
+package io.fragtrace.parser;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * gfp_t bits as a {@code long}, in the bit layout of include/linux/gfp_types.h of Linux 6.1 (___GFP_ATOMIC at 0x200;
+ * 6.3+ leave it unused). Symbolic names are read with the composite definitions of that file; hex values
+ * (userspace tools on 6.10-6.12 before the "tracing: gfp: Fix the GFP enum values" fix, or old try_to_compact_pages)
+ * are taken as raw bits of this layout. Kernels before 4.10 used other bit positions: their hex values are kept
+ * verbatim and only their symbolic names decode reliably.
+ */
+public final class Gfp {
+    public static final long DMA = 0x01, HIGHMEM = 0x02, DMA32 = 0x04, MOVABLE = 0x08, RECLAIMABLE = 0x10,
+            HIGH = 0x20, IO = 0x40, FS = 0x80, ZERO = 0x100, ATOMIC = 0x200, DIRECT_RECLAIM = 0x400,
+            KSWAPD_RECLAIM = 0x800, WRITE = 0x1000, NOWARN = 0x2000, RETRY_MAYFAIL = 0x4000, NOFAIL = 0x8000,
+            NORETRY = 0x10000, MEMALLOC = 0x20000, COMP = 0x40000, NOMEMALLOC = 0x80000, HARDWALL = 0x100000,
+            THISNODE = 0x200000, ACCOUNT = 0x400000, ZEROTAGS = 0x800000, SKIP_ZERO = 0x1000000,
+            SKIP_KASAN = 0x2000000, NOLOCKDEP = 0x4000000;
+    /** Bits of names from older kernels that have no place in the modern layout (__GFP_COLD, __GFP_REPEAT, ...). */
+    public static final long LEGACY = 1L << 40;
+    /** A token that is neither a known name nor a number. */
+    public static final long UNKNOWN_NAME = 1L << 41;
+
+    public static final long RECLAIM = DIRECT_RECLAIM | KSWAPD_RECLAIM;
+
+    private static final Map<String, Long> NAMES = new LinkedHashMap<>();
+
+    static {
+        long kernel = RECLAIM | IO | FS;
+        long user = kernel | HARDWALL;
+        long highuserMovable = user | HIGHMEM | MOVABLE | SKIP_KASAN;
+        long transhugeLight = (highuserMovable | COMP | NOMEMALLOC | NOWARN) & ~RECLAIM;
+        NAMES.put("GFP_TRANSHUGE", transhugeLight | DIRECT_RECLAIM);
+        NAMES.put("GFP_TRANSHUGE_LIGHT", transhugeLight);
+        NAMES.put("GFP_HIGHUSER_MOVABLE", highuserMovable);
+        NAMES.put("GFP_HIGHUSER", user | HIGHMEM);
+        NAMES.put("GFP_USER", user);
+        NAMES.put("GFP_KERNEL_ACCOUNT", kernel | ACCOUNT);
+        NAMES.put("GFP_KERNEL", kernel);
+        NAMES.put("GFP_NOFS", RECLAIM | IO);
+        NAMES.put("GFP_ATOMIC", HIGH | ATOMIC | KSWAPD_RECLAIM);
+        NAMES.put("GFP_NOIO", RECLAIM);
+        NAMES.put("GFP_NOWAIT", KSWAPD_RECLAIM);
+        NAMES.put("GFP_DMA", DMA);
+        NAMES.put("GFP_DMA32", DMA32);
+        NAMES.put("__GFP_RECLAIM", RECLAIM);
+        NAMES.put("__GFP_DMA", DMA);
+        NAMES.put("__GFP_HIGHMEM", HIGHMEM);
+        NAMES.put("__GFP_DMA32", DMA32);
+        NAMES.put("__GFP_MOVABLE", MOVABLE);
+        NAMES.put("__GFP_RECLAIMABLE", RECLAIMABLE);
+        NAMES.put("__GFP_HIGH", HIGH);
+        NAMES.put("__GFP_IO", IO);
+        NAMES.put("__GFP_FS", FS);
+        NAMES.put("__GFP_ZERO", ZERO);
+        NAMES.put("__GFP_ATOMIC", ATOMIC);
+        NAMES.put("__GFP_DIRECT_RECLAIM", DIRECT_RECLAIM);
+        NAMES.put("__GFP_KSWAPD_RECLAIM", KSWAPD_RECLAIM);
+        NAMES.put("__GFP_WRITE", WRITE);
+        NAMES.put("__GFP_NOWARN", NOWARN);
+        NAMES.put("__GFP_RETRY_MAYFAIL", RETRY_MAYFAIL);
+        NAMES.put("__GFP_NOFAIL", NOFAIL);
+        NAMES.put("__GFP_NORETRY", NORETRY);
+        NAMES.put("__GFP_MEMALLOC", MEMALLOC);
+        NAMES.put("__GFP_COMP", COMP);
+        NAMES.put("__GFP_NOMEMALLOC", NOMEMALLOC);
+        NAMES.put("__GFP_HARDWALL", HARDWALL);
+        NAMES.put("__GFP_THISNODE", THISNODE);
+        NAMES.put("__GFP_ACCOUNT", ACCOUNT);
+        NAMES.put("__GFP_ZEROTAGS", ZEROTAGS);
+        NAMES.put("__GFP_SKIP_ZERO", SKIP_ZERO);
+        NAMES.put("__GFP_SKIP_KASAN", SKIP_KASAN);
+        NAMES.put("__GFP_SKIP_KASAN_POISON", SKIP_KASAN);
+        NAMES.put("__GFP_SKIP_KASAN_UNPOISON", SKIP_KASAN);
+        NAMES.put("__GFP_NOLOCKDEP", NOLOCKDEP);
+        // Older kernels (removed or renamed between 4.4 and 4.15): kept, but outside the modern layout.
+        NAMES.put("__GFP_WAIT", DIRECT_RECLAIM);
+        NAMES.put("__GFP_REPEAT", RETRY_MAYFAIL);
+        NAMES.put("GFP_IOFS", IO | FS);
+        NAMES.put("GFP_TEMPORARY", RECLAIM | IO | FS | RECLAIMABLE);
+        NAMES.put("__GFP_COLD", LEGACY);
+        NAMES.put("__GFP_NOTRACK", LEGACY);
+        NAMES.put("__GFP_OTHER_NODE", LEGACY);
+        NAMES.put("__GFP_NO_KSWAPD", LEGACY);
+        NAMES.put("none", 0L);
+    }
+
+    private Gfp() {
+    }
+
+    /** Bits of a printed gfp string: {@code GFP_KERNEL|__GFP_ZERO}, {@code 0x140cca}, {@code GFP_KERNEL|0x2}, {@code none}. */
+    public static long parse(String text) {
+        long bits = 0;
+        int start = 0;
+        int n = text.length();
+        while (start <= n) {
+            int bar = text.indexOf('|', start);
+            int end = bar < 0 ? n : bar;
+            String tok = text.substring(start, end).trim();
+            if (!tok.isEmpty()) {
+                Long v = NAMES.get(tok);
+                if (v != null) {
+                    bits |= v;
+                } else {
+                    bits |= parseNumber(tok);
+                }
+            }
+            if (bar < 0) {
+                break;
+            }
+            start = bar + 1;
+        }
+        return bits;
+    }
+
+    private static long parseNumber(String tok) {
+        try {
+            if (tok.startsWith("0x") || tok.startsWith("0X")) {
+                return Long.parseUnsignedLong(tok.substring(2), 16) & 0xffffffffL;
+            }
+            return Long.parseLong(tok) & 0xffffffffL;
+        } catch (NumberFormatException e) {
+            return UNKNOWN_NAME;
+        }
+    }
+
+    /** gfp_migratetype() (include/linux/gfp.h): the migratetype an allocation with these flags asks for. */
+    public static int migratetype(long bits) {
+        if ((bits & MOVABLE) != 0) {
+            return 1;
+        }
+        return (bits & RECLAIMABLE) != 0 ? 2 : 0;
+    }
+}

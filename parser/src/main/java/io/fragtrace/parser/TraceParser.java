@@ -1,0 +1,798 @@
+package io.fragtrace.parser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Streams a text trace into {@link ParsedEvent}s: raw ftrace ({@code trace}, {@code trace_pipe}; flags column of 4 or
+ * 5 characters or none; optional tgid column), {@code trace-cmd report}, {@code perf script}, function_graph
+ * comments, and prefix-less lines. Works on bytes in a fixed 1 MiB buffer: no regex, no String per line, no
+ * allocation per event. Never throws on content; every line that cannot be read is counted with its reason.
+ */
+public final class TraceParser {
+    /** Longest line kept; a longer one is skipped and reported. */
+    static final int MAX_LINE = 1 << 20;
+    /** With no trace line in this many leading bytes, the input is not a trace. */
+    static final long NOT_A_TRACE_WINDOW = 4L << 20;
+    private static final int PAGE_KEY = -2;
+    private static final int EXAMPLE_TEXT = 200;
+
+    private static final ByteKeyTable EVENTS = new ByteKeyTable(64);
+    private static final ByteKeyTable KEYS = new ByteKeyTable(64);
+    private static final ByteKeyTable MODES = new ByteKeyTable(16);
+    private static final ByteKeyTable STATUSES = new ByteKeyTable(16);
+    private static final ByteKeyTable ZONES = new ByteKeyTable(8);
+    private static final ByteKeyTable REASONS = new ByteKeyTable(16);
+    private static final long[] REQUIRED = new long[EventType.values().length];
+
+    static {
+        for (EventType t : EventType.values()) {
+            for (String n : t.names()) {
+                EVENTS.put(n, t.ordinal());
+            }
+        }
+        for (Field f : Field.VALUES) {
+            for (String k : f.keys) {
+                KEYS.put(k, f.ordinal());
+            }
+        }
+        KEYS.put("page", PAGE_KEY);
+        for (MigrateMode m : MigrateMode.values()) {
+            for (String s : m.spellings) {
+                MODES.put(s, m.ordinal());
+            }
+        }
+        for (CompactStatus c : CompactStatus.values()) {
+            for (String s : c.spellings) {
+                STATUSES.put(s, c.ordinal());
+            }
+        }
+        for (ZoneType z : ZoneType.values()) {
+            ZONES.put(z.name(), z.ordinal());
+        }
+        for (MigrateReason r : MigrateReason.values()) {
+            for (String s : r.spellings) {
+                REASONS.put(s, r.ordinal());
+            }
+        }
+        require(EventType.MM_PAGE_ALLOC, Field.PFN, Field.ORDER);
+        require(EventType.MM_PAGE_FREE, Field.PFN, Field.ORDER);
+        require(EventType.MM_PAGE_FREE_BATCHED, Field.PFN);
+        require(EventType.MM_PAGE_ALLOC_ZONE_LOCKED, Field.PFN, Field.ORDER, Field.MIGRATETYPE);
+        require(EventType.MM_PAGE_PCPU_DRAIN, Field.PFN, Field.ORDER, Field.MIGRATETYPE);
+        require(EventType.MM_PAGE_PCPU_REFILL, Field.PFN, Field.ORDER, Field.MIGRATETYPE);
+        require(EventType.MM_PAGE_ALLOC_EXTFRAG, Field.PFN, Field.ALLOC_ORDER, Field.FALLBACK_ORDER,
+                Field.ALLOC_MIGRATETYPE, Field.FALLBACK_MIGRATETYPE);
+        require(EventType.MM_COMPACTION_ISOLATE_MIGRATEPAGES, Field.NR_SCANNED, Field.NR_TAKEN);
+        require(EventType.MM_COMPACTION_ISOLATE_FREEPAGES, Field.NR_SCANNED, Field.NR_TAKEN);
+        require(EventType.MM_COMPACTION_FAST_ISOLATE_FREEPAGES, Field.NR_SCANNED, Field.NR_TAKEN);
+        require(EventType.MM_COMPACTION_MIGRATEPAGES, Field.NR_MIGRATED, Field.NR_FAILED);
+        require(EventType.MM_COMPACTION_BEGIN, Field.ZONE_START, Field.MIGRATE_PFN, Field.FREE_PFN, Field.ZONE_END);
+        require(EventType.MM_COMPACTION_END, Field.ZONE_START, Field.MIGRATE_PFN, Field.FREE_PFN, Field.ZONE_END,
+                Field.STATUS);
+        require(EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES, Field.ORDER);
+        require(EventType.MM_COMPACTION_FINISHED, Field.ORDER, Field.STATUS);
+        require(EventType.MM_COMPACTION_SUITABLE, Field.ORDER, Field.STATUS);
+        require(EventType.MM_COMPACTION_DEFERRED, Field.ORDER);
+        require(EventType.MM_COMPACTION_DEFER_COMPACTION, Field.ORDER);
+        require(EventType.MM_COMPACTION_DEFER_RESET, Field.ORDER);
+        require(EventType.MM_COMPACTION_KCOMPACTD_SLEEP, Field.NID);
+        require(EventType.MM_COMPACTION_WAKEUP_KCOMPACTD, Field.NID, Field.ORDER);
+        require(EventType.MM_COMPACTION_KCOMPACTD_WAKE, Field.NID, Field.ORDER);
+        require(EventType.MM_VMSCAN_KSWAPD_WAKE, Field.NID, Field.ORDER);
+        require(EventType.MM_VMSCAN_KSWAPD_SLEEP, Field.NID);
+        require(EventType.MM_VMSCAN_WAKEUP_KSWAPD, Field.NID, Field.ORDER);
+        require(EventType.MM_MIGRATE_PAGES, Field.NR_SUCCEEDED, Field.NR_FAILED);
+    }
+
+    private static void require(EventType t, Field... fields) {
+        for (Field f : fields) {
+            REQUIRED[t.ordinal()] |= 1L << f.ordinal();
+        }
+    }
+
+    private final ByteInterner comms = new ByteInterner(1 << 16);
+    private final ByteInterner gfps = new ByteInterner(1 << 16);
+    private final ByteInterner unknownNames = new ByteInterner(4096);
+    private long[] unknownCounts = new long[64];
+    private final ParsedEvent ev = new ParsedEvent(comms, gfps);
+
+    private ParseReport report;
+    private TraceVisitor visitor;
+    private boolean sawTracerHeader;
+    private boolean overlong;
+    private long lineNo;
+    // result of parseNumber
+    private long num;
+    private int numEnd;
+
+    /** Parses a whole input; the report says what was not an event. */
+    public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
+        try (InputStream in = input.open()) {
+            return parse(in, input.displayName(), visitor, input);
+        } catch (IOException e) {
+            // close() failing after a full read loses nothing
+            return report;
+        }
+    }
+
+    public ParseReport parse(InputStream in, String name, TraceVisitor visitor) {
+        return parse(in, name, visitor, null);
+    }
+
+    private ParseReport parse(InputStream in, String name, TraceVisitor visitor, TraceInput source) {
+        this.report = new ParseReport();
+        this.report.input = name;
+        this.visitor = visitor;
+        this.sawTracerHeader = false;
+        this.lineNo = 0;
+        byte[] buf = new byte[MAX_LINE];
+        int start = 0;
+        int end = 0;
+        int scan = 0;
+        boolean eof = false;
+        overlong = false;
+        while (true) {
+            int nl = indexOf(buf, scan, end, (byte) '\n');
+            if (nl >= 0) {
+                lineNo++;
+                if (!overlong) {
+                    line(buf, start, nl);
+                }
+                overlong = false;
+                start = nl + 1;
+                scan = start;
+                continue;
+            }
+            if (eof) {
+                if (start < end && !overlong) {
+                    lineNo++;
+                    line(buf, start, end);
+                }
+                break;
+            }
+            if (start > 0) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            scan = end;
+            if (end == buf.length) {
+                if (!overlong) {
+                    report.problem("line longer than " + (MAX_LINE >> 20) + " MiB", lineNo + 1,
+                            text(buf, 0, EXAMPLE_TEXT));
+                    overlong = true;
+                }
+                start = end = scan = 0;
+            }
+            if (report.bytes > NOT_A_TRACE_WINDOW && report.eventLines == 0 && !sawTracerHeader) {
+                report.notATrace = true;
+                break;
+            }
+            try {
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    end += n;
+                    report.bytes += n;
+                }
+            } catch (IOException e) {
+                long at = source != null ? source.rawBytesRead() : report.bytes;
+                report.truncation = "input ends early near stored byte " + at + " (" + e.getMessage() + ")";
+                report.problem("input ends early", lineNo + 1, report.truncation);
+                eof = true;
+            }
+        }
+        report.lines = lineNo;
+        report.rawBytes = source != null ? source.rawBytesRead() : report.bytes;
+        if (report.eventLines == 0 && !sawTracerHeader) {
+            report.notATrace = true;
+        }
+        for (int id = 1; id < unknownNames.size(); id++) {
+            report.unknownEvents.put(unknownNames.string(id), unknownCounts[id]);
+        }
+        if (unknownCounts[ByteInterner.OTHER] > 0) {
+            report.unknownEvents.put("<other names>", unknownCounts[ByteInterner.OTHER]);
+        }
+        return report;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte c) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isIdent(byte c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    private static String text(byte[] b, int s, int e) {
+        int len = Math.min(e - s, EXAMPLE_TEXT);
+        return new String(b, s, Math.max(0, len), StandardCharsets.UTF_8);
+    }
+
+    private static boolean startsWith(byte[] b, int s, int e, String prefix) {
+        int n = prefix.length();
+        if (e - s < n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[s + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One line, [s, e) without the newline. */
+    private void line(byte[] b, int s, int e) {
+        if (e > s && b[e - 1] == '\r') {
+            e--;
+        }
+        int i = s;
+        while (i < e && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        if (i == e) {
+            report.blankLines++;
+            return;
+        }
+        byte c = b[i];
+        if (c == '#') {
+            header(b, i, e);
+            return;
+        }
+        if (c == '=' && i + 1 < e && b[i + 1] == '>') { // " => function" of a <stack trace>
+            report.continuationLines++;
+            return;
+        }
+        if (c == 'C' && (startsWith(b, i, e, "CPU:") || (startsWith(b, i, e, "CPU") && trailer(b, i, e)))) {
+            cpuLine(b, i, e);
+            return;
+        }
+        if (startsWith(b, i, e, "version = ") || startsWith(b, i, e, "cpus=")) { // trace-cmd report header
+            report.headerLines++;
+            return;
+        }
+        // the [cpu] column anchors every prefixed variant
+        int p = -1;
+        int q = -1;
+        for (int j = i; j < e; j++) {
+            if (b[j] == '[') {
+                int k = j + 1;
+                while (k < e && isDigit(b[k])) {
+                    k++;
+                }
+                if (k > j + 1 && k < e && b[k] == ']') {
+                    p = j;
+                    q = k;
+                    break;
+                }
+            }
+        }
+        if (p < 0) {
+            prefixless(b, s, i, e);
+            return;
+        }
+        ev.reset(b);
+        if (!taskAndPid(b, i, p)) {
+            report.problem("bad line prefix (no pid before [cpu])", lineNo, text(b, s, e));
+            return;
+        }
+        ev.cpu = (int) Math.min(Integer.MAX_VALUE, parseDecimal(b, p + 1, q));
+        int k = q + 1;
+        while (k < e && b[k] == ' ') {
+            k++;
+        }
+        // optional irq-flags column, then the timestamp ending with ':'
+        for (int tok = 0; ; tok++) {
+            int ts = k;
+            while (k < e && b[k] != ' ') {
+                k++;
+            }
+            if (k > ts && b[k - 1] == ':' && timestamp(b, ts, k - 1)) {
+                break;
+            }
+            if (tok == 1 || k >= e) {
+                report.problem("bad line prefix (no timestamp after [cpu])", lineNo, text(b, s, e));
+                return;
+            }
+            while (k < e && b[k] == ' ') {
+                k++;
+            }
+        }
+        while (k < e && b[k] == ' ') {
+            k++;
+        }
+        event(b, s, k, e);
+    }
+
+    /** Parses {@code comm-pid}, {@code comm-pid (tgid)} or perf's {@code comm pid} in [i, p). */
+    private boolean taskAndPid(byte[] b, int i, int p) {
+        int j = p - 1;
+        while (j >= i && b[j] == ' ') {
+            j--;
+        }
+        if (j >= i && b[j] == ')') {
+            int open = j - 1;
+            while (open >= i && b[open] != '(') {
+                open--;
+            }
+            if (open < i) {
+                return false;
+            }
+            int d = open + 1;
+            while (d < j && b[d] == ' ') {
+                d++;
+            }
+            ev.tgid = d < j && isDigit(b[d]) ? (int) Math.min(Integer.MAX_VALUE, parseDecimal(b, d, j)) : -1;
+            j = open - 1;
+            while (j >= i && b[j] == ' ') {
+                j--;
+            }
+        }
+        int pe = j + 1;
+        while (j >= i && isDigit(b[j])) {
+            j--;
+        }
+        int ps = j + 1;
+        if (ps == pe || pe - ps > 10) {
+            return false;
+        }
+        ev.pid = (int) Math.min(Integer.MAX_VALUE, parseDecimal(b, ps, pe));
+        int commEnd = j >= i ? j : i; // j sits on '-' (ftrace) or ' ' (perf)
+        while (commEnd > i && b[commEnd - 1] == ' ') {
+            commEnd--;
+        }
+        ev.commOff = i;
+        ev.commLen = commEnd - i;
+        return true;
+    }
+
+    private static long parseDecimal(byte[] b, int s, int e) {
+        long v = 0;
+        for (int i = s; i < e && isDigit(b[i]); i++) {
+            v = v * 10 + (b[i] - '0');
+            if (v > Integer.MAX_VALUE) {
+                return Integer.MAX_VALUE;
+            }
+        }
+        return v;
+    }
+
+    /** Reads {@code seconds.fraction} (6 or 9 decimals) or a plain integer (counter clocks) into ev. */
+    private boolean timestamp(byte[] b, int s, int e) {
+        long sec = 0;
+        int i = s;
+        while (i < e && isDigit(b[i])) {
+            if (sec > (Long.MAX_VALUE / 10) - 10) {
+                return false;
+            }
+            sec = sec * 10 + (b[i] - '0');
+            i++;
+        }
+        if (i == s) {
+            return false;
+        }
+        if (i == e) {
+            ev.timestampNs = sec;
+            ev.hasTimestamp = true;
+            report.counterClock = true;
+            return true;
+        }
+        if (b[i] != '.') {
+            return false;
+        }
+        i++;
+        long frac = 0;
+        int digits = 0;
+        while (i < e && isDigit(b[i])) {
+            if (digits < 9) {
+                frac = frac * 10 + (b[i] - '0');
+                digits++;
+            }
+            i++;
+        }
+        if (i != e || digits == 0 || sec > Long.MAX_VALUE / 1_000_000_000L - 1) {
+            return false;
+        }
+        while (digits < 9) {
+            frac *= 10;
+            digits++;
+        }
+        ev.timestampNs = sec * 1_000_000_000L + frac;
+        ev.hasTimestamp = true;
+        return true;
+    }
+
+    /** The {@code event: body} part starting at k. */
+    private void event(byte[] b, int s, int k, int e) {
+        if (k < e && b[k] == '<') { // "<stack trace>" / "<user stack trace>"
+            report.continuationLines++;
+            return;
+        }
+        int ns = k;
+        while (k < e && isIdent(b[k])) {
+            k++;
+        }
+        // perf script prints "subsys:event:"
+        if (k + 1 < e && b[k] == ':' && isIdent(b[k + 1])) {
+            ns = ++k;
+            while (k < e && isIdent(b[k])) {
+                k++;
+            }
+        }
+        if (k == ns || k >= e || b[k] != ':') {
+            report.problem("bad line prefix (no event name after timestamp)", lineNo, text(b, s, e));
+            return;
+        }
+        report.eventLines++;
+        int type = EVENTS.get(b, ns, k - ns);
+        if (type < 0) {
+            unknown(b, ns, k);
+            return;
+        }
+        k++;
+        while (k < e && b[k] == ' ') {
+            k++;
+        }
+        body(EventType.byOrdinal(type), b, s, k, e);
+    }
+
+    private void unknown(byte[] b, int ns, int ne) {
+        int id = unknownNames.intern(b, ns, ne - ns);
+        if (id >= unknownCounts.length) {
+            unknownCounts = java.util.Arrays.copyOf(unknownCounts, unknownCounts.length * 2);
+        }
+        unknownCounts[id]++;
+    }
+
+    /** Lines without a [cpu] column: function_graph comments, prefix-stripped lines, perf callchains. */
+    private void prefixless(byte[] b, int s, int i, int e) {
+        if (i > s && isHexWord(b, i, e)) { // perf script callchain "\t ffffffff81234 symbol+0x1 (dso)"
+            report.continuationLines++;
+            return;
+        }
+        for (int j = i; j + 2 < e; j++) {
+            if (b[j] == '/' && b[j + 1] == '*' && b[j + 2] == ' ') { // function_graph: /* event: body */
+                int end = e;
+                while (end > j && b[end - 1] == ' ') {
+                    end--;
+                }
+                if (end - 2 > j && b[end - 1] == '/' && b[end - 2] == '*') {
+                    end -= 2;
+                }
+                ev.reset(b);
+                if (!knownEventAt(b, s, j + 3, end)) {
+                    report.problem("not a trace line", lineNo, text(b, s, e));
+                }
+                return;
+            }
+        }
+        ev.reset(b);
+        // "event: body" or "comm-pid  event: body" (prefix stripped by hand)
+        if (knownEventAt(b, s, i, e)) {
+            return;
+        }
+        int k = i;
+        while (k < e && b[k] != ' ') {
+            k++;
+        }
+        int dash = k - 1;
+        while (dash > i && isDigit(b[dash])) {
+            dash--;
+        }
+        if (dash > i && b[dash] == '-' && dash < k - 1) {
+            ev.commOff = i;
+            ev.commLen = dash - i;
+            ev.pid = (int) parseDecimal(b, dash + 1, k);
+        }
+        while (k < e && b[k] == ' ') {
+            k++;
+        }
+        if (k < e && knownEventAt(b, s, k, e)) {
+            return;
+        }
+        report.problem("not a trace line", lineNo, text(b, s, e));
+    }
+
+    private boolean knownEventAt(byte[] b, int s, int k, int e) {
+        int ns = k;
+        while (k < e && isIdent(b[k])) {
+            k++;
+        }
+        if (k == ns || k >= e || b[k] != ':' || EVENTS.get(b, ns, k - ns) < 0) {
+            return false;
+        }
+        report.eventLines++;
+        int type = EVENTS.get(b, ns, k - ns);
+        k++;
+        while (k < e && b[k] == ' ') {
+            k++;
+        }
+        body(EventType.byOrdinal(type), b, s, k, e);
+        return true;
+    }
+
+    private static boolean isHexWord(byte[] b, int i, int e) {
+        int k = i;
+        while (k < e && ((b[k] >= '0' && b[k] <= '9') || (b[k] >= 'a' && b[k] <= 'f'))) {
+            k++;
+        }
+        return k - i >= 8 && (k == e || b[k] == ' ');
+    }
+
+    /** Fields of a known event; hands it to the visitor when every required field is there. */
+    private void body(EventType type, byte[] b, int s, int k, int e) {
+        ev.type = type;
+        ev.line = lineNo;
+        ev.bodyOff = k;
+        ev.bodyLen = e - k;
+        if (type == EventType.MARKER) {
+            deliver();
+            return;
+        }
+        while (k < e) {
+            while (k < e && b[k] == ' ') {
+                k++;
+            }
+            int ks = k;
+            while (k < e && b[k] != '=' && b[k] != ' ') {
+                k++;
+            }
+            if (k >= e || b[k] == ' ') {
+                continue; // a word without '=' (e.g. "watermark" in mm_setup_per_zone_wmarks)
+            }
+            int key = KEYS.get(b, ks, k - ks);
+            k++;
+            int vs = k;
+            if (key >= 0 && Field.VALUES[key].kind == Field.Kind.RANGE) {
+                k = range(b, s, vs, e);
+                if (k < 0) {
+                    return;
+                }
+                continue;
+            }
+            while (k < e && b[k] != ' ') {
+                k++;
+            }
+            int ve = k;
+            if (ve > vs && b[ve - 1] == ',') {
+                ve--;
+            }
+            if (key == PAGE_KEY) {
+                ev.pageNull = isNullPointer(b, vs, ve);
+            } else if (key >= 0 && !value(Field.VALUES[key], b, s, vs, ve, e)) {
+                return;
+            }
+        }
+        long missing = REQUIRED[type.ordinal()] & ~ev.present;
+        if (missing != 0) {
+            Field f = Field.VALUES[Long.numberOfTrailingZeros(missing)];
+            report.problem(type.kernelName() + ": missing " + (f.keys.length > 0 ? f.keys[0] : f.name()), lineNo,
+                    text(b, s, e));
+            return;
+        }
+        deliver();
+    }
+
+    private void deliver() {
+        report.eventCounts[ev.type.ordinal()]++;
+        if (ev.hasTimestamp) {
+            if (report.firstTimestampNs == Long.MIN_VALUE) {
+                report.firstTimestampNs = ev.timestampNs;
+            }
+            report.lastTimestampNs = ev.timestampNs;
+        }
+        visitor.onEvent(ev);
+    }
+
+    private boolean value(Field f, byte[] b, int s, int vs, int ve, int e) {
+        switch (f.kind) {
+            case GFP -> {
+                ev.gfpOff = vs;
+                ev.gfpLen = ve - vs;
+                ev.present |= 1L << f.ordinal();
+                return true;
+            }
+            case STATUS -> {
+                return word(f, STATUSES, CompactStatus.UNKNOWN.ordinal(), b, s, vs, ve, e);
+            }
+            case REASON -> {
+                return word(f, REASONS, MigrateReason.UNKNOWN.ordinal(), b, s, vs, ve, e);
+            }
+            case MODE -> {
+                return word(f, MODES, MigrateMode.UNKNOWN.ordinal(), b, s, vs, ve, e);
+            }
+            case ZONE -> {
+                return word(f, ZONES, ZoneType.UNKNOWN.ordinal(), b, s, vs, ve, e);
+            }
+            default -> {
+                return number(f, b, s, vs, ve, e);
+            }
+        }
+    }
+
+    /** A symbolic value (a number is kept as the number: old numeric mode=, zone index). */
+    private boolean word(Field f, ByteKeyTable vocabulary, int unknown, byte[] b, int s, int vs, int ve, int e) {
+        if (vs < ve && (isDigit(b[vs]) || b[vs] == '-')) {
+            return number(f, b, s, vs, ve, e);
+        }
+        int v = vocabulary.get(b, vs, ve - vs);
+        ev.set(f, v < 0 ? unknown : v);
+        return true;
+    }
+
+    private boolean number(Field f, byte[] b, int s, int vs, int ve, int e) {
+        int status = parseNumber(b, vs, ve);
+        if (status != 0 || numEnd != ve) {
+            report.problem(ev.type.kernelName() + ": " + (status == 2 ? "number overflows 64 bits in " : "bad value for ")
+                    + f.keys[0], lineNo, text(b, s, e));
+            return false;
+        }
+        ev.set(f, num);
+        return true;
+    }
+
+    /** {@code range=(0xa ~ 0xb)}: returns the index after ')' or -1 after reporting. */
+    private int range(byte[] b, int s, int k, int e) {
+        if (k < e && b[k] == '(') {
+            k++;
+            if (parseNumber(b, k, e) == 0) {
+                long start = num;
+                k = numEnd;
+                while (k < e && b[k] == ' ') {
+                    k++;
+                }
+                if (k < e && b[k] == '~') {
+                    k++;
+                    while (k < e && b[k] == ' ') {
+                        k++;
+                    }
+                    if (parseNumber(b, k, e) == 0 && numEnd < e && b[numEnd] == ')') {
+                        ev.set(Field.RANGE_START, start);
+                        ev.set(Field.RANGE_END, num);
+                        return numEnd + 1;
+                    }
+                }
+            }
+        }
+        report.problem(ev.type.kernelName() + ": bad value for range", lineNo, text(b, s, e));
+        return -1;
+    }
+
+    /**
+     * Decimal or 0x-hex (optionally negative) up to the first non-digit; unsigned 64-bit range (pfn -1UL prints as
+     * 0xffffffffffffffff). Sets num/numEnd. Returns 0 ok, 1 no digits, 2 overflow.
+     */
+    private int parseNumber(byte[] b, int s, int e) {
+        int i = s;
+        boolean neg = false;
+        if (i < e && b[i] == '-') {
+            neg = true;
+            i++;
+        }
+        long v = 0;
+        int ds = i;
+        if (i + 1 < e && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X')) {
+            i += 2;
+            ds = i;
+            while (i < e) {
+                int d = hexDigit(b[i]);
+                if (d < 0) {
+                    break;
+                }
+                if ((v >>> 60) != 0) {
+                    return 2;
+                }
+                v = (v << 4) | d;
+                i++;
+            }
+        } else {
+            while (i < e && isDigit(b[i])) {
+                int d = b[i] - '0';
+                if ((v < 0 || v >= 0x1999999999999999L)
+                        && Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                    return 2;
+                }
+                v = v * 10 + d;
+                i++;
+            }
+        }
+        if (i == ds) {
+            numEnd = i;
+            return 1;
+        }
+        num = neg ? -v : v;
+        numEnd = i;
+        return 0;
+    }
+
+    private static int hexDigit(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static boolean isNullPointer(byte[] b, int s, int e) {
+        if (e - s == 6 && startsWith(b, s, e, "(null)")) {
+            return true;
+        }
+        int i = s;
+        if (e - s > 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) {
+            i += 2;
+        }
+        if (i == e) {
+            return false;
+        }
+        for (; i < e; i++) {
+            if (b[i] != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code # entries-in-buffer/entries-written: A/B   #P:2}, {@code # tracer: nop}, ##### CPU n buffer started. */
+    private void header(byte[] b, int i, int e) {
+        report.headerLines++;
+        if (startsWith(b, i, e, "# tracer:")) {
+            sawTracerHeader = true;
+            return;
+        }
+        String tag = "entries-in-buffer/entries-written:";
+        for (int j = i; j + tag.length() <= e; j++) {
+            if (b[j] == 'e' && startsWith(b, j, e, tag)) {
+                int k = j + tag.length();
+                while (k < e && b[k] == ' ') {
+                    k++;
+                }
+                if (parseNumber(b, k, e) == 0 && numEnd < e && b[numEnd] == '/') {
+                    long inBuffer = num;
+                    if (parseNumber(b, numEnd + 1, e) == 0) {
+                        report.entriesInBuffer = inBuffer;
+                        report.entriesWritten = num;
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /** trace-cmd's {@code CPU 0 is empty} / {@code CPU0 data recorded at offset=..}; not a "CPU 0/KVM-123 [001]" task. */
+    private static boolean trailer(byte[] b, int i, int e) {
+        String text = new String(b, i, Math.min(e - i, 64), StandardCharsets.US_ASCII);
+        return text.contains(" is empty") || text.contains(" data recorded at");
+    }
+
+    /** {@code CPU:3 [LOST 120 EVENTS]}, {@code CPU 0 is empty}, {@code CPU0 data recorded at offset=...}. */
+    private void cpuLine(byte[] b, int i, int e) {
+        report.headerLines++;
+        String tag = "[LOST ";
+        for (int j = i; j + tag.length() <= e; j++) {
+            if (b[j] == '[' && startsWith(b, j, e, tag)) {
+                if (parseNumber(b, j + tag.length(), e) == 0) {
+                    report.lostMarkers += num;
+                }
+                return;
+            }
+        }
+    }
+}
