@@ -539,6 +539,7 @@ public final class TraceParser {
         ev.bodyOff = k;
         ev.bodyLen = e - k;
         if (type == EventType.MARKER) {
+            markerText(b, k, e);
             deliver();
             return;
         }
@@ -584,6 +585,27 @@ public final class TraceParser {
             return;
         }
         deliver();
+    }
+
+    /** trace-cmd prints markers as {@code print: tracing_mark_write: text} or {@code print: 0xffffffff81234s: text}. */
+    private void markerText(byte[] b, int k, int e) {
+        String tag = "tracing_mark_write: ";
+        if (startsWith(b, k, e, tag)) {
+            k += tag.length();
+        } else if (startsWith(b, k, e, "0x")) {
+            int j = k + 2;
+            while (j < e && hexDigit(b[j]) >= 0) {
+                j++;
+            }
+            if (j < e && b[j] == 's') {
+                j++;
+            }
+            if (j + 1 < e && b[j] == ':' && b[j + 1] == ' ') {
+                k = j + 2;
+            }
+        }
+        ev.bodyOff = k;
+        ev.bodyLen = e - k;
     }
 
     private void deliver() {

@@ -206,6 +206,14 @@ class LinePrefixTest {
     }
 
     @Test
+    void traceCmdPrintMarkers() {
+        Lines l = Lines.parse("bash-1 [000] 1.000000: print:                tracing_mark_write: phase one\n"
+                + "bash-1 [000] 1.000001: print:                0xffffffff8101d7d4s: phase two\n");
+        assertEquals("phase one", ((TraceEvent.Marker) l.events.get(0)).text());
+        assertEquals("phase two", ((TraceEvent.Marker) l.events.get(1)).text());
+    }
+
+    @Test
     void crlfLineEnds() {
         Lines l = Lines.parse("a-1 [000] .... 1.000000: mm_page_free: page=0x1 pfn=0x10 order=3\r\n"
                 + "a-1 [000] .... 1.000001: tracing_mark_write: hello\r\n");
