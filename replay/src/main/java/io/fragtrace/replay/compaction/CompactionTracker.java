@@ -1,0 +1,385 @@
+package io.fragtrace.replay.compaction;
+
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.Field;
+import io.fragtrace.parser.MigrateMode;
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.parser.ZoneType;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds what compaction did from the trace's own events (observed mode). The events of one compact_zone() pass
+ * come from one task, so state is kept per pid: try_to_compact_pages() opens a direct request, each zone then shows
+ * mm_compaction_deferred or mm_compaction_suitable, and a pass runs from mm_compaction_begin to mm_compaction_end
+ * with finished / isolate_* / migratepages in between (mm/compaction.c). kcompactd's loop (kcompactd()) traces
+ * kcompactd_sleep before each wait; a pass after kcompactd_wake is kcompactd_do_work(), a pass without one is the
+ * timeout path, proactive_compact_node().
+ *
+ * <p>Memory: aggregates are fixed arrays; the per-pass list keeps the first {@link #MAX_RUNS} passes.
+ */
+public final class CompactionTracker {
+    public static final int MAX_RUNS = 200_000;
+    /** Orders -1 (whole-zone compaction) to 15 are kept; index = order + 1. */
+    public static final int ORDER_SLOTS = 17;
+    private static final int STATUSES = CompactStatus.values().length;
+    private static final int CONTEXTS = CompactionContext.values().length;
+
+    /** The replay model's view, to note the fragmentation index when a pass begins. */
+    @FunctionalInterface
+    public interface FragmentationIndexSource {
+        /** __fragmentation_index() of the zone starting at zoneStart for this order, or Integer.MIN_VALUE. */
+        int fragmentationIndex(long zoneStartPfn, int order);
+    }
+
+    private static final class PidState {
+        boolean directOpen;
+        int directOrder;
+        // the pass in progress
+        boolean running;
+        long beginNs;
+        int cpu;
+        String comm;
+        CompactionContext context;
+        int order;
+        int nid = -1;
+        ZoneType zone = ZoneType.UNKNOWN;
+        long zoneStart;
+        long zoneEnd;
+        MigrateMode mode;
+        long migrateBegin;
+        long freeBegin;
+        long migrateScanned;
+        long migrateIsolated;
+        long freeScanned;
+        long freeIsolated;
+        long fastScanned;
+        long fastIsolated;
+        long migrated;
+        long migrateFailed;
+        int finished;
+        CompactStatus lastFinished;
+        int fragIndex;
+    }
+
+    private final Map<Integer, PidState> pids = new HashMap<>();
+    private final List<CompactionRun> runs = new ArrayList<>();
+    private final long[][] byContextStatus = new long[CONTEXTS][STATUSES];
+    private final long[][] byOrderStatus = new long[ORDER_SLOTS][STATUSES];
+    private final long[] suitable = new long[STATUSES];
+    private final long[] deferred = new long[ORDER_SLOTS];
+    private final long[] deferCompaction = new long[ORDER_SLOTS];
+    private final long[] deferReset = new long[ORDER_SLOTS];
+    private final long[] directRequests = new long[ORDER_SLOTS];
+    private final long[] allocOk = new long[ORDER_SLOTS];
+    private final long[] allocFailed = new long[ORDER_SLOTS];
+    private final long[] allocOkAfterCompaction = new long[ORDER_SLOTS];
+    private final long[] allocFailedAfterCompaction = new long[ORDER_SLOTS];
+    private final List<Interval> kcompactd = new ArrayList<>();
+    private final List<Interval> kswapd = new ArrayList<>();
+    private final Map<Integer, Integer> openKcompactd = new HashMap<>(); // nid -> index into kcompactd
+    private final Map<Integer, Integer> openKswapd = new HashMap<>();
+    private final Map<Integer, Integer> kcompactdOrder = new HashMap<>(); // nid -> order of the last wake
+    private long wakeupKcompactd;
+    private long kcompactdWakes;
+    private long kcompactdSleeps;
+    private long wakeupKswapd;
+    private long kswapdWakes;
+    private long kswapdSleeps;
+    private long passes;
+    private long unmatchedEnds;
+    private int openDirect;
+    private FragmentationIndexSource fragSource = (z, o) -> Integer.MIN_VALUE;
+
+    public void setFragmentationIndexSource(FragmentationIndexSource source) {
+        this.fragSource = source;
+    }
+
+    private static int slot(long order) {
+        return (int) Math.max(0, Math.min(ORDER_SLOTS - 1, order + 1));
+    }
+
+    private PidState state(int pid) {
+        return pids.computeIfAbsent(pid, p -> new PidState());
+    }
+
+    /** Feed every event in trace order. */
+    public void onEvent(ParsedEvent e) {
+        switch (e.type()) {
+            case MM_PAGE_ALLOC -> pageAlloc(e);
+            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> {
+                PidState s = state(e.pid());
+                if (!s.directOpen) {
+                    openDirect++;
+                }
+                s.directOpen = true;
+                s.directOrder = e.order();
+                directRequests[slot(e.order())]++;
+            }
+            case MM_COMPACTION_SUITABLE -> {
+                suitable[(int) e.get(Field.STATUS)]++;
+                noteZone(e);
+            }
+            case MM_COMPACTION_DEFERRED -> deferred[slot(e.order())]++;
+            case MM_COMPACTION_DEFER_COMPACTION -> deferCompaction[slot(e.order())]++;
+            case MM_COMPACTION_DEFER_RESET -> deferReset[slot(e.order())]++;
+            case MM_COMPACTION_BEGIN -> begin(e);
+            case MM_COMPACTION_FINISHED -> {
+                PidState s = pids.get(e.pid());
+                if (s != null && s.running) {
+                    s.finished++;
+                    s.lastFinished = CompactStatus.byOrdinal(e.get(Field.STATUS));
+                }
+                noteZone(e);
+            }
+            case MM_COMPACTION_ISOLATE_MIGRATEPAGES, MM_COMPACTION_ISOLATE_FREEPAGES,
+                    MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> isolate(e);
+            case MM_COMPACTION_MIGRATEPAGES -> {
+                PidState s = pids.get(e.pid());
+                if (s != null && s.running) {
+                    s.migrated += e.get(Field.NR_MIGRATED);
+                    s.migrateFailed += e.get(Field.NR_FAILED);
+                }
+            }
+            case MM_COMPACTION_END -> end(e);
+            case MM_COMPACTION_WAKEUP_KCOMPACTD -> wakeupKcompactd++;
+            case MM_COMPACTION_KCOMPACTD_WAKE -> {
+                kcompactdWakes++;
+                int nid = (int) e.get(Field.NID);
+                kcompactdOrder.put(nid, e.order());
+                close(openKcompactd, kcompactd, nid, e.timestampNs());
+                openKcompactd.put(nid, kcompactd.size());
+                kcompactd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
+            }
+            case MM_COMPACTION_KCOMPACTD_SLEEP -> {
+                kcompactdSleeps++;
+                int nid = (int) e.get(Field.NID);
+                kcompactdOrder.remove(nid);
+                close(openKcompactd, kcompactd, nid, e.timestampNs());
+            }
+            case MM_VMSCAN_WAKEUP_KSWAPD -> wakeupKswapd++;
+            case MM_VMSCAN_KSWAPD_WAKE -> {
+                kswapdWakes++;
+                int nid = (int) e.get(Field.NID);
+                close(openKswapd, kswapd, nid, e.timestampNs());
+                openKswapd.put(nid, kswapd.size());
+                kswapd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
+            }
+            case MM_VMSCAN_KSWAPD_SLEEP -> {
+                kswapdSleeps++;
+                close(openKswapd, kswapd, (int) e.get(Field.NID), e.timestampNs());
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void close(Map<Integer, Integer> open, List<Interval> list, int nid, long ts) {
+        Integer idx = open.remove(nid);
+        if (idx != null) {
+            Interval i = list.get(idx);
+            list.set(idx, new Interval(i.nid(), i.beginNs(), ts, i.order()));
+        }
+    }
+
+    /** High-order allocation outcome; when the task had asked for compaction of this order, it counts as after it. */
+    private void pageAlloc(ParsedEvent e) {
+        int order = e.order();
+        boolean failed = e.isFailedAlloc();
+        int slot = slot(order);
+        if (failed) {
+            allocFailed[slot]++;
+        } else {
+            allocOk[slot]++;
+        }
+        if (openDirect > 0) {
+            PidState s = pids.get(e.pid());
+            if (s != null && s.directOpen && s.directOrder == order) {
+                if (failed) {
+                    allocFailedAfterCompaction[slot]++;
+                } else {
+                    allocOkAfterCompaction[slot]++;
+                }
+                s.directOpen = false;
+                openDirect--;
+            }
+        }
+    }
+
+    private void noteZone(ParsedEvent e) {
+        PidState s = state(e.pid());
+        s.nid = (int) e.get(Field.NID, -1);
+        s.zone = ZoneType.byOrdinal(e.get(Field.ZONE, -1));
+    }
+
+    private void begin(ParsedEvent e) {
+        PidState s = state(e.pid());
+        s.running = true;
+        s.beginNs = e.timestampNs();
+        s.cpu = e.cpu();
+        s.comm = e.comm();
+        s.zoneStart = e.get(Field.ZONE_START);
+        s.zoneEnd = e.get(Field.ZONE_END);
+        s.migrateBegin = e.get(Field.MIGRATE_PFN);
+        s.freeBegin = e.get(Field.FREE_PFN);
+        s.mode = MigrateMode.byOrdinal(e.get(Field.MODE, MigrateMode.UNKNOWN.ordinal()));
+        s.migrateScanned = s.migrateIsolated = s.freeScanned = s.freeIsolated = 0;
+        s.fastScanned = s.fastIsolated = s.migrated = s.migrateFailed = 0;
+        s.finished = 0;
+        s.lastFinished = null;
+        if (s.directOpen) {
+            s.context = CompactionContext.DIRECT;
+            s.order = s.directOrder;
+        } else if (s.comm.startsWith("kcompactd")) {
+            Integer wakeOrder = kcompactdOrder.get(kcompactdNid(s));
+            s.context = wakeOrder != null ? CompactionContext.KCOMPACTD : CompactionContext.PROACTIVE;
+            s.order = wakeOrder != null ? wakeOrder : -1;
+        } else {
+            s.context = CompactionContext.MANUAL;
+            s.order = -1;
+        }
+        s.fragIndex = s.order > 0 ? fragSource.fragmentationIndex(s.zoneStart, s.order) : Integer.MIN_VALUE;
+    }
+
+    /** kcompactd's node: from its name (kcompactdN), as the pass has not traced its zone yet. */
+    private static int kcompactdNid(PidState s) {
+        try {
+            return Integer.parseInt(s.comm.substring("kcompactd".length()));
+        } catch (NumberFormatException ex) {
+            return 0;
+        }
+    }
+
+    private void isolate(ParsedEvent e) {
+        PidState s = pids.get(e.pid());
+        if (s == null || !s.running) {
+            return;
+        }
+        long scanned = e.get(Field.NR_SCANNED);
+        long taken = e.get(Field.NR_TAKEN);
+        switch (e.type()) {
+            case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> {
+                s.migrateScanned += scanned;
+                s.migrateIsolated += taken;
+            }
+            case MM_COMPACTION_ISOLATE_FREEPAGES -> {
+                s.freeScanned += scanned;
+                s.freeIsolated += taken;
+            }
+            default -> {
+                s.fastScanned += scanned;
+                s.fastIsolated += taken;
+            }
+        }
+    }
+
+    private void end(ParsedEvent e) {
+        PidState s = pids.get(e.pid());
+        CompactStatus status = CompactStatus.byOrdinal(e.get(Field.STATUS));
+        if (s == null || !s.running) {
+            unmatchedEnds++;
+            return;
+        }
+        s.running = false;
+        passes++;
+        byContextStatus[s.context.ordinal()][status.ordinal()]++;
+        byOrderStatus[slot(s.order)][status.ordinal()]++;
+        if (runs.size() < MAX_RUNS) {
+            runs.add(new CompactionRun(s.beginNs, e.timestampNs(), e.pid(), s.comm, s.cpu, s.context, s.order,
+                    s.nid, s.zone, s.zoneStart, s.zoneEnd, s.mode, status, s.migrateBegin, e.get(Field.MIGRATE_PFN),
+                    s.freeBegin, e.get(Field.FREE_PFN), s.migrateScanned, s.migrateIsolated, s.freeScanned,
+                    s.freeIsolated, s.fastScanned, s.fastIsolated, s.migrated, s.migrateFailed, s.finished,
+                    s.lastFinished, s.fragIndex));
+        }
+    }
+
+    /** Completed passes (begin matched with end), the first {@link #MAX_RUNS} kept in detail. */
+    public List<CompactionRun> runs() {
+        return Collections.unmodifiableList(runs);
+    }
+
+    public long passes() {
+        return passes;
+    }
+
+    /** mm_compaction_end with no begin of the same task before it (the trace started mid-pass). */
+    public long unmatchedEnds() {
+        return unmatchedEnds;
+    }
+
+    public long passes(CompactionContext c, CompactStatus s) {
+        return byContextStatus[c.ordinal()][s.ordinal()];
+    }
+
+    public long passesByOrder(int order, CompactStatus s) {
+        return byOrderStatus[slot(order)][s.ordinal()];
+    }
+
+    public long suitableResults(CompactStatus s) {
+        return suitable[s.ordinal()];
+    }
+
+    /** compaction_deferred() said skip (mm_compaction_deferred) for this order. */
+    public long deferred(int order) {
+        return deferred[slot(order)];
+    }
+
+    public long deferCompaction(int order) {
+        return deferCompaction[slot(order)];
+    }
+
+    public long deferReset(int order) {
+        return deferReset[slot(order)];
+    }
+
+    public long directRequests(int order) {
+        return directRequests[slot(order)];
+    }
+
+    public long allocations(int order, boolean succeeded) {
+        return succeeded ? allocOk[slot(order)] : allocFailed[slot(order)];
+    }
+
+    /** mm_page_alloc of this order by a task right after its try_to_compact_pages() of the same order. */
+    public long allocationsAfterCompaction(int order, boolean succeeded) {
+        return succeeded ? allocOkAfterCompaction[slot(order)] : allocFailedAfterCompaction[slot(order)];
+    }
+
+    public List<Interval> kcompactdIntervals() {
+        return Collections.unmodifiableList(kcompactd);
+    }
+
+    public List<Interval> kswapdIntervals() {
+        return Collections.unmodifiableList(kswapd);
+    }
+
+    /** wakeup_kcompactd() calls that found work (mm_compaction_wakeup_kcompactd). */
+    public long wakeupKcompactd() {
+        return wakeupKcompactd;
+    }
+
+    /** kcompactd_do_work() starts (mm_compaction_kcompactd_wake). */
+    public long kcompactdWakes() {
+        return kcompactdWakes;
+    }
+
+    public long kcompactdSleeps() {
+        return kcompactdSleeps;
+    }
+
+    public long wakeupKswapd() {
+        return wakeupKswapd;
+    }
+
+    public long kswapdWakes() {
+        return kswapdWakes;
+    }
+
+    public long kswapdSleeps() {
+        return kswapdSleeps;
+    }
+}
