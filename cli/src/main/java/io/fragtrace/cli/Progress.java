@@ -1,0 +1,57 @@
+package io.fragtrace.cli;
+
+import io.fragtrace.parser.TraceInput;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A progress bar on stderr for long runs: stored bytes read of the file size, events/s, ETA. It polls the
+ * input's byte counter from its own thread, so the parse loop pays nothing. Off with --quiet or when the
+ * session is not interactive.
+ */
+final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+    private final ScheduledExecutorService ticker;
+
+    private Progress(ProgressBar bar, ScheduledExecutorService ticker) {
+        this.bar = bar;
+        this.ticker = ticker;
+    }
+
+    static Progress start(TraceInput in, boolean quiet, LongSupplier events) {
+        if (quiet || System.console() == null || System.getenv("CI") != null) {
+            return new Progress(null, null);
+        }
+        long size = in.sizeBytes();
+        ProgressBar bar = new ProgressBarBuilder().setTaskName("reading").setInitialMax(size > 0 ? size : -1)
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1_000_000).showSpeed()
+                .setConsumer(new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(250).build();
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "progress");
+            th.setDaemon(true);
+            return th;
+        });
+        long t0 = System.nanoTime();
+        t.scheduleAtFixedRate(() -> {
+            bar.stepTo(in.rawBytesRead());
+            double s = (System.nanoTime() - t0) / 1e9;
+            bar.setExtraMessage(String.format(" %.1f M events/s", events.getAsLong() / Math.max(s, 1e-3) / 1e6));
+        }, 250, 250, TimeUnit.MILLISECONDS);
+        return new Progress(bar, t);
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+            bar.close();
+        }
+    }
+}
