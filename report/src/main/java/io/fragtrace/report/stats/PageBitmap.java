@@ -7,8 +7,11 @@ package io.fragtrace.report.stats;
  * {@link #MAX_CHUNKS} chunks stops being tracked and {@link #overflowed()} says so.
  */
 final class PageBitmap {
-    /** 2^22 chunks of 64 pages = 256 Mi pages = 1 TiB of 4 KiB pages. */
-    static final int MAX_CHUNKS = 1 << 22;
+    /**
+     * 2^22 chunks of 64 pages = 256 Mi pages = 1 TiB of 4 KiB pages, or less on a small heap (a chunk costs about
+     * 100 bytes at the table's worst load, growth copy included).
+     */
+    static final int MAX_CHUNKS = (int) Math.min(1 << 22, Runtime.getRuntime().maxMemory() / 400);
 
     private long[] keys = new long[1024];
     private long[] plane0 = new long[1024];

@@ -204,8 +204,10 @@ public final class StatsCollector implements TraceVisitor {
         commAllocReq[comm]++;
         commAllocPages[comm] += n;
         long pfn = e.pfn();
-        pagesAllocated += n;
-        pagesReallocatedWithoutFree += pages.set(LIVE, pfn, n);
+        if (plausible(pfn)) {
+            pagesAllocated += n;
+            pagesReallocatedWithoutFree += pages.set(LIVE, pfn, n);
+        }
     }
 
     private void free(ParsedEvent e, int order) {
@@ -221,12 +223,20 @@ public final class StatsCollector implements TraceVisitor {
         commFreeReq[comm]++;
         commFreePages[comm] += n;
         long pfn = e.pfn();
+        if (!plausible(pfn)) {
+            return;
+        }
         long wasLive = pages.clear(LIVE, pfn, n);
         pagesFreedAfterAlloc += wasLive;
         pagesFreedNotAllocated += n - wasLive;
         if (e.type() == EventType.MM_PAGE_FREE) { // 6.12 batches folios up to pageblock order: batched prints order=0
             pages.set(PENDING_BATCH, pfn, 1);
         }
+    }
+
+    /** Page bookkeeping covers pfns below 2^52 (no machine has more physical address bits); others are garbage. */
+    static boolean plausible(long pfn) {
+        return pfn >= 0 && pfn < (1L << 52);
     }
 
     private void batched(ParsedEvent e) {

@@ -129,7 +129,7 @@ public final class StatsText {
         }
         if (s.extfragFallbacks() > 0) {
             o.append('\n');
-            TextTable m = new TextTable("ALLOC MIGRATETYPE", "FROM", "FALLBACKS", "FRAGMENTING").left(1);
+            TextTable m = new TextTable("ALLOC MIGRATETYPE", "FALLBACK MIGRATETYPE", "FALLBACKS", "FRAGMENTING").left(1);
             for (int a = 0; a <= s.maxMigratetype(); a++) {
                 for (int f = 0; f <= s.maxMigratetype(); f++) {
                     if (s.extfrag(a, f) > 0) {

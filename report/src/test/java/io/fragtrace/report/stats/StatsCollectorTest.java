@@ -243,6 +243,29 @@ class StatsCollectorTest {
         assertEquals("ns", j.at("/time/unit").asText());
     }
 
+    @Test
+    void hostileNumbersAreCountedNotThrown() {
+        String t = l("x", 1, 0, "1.0", "mm_page_alloc", P + "pfn=0xffffffffffffffff order=10 migratetype=1 gfp_flags=none")
+                + l("x", 1, 0, "1.1", "mm_page_alloc", P + "pfn=0x7fffffffffffffff order=3 migratetype=99 gfp_flags=0x1")
+                + l("x", 1, 0, "1.2", "mm_page_alloc", P + "pfn=0x10 order=99 migratetype=-4 gfp_flags=GFP_KERNEL")
+                + l("x", 1, 0, "1.3", "mm_page_free", P + "pfn=0x10 order=-1")
+                + l("x", 1, 0, "1.4", "mm_page_alloc_extfrag", P + "pfn=0x1 alloc_order=0 fallback_order=-7 "
+                        + "pageblock_order=9 alloc_migratetype=-1 fallback_migratetype=12 fragmenting=1 change_ownership=0");
+        StatsCollector c = new StatsCollector();
+        TraceStats h = c.finish(new TraceParser().parse(new ByteArrayInputStream(t.getBytes(StandardCharsets.UTF_8)), "h", c));
+        // the first two are valid orders (1024 and 8 pages at absurd pfns); order 99 and -1 are invalid
+        assertEquals(new TraceStats.Count(2, 1024 + 8), h.allocations());
+        assertEquals(1, h.allocationsInvalidOrder());
+        assertEquals(1, h.freesInvalidOrder());
+        assertEquals(1, h.allocationsByMigratetype(8).requests(), "migratetype 99 is 'other'");
+        assertEquals(1, h.extfrag(8, 8), "-1 and 12 are 'other'");
+        assertEquals(1, h.extfragSevere());
+        // pfns at or above 2^52 are left out of the page bookkeeping, which keeps its identity
+        assertEquals(0, h.pagesAllocated());
+        assertEquals(0, h.pagesStillAllocated());
+        StatsText.render(h, 5);
+    }
+
     private static List<Long> toList(long[] a) {
         return java.util.Arrays.stream(a).boxed().toList();
     }
