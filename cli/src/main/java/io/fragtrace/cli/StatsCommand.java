@@ -52,6 +52,9 @@ final class StatsCommand implements Callable<Integer> {
             description = "rows of the gfp-flags and process tables (default: ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
+    boolean quiet;
+
     @Override
     public Integer call() throws TraceInputException, IOException {
         if (top < 0) {
@@ -59,7 +62,14 @@ final class StatsCommand implements Callable<Integer> {
         }
         TraceInput in = TraceInput.of(input);
         StatsCollector collector = new StatsCollector();
-        ParseReport report = new TraceParser().parse(in, collector);
+        long[] events = new long[1];
+        ParseReport report;
+        try (Progress p = Progress.start(in, quiet, () -> events[0])) {
+            report = new TraceParser().parse(in, e -> {
+                events[0]++;
+                collector.onEvent(e);
+            });
+        }
         if (report.notATrace()) {
             throw new TraceInputException(in.displayName() + ": not a trace (no trace event line found"
                     + (report.bytes() == 0 ? ", the input is empty)" : ")"));

@@ -8,6 +8,10 @@ public enum EventType {
     MM_PAGE_ALLOC("mm_page_alloc"),
     /** mm_page_free_direct before ~3.3. */
     MM_PAGE_FREE("mm_page_free", "mm_page_free_direct"),
+    /**
+     * Always prints order=0, even for a 6.12 order-9 folio (which also gets mm_page_free order=9): size a free from
+     * mm_page_free, never from this event alone. On 6.1 every batched page also has its own mm_page_free.
+     */
     MM_PAGE_FREE_BATCHED("mm_page_free_batched"),
     MM_PAGE_ALLOC_ZONE_LOCKED("mm_page_alloc_zone_locked"),
     MM_PAGE_PCPU_DRAIN("mm_page_pcpu_drain"),

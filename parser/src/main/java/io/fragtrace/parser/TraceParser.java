@@ -146,9 +146,11 @@ public final class TraceParser {
                 continue;
             }
             if (eof) {
-                if (start < end && !overlong) {
+                if (start < end) {
                     lineNo++;
-                    line(buf, start, end);
+                    if (!overlong && report.truncation == null) { // a line cut by truncation is not parsed
+                        line(buf, start, end);
+                    }
                 }
                 break;
             }

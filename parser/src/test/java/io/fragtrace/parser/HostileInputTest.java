@@ -117,6 +117,8 @@ class HostileInputTest {
         Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
         ParseReport r = new TraceParser().parse(TraceInput.of(cut.toString()), e -> { });
         assertNotNull(r.truncation());
+        assertEquals(1, r.badLines(), "the truncation itself; the cut-off last line is not a malformed event: "
+                + r.examples());
         assertTrue(r.count(EventType.MM_PAGE_FREE) > 1000, "events before the cut are kept");
         assertTrue(r.count(EventType.MM_PAGE_FREE) < 20000);
         assertFalse(r.notATrace());
