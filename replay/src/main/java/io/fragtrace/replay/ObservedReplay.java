@@ -64,7 +64,20 @@ public final class ObservedReplay implements TraceVisitor {
         long zoneEnd;
         /** Free pages isolated (traced + inferred) not yet consumed as migration targets or released. */
         long nrFreepages;
+        /** cc->nr_migratepages of the batch being migrated. */
+        long nrMigratepages;
+        int searchOrder;
+        int fastSearchFail;
+        /** Inside migrate_pages() of a compaction batch. */
+        boolean migrating;
+        /** Target pages consumed so far in this batch (estimated from the source pages freed). */
+        long consumed;
+        /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
+        long refillAt;
     }
+
+    /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
+    private long[] cachedFreePfn;
 
     private final Map<Integer, Compaction> compactions = new HashMap<>();
 
@@ -158,6 +171,13 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_COMPACTION_ISOLATE_FREEPAGES -> isolateFreepages(e);
             case MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> fastIsolateFreepages(e);
             case MM_COMPACTION_MIGRATEPAGES -> compactionMigratepages(e);
+            case MM_MIGRATE_PAGES_START -> migratePagesStart(e);
+            case MM_COMPACTION_FINISHED -> {
+                Compaction c = compactions.get(e.pid());
+                if (c != null && c.active) {
+                    c.order = e.order();
+                }
+            }
             default -> {
             }
         }
@@ -260,6 +280,12 @@ public final class ObservedReplay implements TraceVisitor {
         if (batched && m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
             m.pcpMoveToHead(pfn);
             return;
+        }
+        if (!batched && modelUntraced && !compactions.isEmpty()) {
+            Compaction c = compactions.get(e.pid());
+            if (c != null && c.migrating) {
+                targetConsumed(e, c, order);
+            }
         }
         if (m.kind(pfn) == KIND_TAKEN) {
             // the captured / taken block was never seen allocated; the free tells us it was
@@ -419,6 +445,10 @@ public final class ObservedReplay implements TraceVisitor {
         c.active = true;
         c.captured = false;
         c.nrFreepages = 0;
+        c.nrMigratepages = 0;
+        c.searchOrder = c.order;
+        c.fastSearchFail = 0;
+        c.migrating = false;
         // kcompactd and proactive compaction never capture (task_capc: PF_KTHREAD); direct compaction follows
         // mm_compaction_try_to_compact_pages of the same task
         c.direct = c.order >= 0 && !e.comm().startsWith("kcompactd");
@@ -437,14 +467,166 @@ public final class ObservedReplay implements TraceVisitor {
         Compaction c = compactions.get(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
             c.migratePfn = e.get(Field.RANGE_END);
+            c.nrMigratepages = e.get(Field.NR_TAKEN);
         }
     }
 
     private void compactionMigratepages(ParsedEvent e) {
         Compaction c = compactions.get(e.pid());
         if (c != null) {
-            // migrate_pages() consumed nr_migrated targets; failed ones were returned (release/putback are traced)
+            // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
             c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
+            c.nrMigratepages = 0;
+            c.migrating = false;
+        }
+    }
+
+    /**
+     * mm_migrate_pages_start of a compacting task: migrate_pages() is about to call compaction_alloc() for each
+     * page. On 6.1 the free scanner's fast path (fast_isolate_freepages) is not traced: when cc->freepages is empty
+     * it runs here, and again each time the isolated targets run out during the batch (see {@link #pageFree}).
+     */
+    private void migratePagesStart(ParsedEvent e) {
+        Compaction c = compactions.get(e.pid());
+        if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !modelUntraced) {
+            return;
+        }
+        c.migrating = true;
+        c.consumed = 0;
+        c.refillAt = c.nrFreepages;
+        if (c.nrFreepages == 0 && c.nrMigratepages > 0) {
+            fastIsolateFreepages61(e, c);
+            c.refillAt = c.nrFreepages;
+        }
+    }
+
+    /** A source page freed during a compaction batch = one more target consumed; refill when they run out. */
+    private void targetConsumed(ParsedEvent e, Compaction c, int order) {
+        c.consumed += 1L << order;
+        if (c.consumed >= c.refillAt && c.consumed < c.nrMigratepages) {
+            long before = c.nrFreepages;
+            c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
+            c.nrMigratepages -= c.consumed;
+            c.consumed = 0;
+            fastIsolateFreepages61(e, c);
+            c.refillAt = c.nrFreepages;
+            if (c.nrFreepages == 0) {
+                c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
+                c.refillAt = Long.MAX_VALUE;
+            }
+        }
+    }
+
+    /** next_search_order() (mm/compaction.c). */
+    private static int nextSearchOrder(Compaction c, int order) {
+        order--;
+        if (order < 0) {
+            order = c.order - 1;
+        }
+        if (order == c.searchOrder) {
+            c.searchOrder--;
+            if (c.searchOrder < 0) {
+                c.searchOrder = c.order - 1;
+            }
+            return -1;
+        }
+        return order;
+    }
+
+    /**
+     * fast_isolate_freepages() of 6.1 (mm/compaction.c), untraced there: searches free_list[MIGRATE_MOVABLE] from
+     * the tail, orders from cc->search_order down, for a block at or above low_pfn (top quarter of the scan space),
+     * else the highest one above min_pfn (top half); rotates the list (move_freelist_head) and isolates one block.
+     */
+    private void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
+        if (c.order <= 0) {
+            return;
+        }
+        int z = c.zone;
+        var zone = m.zone(z);
+        if (cachedFreePfn == null) {
+            cachedFreePfn = new long[m.zoneCount()];
+            Arrays.fill(cachedFreePfn, Long.MIN_VALUE);
+        }
+        int pbOrder = ks.pageblockOrder();
+        long pbMask = -(1L << pbOrder);
+        int limit = Math.max(1, ((32 >> Math.min(31, c.fastSearchFail)) + 1) >> 1);
+        boolean scanStart = false;
+        long initFree = (zone.end - 1) & pbMask;
+        if (c.freePfn >= initFree) {
+            limit = (1 << pbOrder) >> 1;
+            scanStart = true;
+        }
+        long distance = c.freePfn - c.migratePfn;
+        long lowPfn = (c.freePfn - (distance >> 2)) & pbMask;
+        long minPfn = (c.freePfn - (distance >> 1)) & pbMask;
+        if (minPfn > lowPfn) {
+            lowPfn = minPfn;
+        }
+        c.searchOrder = Math.min(c.order - 1, c.searchOrder);
+        long page = -1;
+        long highest = 0;
+        for (int order = c.searchOrder; page < 0 && order >= 0; order = nextSearchOrder(c, order)) {
+            if (m.nrFree(z, order) == 0) {
+                continue;
+            }
+            long[] list = m.freeList(z, order, MIGRATE_MOVABLE);
+            int orderScanned = 0;
+            long highPfn = 0;
+            int freepageIdx = -1;
+            int highIdx = -1;
+            for (int i = list.length - 1; i >= 0; i--) {
+                orderScanned++;
+                long pfn = list[i];
+                if (pfn >= highest) {
+                    highest = Math.max(pfn & pbMask, zone.start);
+                }
+                if (pfn >= lowPfn) {
+                    c.fastSearchFail = 0;
+                    c.searchOrder = order;
+                    page = pfn;
+                    freepageIdx = i;
+                    break;
+                }
+                if (pfn >= minPfn && pfn > highPfn) {
+                    highPfn = pfn;
+                    highIdx = i;
+                    limit >>= 1;
+                }
+                if (orderScanned >= limit) {
+                    freepageIdx = i;
+                    break;
+                }
+            }
+            if (page < 0 && highPfn != 0) {
+                page = highPfn;
+                freepageIdx = highIdx;
+            }
+            // move_freelist_head(): the entries before freepage go to the tail
+            for (int i = 0; i < freepageIdx; i++) {
+                m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+            }
+            if (page >= 0) {
+                m.isolateFreePage(page, order);
+                c.nrFreepages += 1L << order;
+                consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", page, order);
+            }
+            if (orderScanned >= limit) {
+                limit = Math.max(1, limit >> 1);
+            }
+        }
+        if (page < 0) {
+            c.fastSearchFail++;
+            if (scanStart) {
+                if (highest >= minPfn) {
+                    c.freePfn = highest;
+                } else if (c.direct) {
+                    c.freePfn = minPfn;
+                }
+            }
+        }
+        if (highest != 0 && highest >= cachedFreePfn[z]) {
+            cachedFreePfn[z] = highest - (1L << pbOrder);
         }
     }
 
@@ -477,8 +659,12 @@ public final class ObservedReplay implements TraceVisitor {
         applied[e.type().ordinal()]++;
         Compaction c = compactions.get(e.pid());
         if (c != null) {
-            c.freePfn = start;
+            long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
+            c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
             c.nrFreepages += nrTaken;
+            if (c.migrating) {
+                c.refillAt = c.consumed + c.nrFreepages;
+            }
         }
         if (nrTaken == 0) {
             return;
