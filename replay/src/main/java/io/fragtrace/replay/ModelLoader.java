@@ -1,0 +1,97 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Zone;
+import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.replay.snapshot.ZoneInfo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a {@link BuddyModel} from a bundle's snapshots, and picks the {@link KernelSemantics}. */
+public final class ModelLoader {
+    private ModelLoader() {
+    }
+
+    /** Semantics for a bundle: buddydump {@code release=}, else guest/uname.txt, else 6.1; header orders applied. */
+    public static KernelSemantics semanticsFor(Path bundle, BuddyDump dump) {
+        String release = dump == null ? null : dump.release();
+        if (release == null && bundle != null) {
+            Path uname = bundle.resolve("guest").resolve("uname.txt");
+            if (Files.isRegularFile(uname)) {
+                try {
+                    String s = Files.readString(uname, StandardCharsets.ISO_8859_1).trim();
+                    String[] t = s.split("\\s+");
+                    release = t.length >= 3 ? t[2] : s;
+                } catch (IOException e) {
+                    release = null;
+                }
+            }
+        }
+        KernelSemantics ks = KernelSemantics.forRelease(release);
+        if (dump != null) {
+            ks = ks.withPageblockOrder(dump.pageblockOrder()).withNrOrders(dump.nrOrders());
+        }
+        return ks;
+    }
+
+    /** The exact start state of a buddydump: free lists and pcp lists in list order, pageblock migratetypes. */
+    public static BuddyModel fromDump(BuddyDump dump, KernelSemantics ks, ZoneInfo zoneInfo) {
+        List<Zone> zones = new ArrayList<>();
+        int maxCpu = 1;
+        for (BuddyDump.Zone dz : dump.zones()) {
+            Zone z = new Zone(zones.size(), dz.nid, dz.name, dz.start, dz.spanned);
+            z.present = dz.present;
+            z.managed = dz.managed;
+            if (zoneInfo != null) {
+                ZoneInfo.Zone zi = zoneInfo.zone(dz.name);
+                if (zi != null) {
+                    z.wmarkMin = zi.min;
+                    z.wmarkLow = zi.low;
+                    z.wmarkHigh = zi.high;
+                    z.boost = zi.boost;
+                    z.lowmemReserve = zi.protection;
+                }
+            }
+            zones.add(z);
+            for (BuddyDump.Cpu c : dz.cpus) {
+                maxCpu = Math.max(maxCpu, c.cpu() + 1);
+            }
+            for (BuddyDump.PcpPage p : dz.pcp) {
+                maxCpu = Math.max(maxCpu, p.cpu() + 1);
+            }
+        }
+        BuddyModel m = new BuddyModel(ks, zones, maxCpu);
+        for (int i = 0; i < dump.pageblockCount(); i++) {
+            long pfn = dump.pageblockPfn(i);
+            if (m.inRange(pfn)) {
+                m.setPageblockMigratetype(pfn, dump.pageblockMigratetype(i));
+            }
+        }
+        int zi = 0;
+        for (BuddyDump.Zone dz : dump.zones()) {
+            for (BuddyDump.Block b : dz.blocks) {
+                m.addToFreeList(zi, b.pfn(), b.order(), b.migratetype(), true);
+            }
+            for (BuddyDump.PcpPage p : dz.pcp) {
+                m.pcpAdd(zi, p.cpu(), p.pfn(), p.order(), p.pindex(), true);
+            }
+            zi++;
+        }
+        return m;
+    }
+
+    /** Loads {@code dir/buddydump.txt}, failing with a one-line message. */
+    public static BuddyDump loadDump(Path dir) throws SnapshotException {
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException(dir + ": missing (the bundle needs before/ and after/ snapshot folders)");
+        }
+        return BuddyDump.load(dir.resolve("buddydump.txt"));
+    }
+}

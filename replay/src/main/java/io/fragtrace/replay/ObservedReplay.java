@@ -1,0 +1,800 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.Field;
+import io.fragtrace.parser.Gfp;
+import io.fragtrace.parser.MigrateMode;
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.parser.TraceVisitor;
+import io.fragtrace.replay.Consistency.Kind;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.fragtrace.replay.model.BuddyModel.KIND_BUDDY;
+import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
+import static io.fragtrace.replay.model.BuddyModel.KIND_TAKEN;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_ISOLATE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_PCPTYPES;
+
+/**
+ * Applies kmem and compaction events to a {@link BuddyModel} as the kernel functions they come from would
+ * (mm/page_alloc.c, mm/compaction.c). Each zone has a window (fromNs, toNs]: events of the zone outside it are
+ * skipped (the start state already reflects those up to fromNs). Contradictions are reconciled (the trace wins) and
+ * counted in {@link #consistency()}; nothing throws. No allocation per event on the hot path.
+ */
+public final class ObservedReplay implements TraceVisitor {
+    /** Called at sample points (see {@link #setSampler}). */
+    public interface Sampler {
+        /** marker is the trace_marker text, or null for an interval sample. */
+        void sample(ObservedReplay replay, long timeNs, String marker);
+    }
+
+    private final BuddyModel m;
+    private final KernelSemantics ks;
+    private final long[] fromNs;
+    private final long[] toNs;
+    private final Consistency consistency = new Consistency();
+    private final long[] applied = new long[EventType.values().length];
+    private long eventsApplied;
+    private long eventsSkipped;
+    private long lastTimeNs = Long.MIN_VALUE;
+    private Sampler sampler;
+    private long sampleIntervalNs;
+    private long nextSampleNs = Long.MIN_VALUE;
+    /** Model 6.1's untraced paths (fast free-page isolation, capture). */
+    private boolean modelUntraced = true;
+
+    /** Per compacting task (pid): what the trace told about its current compact_control. */
+    private static final class Compaction {
+        int zone = -1;
+        int order = -1;
+        boolean direct;
+        boolean active;
+        boolean captured;
+        boolean async;
+        long migratePfn;
+        long freePfn;
+        long zoneStart;
+        long zoneEnd;
+        /** Free pages isolated (traced + inferred) not yet consumed as migration targets or released. */
+        long nrFreepages;
+        /** cc->nr_migratepages of the batch being migrated. */
+        long nrMigratepages;
+        int searchOrder;
+        int fastSearchFail;
+        /** Inside migrate_pages() of a compaction batch. */
+        boolean migrating;
+        /** Target pages consumed so far in this batch (estimated from the source pages freed). */
+        long consumed;
+        /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
+        long refillAt;
+    }
+
+    /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
+    private long[] cachedFreePfn;
+
+    private final Map<Integer, Compaction> compactions = new HashMap<>();
+
+    public ObservedReplay(BuddyModel model, long[] fromNs, long[] toNs) {
+        this.m = model;
+        this.ks = model.ks;
+        this.fromNs = fromNs.clone();
+        this.toNs = toNs.clone();
+    }
+
+    /** A replay of a whole trace with no window. */
+    public ObservedReplay(BuddyModel model) {
+        this(model, filled(model.zoneCount(), Long.MIN_VALUE), filled(model.zoneCount(), Long.MAX_VALUE));
+    }
+
+    private static long[] filled(int n, long v) {
+        long[] a = new long[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    public BuddyModel model() {
+        return m;
+    }
+
+    public Consistency consistency() {
+        return consistency;
+    }
+
+    public long eventsApplied() {
+        return eventsApplied;
+    }
+
+    public long eventsSkipped() {
+        return eventsSkipped;
+    }
+
+    public long applied(EventType t) {
+        return applied[t.ordinal()];
+    }
+
+    public long lastTimeNs() {
+        return lastTimeNs;
+    }
+
+    /** Turns the inference of untraced kernel paths on/off (off = naive replay, for measuring the gap). */
+    public ObservedReplay modelUntracedPaths(boolean on) {
+        this.modelUntraced = on;
+        return this;
+    }
+
+    /** Samples every intervalNs of trace time (0: only at markers) and at every marker. */
+    public void setSampler(Sampler s, long intervalNs) {
+        this.sampler = s;
+        this.sampleIntervalNs = intervalNs;
+    }
+
+    private boolean inWindow(int z, long ts) {
+        return ts > fromNs[z] && ts <= toNs[z];
+    }
+
+    @Override
+    public void onEvent(ParsedEvent e) {
+        long ts = e.timestampNs();
+        if (sampler != null) {
+            if (sampleIntervalNs > 0) {
+                if (nextSampleNs == Long.MIN_VALUE) {
+                    nextSampleNs = ts + sampleIntervalNs;
+                }
+                while (ts >= nextSampleNs) {
+                    sampler.sample(this, nextSampleNs, null);
+                    nextSampleNs += sampleIntervalNs;
+                }
+            }
+            if (e.type() == EventType.MARKER) {
+                sampler.sample(this, ts, e.text());
+            }
+        }
+        lastTimeNs = ts;
+        switch (e.type()) {
+            case MM_PAGE_ALLOC -> pageAlloc(e);
+            case MM_PAGE_FREE -> pageFree(e, false);
+            case MM_PAGE_FREE_BATCHED -> pageFree(e, true);
+            case MM_PAGE_ALLOC_ZONE_LOCKED -> zoneLocked(e);
+            case MM_PAGE_PCPU_DRAIN -> pcpuDrain(e);
+            case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
+            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> compactionOf(e.pid()).order = e.order();
+            case MM_COMPACTION_BEGIN -> compactionBegin(e);
+            case MM_COMPACTION_END -> compactionEnd(e);
+            case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> isolateMigratepages(e);
+            case MM_COMPACTION_ISOLATE_FREEPAGES -> isolateFreepages(e);
+            case MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> fastIsolateFreepages(e);
+            case MM_COMPACTION_MIGRATEPAGES -> compactionMigratepages(e);
+            case MM_MIGRATE_PAGES_START -> migratePagesStart(e);
+            case MM_COMPACTION_FINISHED -> {
+                Compaction c = compactions.get(e.pid());
+                if (c != null && c.active) {
+                    c.order = e.order();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Zone of an event's pfn, or -1 when the event is outside its zone's window or the pfn outside every zone. */
+    private int zoneFor(ParsedEvent e, long pfn, int order) {
+        int z = m.zoneOf(pfn);
+        if (z < 0) {
+            consistency.add(Kind.PFN_OUTSIDE_ZONES, e.timestampNs(), e.line(), e.type().kernelName(), pfn, order);
+            return -1;
+        }
+        if (!inWindow(z, e.timestampNs())) {
+            eventsSkipped++;
+            return -1;
+        }
+        if (order < 0 || order > ks.maxOrder()) {
+            consistency.add(Kind.ORDER_TOO_LARGE, e.timestampNs(), e.line(), e.type().kernelName(), pfn, order);
+            return -1;
+        }
+        long end = pfn + (1L << order);
+        if ((pfn & ((1L << order) - 1)) != 0 || end > m.zone(z).end) {
+            consistency.add(Kind.PFN_OUTSIDE_ZONES, e.timestampNs(), e.line(), e.type().kernelName() + " (misaligned/over end)",
+                    pfn, order);
+            return -1;
+        }
+        eventsApplied++;
+        applied[e.type().ordinal()]++;
+        return z;
+    }
+
+    private Compaction compactionOf(int pid) {
+        return compactions.computeIfAbsent(pid, p -> new Compaction());
+    }
+
+    // ------------------------------------------------------------------ kmem
+
+    /** mm_page_alloc (rmqueue / rmqueue_pcplist / compaction capture). */
+    private void pageAlloc(ParsedEvent e) {
+        if (e.isFailedAlloc()) {
+            consistency.add(Kind.FAILED_ALLOC, e.timestampNs(), e.line(), "mm_page_alloc", 0, e.order());
+            return;
+        }
+        long pfn = e.pfn();
+        int order = e.order();
+        int z = zoneFor(e, pfn, order);
+        if (z < 0) {
+            return;
+        }
+        int kind = m.kind(pfn);
+        if (kind == KIND_PCP && m.orderAt(pfn) == order) {
+            m.pcpDel(pfn); // __rmqueue_pcplist(): list_first_entry + list_del
+        } else if (kind == KIND_TAKEN) {
+            m.clearState(pfn); // taken by __rmqueue_smallest (zone_locked), extfrag, or captured
+        } else if (m.findBuddyHead(pfn) >= 0) {
+            // still free: an allocation that skipped the buddy trace (compaction capture not seen as such)
+            consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of a free buddy page", pfn,
+                    order);
+            m.takeFromBuddy(z, pfn, order, m.listMigratetype(m.findBuddyHead(pfn)));
+            m.takeRange(pfn, order);
+        } else if (kind == KIND_PCP || m.findPcpHead(pfn) >= 0) {
+            consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of part of a pcp block", pfn,
+                    order);
+            m.takeRange(pfn, order);
+        } else {
+            consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of an allocated page", pfn,
+                    order);
+            m.takeRange(pfn, order);
+        }
+        m.markAllocated(pfn, order, (e.gfpBits() & Gfp.COMP) != 0);
+    }
+
+    /** True when any part of [pfn, pfn+2^order) is free, on a pcp list or taken-but-not-allocated in the model. */
+    private boolean anyFree(long pfn, int order) {
+        if (m.findBuddyHead(pfn) >= 0 || m.findPcpHead(pfn) >= 0) {
+            return true;
+        }
+        long end = pfn + (1L << order);
+        for (long p = pfn; p < end; p++) {
+            if (m.kind(p) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * mm_page_free (free_pages_prepare) and mm_page_free_batched (free_unref_page_list): order 0-3 and THP go to the
+     * head of this CPU's pcp list for the pageblock's migratetype (highatomic → movable list, isolate → buddy),
+     * other orders straight to __free_one_page(). 6.1 emits both events for a batched page: the second one only
+     * repeats the list_add() of free_unref_page_commit().
+     */
+    private void pageFree(ParsedEvent e, boolean batched) {
+        long pfn = e.pfn();
+        int order = e.has(Field.ORDER) ? e.order() : 0;
+        int z = zoneFor(e, pfn, order);
+        if (z < 0) {
+            return;
+        }
+        if (batched && m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
+            m.pcpMoveToHead(pfn);
+            return;
+        }
+        if (!batched && modelUntraced && !compactions.isEmpty()) {
+            Compaction c = compactions.get(e.pid());
+            if (c != null && c.migrating) {
+                targetConsumed(e, c, order);
+            }
+        }
+        if (m.kind(pfn) == KIND_TAKEN) {
+            // the captured / taken block was never seen allocated; the free tells us it was
+            m.clearState(pfn);
+        } else if (anyFree(pfn, order)) {
+            consistency.add(Kind.FREE_OF_FREE, e.timestampNs(), e.line(), e.type().kernelName(), pfn, order);
+            m.takeRange(pfn, order);
+        }
+        m.clearState(pfn);
+        int mt = m.pageblockMigratetype(pfn);
+        if (ks.pcpAllowedOrder(order) && mt != MIGRATE_ISOLATE) {
+            int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
+            m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(listMt, order), false);
+        } else {
+            freeToBuddy(e, z, pfn, order, mt);
+        }
+    }
+
+    private void freeToBuddy(ParsedEvent e, int z, long pfn, int order, int mt) {
+        int capOrder = -1;
+        Compaction c = null;
+        if (modelUntraced) {
+            c = compactions.get(e.pid());
+            if (c != null && c.active && c.direct && !c.captured && c.zone == z) {
+                capOrder = c.order;
+            }
+        }
+        long r = m.freeOnePage(z, pfn, order, mt, false, capOrder);
+        if (r == BuddyModel.CAPTURED) {
+            c.captured = true;
+            consistency.add(Kind.CAPTURE, e.timestampNs(), e.line(), "compaction_capture", m.lastCaptured(), capOrder);
+        }
+    }
+
+    /** mm_page_pcpu_drain (free_pcppages_bulk → __free_one_page with the pcp page's migratetype). */
+    private void pcpuDrain(ParsedEvent e) {
+        long pfn = e.pfn();
+        int order = e.order();
+        int z = zoneFor(e, pfn, order);
+        if (z < 0) {
+            return;
+        }
+        int mt = e.migratetype();
+        if (m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
+            m.pcpDel(pfn);
+        } else {
+            consistency.add(Kind.DRAIN_NOT_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
+            if (anyFree(pfn, order)) {
+                m.takeRange(pfn, order);
+            }
+            m.clearState(pfn);
+        }
+        freeToBuddy(e, z, pfn, order, mt);
+    }
+
+    /**
+     * mm_page_alloc_zone_locked (__rmqueue_smallest): the block at pfn leaves free_list[mt], the rest split off by
+     * expand(); percpu_refill=1 puts the page at the tail of this CPU's pcp list (rmqueue_bulk). On 6.10+ a page
+     * taken from another migratetype's list is the claim path of steal_suitable_fallback(): the pageblock's free
+     * blocks moved to free_list[mt] first (move_freepages_block), then __rmqueue_smallest took the page.
+     */
+    private void zoneLocked(ParsedEvent e) {
+        long pfn = e.pfn();
+        int order = e.order();
+        int z = zoneFor(e, pfn, order);
+        if (z < 0) {
+            return;
+        }
+        int mt = e.migratetype();
+        long h = m.findBuddyHead(pfn);
+        if (h < 0) {
+            consistency.add(Kind.ZONE_LOCKED_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_zone_locked", pfn, order);
+            m.takeRange(pfn, order);
+        } else {
+            if (ks.extfragTakesPage() && mt < MIGRATE_PCPTYPES && m.listMigratetype(h) != mt) {
+                m.moveFreepagesBlock(z, h, mt);
+                m.setPageblockMigratetype(h, mt);
+            }
+            if (h != pfn || m.orderAt(h) < order) {
+                consistency.add(Kind.ZONE_LOCKED_INSIDE_BLOCK, e.timestampNs(), e.line(), "mm_page_alloc_zone_locked", pfn,
+                        order);
+            }
+            m.takeFromBuddy(z, pfn, order, mt);
+        }
+        if (e.get(Field.PERCPU_REFILL) != 0 && ks.pcpAllowedOrder(order)) {
+            m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(mt, order), true);
+        } else {
+            m.markTaken(pfn, order);
+        }
+    }
+
+    /**
+     * mm_page_alloc_extfrag (__rmqueue_fallback). 6.1: steal_suitable_fallback() moved the fallback block (or the
+     * whole pageblock's free blocks) to free_list[alloc_mt]; zone_locked follows. 6.10+: the event's page was
+     * taken here (≥ pageblock: change_pageblock_range + expand; single steal: expand into the block's own type),
+     * unless the claim path already took it via __rmqueue_smallest (zone_locked before this event).
+     */
+    private void extfrag(ParsedEvent e) {
+        long pfn = e.pfn();
+        int allocOrder = (int) e.get(Field.ALLOC_ORDER);
+        int fallbackOrder = (int) e.get(Field.FALLBACK_ORDER);
+        int z = zoneFor(e, pfn, Math.max(allocOrder, fallbackOrder));
+        if (z < 0) {
+            return;
+        }
+        int allocMt = (int) e.get(Field.ALLOC_MIGRATETYPE);
+        boolean changeOwnership = e.get(Field.CHANGE_OWNERSHIP) != 0;
+        if (!ks.extfragTakesPage()) {
+            if (m.kind(pfn) != KIND_BUDDY || m.orderAt(pfn) != fallbackOrder) {
+                consistency.add(Kind.EXTFRAG_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_extfrag", pfn,
+                        fallbackOrder);
+                if (changeOwnership) {
+                    m.setPageblockMigratetype(pfn, allocMt);
+                }
+                return;
+            }
+            m.stealSuitableFallback61(z, pfn, fallbackOrder, allocMt, changeOwnership);
+            return;
+        }
+        if (m.kind(pfn) != KIND_BUDDY) {
+            // claim path: __rmqueue_smallest already took it (zone_locked before this event)
+            if (changeOwnership && m.pageblockMigratetype(pfn) != allocMt) {
+                m.setPageblockMigratetype(pfn, allocMt);
+            }
+            return;
+        }
+        int k = m.orderAt(pfn);
+        if (k != fallbackOrder) {
+            consistency.add(Kind.EXTFRAG_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_extfrag (order differs)", pfn,
+                    fallbackOrder);
+        }
+        int blockType = m.pageblockMigratetype(pfn);
+        m.delPageFromFreeList(pfn);
+        if (blockType != MIGRATE_HIGHATOMIC && k >= ks.pageblockOrder()) {
+            m.changePageblockRange(pfn, k, allocMt);
+            m.expand(z, pfn, allocOrder, k, allocMt);
+        } else {
+            m.expand(z, pfn, allocOrder, k, blockType);
+        }
+        if (ks.pcpAllowedOrder(allocOrder) && allocMt < MIGRATE_PCPTYPES) {
+            m.pcpAdd(z, Math.max(0, e.cpu()), pfn, allocOrder, ks.orderToPindex(allocMt, allocOrder), true);
+        } else {
+            m.markTaken(pfn, allocOrder);
+        }
+    }
+
+    // ------------------------------------------------------------------ compaction
+
+    private void compactionBegin(ParsedEvent e) {
+        Compaction c = compactionOf(e.pid());
+        c.zoneStart = e.get(Field.ZONE_START);
+        c.zoneEnd = e.get(Field.ZONE_END);
+        c.zone = m.zoneOf(c.zoneStart);
+        c.migratePfn = e.get(Field.MIGRATE_PFN);
+        c.freePfn = e.get(Field.FREE_PFN);
+        c.async = MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC;
+        c.active = true;
+        c.captured = false;
+        c.nrFreepages = 0;
+        c.nrMigratepages = 0;
+        c.searchOrder = c.order;
+        c.fastSearchFail = 0;
+        c.migrating = false;
+        // kcompactd and proactive compaction never capture (task_capc: PF_KTHREAD); direct compaction follows
+        // mm_compaction_try_to_compact_pages of the same task
+        c.direct = c.order >= 0 && !e.comm().startsWith("kcompactd");
+    }
+
+    private void compactionEnd(ParsedEvent e) {
+        Compaction c = compactions.get(e.pid());
+        if (c != null) {
+            c.active = false;
+            c.order = -1;
+            c.nrFreepages = 0;
+        }
+    }
+
+    private void isolateMigratepages(ParsedEvent e) {
+        Compaction c = compactions.get(e.pid());
+        if (c != null && e.has(Field.RANGE_END)) {
+            c.migratePfn = e.get(Field.RANGE_END);
+            c.nrMigratepages = e.get(Field.NR_TAKEN);
+        }
+    }
+
+    private void compactionMigratepages(ParsedEvent e) {
+        Compaction c = compactions.get(e.pid());
+        if (c != null) {
+            // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
+            c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
+            c.nrMigratepages = 0;
+            c.migrating = false;
+        }
+    }
+
+    /**
+     * mm_migrate_pages_start of a compacting task: migrate_pages() is about to call compaction_alloc() for each
+     * page. On 6.1 the free scanner's fast path (fast_isolate_freepages) is not traced: when cc->freepages is empty
+     * it runs here, and again each time the isolated targets run out during the batch (see {@link #pageFree}).
+     */
+    private void migratePagesStart(ParsedEvent e) {
+        Compaction c = compactions.get(e.pid());
+        if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !modelUntraced) {
+            return;
+        }
+        c.migrating = true;
+        c.consumed = 0;
+        c.refillAt = c.nrFreepages;
+        if (c.nrFreepages == 0 && c.nrMigratepages > 0) {
+            fastIsolateFreepages61(e, c);
+            c.refillAt = c.nrFreepages;
+        }
+    }
+
+    /** A source page freed during a compaction batch = one more target consumed; refill when they run out. */
+    private void targetConsumed(ParsedEvent e, Compaction c, int order) {
+        c.consumed += 1L << order;
+        if (c.consumed >= c.refillAt && c.consumed < c.nrMigratepages) {
+            long before = c.nrFreepages;
+            c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
+            c.nrMigratepages -= c.consumed;
+            c.consumed = 0;
+            fastIsolateFreepages61(e, c);
+            c.refillAt = c.nrFreepages;
+            if (c.nrFreepages == 0) {
+                c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
+                c.refillAt = Long.MAX_VALUE;
+            }
+        }
+    }
+
+    /** next_search_order() (mm/compaction.c). */
+    private static int nextSearchOrder(Compaction c, int order) {
+        order--;
+        if (order < 0) {
+            order = c.order - 1;
+        }
+        if (order == c.searchOrder) {
+            c.searchOrder--;
+            if (c.searchOrder < 0) {
+                c.searchOrder = c.order - 1;
+            }
+            return -1;
+        }
+        return order;
+    }
+
+    /**
+     * fast_isolate_freepages() of 6.1 (mm/compaction.c), untraced there: searches free_list[MIGRATE_MOVABLE] from
+     * the tail, orders from cc->search_order down, for a block at or above low_pfn (top quarter of the scan space),
+     * else the highest one above min_pfn (top half); rotates the list (move_freelist_head) and isolates one block.
+     */
+    private void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
+        if (c.order <= 0) {
+            return;
+        }
+        int z = c.zone;
+        var zone = m.zone(z);
+        if (cachedFreePfn == null) {
+            cachedFreePfn = new long[m.zoneCount()];
+            Arrays.fill(cachedFreePfn, Long.MIN_VALUE);
+        }
+        int pbOrder = ks.pageblockOrder();
+        long pbMask = -(1L << pbOrder);
+        int limit = Math.max(1, ((32 >> Math.min(31, c.fastSearchFail)) + 1) >> 1);
+        boolean scanStart = false;
+        long initFree = (zone.end - 1) & pbMask;
+        if (c.freePfn >= initFree) {
+            limit = (1 << pbOrder) >> 1;
+            scanStart = true;
+        }
+        long distance = c.freePfn - c.migratePfn;
+        long lowPfn = (c.freePfn - (distance >> 2)) & pbMask;
+        long minPfn = (c.freePfn - (distance >> 1)) & pbMask;
+        if (minPfn > lowPfn) {
+            lowPfn = minPfn;
+        }
+        c.searchOrder = Math.min(c.order - 1, c.searchOrder);
+        long page = -1;
+        long highest = 0;
+        for (int order = c.searchOrder; page < 0 && order >= 0; order = nextSearchOrder(c, order)) {
+            if (m.nrFree(z, order) == 0) {
+                continue;
+            }
+            long[] list = m.freeList(z, order, MIGRATE_MOVABLE);
+            int orderScanned = 0;
+            long highPfn = 0;
+            int freepageIdx = -1;
+            int highIdx = -1;
+            for (int i = list.length - 1; i >= 0; i--) {
+                orderScanned++;
+                long pfn = list[i];
+                if (pfn >= highest) {
+                    highest = Math.max(pfn & pbMask, zone.start);
+                }
+                if (pfn >= lowPfn) {
+                    c.fastSearchFail = 0;
+                    c.searchOrder = order;
+                    page = pfn;
+                    freepageIdx = i;
+                    break;
+                }
+                if (pfn >= minPfn && pfn > highPfn) {
+                    highPfn = pfn;
+                    highIdx = i;
+                    limit >>= 1;
+                }
+                if (orderScanned >= limit) {
+                    freepageIdx = i;
+                    break;
+                }
+            }
+            if (page < 0 && highPfn != 0) {
+                page = highPfn;
+                freepageIdx = highIdx;
+            }
+            // move_freelist_head(): the entries before freepage go to the tail
+            for (int i = 0; i < freepageIdx; i++) {
+                m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+            }
+            if (page >= 0) {
+                m.isolateFreePage(page, order);
+                c.nrFreepages += 1L << order;
+                consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", page, order);
+            }
+            if (orderScanned >= limit) {
+                limit = Math.max(1, limit >> 1);
+            }
+        }
+        if (page < 0) {
+            c.fastSearchFail++;
+            if (scanStart) {
+                if (highest >= minPfn) {
+                    c.freePfn = highest;
+                } else if (c.direct) {
+                    c.freePfn = minPfn;
+                }
+            }
+        }
+        if (highest != 0 && highest >= cachedFreePfn[z]) {
+            cachedFreePfn[z] = highest - (1L << pbOrder);
+        }
+    }
+
+    // scratch for the free scanner simulation (no allocation per event)
+    private long[] scanPfn = new long[64];
+    private int[] scanOrder = new int[64];
+    private int scanN;
+
+    /**
+     * mm_compaction_isolate_freepages (isolate_freepages_block): the free scanner walked [start, end) with some
+     * stride (32 for async, halved/doubled per block; 1 in sync), isolating every PageBuddy head it landed on
+     * (__isolate_free_page) and jumping over compound pages, until it had nr_taken pages. The stride is the one whose
+     * simulation reproduces nr_scanned and nr_taken.
+     */
+    private void isolateFreepages(ParsedEvent e) {
+        long start = e.get(Field.RANGE_START);
+        long end = e.get(Field.RANGE_END);
+        long nrTaken = e.get(Field.NR_TAKEN);
+        long nrScanned = e.get(Field.NR_SCANNED);
+        int z = m.zoneOf(start);
+        if (z < 0) {
+            consistency.add(Kind.PFN_OUTSIDE_ZONES, e.timestampNs(), e.line(), "mm_compaction_isolate_freepages", start, 0);
+            return;
+        }
+        if (!inWindow(z, e.timestampNs())) {
+            eventsSkipped++;
+            return;
+        }
+        eventsApplied++;
+        applied[e.type().ordinal()]++;
+        Compaction c = compactions.get(e.pid());
+        if (c != null) {
+            long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
+            c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
+            c.nrFreepages += nrTaken;
+            if (c.migrating) {
+                c.refillAt = c.consumed + c.nrFreepages;
+            }
+        }
+        if (nrTaken == 0) {
+            return;
+        }
+        end = Math.min(end, m.zone(z).end);
+        int best = -1;
+        for (int stride : new int[] {1, 32, 16, 8, 4, 2}) {
+            long[] r = simulateFreeScan(start, end, stride, nrTaken);
+            if (r[1] == nrTaken && r[0] == nrScanned) {
+                best = stride;
+                break;
+            }
+            if (best < 0 && r[1] == nrTaken) {
+                best = stride;
+            }
+        }
+        if (best < 0) {
+            best = 1;
+        }
+        simulateFreeScan(start, end, best, nrTaken);
+        long taken = 0;
+        for (int i = 0; i < scanN; i++) {
+            m.isolateFreePage(scanPfn[i], scanOrder[i]);
+            taken += 1L << scanOrder[i];
+        }
+        if (taken < nrTaken) {
+            consistency.add(Kind.ISOLATE_SHORT, e.timestampNs(), e.line(),
+                    "isolate_freepages took " + taken + " of " + nrTaken, start, 0);
+        }
+    }
+
+    /** Returns {nr_scanned, nr_taken}; fills scanPfn/scanOrder with the blocks isolate_freepages_block() takes. */
+    private long[] simulateFreeScan(long start, long end, int stride, long nrTaken) {
+        scanN = 0;
+        long scanned = 0;
+        long taken = 0;
+        long bp = start;
+        while (bp < end) {
+            scanned++;
+            int kind = m.kind(bp);
+            if (kind == KIND_BUDDY) {
+                int k = m.orderAt(bp);
+                if (scanN == scanPfn.length) {
+                    scanPfn = Arrays.copyOf(scanPfn, scanN * 2);
+                    scanOrder = Arrays.copyOf(scanOrder, scanN * 2);
+                }
+                scanPfn[scanN] = bp;
+                scanOrder[scanN++] = k;
+                scanned += (1L << k) - 1;
+                taken += 1L << k;
+                if (taken >= nrTaken) {
+                    break;
+                }
+                bp += (1L << k) - 1 + stride;
+                continue;
+            }
+            if (kind == 0 && m.isCompoundHead(bp)) {
+                bp += (1L << m.orderAt(bp)) - 1;
+            }
+            bp += stride;
+        }
+        return new long[] {scanned, taken};
+    }
+
+    /**
+     * mm_compaction_fast_isolate_freepages (6.5+, fast_isolate_freepages): range = (min_pfn ~ cc->free_pfn), at most
+     * one block of order log2(nr_taken) taken from the tail side of free_list[MIGRATE_MOVABLE]: the first block at
+     * or above low_pfn, else the highest candidate at or above min_pfn; move_freelist_head() rotates the list so
+     * the blocks before it go to the tail.
+     */
+    private void fastIsolateFreepages(ParsedEvent e) {
+        long minPfn = e.get(Field.RANGE_START);
+        long freePfn = e.get(Field.RANGE_END);
+        long nrTaken = e.get(Field.NR_TAKEN);
+        int z = m.zoneOf(minPfn);
+        if (z < 0 || !inWindow(z, e.timestampNs())) {
+            eventsSkipped++;
+            return;
+        }
+        eventsApplied++;
+        applied[e.type().ordinal()]++;
+        if (nrTaken == 0 || Long.bitCount(nrTaken) != 1) {
+            return;
+        }
+        int order = Long.numberOfTrailingZeros(nrTaken);
+        Compaction c = compactions.get(e.pid());
+        long migratePfn = c != null ? c.migratePfn : minPfn;
+        long pbMask = -(1L << ks.pageblockOrder());
+        long distance = freePfn - migratePfn;
+        long lowPfn = (freePfn - (distance >> 2)) & pbMask;
+        if (((freePfn - (distance >> 1)) & pbMask) != minPfn) {
+            // migrate_pfn unknown: approximate distance from min_pfn
+            long half = freePfn - minPfn;
+            lowPfn = (freePfn - (half >> 1)) & pbMask;
+        }
+        long[] list = m.freeList(z, order, MIGRATE_MOVABLE);
+        long page = -1;
+        long high = -1;
+        for (int i = list.length - 1; i >= 0; i--) {
+            long p = list[i];
+            if (p >= lowPfn) {
+                page = p;
+                break;
+            }
+            if (p >= minPfn && p > high) {
+                high = p;
+            }
+        }
+        if (page < 0) {
+            page = high;
+        }
+        if (page < 0) {
+            consistency.add(Kind.FAST_ISOLATE_NOT_FOUND, e.timestampNs(), e.line(), "fast_isolate_freepages", minPfn, order);
+            return;
+        }
+        // move_freelist_head(): the entries before page go to the tail
+        int idx = -1;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] == page) {
+                idx = i;
+                break;
+            }
+        }
+        for (int i = 0; i < idx; i++) {
+            m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+        }
+        m.isolateFreePage(page, order);
+        if (c != null) {
+            c.nrFreepages += nrTaken;
+            c.freePfn = freePfn;
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.parser.ParseReport;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.parser.TraceParser;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.FragMetrics;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.replay.snapshot.ZoneInfo;
+import io.fragtrace.replay.snapshot.ZoneTable;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
+
+/**
+ * Replays a bundle from the {@code before/} dump's L instant to the {@code after/} dump's L (per zone) and compares
+ * the model with {@code after/}: free blocks, page states, buddyinfo, pageblock migratetypes, pcp counts, free-list
+ * order, and the fragmentation / unusable indexes against the kernel's printed ones.
+ */
+public final class Validation {
+    /** Per-zone comparison. */
+    public static final class ZoneResult {
+        public String zone;
+        public long[] modelNrFree;
+        public long[] kernelNrFree;
+        public long pagesMismatched;
+        public long buddyPagesMismatched;
+        public long freeBlocksMissing;
+        public long freeBlocksExtra;
+        public long freeBlocksWrongMigratetype;
+        public long pageblocksMismatched;
+        public long pcpModel;
+        public long pcpKernel;
+        public long pcpCpusMismatched;
+        public long freeListsOrderDiffer;
+        public int extfragMaxError;
+        public int unusableMaxError;
+        public int[] modelExtfrag;
+        public int[] kernelExtfrag;
+        public int[] modelUnusable;
+        public int[] kernelUnusable;
+        public final List<String> missingExamples = new ArrayList<>();
+        public final List<String> extraExamples = new ArrayList<>();
+    }
+
+    /** Whole-bundle result. */
+    public static final class Result {
+        public String bundle;
+        public String kernel;
+        public final List<ZoneResult> zones = new ArrayList<>();
+        public long eventsApplied;
+        public long eventsSkipped;
+        public Map<String, Long> consistency = new LinkedHashMap<>();
+        public long pagesMismatched;
+        public long buddyPagesMismatched;
+        public long freeBlocksMissing;
+        public long freeBlocksExtra;
+        public long freeBlocksWrongMigratetype;
+        public long pageblocksMismatched;
+        public long buddyinfoCellsMismatched;
+        public long pcpPagesModel;
+        public long pcpPagesKernel;
+        public long freeListsOrderDiffer;
+        public int extfragIndexMaxError;
+        public int unusableIndexMaxError;
+        public long parseProblems;
+        public double replaySeconds;
+
+        /** The buddy state matches exactly: every free block (pfn, order, migratetype) and every pageblock. */
+        public boolean exact() {
+            return buddyPagesMismatched == 0 && freeBlocksMissing == 0 && freeBlocksExtra == 0
+                    && pageblocksMismatched == 0 && buddyinfoCellsMismatched == 0;
+        }
+    }
+
+    private Validation() {
+    }
+
+    /** Runs the whole validation of a bundle folder. */
+    public static Result run(Path bundle, KernelSemantics override, boolean modelUntraced)
+            throws SnapshotException, TraceInputException {
+        Path beforeDir = bundle.resolve("before");
+        Path afterDir = bundle.resolve("after");
+        if (!Files.isDirectory(beforeDir) || !Files.isDirectory(afterDir)) {
+            throw new SnapshotException(bundle + ": not a bundle with before/ and after/ snapshots ("
+                    + (!Files.isDirectory(beforeDir) ? "before/" : "after/") + " missing)");
+        }
+        BuddyDump before = ModelLoader.loadDump(beforeDir);
+        BuddyDump after = ModelLoader.loadDump(afterDir);
+        KernelSemantics ks = override != null ? override : ModelLoader.semanticsFor(bundle, before);
+        ZoneInfo zi = Files.isRegularFile(beforeDir.resolve("zoneinfo")) ? ZoneInfo.load(beforeDir.resolve("zoneinfo")) : null;
+        BuddyModel model = ModelLoader.fromDump(before, ks, zi);
+        int nz = model.zoneCount();
+        long[] from = new long[nz];
+        long[] to = new long[nz];
+        for (int z = 0; z < nz; z++) {
+            String name = model.zone(z).name;
+            BuddyDump.Zone b = before.zone(name);
+            BuddyDump.Zone a = after.zone(name);
+            if (b.lockNs == Long.MIN_VALUE || a == null || a.lockNs == Long.MIN_VALUE) {
+                throw new SnapshotException(bundle + ": zone " + name + " has no L line in before/ or after/ buddydump");
+            }
+            from[z] = b.lockNs;
+            to[z] = a.lockNs;
+        }
+        ObservedReplay replay = new ObservedReplay(model, from, to).modelUntracedPaths(modelUntraced);
+        long t0 = System.nanoTime();
+        ParseReport pr = new TraceParser().parse(TraceInput.of(bundle.toString()), replay);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Result r = compare(model, after, afterDir);
+        r.bundle = bundle.toString();
+        r.kernel = ks.name();
+        r.eventsApplied = replay.eventsApplied();
+        r.eventsSkipped = replay.eventsSkipped();
+        r.consistency = replay.consistency().asMap();
+        r.parseProblems = pr == null ? 0 : pr.badLines();
+        r.replaySeconds = secs;
+        return r;
+    }
+
+    /** Compares a model with a dump (and the printed indexes beside it, when present). */
+    public static Result compare(BuddyModel model, BuddyDump after, Path afterDir) throws SnapshotException {
+        Result res = new Result();
+        ZoneTable extfrag = afterDir != null && Files.isRegularFile(afterDir.resolve("extfrag_index"))
+                ? ZoneTable.loadIndex(afterDir.resolve("extfrag_index")) : null;
+        ZoneTable unusable = afterDir != null && Files.isRegularFile(afterDir.resolve("unusable_index"))
+                ? ZoneTable.loadIndex(afterDir.resolve("unusable_index")) : null;
+        int nrOrders = model.nrOrders();
+        for (int z = 0; z < model.zoneCount(); z++) {
+            var zone = model.zone(z);
+            BuddyDump.Zone dz = after.zone(zone.name);
+            if (dz == null) {
+                continue;
+            }
+            ZoneResult zr = new ZoneResult();
+            zr.zone = zone.name;
+            int span = (int) (zone.end - zone.start);
+            // page states: 0 allocated/other, 1 free in buddy, 2 on pcp
+            byte[] kState = new byte[span];
+            byte[] mState = new byte[span];
+            Set<Long> kBlocks = new HashSet<>();
+            Map<Long, Integer> kBlockMt = new LinkedHashMap<>();
+            for (BuddyDump.Block b : dz.blocks) {
+                kBlocks.add(key(b.pfn(), b.order()));
+                kBlockMt.put(key(b.pfn(), b.order()), b.migratetype());
+                fill(kState, b.pfn() - zone.start, 1L << b.order(), (byte) 1);
+            }
+            for (BuddyDump.PcpPage p : dz.pcp) {
+                fill(kState, p.pfn() - zone.start, 1L << p.order(), (byte) 2);
+            }
+            // model free lists, compared list by list in order
+            Map<Integer, List<Long>> kLists = new LinkedHashMap<>();
+            for (BuddyDump.Block b : dz.blocks) {
+                kLists.computeIfAbsent(b.order() * MIGRATE_TYPES + b.migratetype(), k -> new ArrayList<>()).add(b.pfn());
+            }
+            Set<Long> mBlocks = new HashSet<>();
+            zr.modelNrFree = new long[nrOrders];
+            zr.kernelNrFree = new long[nrOrders];
+            for (int o = 0; o < nrOrders; o++) {
+                zr.modelNrFree[o] = model.nrFree(z, o);
+                zr.kernelNrFree[o] = o < dz.nrFree.length ? dz.nrFree[o] : 0;
+                if (zr.modelNrFree[o] != zr.kernelNrFree[o]) {
+                    res.buddyinfoCellsMismatched++;
+                }
+                for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+                    long[] list = model.freeList(z, o, mt);
+                    for (long pfn : list) {
+                        long k = key(pfn, o);
+                        mBlocks.add(k);
+                        fill(mState, pfn - zone.start, 1L << o, (byte) 1);
+                        if (!kBlocks.contains(k)) {
+                            zr.freeBlocksExtra++;
+                            if (zr.extraExamples.size() < 5) {
+                                zr.extraExamples.add("0x" + Long.toHexString(pfn) + " order " + o + " mt " + mt);
+                            }
+                        } else if (kBlockMt.get(k) != mt) {
+                            zr.freeBlocksWrongMigratetype++;
+                        }
+                    }
+                    List<Long> kl = kLists.getOrDefault(o * MIGRATE_TYPES + mt, List.of());
+                    if (kl.size() == list.length) {
+                        Set<Long> a = new HashSet<>(kl);
+                        boolean sameSet = true;
+                        for (long p : list) {
+                            sameSet &= a.contains(p);
+                        }
+                        if (sameSet) {
+                            for (int i = 0; i < list.length; i++) {
+                                if (kl.get(i) != list[i]) {
+                                    zr.freeListsOrderDiffer++;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (BuddyDump.Block b : dz.blocks) {
+                if (!mBlocks.contains(key(b.pfn(), b.order()))) {
+                    zr.freeBlocksMissing++;
+                    if (zr.missingExamples.size() < 5) {
+                        zr.missingExamples.add("0x" + Long.toHexString(b.pfn()) + " order " + b.order() + " mt "
+                                + b.migratetype());
+                    }
+                }
+            }
+            int pindexes = model.ks.nrPcpLists();
+            for (int cpu = 0; cpu < model.maxCpus(); cpu++) {
+                for (int p = 0; p < pindexes; p++) {
+                    for (long pfn : model.pcpList(z, cpu, p)) {
+                        if (zone.spans(pfn)) {
+                            fill(mState, pfn - zone.start, 1L << model.ks.pindexToOrder(p), (byte) 2);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < span; i++) {
+                if (kState[i] != mState[i]) {
+                    zr.pagesMismatched++;
+                    if ((kState[i] == 1) != (mState[i] == 1)) {
+                        zr.buddyPagesMismatched++;
+                    }
+                }
+            }
+            zr.pcpModel = model.pcpPages(z);
+            for (BuddyDump.Cpu c : dz.cpus) {
+                zr.pcpKernel += c.count();
+                if (model.pcpCount(z, c.cpu()) != c.count()) {
+                    zr.pcpCpusMismatched++;
+                }
+            }
+            // pageblocks of this zone
+            for (int i = 0; i < after.pageblockCount(); i++) {
+                long pfn = after.pageblockPfn(i);
+                if ((zone.spans(pfn) || (pfn < zone.start && pfn + (1L << model.pageblockOrder()) > zone.start))
+                        && model.pageblockMigratetype(pfn) != after.pageblockMigratetype(i)) {
+                    zr.pageblocksMismatched++;
+                }
+            }
+            zr.modelExtfrag = new int[nrOrders];
+            zr.modelUnusable = new int[nrOrders];
+            for (int o = 0; o < nrOrders; o++) {
+                zr.modelExtfrag[o] = FragMetrics.fragmentationIndex(zr.modelNrFree, o);
+                zr.modelUnusable[o] = FragMetrics.unusableFreeIndex(zr.modelNrFree, o);
+            }
+            zr.kernelExtfrag = row(extfrag, zone.name, nrOrders);
+            zr.kernelUnusable = row(unusable, zone.name, nrOrders);
+            for (int o = 0; o < nrOrders; o++) {
+                if (zr.kernelExtfrag != null) {
+                    zr.extfragMaxError = Math.max(zr.extfragMaxError, Math.abs(zr.kernelExtfrag[o] - zr.modelExtfrag[o]));
+                }
+                if (zr.kernelUnusable != null) {
+                    zr.unusableMaxError = Math.max(zr.unusableMaxError,
+                            Math.abs(zr.kernelUnusable[o] - zr.modelUnusable[o]));
+                }
+            }
+            res.zones.add(zr);
+            res.pagesMismatched += zr.pagesMismatched;
+            res.buddyPagesMismatched += zr.buddyPagesMismatched;
+            res.freeBlocksMissing += zr.freeBlocksMissing;
+            res.freeBlocksExtra += zr.freeBlocksExtra;
+            res.freeBlocksWrongMigratetype += zr.freeBlocksWrongMigratetype;
+            res.pageblocksMismatched += zr.pageblocksMismatched;
+            res.pcpPagesModel += zr.pcpModel;
+            res.pcpPagesKernel += zr.pcpKernel;
+            res.freeListsOrderDiffer += zr.freeListsOrderDiffer;
+            res.extfragIndexMaxError = Math.max(res.extfragIndexMaxError, zr.extfragMaxError);
+            res.unusableIndexMaxError = Math.max(res.unusableIndexMaxError, zr.unusableMaxError);
+        }
+        return res;
+    }
+
+    private static int[] row(ZoneTable t, String zone, int n) {
+        if (t == null || t.row(zone) == null) {
+            return null;
+        }
+        long[] v = t.row(zone).values();
+        int[] out = new int[n];
+        for (int i = 0; i < n && i < v.length; i++) {
+            out[i] = (int) v[i];
+        }
+        return out;
+    }
+
+    private static long key(long pfn, int order) {
+        return (pfn << 4) | order;
+    }
+
+    private static void fill(byte[] a, long from, long len, byte v) {
+        long end = Math.min(a.length, from + len);
+        for (long i = Math.max(0, from); i < end; i++) {
+            a[(int) i] = v;
+        }
+    }
+}

@@ -1,0 +1,771 @@
+package io.fragtrace.replay.model;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
+import static io.fragtrace.replay.model.KernelSemantics.migratetypeIsMergeable;
+
+/**
+ * The buddy allocator of one machine as plain arrays: per pfn one state byte (kind + order + compound flag), per
+ * pageblock one migratetype byte, and doubly linked lists (int links in lazily allocated 64 Ki-pfn chunks) for every
+ * {@code zone->free_area[order].free_list[mt]} and every per-CPU list {@code pcp->lists[pindex]}, kept in the
+ * kernel's own list order. The methods mirror the kernel functions they are named after (mm/page_alloc.c unless
+ * noted); version differences come from {@link KernelSemantics}.
+ * <p>
+ * Memory: 1 byte per pfn + 1 byte per pageblock + 12 bytes per pfn only in chunks that hold list members.
+ * Nothing allocates per operation except the first touch of a chunk.
+ */
+public final class BuddyModel {
+    /** Page state kinds (bits 4-5 of the state byte). NONE = allocated, a tail page, or a hole. */
+    public static final int KIND_NONE = 0;
+    /** Head of a free buddy block (PageBuddy, buddy_order in the low bits). */
+    public static final int KIND_BUDDY = 1;
+    /** Head of a block on a per-CPU list. */
+    public static final int KIND_PCP = 2;
+    /** Taken off the buddy by mm_page_alloc_zone_locked (percpu_refill=0) or extfrag, mm_page_alloc pending. */
+    public static final int KIND_TAKEN = 3;
+    private static final int ORDER_MASK = 0x0f;
+    private static final int KIND_SHIFT = 4;
+    private static final int COMPOUND = 0x40;
+
+    private static final int CHUNK_SHIFT = 16;
+    private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+
+    public final KernelSemantics ks;
+    private final int nrOrders;
+    private final int maxOrder;
+    private final int pbOrder;
+    private final int nrPcp;
+    /** First pfn modelled (aligned to the largest block). */
+    private final long base;
+    /** Number of pfns modelled. */
+    private final int n;
+    private final byte[] state;
+    private final byte[] pbMt;
+    private final int[][] nextC;
+    private final int[][] prevC;
+    private final int[][] listC;
+    private final Zone[] zones;
+    private final byte[] zoneOfChunk;
+    private int maxCpus;
+    private final int nBuddyLists;
+    private int[] head;
+    private int[] tail;
+    private int[] count;
+    private long allocatedChunks;
+    private long lastCaptured = -1;
+    /** Returned by freeOnePage when compaction_capture() took the block. */
+    public static final long CAPTURED = -2;
+
+    public BuddyModel(KernelSemantics ks, List<Zone> zoneList, int maxCpus) {
+        this.ks = ks;
+        this.nrOrders = ks.nrOrders();
+        this.maxOrder = ks.maxOrder();
+        this.pbOrder = ks.pageblockOrder();
+        this.nrPcp = ks.nrPcpLists();
+        this.zones = zoneList.toArray(new Zone[0]);
+        if (zones.length == 0) {
+            throw new IllegalArgumentException("no zones");
+        }
+        long align = 1L << Math.max(maxOrder, pbOrder);
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (Zone z : zones) {
+            lo = Math.min(lo, z.start);
+            hi = Math.max(hi, z.end);
+        }
+        this.base = lo & -align;
+        long end = (hi + align - 1) & -align;
+        if (end - base > Integer.MAX_VALUE - (1 << CHUNK_SHIFT)) {
+            throw new IllegalArgumentException("model of " + (end - base) + " pfns is too large (max 2^31)");
+        }
+        this.n = (int) (end - base);
+        this.state = new byte[n];
+        this.pbMt = new byte[(int) ((long) n >> pbOrder) + 1];
+        int chunks = (int) (((long) n + CHUNK_MASK) >>> CHUNK_SHIFT);
+        this.nextC = new int[chunks][];
+        this.prevC = new int[chunks][];
+        this.listC = new int[chunks][];
+        this.zoneOfChunk = new byte[chunks];
+        this.maxCpus = Math.max(1, maxCpus);
+        this.nBuddyLists = zones.length * nrOrders * MIGRATE_TYPES;
+        int lists = nBuddyLists + zones.length * this.maxCpus * nrPcp;
+        head = new int[lists];
+        tail = new int[lists];
+        count = new int[lists];
+        Arrays.fill(head, -1);
+        Arrays.fill(tail, -1);
+        // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE)
+        Arrays.fill(pbMt, (byte) MIGRATE_MOVABLE);
+    }
+
+    // ------------------------------------------------------------------ topology
+
+    public List<Zone> zones() {
+        return List.of(zones);
+    }
+
+    public Zone zone(int i) {
+        return zones[i];
+    }
+
+    public int zoneCount() {
+        return zones.length;
+    }
+
+    public int nrOrders() {
+        return nrOrders;
+    }
+
+    public int pageblockOrder() {
+        return pbOrder;
+    }
+
+    public int maxCpus() {
+        return maxCpus;
+    }
+
+    public long basePfn() {
+        return base;
+    }
+
+    public long endPfn() {
+        return base + n;
+    }
+
+    /** Index of the zone spanning pfn, -1 if none. */
+    public int zoneOf(long pfn) {
+        for (int i = 0; i < zones.length; i++) {
+            if (pfn >= zones[i].start && pfn < zones[i].end) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ page state
+
+    private int rel(long pfn) {
+        return (int) (pfn - base);
+    }
+
+    public int kind(long pfn) {
+        return (state[rel(pfn)] >> KIND_SHIFT) & 3;
+    }
+
+    public int orderAt(long pfn) {
+        return state[rel(pfn)] & ORDER_MASK;
+    }
+
+    public boolean isCompoundHead(long pfn) {
+        return (state[rel(pfn)] & COMPOUND) != 0;
+    }
+
+    private void setState(int r, int kind, int order) {
+        state[r] = (byte) ((kind << KIND_SHIFT) | order);
+    }
+
+    /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
+    public void markAllocated(long pfn, int order, boolean compound) {
+        int r = rel(pfn);
+        state[r] = (byte) (compound && order > 0 ? (COMPOUND | order) : 0);
+    }
+
+    public int pageblockMigratetype(long pfn) {
+        return pbMt[(int) ((pfn - base) >> pbOrder)];
+    }
+
+    /** set_pageblock_migratetype(). */
+    public void setPageblockMigratetype(long pfn, int mt) {
+        pbMt[(int) ((pfn - base) >> pbOrder)] = (byte) mt;
+    }
+
+    public long pageblockCount() {
+        return (long) n >> pbOrder;
+    }
+
+    /** The migratetype of the list a listed block sits on (buddy or pcp). */
+    public int listMigratetype(long pfn) {
+        int id = link(listC, rel(pfn));
+        if (id < nBuddyLists) {
+            return id % MIGRATE_TYPES;
+        }
+        int pindex = (id - nBuddyLists) % nrPcp;
+        int low = KernelSemantics.MIGRATE_PCPTYPES * (KernelSemantics.PAGE_ALLOC_COSTLY_ORDER + 1);
+        return pindex >= low ? (pindex == low + 1 ? MIGRATE_MOVABLE : 0) : pindex % KernelSemantics.MIGRATE_PCPTYPES;
+    }
+
+    /** CPU of the per-CPU list holding pfn. */
+    public int pcpCpuOf(long pfn) {
+        int id = link(listC, rel(pfn)) - nBuddyLists;
+        return (id / nrPcp) % maxCpus;
+    }
+
+    /** pindex of the per-CPU list holding pfn. */
+    public int pcpPindexOf(long pfn) {
+        return (link(listC, rel(pfn)) - nBuddyLists) % nrPcp;
+    }
+
+    /** Head pfn of the free buddy block containing pfn, or -1. */
+    public long findBuddyHead(long pfn) {
+        if (pfn < base || pfn >= base + n) {
+            return -1;
+        }
+        int r = rel(pfn);
+        for (int o = 0; o < nrOrders; o++) {
+            int h = r & -(1 << o);
+            int s = state[h];
+            if (((s >> KIND_SHIFT) & 3) == KIND_BUDDY && r - h < (1 << (s & ORDER_MASK))) {
+                return base + h;
+            }
+        }
+        return -1;
+    }
+
+    /** Head pfn of the per-CPU block containing pfn, or -1. */
+    public long findPcpHead(long pfn) {
+        if (pfn < base || pfn >= base + n) {
+            return -1;
+        }
+        int r = rel(pfn);
+        for (int o = 0; o < nrOrders; o++) {
+            int h = r & -(1 << o);
+            int s = state[h];
+            if (((s >> KIND_SHIFT) & 3) == KIND_PCP && r - h < (1 << (s & ORDER_MASK))) {
+                return base + h;
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ lists
+
+    private int link(int[][] c, int r) {
+        int[] a = c[r >>> CHUNK_SHIFT];
+        return a == null ? -1 : a[r & CHUNK_MASK];
+    }
+
+    private void setLink(int[][] c, int r, int v) {
+        c[r >>> CHUNK_SHIFT][r & CHUNK_MASK] = v;
+    }
+
+    private void ensureChunk(int r) {
+        int c = r >>> CHUNK_SHIFT;
+        if (nextC[c] == null) {
+            nextC[c] = new int[1 << CHUNK_SHIFT];
+            prevC[c] = new int[1 << CHUNK_SHIFT];
+            listC[c] = new int[1 << CHUNK_SHIFT];
+            allocatedChunks++;
+        }
+    }
+
+    private void listAdd(int id, int r, boolean toTail) {
+        ensureChunk(r);
+        setLink(listC, r, id);
+        int h = head[id];
+        if (h < 0) {
+            head[id] = r;
+            tail[id] = r;
+            setLink(nextC, r, -1);
+            setLink(prevC, r, -1);
+        } else if (toTail) {
+            int t = tail[id];
+            setLink(prevC, r, t);
+            setLink(nextC, r, -1);
+            setLink(nextC, t, r);
+            tail[id] = r;
+        } else {
+            setLink(nextC, r, h);
+            setLink(prevC, r, -1);
+            setLink(prevC, h, r);
+            head[id] = r;
+        }
+        count[id]++;
+    }
+
+    private void listDel(int r) {
+        int id = link(listC, r);
+        int p = link(prevC, r);
+        int nx = link(nextC, r);
+        if (p >= 0) {
+            setLink(nextC, p, nx);
+        } else {
+            head[id] = nx;
+        }
+        if (nx >= 0) {
+            setLink(prevC, nx, p);
+        } else {
+            tail[id] = p;
+        }
+        count[id]--;
+    }
+
+    private int buddyList(int z, int order, int mt) {
+        return (z * nrOrders + order) * MIGRATE_TYPES + mt;
+    }
+
+    private int pcpListId(int z, int cpu, int pindex) {
+        if (cpu >= maxCpus) {
+            growCpus(cpu + 1);
+        }
+        return nBuddyLists + (z * maxCpus + cpu) * nrPcp + pindex;
+    }
+
+    private void growCpus(int newMax) {
+        // re-home the per-CPU lists: list ids change, so rewrite listC for every pcp member
+        int oldMax = maxCpus;
+        int lists = nBuddyLists + zones.length * newMax * nrPcp;
+        int[] nh = Arrays.copyOf(head, lists);
+        int[] nt = Arrays.copyOf(tail, lists);
+        int[] nc = Arrays.copyOf(count, lists);
+        Arrays.fill(nh, nBuddyLists, lists, -1);
+        Arrays.fill(nt, nBuddyLists, lists, -1);
+        Arrays.fill(nc, nBuddyLists, lists, 0);
+        for (int z = 0; z < zones.length; z++) {
+            for (int cpu = 0; cpu < oldMax; cpu++) {
+                for (int p = 0; p < nrPcp; p++) {
+                    int oldId = nBuddyLists + (z * oldMax + cpu) * nrPcp + p;
+                    int newId = nBuddyLists + (z * newMax + cpu) * nrPcp + p;
+                    nh[newId] = head[oldId];
+                    nt[newId] = tail[oldId];
+                    nc[newId] = count[oldId];
+                    for (int r = head[oldId]; r >= 0; r = link(nextC, r)) {
+                        setLink(listC, r, newId);
+                    }
+                }
+            }
+        }
+        head = nh;
+        tail = nt;
+        count = nc;
+        maxCpus = newMax;
+    }
+
+    /** Free blocks on zone->free_area[order].free_list[mt], head first (allocates; not for the hot path). */
+    public long[] freeList(int z, int order, int mt) {
+        int id = buddyList(z, order, mt);
+        long[] out = new long[count[id]];
+        int i = 0;
+        for (int r = head[id]; r >= 0; r = link(nextC, r)) {
+            out[i++] = base + r;
+        }
+        return out;
+    }
+
+    /** Pages on pcp->lists[pindex] of cpu, head first. */
+    public long[] pcpList(int z, int cpu, int pindex) {
+        if (cpu >= maxCpus) {
+            return new long[0];
+        }
+        int id = pcpListId(z, cpu, pindex);
+        long[] out = new long[count[id]];
+        int i = 0;
+        for (int r = head[id]; r >= 0; r = link(nextC, r)) {
+            out[i++] = base + r;
+        }
+        return out;
+    }
+
+    public int freeListLength(int z, int order, int mt) {
+        return count[buddyList(z, order, mt)];
+    }
+
+    /** zone->free_area[order].nr_free. */
+    public long nrFree(int z, int order) {
+        long s = 0;
+        for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+            s += count[buddyList(z, order, mt)];
+        }
+        return s;
+    }
+
+    /** Free pages on the buddy lists of a zone (NR_FREE_PAGES without the pcp). */
+    public long freePages(int z) {
+        long s = 0;
+        for (int o = 0; o < nrOrders; o++) {
+            s += nrFree(z, o) << o;
+        }
+        return s;
+    }
+
+    /** Pages on all per-CPU lists of a zone (pcp->count summed). */
+    public long pcpPages(int z) {
+        long s = 0;
+        for (int cpu = 0; cpu < maxCpus; cpu++) {
+            s += pcpCount(z, cpu);
+        }
+        return s;
+    }
+
+    /** pcp->count of one CPU. */
+    public long pcpCount(int z, int cpu) {
+        if (cpu >= maxCpus) {
+            return 0;
+        }
+        long s = 0;
+        for (int p = 0; p < nrPcp; p++) {
+            s += (long) count[pcpListId(z, cpu, p)] << ks.pindexToOrder(p);
+        }
+        return s;
+    }
+
+    /** Head pfn of the block the last capture took. */
+    public long lastCaptured() {
+        return lastCaptured;
+    }
+
+    public long chunksAllocated() {
+        return allocatedChunks;
+    }
+
+    // ------------------------------------------------------------------ buddy primitives
+
+    /** add_to_free_list() / add_to_free_list_tail() (mm/page_alloc.c): mark PageBuddy with buddy_order and list it. */
+    public void addToFreeList(int z, long pfn, int order, int mt, boolean toTail) {
+        int r = rel(pfn);
+        setState(r, KIND_BUDDY, order);
+        listAdd(buddyList(z, order, mt), r, toTail);
+    }
+
+    /** del_page_from_free_list() (mm/page_alloc.c). The page becomes "allocated". */
+    public void delPageFromFreeList(long pfn) {
+        int r = rel(pfn);
+        listDel(r);
+        state[r] = 0;
+    }
+
+    /** move_to_free_list() (mm/page_alloc.c): list_move_tail to another migratetype's list (5.10+). */
+    public void moveToFreeList(int z, long pfn, int order, int mt) {
+        int r = rel(pfn);
+        listDel(r);
+        listAdd(buddyList(z, order, mt), r, true);
+    }
+
+    /** page_is_buddy() of mm/internal.h + the zone check of find_buddy_page_pfn(). */
+    private boolean pageIsBuddy(int z, int r, int order) {
+        if (r < 0 || r >= n) {
+            return false;
+        }
+        long pfn = base + r;
+        if (pfn < zones[z].start || pfn >= zones[z].end) {
+            return false;
+        }
+        int s = state[r];
+        return ((s >> KIND_SHIFT) & 3) == KIND_BUDDY && (s & ORDER_MASK) == order;
+    }
+
+    /**
+     * __free_one_page() (mm/page_alloc.c): merge with free buddies (by pfn XOR), stop above pageblock_order when
+     * the migratetypes may not merge (migratetype_is_mergeable), then list the result at the head, or at the tail
+     * for FPI_TO_TAIL or when buddy_merge_likely(). On 6.10+ (strictFreelistMt) a merge re-types the buddy's
+     * pageblock to ours. Returns the head pfn of the merged block.
+     */
+    public long freeOnePage(int z, long pfn, int order, int mt, boolean fpiToTail) {
+        return freeOnePage(z, pfn, order, mt, fpiToTail, -1);
+    }
+
+    /**
+     * {@link #freeOnePage(int, long, int, int, boolean)} with compaction_capture() (mm/page_alloc.c): while a task
+     * compacts for captureOrder in this zone, the first free that merges up to exactly that order is handed to it
+     * (no free list); then the block is left KIND_TAKEN and {@link #CAPTURED} is returned.
+     */
+    public long freeOnePage(int z, long pfn, int order, int mt, boolean fpiToTail, int captureOrder) {
+        int r = rel(pfn);
+        int buddy = r ^ (1 << order);
+        while (order < maxOrder) {
+            if (order == captureOrder && mt != KernelSemantics.MIGRATE_ISOLATE
+                    && !(order < pbOrder && mt == MIGRATE_MOVABLE)) {
+                setState(r, KIND_TAKEN, order);
+                lastCaptured = base + r;
+                return CAPTURED;
+            }
+            buddy = r ^ (1 << order);
+            if (!pageIsBuddy(z, buddy, order)) {
+                break;
+            }
+            int buddyMt = mt;
+            if (order >= pbOrder) {
+                buddyMt = pbMt[buddy >> pbOrder];
+                if (mt != buddyMt && (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))) {
+                    break;
+                }
+            }
+            listDel(buddy);
+            state[buddy] = 0;
+            if (ks.strictFreelistMt() && buddyMt != mt) {
+                pbMt[buddy >> pbOrder] = (byte) mt;
+            }
+            r &= buddy;
+            order++;
+        }
+        boolean toTail = fpiToTail || buddyMergeLikely(z, r, buddy, order);
+        setState(r, KIND_BUDDY, order);
+        listAdd(buddyList(z, order, mt), r, toTail);
+        return base + r;
+    }
+
+    /**
+     * buddy_merge_likely() (mm/page_alloc.c): if the buddy of the next-higher block is free, this block is likely
+     * to merge soon, so it goes to the tail. Never for order &gt;= MAX_ORDER-2 (6.1) / MAX_PAGE_ORDER-1 (6.12).
+     */
+    private boolean buddyMergeLikely(int z, int r, int buddy, int order) {
+        if (order >= maxOrder - 1) {
+            return false;
+        }
+        int higher = buddy & r;
+        int higherBuddy = higher ^ (1 << (order + 1));
+        return pageIsBuddy(z, higherBuddy, order + 1);
+    }
+
+    /** expand() (mm/page_alloc.c): split a 2^high block down to 2^low, upper halves to the head of free_list[mt]. */
+    public void expand(int z, long pfn, int low, int high, int mt) {
+        int size = 1 << high;
+        while (high > low) {
+            high--;
+            size >>= 1;
+            addToFreeList(z, pfn + size, high, mt, false);
+        }
+    }
+
+    /** __rmqueue_smallest() (mm/page_alloc.c): first block of the smallest order &gt;= order on free_list[mt]. */
+    public long rmqueueSmallest(int z, int order, int mt) {
+        for (int o = order; o < nrOrders; o++) {
+            int h = head[buddyList(z, o, mt)];
+            if (h >= 0) {
+                long pfn = base + h;
+                delPageFromFreeList(pfn);
+                expand(z, pfn, order, o, mt);
+                return pfn;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Takes the 2^order page at pfn out of the free block that contains it. When pfn is the block's head this is
+     * __rmqueue_smallest()'s del_page_from_free_list() + expand(); otherwise (only reached when the model disagrees
+     * with the trace) the other parts are listed at the head like expand() does. Returns false if pfn is not free.
+     */
+    public boolean takeFromBuddy(int z, long pfn, int order, int expandMt) {
+        long h = findBuddyHead(pfn);
+        if (h < 0) {
+            return false;
+        }
+        int k = orderAt(h);
+        if (k < order) {
+            // a smaller free block than asked: take it and whatever else lies in the range
+            delPageFromFreeList(h);
+            takeRange(pfn, order);
+            return true;
+        }
+        delPageFromFreeList(h);
+        if (h == pfn) {
+            expand(z, h, order, k, expandMt);
+            return true;
+        }
+        long lo = h;
+        while (k > order) {
+            k--;
+            long half = 1L << k;
+            if (pfn >= lo + half) {
+                addToFreeList(z, lo, k, expandMt, false);
+                lo += half;
+            } else {
+                addToFreeList(z, lo + half, k, expandMt, false);
+            }
+        }
+        return true;
+    }
+
+    /** Removes every free buddy block and pcp block that overlaps [pfn, pfn + 2^order) (trace-wins reconciliation). */
+    public int takeRange(long pfn, int order) {
+        int removed = 0;
+        long end = pfn + (1L << order);
+        long h = findBuddyHead(pfn);
+        if (h >= 0 && h < pfn) {
+            int z = zoneOf(h);
+            int k = orderAt(h);
+            int mt = listMigratetype(h);
+            delPageFromFreeList(h);
+            // give back the parts before pfn and after end
+            releaseRange(z, h, pfn, mt);
+            releaseRange(z, end, h + (1L << k), mt);
+            removed++;
+        }
+        long p = findPcpHead(pfn);
+        if (p >= 0 && p < pfn) {
+            pcpDel(p);
+            removed++;
+        }
+        for (long q = pfn; q < end; ) {
+            int r = rel(q);
+            int s = state[r];
+            int kind = (s >> KIND_SHIFT) & 3;
+            int k = s & ORDER_MASK;
+            if (kind == KIND_BUDDY) {
+                int z = zoneOf(q);
+                int mt = listMigratetype(q);
+                delPageFromFreeList(q);
+                if (q + (1L << k) > end) {
+                    releaseRange(z, end, q + (1L << k), mt);
+                }
+                removed++;
+                q += 1L << Math.min(k, 62);
+            } else if (kind == KIND_PCP) {
+                pcpDel(q);
+                removed++;
+                q += 1L << k;
+            } else {
+                q++;
+            }
+        }
+        return removed;
+    }
+
+    /** Lists [from, to) as maximal aligned free blocks at the head of free_list[mt] (no merging). */
+    private void releaseRange(int z, long from, long to, int mt) {
+        long p = from;
+        while (p < to) {
+            int k = Math.min(Long.numberOfTrailingZeros(p - base | (1L << maxOrder)), maxOrder);
+            while (p + (1L << k) > to) {
+                k--;
+            }
+            addToFreeList(z, p, k, mt, false);
+            p += 1L << k;
+        }
+    }
+
+    /**
+     * move_freepages_block() + move_freepages() (mm/page_alloc.c): every free block of pfn's pageblock, in pfn
+     * order, to the tail of free_list[mt]. Does not cross the zone boundary (returns 0 then). Returns pages moved.
+     */
+    public int moveFreepagesBlock(int z, long pfn, int mt) {
+        long start = pfn & -(1L << pbOrder);
+        long end = start + (1L << pbOrder) - 1;
+        Zone zone = zones[z];
+        if (!zone.spans(start)) {
+            start = pfn;
+        }
+        if (!zone.spans(end)) {
+            return 0;
+        }
+        int moved = 0;
+        for (long p = start; p <= end; ) {
+            int s = state[rel(p)];
+            if (((s >> KIND_SHIFT) & 3) != KIND_BUDDY) {
+                p++;
+                continue;
+            }
+            int k = s & ORDER_MASK;
+            moveToFreeList(z, p, k, mt);
+            p += 1L << k;
+            moved += 1 << k;
+        }
+        return moved;
+    }
+
+    /** change_pageblock_range() (mm/page_alloc.c): every pageblock of a 2^order block to mt. */
+    public void changePageblockRange(long pfn, int order, int mt) {
+        int nr = order >= pbOrder ? 1 << (order - pbOrder) : 1;
+        for (int i = 0; i < nr; i++) {
+            setPageblockMigratetype(pfn + ((long) i << pbOrder), mt);
+        }
+    }
+
+    /**
+     * steal_suitable_fallback() of 6.1 (mm/page_alloc.c), called from __rmqueue_fallback() just before the
+     * mm_page_alloc_extfrag trace: the fallback block (and, when the whole pageblock may be stolen, every free
+     * block of the pageblock) moves to the tail of free_list[startMt]; the pageblock changes owner when the trace
+     * says change_ownership=1 (the free+alike &gt;= half test needs PageLRU counts the trace does not carry).
+     */
+    public void stealSuitableFallback61(int z, long pfn, int currentOrder, int startMt, boolean changeOwnership) {
+        int oldBlockType = pageblockMigratetype(pfn);
+        if (oldBlockType == MIGRATE_HIGHATOMIC) {
+            moveToFreeList(z, pfn, currentOrder, startMt);
+            return;
+        }
+        if (currentOrder >= pbOrder) {
+            changePageblockRange(pfn, currentOrder, startMt);
+            moveToFreeList(z, pfn, currentOrder, startMt);
+            return;
+        }
+        if (!ks.canStealFallback(currentOrder, startMt)) {
+            moveToFreeList(z, pfn, currentOrder, startMt);
+            return;
+        }
+        int free = moveFreepagesBlock(z, pfn, startMt);
+        if (free == 0) {
+            moveToFreeList(z, pfn, currentOrder, startMt);
+            return;
+        }
+        if (changeOwnership) {
+            setPageblockMigratetype(pfn, startMt);
+        }
+    }
+
+    /**
+     * __isolate_free_page() (mm/page_alloc.c) as used by the compaction free scanners: off the free list; a block of
+     * at least half a pageblock turns its (mergeable) pageblocks MOVABLE. The watermark check is the caller's (the
+     * trace's nr_taken already reflects it).
+     */
+    public void isolateFreePage(long pfn, int order) {
+        delPageFromFreeList(pfn);
+        if (order >= pbOrder - 1) {
+            long endPage = pfn + (1L << order) - 1;
+            for (long p = pfn; p < endPage; p += 1L << pbOrder) {
+                if (migratetypeIsMergeable(pageblockMigratetype(p))) {
+                    setPageblockMigratetype(p, MIGRATE_MOVABLE);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ per-CPU lists
+
+    /** Adds a block to pcp->lists[pindex] of cpu: head for frees (free_unref_page_commit), tail for rmqueue_bulk. */
+    public void pcpAdd(int z, int cpu, long pfn, int order, int pindex, boolean toTail) {
+        int r = rel(pfn);
+        setState(r, KIND_PCP, order);
+        listAdd(pcpListId(z, cpu, pindex), r, toTail);
+    }
+
+    /** Removes a block from whatever per-CPU list holds it. */
+    public void pcpDel(long pfn) {
+        int r = rel(pfn);
+        listDel(r);
+        state[r] = 0;
+    }
+
+    /** list_add() again: moves a pcp block to the head of its list. */
+    public void pcpMoveToHead(long pfn) {
+        int r = rel(pfn);
+        int id = link(listC, r);
+        listDel(r);
+        listAdd(id, r, false);
+    }
+
+    public void markTaken(long pfn, int order) {
+        setState(rel(pfn), KIND_TAKEN, order);
+    }
+
+    public void clearState(long pfn) {
+        state[rel(pfn)] = 0;
+    }
+
+    /** Next buddy head at or after pfn and before end, or -1 (linear scan; for the compaction free scanner). */
+    public long nextBuddyHead(long pfn, long end) {
+        for (long p = pfn; p < end; p++) {
+            if (((state[rel(p)] >> KIND_SHIFT) & 3) == KIND_BUDDY) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    public boolean inRange(long pfn) {
+        return pfn >= base && pfn < base + n;
+    }
+}

@@ -1,0 +1,104 @@
+package io.fragtrace.replay.model;
+
+/**
+ * Every kernel-version difference the model knows about, in one place. Pick with {@link #forRelease(String)} (from
+ * {@code guest/uname.txt} or the 6.12 buddydump header {@code release=}); default {@link #V6_1}.
+ *
+ * @param name                 label
+ * @param nrOrders             NR_PAGE_ORDERS (6.12) / MAX_ORDER (6.1, exclusive): orders 0..nrOrders-1
+ * @param pageblockOrder       pageblock_order (9 on x86-64 with hugetlb)
+ * @param pcpHighOrders        pcp_allowed_order(): orders 0..3 and pageblock_order go to per-CPU lists (5.13+)
+ * @param freeBatchedDoubles   a batched free emits mm_page_free *and* mm_page_free_batched (6.1)
+ * @param extfragTakesPage     mm_page_alloc_extfrag itself takes the page off the free lists (6.10+ steal path)
+ * @param strictFreelistMt     free blocks always sit on their pageblock's list; a merge across pageblocks
+ *                             re-types the buddy's pageblock (__free_one_page, 6.10+)
+ * @param changeOwnershipIsBlockType change_ownership = (alloc_mt == pageblock mt after the steal) (5.x+; older:
+ *                             alloc_mt == fallback_mt)
+ */
+public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
+                              boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
+                              boolean changeOwnershipIsBlockType) {
+
+    public static final int MIGRATE_UNMOVABLE = 0;
+    public static final int MIGRATE_MOVABLE = 1;
+    public static final int MIGRATE_RECLAIMABLE = 2;
+    public static final int MIGRATE_PCPTYPES = 3;
+    public static final int MIGRATE_HIGHATOMIC = 3;
+    public static final int MIGRATE_ISOLATE = 4;
+    public static final int MIGRATE_TYPES = 5;
+    public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
+
+    public static final KernelSemantics V6_1 = new KernelSemantics("6.1", 11, 9, true, true, false, false, true);
+    public static final KernelSemantics V6_12 = new KernelSemantics("6.12", 11, 9, true, false, true, true, true);
+
+    /** Kernel release string ("6.1.0-56-amd64", "6.12.107+deb13-amd64", or a uname -a line) to semantics. */
+    public static KernelSemantics forRelease(String release) {
+        if (release == null) {
+            return V6_1;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(release);
+        while (m.find()) {
+            int major = Integer.parseInt(m.group(1));
+            int minor = Integer.parseInt(m.group(2));
+            if (major >= 3 && major < 100) {
+                return (major > 6 || (major == 6 && minor >= 10)) ? V6_12 : V6_1;
+            }
+        }
+        return V6_1;
+    }
+
+    public KernelSemantics withPageblockOrder(int order) {
+        return new KernelSemantics(name, nrOrders, order, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
+                strictFreelistMt, changeOwnershipIsBlockType);
+    }
+
+    public KernelSemantics withNrOrders(int n) {
+        return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
+                strictFreelistMt, changeOwnershipIsBlockType);
+    }
+
+    /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */
+    public int maxOrder() {
+        return nrOrders - 1;
+    }
+
+    /** pcp_allowed_order() of mm/page_alloc.c: orders up to PAGE_ALLOC_COSTLY_ORDER, and the THP order. */
+    public boolean pcpAllowedOrder(int order) {
+        if (order <= PAGE_ALLOC_COSTLY_ORDER) {
+            return true;
+        }
+        return pcpHighOrders && order == pageblockOrder;
+    }
+
+    /** NR_PCP_LISTS: MIGRATE_PCPTYPES lists per low order plus two THP lists (unmovable-ish, movable). */
+    public int nrPcpLists() {
+        return MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1) + 2;
+    }
+
+    /** order_to_pindex() of mm/page_alloc.c (CONFIG_TRANSPARENT_HUGEPAGE: THP list = NR_LOWORDER_PCP_LISTS + movable). */
+    public int orderToPindex(int migratetype, int order) {
+        if (order > PAGE_ALLOC_COSTLY_ORDER) {
+            return MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1) + (migratetype == MIGRATE_MOVABLE ? 1 : 0);
+        }
+        return MIGRATE_PCPTYPES * order + migratetype;
+    }
+
+    /** pindex_to_order() of mm/page_alloc.c. */
+    public int pindexToOrder(int pindex) {
+        int low = MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1);
+        return pindex >= low ? pageblockOrder : pindex / MIGRATE_PCPTYPES;
+    }
+
+    /** migratetype_is_mergeable() of include/linux/mmzone.h: only the pcp types merge across pageblocks freely. */
+    public static boolean migratetypeIsMergeable(int mt) {
+        return mt < MIGRATE_PCPTYPES;
+    }
+
+    /** can_steal_fallback() of mm/page_alloc.c (6.1 / 6.12 identical). */
+    public boolean canStealFallback(int order, int startMt) {
+        if (order >= pageblockOrder) {
+            return true;
+        }
+        return order >= pageblockOrder / 2 || startMt == MIGRATE_RECLAIMABLE || startMt == MIGRATE_UNMOVABLE;
+    }
+}
