@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 /** The {@code fragtrace} command. Exit codes: 0 ok, 1 validation mismatch, 2 usage or input error. */
 @Command(name = "fragtrace", mixinStandardHelpOptions = true, version = "fragtrace 0.1.0",
         description = "Linux kernel page-allocator traces to an exact picture of physical-memory fragmentation.",
-        subcommands = {StatsCommand.class, ConfigsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ReplayCommand.class, StatsCommand.class, ConfigsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:validation found a mismatch", "2:usage or input error"})
 public final class Main {
@@ -48,7 +48,8 @@ public final class Main {
     }
 
     static String oneLine(Throwable ex) {
-        if (ex instanceof TraceInputException || ex instanceof io.fragtrace.replay.config.ConfigException) {
+        if (ex instanceof TraceInputException || ex instanceof io.fragtrace.replay.config.ConfigException
+                || ex instanceof io.fragtrace.replay.snapshot.SnapshotException) {
             return ex.getMessage();
         }
         if (ex instanceof UncheckedIOException u) {

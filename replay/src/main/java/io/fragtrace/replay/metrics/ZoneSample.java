@@ -1,0 +1,23 @@
+package io.fragtrace.replay.metrics;
+
+/**
+ * One zone at one instant: what /proc/buddyinfo, /proc/pagetypeinfo and debugfs extfrag/ would print, plus
+ * pageblock ownership. Indexes are the kernel's integers (thousandths; -1000 = a suitable block is free).
+ * {@code mixedPageblocks} and {@code freeRegions} are -1 when not known.
+ */
+public record ZoneSample(
+        long timeNs,
+        String marker,
+        int node,
+        String zone,
+        long freePages,
+        long pcpPages,
+        long[] nrFree,
+        long[] freeByMigratetype,
+        int[] fragIndex,
+        int[] unusableIndex,
+        int fragScore,
+        long[] pageblocksByMigratetype,
+        long mixedPageblocks,
+        long freeRegions) {
+}

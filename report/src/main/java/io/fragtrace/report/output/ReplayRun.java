@@ -1,0 +1,150 @@
+package io.fragtrace.report.output;
+
+import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.ParseReport;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.parser.TraceParser;
+import io.fragtrace.replay.ModelLoader;
+import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.Validation;
+import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.metrics.ZoneSample;
+import io.fragtrace.replay.metrics.ZoneSampler;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.FragMetrics;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.replay.snapshot.ZoneInfo;
+import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.stats.StatsCollector;
+import io.fragtrace.report.stats.StatsJson;
+import io.fragtrace.report.stats.TraceStats;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code fragtrace replay} in observed mode: one pass over the trace feeds the buddy model (from the bundle's
+ * {@code before/buddydump.txt}), the compaction tracker and the trace statistics, sampling the model over time;
+ * then the output folder of docs/replay-output.md is written, completely or not at all.
+ */
+public final class ReplayRun {
+    /** What the user chose. {@code intervalNs} 0 = automatic (about 1000 samples). */
+    public record Options(long intervalNs, String kernelRelease, boolean modelUntracedPaths) {
+    }
+
+    private final TraceInput input;
+    private final Options options;
+    private volatile long events;
+
+    public ReplayRun(TraceInput input, Options options) {
+        this.input = input;
+        this.options = options;
+    }
+
+    /** Events read so far (for a progress display; read from another thread). */
+    public long eventsSeen() {
+        return events;
+    }
+
+    /** What a run produced, also written as summary.json. */
+    public record Result(Path out, Summary summary) {
+    }
+
+    /** Replays and writes {@code out}. */
+    public Result run(Path out) throws TraceInputException, SnapshotException, IOException {
+        Path bundle = input.bundle();
+        if (bundle == null || !Files.isRegularFile(bundle.resolve("before").resolve("buddydump.txt"))) {
+            throw new TraceInputException(input.displayName() + ": replay needs a bundle folder with "
+                    + "before/buddydump.txt for its start state (see sample-traces/README.md)");
+        }
+        Path beforeDir = bundle.resolve("before");
+        BuddyDump before = ModelLoader.loadDump(beforeDir);
+        KernelSemantics ks = options.kernelRelease() != null ? KernelSemantics.forRelease(options.kernelRelease())
+                .withPageblockOrder(before.pageblockOrder()).withNrOrders(before.nrOrders())
+                : ModelLoader.semanticsFor(bundle, before);
+        ZoneInfo zoneInfo = Files.isRegularFile(beforeDir.resolve("zoneinfo"))
+                ? ZoneInfo.load(beforeDir.resolve("zoneinfo")) : null;
+        BuddyModel model = ModelLoader.fromDump(before, ks, zoneInfo);
+        int nz = model.zoneCount();
+        long[] from = new long[nz];
+        long[] to = new long[nz];
+        long startNs = Long.MIN_VALUE;
+        for (int z = 0; z < nz; z++) {
+            BuddyDump.Zone dz = before.zone(model.zone(z).name);
+            from[z] = dz == null ? Long.MIN_VALUE : dz.lockNs;
+            to[z] = Long.MAX_VALUE;
+            startNs = Math.max(startNs, from[z]);
+        }
+        ObservedReplay replay = new ObservedReplay(model, from, to).modelUntracedPaths(options.modelUntracedPaths());
+        SampleBuffer samples = new SampleBuffer(startNs, options.intervalNs());
+        replay.setSampler(samples, samples.intervalNs());
+        CompactionTracker compaction = new CompactionTracker();
+        compaction.setFragmentationIndexSource((zoneStart, order) -> {
+            int z = model.zoneOf(zoneStart);
+            return z < 0 ? Integer.MIN_VALUE : FragMetrics.fragmentationIndex(nrFree(model, z), order);
+        });
+        StatsCollector stats = new StatsCollector();
+        List<ReplayCsv.Marker> markers = new ArrayList<>();
+        ParseReport report = new TraceParser().parse(input, e -> {
+            events++;
+            replay.onEvent(e);
+            compaction.onEvent(e);
+            stats.onEvent(e);
+            if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
+                markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
+            }
+        });
+        if (report.notATrace()) {
+            throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
+        }
+        List<ZoneSample> series = samples.samples();
+        List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
+        Validation.Result fidelity = null;
+        if (Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"))) {
+            fidelity = Validation.run(bundle, options.kernelRelease() != null ? ks : null,
+                    options.modelUntracedPaths());
+        }
+        TraceStats traceStats = stats.finish(report);
+        Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity);
+        List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
+        AtomicOutput.writeDir(out, dir -> {
+            csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
+            csv(dir.resolve("compaction.csv"), w -> ReplayCsv.compaction(w, compaction.runs()));
+            csv(dir.resolve("daemons.csv"), w -> ReplayCsv.daemons(w, compaction.kswapdIntervals(),
+                    compaction.kcompactdIntervals()));
+            csv(dir.resolve("markers.csv"), w -> ReplayCsv.markers(w, markers));
+            try (var o = Files.newOutputStream(dir.resolve("stats.json"))) {
+                StatsJson.write(traceStats, 20, o);
+            }
+            try (var o = Files.newOutputStream(dir.resolve("summary.json"))) {
+                summary.write(o);
+            }
+        });
+        return new Result(out, summary);
+    }
+
+    static long[] nrFree(BuddyModel m, int z) {
+        long[] a = new long[m.nrOrders()];
+        Arrays.setAll(a, o -> m.nrFree(z, o));
+        return a;
+    }
+
+    private interface CsvBody {
+        void write(Writer w) throws IOException;
+    }
+
+    private static void csv(Path file, CsvBody body) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            body.write(w);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.fragtrace.report.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fragtrace.parser.Samples;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.parser.TraceInputException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The replay output folder of the 6.1 fragment-thp capture, checked against the kernel's own files. */
+class ReplayRunTest {
+    @TempDir
+    static Path tmp;
+    static Path out;
+    static Path bundle;
+    static JsonNode summary;
+
+    @BeforeAll
+    static void replay() throws Exception {
+        bundle = Samples.bundle("fragment-thp-256M");
+        out = tmp.resolve("out");
+        new ReplayRun(TraceInput.of(bundle.toString()), new ReplayRun.Options(0, null, true)).run(out);
+        summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    }
+
+    static List<CSVRecord> csv(String name) throws Exception {
+        try (Reader r = Files.newBufferedReader(out.resolve(name));
+             CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+            return new ArrayList<>(p.getRecords());
+        }
+    }
+
+    /** before/buddyinfo, before/extfrag_index, before/unusable_index rows: "Node 0, zone DMA32 v0 v1 ...". */
+    static String[] kernelRow(String file, String zone) throws Exception {
+        for (String l : Files.readAllLines(bundle.resolve("before").resolve(file))) {
+            String[] t = l.trim().split("\\s+");
+            if (t.length > 4 && t[3].equals(zone)) {
+                String[] v = new String[t.length - 4];
+                System.arraycopy(t, 4, v, 0, v.length);
+                return v;
+            }
+        }
+        throw new AssertionError(zone + " not in " + file);
+    }
+
+    @Test
+    void firstSampleIsTheKernelsBeforeState() throws Exception {
+        List<CSVRecord> rows = csv("timeseries.csv");
+        for (String zone : List.of("DMA", "DMA32")) {
+            CSVRecord first = rows.stream().filter(r -> r.get("zone").equals(zone)).findFirst().orElseThrow();
+            String[] buddyinfo = kernelRow("buddyinfo", zone);
+            String[] extfrag = kernelRow("extfrag_index", zone);
+            String[] unusable = kernelRow("unusable_index", zone);
+            for (int o = 0; o <= 10; o++) {
+                assertEquals(buddyinfo[o], first.get("nr_free_" + o), zone + " buddyinfo order " + o);
+                assertEquals(extfrag[o], first.get("frag_index_" + o), zone + " extfrag_index order " + o);
+                assertEquals(unusable[o], first.get("unusable_index_" + o), zone + " unusable_index order " + o);
+            }
+        }
+    }
+
+    @Test
+    void samplesAreEvenlySpacedAndBounded() throws Exception {
+        List<Double> times = new ArrayList<>();
+        for (CSVRecord r : csv("timeseries.csv")) {
+            if (r.get("zone").equals("DMA32") && r.get("marker").isEmpty()) {
+                times.add(Double.parseDouble(r.get("time_s")));
+            }
+        }
+        assertTrue(times.size() >= SampleBuffer.MAX_INSTANTS / 2 && times.size() <= SampleBuffer.MAX_INSTANTS,
+                "between 1000 and 2000 instants: " + times.size());
+        double step = times.get(1) - times.get(0);
+        for (int i = 2; i < times.size(); i++) {
+            assertEquals(step, times.get(i) - times.get(i - 1), 2e-6, "even spacing at " + i);
+        }
+    }
+
+    @Test
+    void compactionDaemonsAndMarkersMatchTheTrace() throws Exception {
+        // sample-traces/fragment-thp-256M/meta.txt: 14 mm_compaction_begin, 46 tracing_mark_write,
+        // 13 mm_vmscan_kswapd_wake; statuses (grep status=): 13 success, 1 partial_skipped
+        assertEquals(14, summary.at("/compaction/passes").asLong());
+        assertEquals(14, csv("compaction.csv").size());
+        assertEquals(13, summary.at("/compaction/by_context/DIRECT/SUCCESS").asLong()
+                + summary.at("/compaction/by_context/KCOMPACTD/SUCCESS").asLong()
+                + summary.at("/compaction/by_context/PROACTIVE/SUCCESS").asLong()
+                + summary.at("/compaction/by_context/MANUAL/SUCCESS").asLong());
+        assertEquals(46, csv("markers.csv").size());
+        assertEquals(13, csv("daemons.csv").stream().filter(r -> r.get("daemon").equals("kswapd")).count());
+        assertEquals(13, summary.at("/compaction/kswapd_wakes").asLong());
+        assertEquals("capture: tracing on", csv("markers.csv").get(0).get("text"));
+    }
+
+    @Test
+    void summaryHasTopologyFromZoneinfoAndFidelity() throws Exception {
+        // before/zoneinfo: DMA32 min 410 low 512 high 614; managed 48272 (also the buddydump Z line)
+        JsonNode dma32 = summary.at("/topology/zones/1");
+        assertEquals("DMA32", dma32.get("zone").asText());
+        assertEquals(410, dma32.get("watermark_min").asLong());
+        assertEquals(614, dma32.get("watermark_high").asLong());
+        assertEquals(48272, dma32.get("managed").asLong());
+        assertEquals(9, summary.at("/topology/pageblock_order").asInt());
+        assertTrue(summary.has("fidelity"));
+        assertTrue(summary.at("/fidelity/pages_mismatched").asLong() <= 32, summary.at("/fidelity").toString());
+        assertEquals(133204, summary.at("/events/by_name").properties().stream()
+                .mapToLong(e -> e.getValue().asLong()).sum(), "meta.txt: 133204 event lines");
+        JsonNode end = summary.at("/end_state/1");
+        long pages = 0;
+        for (int o = 0; o <= 10; o++) {
+            pages += end.at("/nr_free/" + o).asLong() << o;
+        }
+        assertEquals(end.get("free_pages").asLong(), pages, "free_pages = sum of nr_free << order");
+    }
+
+    @Test
+    void aTraceWithoutSnapshotsIsAClearErrorAndWritesNothing() throws Exception {
+        Path trace = tmp.resolve("plain.txt");
+        Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0x10 order=0\n");
+        Path target = tmp.resolve("never");
+        TraceInputException e = assertThrows(TraceInputException.class,
+                () -> new ReplayRun(TraceInput.of(trace.toString()), new ReplayRun.Options(0, null, true)).run(target));
+        assertTrue(e.getMessage().contains("before/buddydump.txt"), e.getMessage());
+        assertFalse(Files.exists(target));
+    }
+}
