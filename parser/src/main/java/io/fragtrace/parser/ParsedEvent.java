@@ -54,6 +54,17 @@ public final class ParsedEvent {
         bodyLen = 0;
     }
 
+    /** For {@link EventLog}: the ids were interned when the event was first parsed. */
+    void restore(int commId, int gfpId, byte[] text) {
+        this.commId = commId;
+        this.gfpId = gfpId;
+        if (text != null) {
+            this.buf = text;
+            this.bodyOff = 0;
+            this.bodyLen = text.length;
+        }
+    }
+
     void set(Field f, long v) {
         values[f.ordinal()] = v;
         present |= 1L << f.ordinal();

@@ -92,8 +92,8 @@ public final class TraceParser {
         }
     }
 
-    private final ByteInterner comms = new ByteInterner(1 << 16);
-    private final ByteInterner gfps = new ByteInterner(1 << 16);
+    final ByteInterner comms = new ByteInterner(1 << 16);
+    final ByteInterner gfps = new ByteInterner(1 << 16);
     private final ByteInterner unknownNames = new ByteInterner(4096);
     private long[] unknownCounts = new long[64];
     private final ParsedEvent ev = new ParsedEvent(comms, gfps);

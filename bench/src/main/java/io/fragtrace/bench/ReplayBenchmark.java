@@ -1,0 +1,74 @@
+package io.fragtrace.bench;
+
+import io.fragtrace.parser.EventLog;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.replay.ModelLoader;
+import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.snapshot.BuddyDump;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Observed replay throughput with parsing excluded: the trace is parsed once into an {@link EventLog}, and each op
+ * replays all of it into a fresh model built from the bundle's before/buddydump.txt. events/s = events per op
+ * (printed at setup) / op time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class ReplayBenchmark {
+    @Param({"fragment-thp-256M", "mixed-churn-512M"})
+    public String trace;
+
+    private EventLog log;
+    private BuddyDump before;
+    private KernelSemantics ks;
+    private ObservedReplay replay;
+    private long[] from;
+    private long[] to;
+
+    @Setup(Level.Trial)
+    public void load() throws Exception {
+        Path bundle = BenchData.resolve(trace);
+        log = EventLog.record(TraceInput.of(bundle.toString()));
+        before = ModelLoader.loadDump(bundle.resolve("before"));
+        ks = ModelLoader.semanticsFor(bundle, before);
+        System.out.printf("%n[%s] %d events per op%n", trace, log.size());
+    }
+
+    @Setup(Level.Invocation)
+    public void freshModel() {
+        BuddyModel model = ModelLoader.fromDump(before, ks, null);
+        from = new long[model.zoneCount()];
+        to = new long[model.zoneCount()];
+        for (int z = 0; z < from.length; z++) {
+            from[z] = before.zone(model.zone(z).name).lockNs;
+            to[z] = Long.MAX_VALUE;
+        }
+        replay = new ObservedReplay(model, from, to);
+    }
+
+    @Benchmark
+    public long replay() {
+        log.replay(replay);
+        return replay.eventsApplied();
+    }
+}

@@ -1,0 +1,43 @@
+package io.fragtrace.parser;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Re-emitting a recorded trace gives exactly the events a streaming parse gives. */
+class EventLogTest {
+    @Test
+    void replayEqualsStreamingParseOnARealCapture() throws Exception {
+        TraceInput in = TraceInput.of(Samples.bundle("fragment-thp-256M").toString());
+        List<TraceEvent> streamed = new ArrayList<>();
+        new TraceParser().parse(in, e -> streamed.add(e.toRecord()));
+        EventLog log = EventLog.record(in);
+        List<TraceEvent> replayed = new ArrayList<>();
+        log.replay(e -> replayed.add(e.toRecord()));
+        assertEquals(streamed.size(), log.size());
+        assertEquals(streamed, replayed);
+        List<TraceEvent> again = new ArrayList<>();
+        log.replay(e -> again.add(e.toRecord()));
+        assertEquals(streamed, again, "a log can be replayed any number of times");
+    }
+
+    @Test
+    void failuresGfpTextAndMarkersSurvive() {
+        String text = "a-1 [000] ..... 1.000000: mm_page_alloc: page=(null) pfn=0x0 order=9 migratetype=1 "
+                + "gfp_flags=GFP_TRANSHUGE\n"
+                + "b-2 (  7) [001] ..... 1.000001: tracing_mark_write: phase two\n";
+        EventLog log = EventLog.record(new java.io.ByteArrayInputStream(text.getBytes()), "t");
+        List<TraceEvent> out = new ArrayList<>();
+        log.replay(e -> out.add(e.toRecord()));
+        TraceEvent.PageAlloc a = (TraceEvent.PageAlloc) out.get(0);
+        assertEquals(true, a.failed());
+        assertEquals("GFP_TRANSHUGE", a.gfpText());
+        TraceEvent.Marker m = (TraceEvent.Marker) out.get(1);
+        assertEquals("phase two", m.text());
+        assertEquals("b", m.header().comm());
+        assertEquals(1, m.header().cpu());
+    }
+}
