@@ -164,7 +164,7 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_PAGE_ALLOC_ZONE_LOCKED -> zoneLocked(e);
             case MM_PAGE_PCPU_DRAIN -> pcpuDrain(e);
             case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> compactionOf(e.pid()).order = e.order();
+            case MM_COMPACTION_TRY_TO_COMPACT_PAGES, MM_COMPACTION_KCOMPACTD_WAKE -> compactionOf(e.pid()).order = e.order();
             case MM_COMPACTION_BEGIN -> compactionBegin(e);
             case MM_COMPACTION_END -> compactionEnd(e);
             case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> isolateMigratepages(e);
@@ -446,7 +446,7 @@ public final class ObservedReplay implements TraceVisitor {
         c.captured = false;
         c.nrFreepages = 0;
         c.nrMigratepages = 0;
-        c.searchOrder = c.order;
+        c.searchOrder = Integer.MAX_VALUE; // cc->search_order = cc->order (known from finished/try_to_compact/wake)
         c.fastSearchFail = 0;
         c.migrating = false;
         // kcompactd and proactive compaction never capture (task_capc: PF_KTHREAD); direct compaction follows
@@ -488,6 +488,9 @@ public final class ObservedReplay implements TraceVisitor {
      */
     private void migratePagesStart(ParsedEvent e) {
         Compaction c = compactions.get(e.pid());
+        if (System.getProperty("dbgc") != null) {
+            System.out.println("MPS " + e.line() + " c=" + (c == null ? null : c.active + " z" + c.zone + " o" + c.order + " nrf" + c.nrFreepages + " nrm" + c.nrMigratepages));
+        }
         if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !modelUntraced) {
             return;
         }
@@ -614,6 +617,9 @@ public final class ObservedReplay implements TraceVisitor {
             if (orderScanned >= limit) {
                 limit = Math.max(1, limit >> 1);
             }
+        }
+        if (System.getProperty("dbgc") != null) {
+            System.out.println("FAST " + e.line() + " free=" + Long.toHexString(c.freePfn) + " mig=" + Long.toHexString(c.migratePfn) + " low=" + Long.toHexString(lowPfn) + " min=" + Long.toHexString(minPfn) + " page=" + Long.toHexString(page) + " so=" + c.searchOrder);
         }
         if (page < 0) {
             c.fastSearchFail++;
