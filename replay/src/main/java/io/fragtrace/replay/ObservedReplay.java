@@ -74,6 +74,8 @@ public final class ObservedReplay implements TraceVisitor {
         long consumed;
         /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
         long refillAt;
+        /** isolate_freepages() stride for the next block: 0 = a new call (COMPACT_CLUSTER_MAX if async, else 1). */
+        int stride;
     }
 
     /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
@@ -164,7 +166,7 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_PAGE_ALLOC_ZONE_LOCKED -> zoneLocked(e);
             case MM_PAGE_PCPU_DRAIN -> pcpuDrain(e);
             case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> compactionOf(e.pid()).order = e.order();
+            case MM_COMPACTION_TRY_TO_COMPACT_PAGES, MM_COMPACTION_KCOMPACTD_WAKE -> compactionOf(e.pid()).order = e.order();
             case MM_COMPACTION_BEGIN -> compactionBegin(e);
             case MM_COMPACTION_END -> compactionEnd(e);
             case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> isolateMigratepages(e);
@@ -446,9 +448,10 @@ public final class ObservedReplay implements TraceVisitor {
         c.captured = false;
         c.nrFreepages = 0;
         c.nrMigratepages = 0;
-        c.searchOrder = c.order;
+        c.searchOrder = Integer.MAX_VALUE; // cc->search_order = cc->order (known from finished/try_to_compact/wake)
         c.fastSearchFail = 0;
         c.migrating = false;
+        c.stride = 0;
         // kcompactd and proactive compaction never capture (task_capc: PF_KTHREAD); direct compaction follows
         // mm_compaction_try_to_compact_pages of the same task
         c.direct = c.order >= 0 && !e.comm().startsWith("kcompactd");
@@ -468,6 +471,7 @@ public final class ObservedReplay implements TraceVisitor {
         if (c != null && e.has(Field.RANGE_END)) {
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
+            c.stride = 0;
         }
     }
 
@@ -478,6 +482,7 @@ public final class ObservedReplay implements TraceVisitor {
             c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
             c.nrMigratepages = 0;
             c.migrating = false;
+            c.stride = 0;
         }
     }
 
@@ -488,10 +493,14 @@ public final class ObservedReplay implements TraceVisitor {
      */
     private void migratePagesStart(ParsedEvent e) {
         Compaction c = compactions.get(e.pid());
+        if (System.getProperty("dbgc") != null) {
+            System.out.println("MPS " + e.line() + " c=" + (c == null ? null : c.active + " z" + c.zone + " o" + c.order + " nrf" + c.nrFreepages + " nrm" + c.nrMigratepages));
+        }
         if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !modelUntraced) {
             return;
         }
         c.migrating = true;
+        c.stride = 0;
         c.consumed = 0;
         c.refillAt = c.nrFreepages;
         if (c.nrFreepages == 0 && c.nrMigratepages > 0) {
@@ -615,6 +624,9 @@ public final class ObservedReplay implements TraceVisitor {
                 limit = Math.max(1, limit >> 1);
             }
         }
+        if (System.getProperty("dbgc") != null) {
+            System.out.println("FAST " + e.line() + " free=" + Long.toHexString(c.freePfn) + " mig=" + Long.toHexString(c.migratePfn) + " low=" + Long.toHexString(lowPfn) + " min=" + Long.toHexString(minPfn) + " page=" + Long.toHexString(page) + " so=" + c.searchOrder);
+        }
         if (page < 0) {
             c.fastSearchFail++;
             if (scanStart) {
@@ -671,14 +683,21 @@ public final class ObservedReplay implements TraceVisitor {
         }
         end = Math.min(end, m.zone(z).end);
         int best = -1;
-        for (int stride : new int[] {1, 32, 16, 8, 4, 2}) {
-            long[] r = simulateFreeScan(start, end, stride, nrTaken);
-            if (r[1] == nrTaken && r[0] == nrScanned) {
-                best = stride;
-                break;
-            }
-            if (best < 0 && r[1] == nrTaken) {
-                best = stride;
+        if (c != null) {
+            // isolate_freepages(): stride = COMPACT_CLUSTER_MAX (32) for async, 1 for sync at each call; after a
+            // block that isolated something 1, else doubled up to 32
+            best = c.stride != 0 ? c.stride : (c.async ? 32 : 1);
+            c.stride = nrTaken > 0 ? 1 : Math.min(32, best * 2);
+        } else {
+            for (int stride : new int[] {1, 32, 16, 8, 4, 2}) {
+                long[] r = simulateFreeScan(start, end, stride, nrTaken);
+                if (r[1] == nrTaken && r[0] == nrScanned) {
+                    best = stride;
+                    break;
+                }
+                if (best < 0 && r[1] == nrTaken) {
+                    best = stride;
+                }
             }
         }
         if (best < 0) {

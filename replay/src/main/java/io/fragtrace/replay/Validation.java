@@ -84,6 +84,9 @@ public final class Validation {
         }
     }
 
+    /** The replay of the last {@link #run} (for diagnostics). */
+    static ObservedReplay lastReplay;
+
     private Validation() {
     }
 
@@ -118,6 +121,7 @@ public final class Validation {
         long t0 = System.nanoTime();
         ParseReport pr = new TraceParser().parse(TraceInput.of(bundle.toString()), replay);
         double secs = (System.nanoTime() - t0) / 1e9;
+        lastReplay = replay;
         Result r = compare(model, after, afterDir);
         r.bundle = bundle.toString();
         r.kernel = ks.name();

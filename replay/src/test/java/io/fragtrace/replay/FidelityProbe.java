@@ -16,6 +16,7 @@ class FidelityProbe {
                         r.pcpPagesKernel, r.freeListsOrderDiffer, r.extfragIndexMaxError, r.unusableIndexMaxError,
                         r.replaySeconds, r.consistency);
                 for (Validation.ZoneResult z : r.zones) {
+                    for (var k : Consistency.Kind.values()) { if (System.getProperty("ex") != null) System.out.println("     " + k + " " + Validation.lastReplay.consistency().examples(k)); }
                     System.out.println("   " + z.zone + " missing " + z.missingExamples + " extra " + z.extraExamples);
                 }
             }
