@@ -49,6 +49,11 @@ final class ReplayCommand implements Callable<Integer> {
             + "(compaction's fast free-page search, capture); for measuring what the modelling adds")
     boolean naive;
 
+    @Option(names = "--start-at", paramLabel = "SECONDS",
+            description = "with a start state inferred from kpageflags (no buddydump): the trace-clock instant the "
+                    + "snapshot shows (default: the capture's 'read /proc/kpageflags' marker, else before the first event)")
+    Double startAt;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
     boolean quiet;
 
@@ -60,7 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         TraceInput in = TraceInput.of(input);
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
-                kernel, !naive));
+                kernel, !naive, startAt == null ? null : (long) (startAt * 1e9)));
         ReplayRun.Result result;
         try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
             result = run.run(out);

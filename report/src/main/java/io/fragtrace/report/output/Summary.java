@@ -47,7 +47,7 @@ public final class Summary {
 
     static Summary of(TraceInput input, ParseReport report, KernelSemantics ks, BuddyModel model, ZoneInfo zoneInfo,
                       ObservedReplay replay, List<ZoneSample> end, CompactionTracker compaction,
-                      Validation.Result fidelity) {
+                      Validation.Result fidelity, String startKind, List<String> startNotes) {
         ObjectNode r = JSON.createObjectNode();
         r.put("schema_version", SCHEMA_VERSION);
         r.put("tool", "fragtrace 0.1.0");
@@ -106,7 +106,12 @@ public final class Summary {
                 en.put("what", e.text());
             }
         }
-        r.put("unknown_fraction", 0.0); // the start state is the kernel's exact dump: every page is known
+        ObjectNode st = r.putObject("start_state");
+        st.put("from", startKind);
+        ArrayNode notes = st.putArray("notes");
+        startNotes.forEach(notes::add);
+        // buddydump: every page known; kpageflags: free/allocated known for every page, only pcp pages look allocated
+        r.put("unknown_fraction", 0.0);
         if (fidelity != null) {
             ObjectNode f = r.putObject("fidelity");
             f.put("exact", fidelity.exact());

@@ -1,0 +1,113 @@
+package io.fragtrace.replay.snapshot;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * /proc/kpageflags (8 bytes per pfn, little endian; include/uapi/linux/kernel-page-flags.h), read as a stream and
+ * kept only as the bits the model needs: one bit per pfn, so 1 TiB of RAM costs 32 MiB.
+ */
+public final class KpageFlags {
+    /** KPF_BUDDY: the page belongs to a free buddy block (on 6.1 every page of the block, not only the head). */
+    public static final int KPF_BUDDY = 10;
+    /** KPF_NOPAGE: no struct page at this pfn (a hole). */
+    public static final int KPF_NOPAGE = 20;
+    /** Pages that can move: on an LRU list, anonymous, or mapped to user space (KPF_LRU 5, KPF_MMAP 11, KPF_ANON 12). */
+    static final int MOVABLE_LIKE = 1 << 5 | 1 << 11 | 1 << 12;
+    /** Pages that cannot: slab (KPF_SLAB 7) or page tables (KPF_PGTABLE 26). */
+    static final int UNMOVABLE_LIKE = 1 << 7 | 1 << 26;
+
+    private final BitSet buddy;
+    private final BitSet noPage;
+    private final BitSet movableLike;
+    private final BitSet unmovableLike;
+    private final long pfns;
+
+    private KpageFlags(BitSet buddy, BitSet noPage, BitSet movableLike, BitSet unmovableLike, long pfns) {
+        this.buddy = buddy;
+        this.noPage = noPage;
+        this.movableLike = movableLike;
+        this.unmovableLike = unmovableLike;
+        this.pfns = pfns;
+    }
+
+    /** Loads kpageflags.bin.gz or kpageflags.bin. */
+    public static KpageFlags load(Path file) throws SnapshotException {
+        BitSet buddy = new BitSet();
+        BitSet noPage = new BitSet();
+        BitSet movableLike = new BitSet();
+        BitSet unmovableLike = new BitSet();
+        long pfn = 0;
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = new BufferedInputStream(file.toString().endsWith(".gz")
+                     ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16)) {
+            byte[] rec = new byte[8];
+            while (true) {
+                int n = in.readNBytes(rec, 0, 8);
+                if (n == 0) {
+                    break;
+                }
+                if (n < 8 || pfn > Integer.MAX_VALUE) {
+                    throw new SnapshotException(file + ": truncated or too large at pfn " + pfn);
+                }
+                // bits 10 and 20 are in the low four bytes (little endian)
+                int low = (rec[0] & 0xff) | (rec[1] & 0xff) << 8 | (rec[2] & 0xff) << 16 | (rec[3] & 0xff) << 24;
+                if ((low >>> KPF_BUDDY & 1) != 0) {
+                    buddy.set((int) pfn);
+                }
+                if ((low >>> KPF_NOPAGE & 1) != 0) {
+                    noPage.set((int) pfn);
+                }
+                if ((low & UNMOVABLE_LIKE) != 0) {
+                    unmovableLike.set((int) pfn);
+                } else if ((low & MOVABLE_LIKE) != 0) {
+                    movableLike.set((int) pfn);
+                }
+                pfn++;
+            }
+        } catch (EOFException e) {
+            throw new SnapshotException(file + ": truncated at pfn " + pfn);
+        } catch (IOException e) {
+            throw new SnapshotException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return new KpageFlags(buddy, noPage, movableLike, unmovableLike, pfn);
+    }
+
+    public long pfns() {
+        return pfns;
+    }
+
+    public boolean isBuddy(long pfn) {
+        return pfn < pfns && buddy.get((int) pfn);
+    }
+
+    public boolean isHole(long pfn) {
+        return pfn < pfns && noPage.get((int) pfn);
+    }
+
+    /**
+     * How unmovable the allocated pages of [from, to) look: slab/page-table pages minus LRU/anon/mapped pages.
+     * Used to guess which pageblocks are unmovable when only their counts are known.
+     */
+    public long unmovableScore(long from, long to) {
+        int f = (int) Math.min(from, pfns);
+        int t = (int) Math.min(to, pfns);
+        return unmovableLike.get(f, t).cardinality() - movableLike.get(f, t).cardinality();
+    }
+
+    /** First buddy pfn at or after {@code from}, or -1. */
+    public long nextBuddy(long from) {
+        return from >= pfns ? -1 : buddy.nextSetBit((int) from);
+    }
+
+    /** First non-buddy pfn at or after {@code from}. */
+    public long nextNonBuddy(long from) {
+        return buddy.nextClearBit((int) from);
+    }
+}
