@@ -54,18 +54,27 @@ final class ReplayCommand implements Callable<Integer> {
                     + "snapshot shows (default: the capture's 'read /proc/kpageflags' marker, else before the first event)")
     Double startAt;
 
+    @Option(names = "--region-mb", paramLabel = "MIB", defaultValue = "512",
+            description = "memory-region size for region occupancy (power of two; 0 = off; default: ${DEFAULT-VALUE}, "
+                    + "the memory power management RFC's size)")
+    long regionMb;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
     boolean quiet;
 
     @Override
     public Integer call() throws TraceInputException, SnapshotException, IOException {
+        if (regionMb < 0 || (regionMb > 0 && (Long.bitCount(regionMb) != 1 || regionMb < 4))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--region-mb must be 0 or a power of two of at least 4, not " + regionMb);
+        }
         if (interval != null && !(interval > 0)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--interval must be a positive number of seconds, not " + interval);
         }
         TraceInput in = TraceInput.of(input);
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
-                kernel, !naive, startAt == null ? null : (long) (startAt * 1e9)));
+                kernel, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb));
         ReplayRun.Result result;
         try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
             result = run.run(out);

@@ -20,4 +20,9 @@ public record ZoneSample(
         long[] pageblocksByMigratetype,
         long mixedPageblocks,
         long freeRegions) {
+
+    public ZoneSample withFreeRegions(long n) {
+        return new ZoneSample(timeNs, marker, node, zone, freePages, pcpPages, nrFree, freeByMigratetype, fragIndex,
+                unusableIndex, fragScore, pageblocksByMigratetype, mixedPageblocks, n);
+    }
 }

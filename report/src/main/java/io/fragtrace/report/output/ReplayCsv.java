@@ -2,6 +2,7 @@ package io.fragtrace.report.output;
 
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.Interval;
+import io.fragtrace.replay.metrics.RegionSampler;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.model.FragMetrics;
 import org.apache.commons.csv.CSVFormat;
@@ -123,6 +124,21 @@ public final class ReplayCsv {
             for (Interval i : kcompactd) {
                 p.printRecord("kcompactd", i.nid(), seconds(i.beginNs()), i.endNs() < 0 ? "" : seconds(i.endNs()),
                         i.order());
+            }
+        }
+    }
+
+    /** regions.csv: pages in use per memory region at each sample instant. */
+    public static void regions(Writer out, List<Long> timesNs, List<long[]> used, RegionSampler rs) throws IOException {
+        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
+                .setHeader("time_s", "node", "region", "start_pfn", "present_pages", "used_pages").build())) {
+            for (int i = 0; i < timesNs.size(); i++) {
+                long[] u = used.get(i);
+                for (int r = 0; r < u.length; r++) {
+                    if (rs.present(r) > 0) {
+                        p.printRecord(seconds(timesNs.get(i)), rs.node(r), r, rs.startPfn(r), rs.present(r), u[r]);
+                    }
+                }
             }
         }
     }

@@ -10,12 +10,14 @@ import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.metrics.RegionSampler;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.KpageFlags;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 import io.fragtrace.report.AtomicOutput;
@@ -39,9 +41,11 @@ import java.util.List;
  */
 public final class ReplayRun {
     /** What the user chose. {@code intervalNs} 0 = automatic (about 1000 samples). */
-    public record Options(long intervalNs, String kernelRelease, boolean modelUntracedPaths, Long startAtNs) {
+    /** {@code regionMb}: memory-region size for region occupancy (0 = off). */
+    public record Options(long intervalNs, String kernelRelease, boolean modelUntracedPaths, Long startAtNs,
+                          long regionMb) {
         public Options(long intervalNs, String kernelRelease, boolean modelUntracedPaths) {
-            this(intervalNs, kernelRelease, modelUntracedPaths, null);
+            this(intervalNs, kernelRelease, modelUntracedPaths, null, 0);
         }
     }
 
@@ -121,7 +125,9 @@ public final class ReplayRun {
         Arrays.fill(to, Long.MAX_VALUE);
         long startNs = Arrays.stream(from).max().orElse(Long.MIN_VALUE);
         ObservedReplay replay = new ObservedReplay(model, from, to).modelUntracedPaths(options.modelUntracedPaths());
-        SampleBuffer samples = new SampleBuffer(startNs, options.intervalNs());
+        RegionSampler regions = options.regionMb() > 0 ? new RegionSampler(model,
+                Long.numberOfTrailingZeros(options.regionMb() << 8), holes(bundle)) : null;
+        SampleBuffer samples = new SampleBuffer(startNs, options.intervalNs(), regions);
         replay.setSampler(samples, samples.intervalNs());
         CompactionTracker compaction = new CompactionTracker();
         compaction.setFragmentationIndexSource((zoneStart, order) -> {
@@ -142,6 +148,7 @@ public final class ReplayRun {
         if (report.notATrace()) {
             throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
         }
+        List<SampleBuffer.Instant> instants = samples.instants();
         List<ZoneSample> series = samples.samples();
         List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
         Validation.Result fidelity = fidelity(bundle, override);
@@ -155,6 +162,11 @@ public final class ReplayRun {
             csv(dir.resolve("daemons.csv"), w -> ReplayCsv.daemons(w, compaction.kswapdIntervals(),
                     compaction.kcompactdIntervals()));
             csv(dir.resolve("markers.csv"), w -> ReplayCsv.markers(w, markers));
+            if (regions != null) {
+                csv(dir.resolve("regions.csv"), w -> ReplayCsv.regions(w,
+                        instants.stream().map(SampleBuffer.Instant::timeNs).toList(),
+                        instants.stream().map(SampleBuffer.Instant::regionsUsed).toList(), regions));
+            }
             try (var o = Files.newOutputStream(dir.resolve("stats.json"))) {
                 StatsJson.write(traceStats, 20, o);
             }
@@ -191,6 +203,17 @@ public final class ReplayRun {
         r.eventsApplied = replay.eventsApplied();
         r.consistency = replay.consistency().asMap();
         return r;
+    }
+
+    /** kpageflags of the start snapshot, for the holes (KPF_NOPAGE) of region accounting; null without one. */
+    private static KpageFlags holes(Path bundle) throws SnapshotException {
+        for (String n : List.of("kpageflags.bin.gz", "kpageflags.bin")) {
+            Path f = bundle.resolve("before").resolve(n);
+            if (Files.isRegularFile(f)) {
+                return KpageFlags.load(f);
+            }
+        }
+        return null;
     }
 
     static long[] nrFree(BuddyModel m, int z) {

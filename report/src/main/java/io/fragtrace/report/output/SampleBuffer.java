@@ -1,6 +1,7 @@
 package io.fragtrace.report.output;
 
 import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.metrics.RegionSampler;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
 
@@ -21,15 +22,24 @@ final class SampleBuffer implements ObservedReplay.Sampler {
     static final int HARD_CAP = 1_000_000;
     static final int MAX_MARKERS = 100_000;
 
+    /** One sample instant: every zone, and pages in use per memory region (null when regions are off). */
+    record Instant(List<ZoneSample> zones, long[] regionsUsed) {
+        long timeNs() {
+            return zones.get(0).timeNs();
+        }
+    }
+
     private final long startNs;
+    private final RegionSampler regions;
     private final boolean adaptive;
     private long intervalNs;
-    private List<List<ZoneSample>> instants = new ArrayList<>();
-    private final List<List<ZoneSample>> markers = new ArrayList<>();
+    private List<Instant> instants = new ArrayList<>();
+    private final List<Instant> markers = new ArrayList<>();
     private long markersDropped;
 
-    SampleBuffer(long startNs, long fixedIntervalNs) {
+    SampleBuffer(long startNs, long fixedIntervalNs, RegionSampler regions) {
         this.startNs = startNs;
+        this.regions = regions;
         this.adaptive = fixedIntervalNs <= 0;
         this.intervalNs = adaptive ? START_INTERVAL_NS : fixedIntervalNs;
     }
@@ -49,16 +59,16 @@ final class SampleBuffer implements ObservedReplay.Sampler {
         }
         if (marker != null) {
             if (markers.size() < MAX_MARKERS) {
-                markers.add(ZoneSampler.sample(replay.model(), timeNs, marker));
+                markers.add(instant(replay, timeNs, marker));
             } else {
                 markersDropped++;
             }
             return;
         }
-        instants.add(ZoneSampler.sample(replay.model(), timeNs, null));
+        instants.add(instant(replay, timeNs, null));
         int cap = adaptive ? MAX_INSTANTS : HARD_CAP;
         if (instants.size() >= cap) {
-            List<List<ZoneSample>> kept = new ArrayList<>(cap / 2 + 1);
+            List<Instant> kept = new ArrayList<>(cap / 2 + 1);
             // keep the odd instants: the one just taken is odd (the cap is even), and the replay schedules the
             // next at its time + the doubled interval, which keeps the spacing even
             for (int i = 1; i < instants.size(); i += 2) {
@@ -70,12 +80,28 @@ final class SampleBuffer implements ObservedReplay.Sampler {
         }
     }
 
-    /** All samples in time order (a marker sample after an interval sample of the same instant). */
+    private Instant instant(ObservedReplay replay, long timeNs, String marker) {
+        List<ZoneSample> zones = ZoneSampler.sample(replay.model(), timeNs, marker);
+        if (regions == null) {
+            return new Instant(zones, null);
+        }
+        long[] used = regions.used(replay.model());
+        zones.replaceAll(z -> z.withFreeRegions(RegionSampler.freeRegions(regions, used, z.node())));
+        return new Instant(zones, used);
+    }
+
+    /** All instants in time order (a marker sample after an interval sample of the same instant). */
+    List<Instant> instants() {
+        List<Instant> all = new ArrayList<>(instants);
+        all.addAll(markers);
+        all.sort(Comparator.comparingLong(Instant::timeNs).thenComparing(i -> i.zones().get(0).marker() != null));
+        return all;
+    }
+
+    /** All zone samples in time order. */
     List<ZoneSample> samples() {
         List<ZoneSample> all = new ArrayList<>();
-        instants.forEach(all::addAll);
-        markers.forEach(all::addAll);
-        all.sort(Comparator.comparingLong(ZoneSample::timeNs).thenComparing(s -> s.marker() != null));
+        instants().forEach(i -> all.addAll(i.zones()));
         return all;
     }
 }
