@@ -11,8 +11,6 @@ import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 import static io.fragtrace.replay.model.BuddyModel.KIND_BUDDY;
 import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
@@ -81,7 +79,19 @@ public final class ObservedReplay implements TraceVisitor {
     /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
     private long[] cachedFreePfn;
 
-    private final Map<Integer, Compaction> compactions = new HashMap<>();
+    /** Compacting tasks seen (few): looked up by pid without boxing. */
+    private Compaction[] compactions = new Compaction[0];
+    private int[] compactionPids = new int[0];
+
+    /** The compaction state of a task, or null (no allocation). */
+    private Compaction compaction(int pid) {
+        for (int i = 0; i < compactionPids.length; i++) {
+            if (compactionPids[i] == pid) {
+                return compactions[i];
+            }
+        }
+        return null;
+    }
 
     public ObservedReplay(BuddyModel model, long[] fromNs, long[] toNs) {
         this.m = model;
@@ -175,7 +185,7 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_COMPACTION_MIGRATEPAGES -> compactionMigratepages(e);
             case MM_MIGRATE_PAGES_START -> migratePagesStart(e);
             case MM_COMPACTION_FINISHED -> {
-                Compaction c = compactions.get(e.pid());
+                Compaction c = compaction(e.pid());
                 if (c != null && c.active) {
                     c.order = e.order();
                 }
@@ -212,7 +222,15 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private Compaction compactionOf(int pid) {
-        return compactions.computeIfAbsent(pid, p -> new Compaction());
+        Compaction c = compaction(pid);
+        if (c == null) {
+            c = new Compaction();
+            compactions = Arrays.copyOf(compactions, compactions.length + 1);
+            compactionPids = Arrays.copyOf(compactionPids, compactionPids.length + 1);
+            compactions[compactions.length - 1] = c;
+            compactionPids[compactionPids.length - 1] = pid;
+        }
+        return c;
     }
 
     // ------------------------------------------------------------------ kmem
@@ -283,8 +301,8 @@ public final class ObservedReplay implements TraceVisitor {
             m.pcpMoveToHead(pfn);
             return;
         }
-        if (!batched && modelUntraced && !compactions.isEmpty()) {
-            Compaction c = compactions.get(e.pid());
+        if (!batched && modelUntraced && compactions.length != 0) {
+            Compaction c = compaction(e.pid());
             if (c != null && c.migrating) {
                 targetConsumed(e, c, order);
             }
@@ -310,7 +328,7 @@ public final class ObservedReplay implements TraceVisitor {
         int capOrder = -1;
         Compaction c = null;
         if (modelUntraced) {
-            c = compactions.get(e.pid());
+            c = compaction(e.pid());
             if (c != null && c.active && c.direct && !c.captured && c.zone == z) {
                 capOrder = c.order;
             }
@@ -458,7 +476,7 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private void compactionEnd(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null) {
             c.active = false;
             c.order = -1;
@@ -467,7 +485,7 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private void isolateMigratepages(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
@@ -476,7 +494,7 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private void compactionMigratepages(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null) {
             // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
             c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
@@ -492,7 +510,7 @@ public final class ObservedReplay implements TraceVisitor {
      * it runs here, and again each time the isolated targets run out during the batch (see {@link #pageFree}).
      */
     private void migratePagesStart(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (System.getProperty("dbgc") != null) {
             System.out.println("MPS " + e.line() + " c=" + (c == null ? null : c.active + " z" + c.zone + " o" + c.order + " nrf" + c.nrFreepages + " nrm" + c.nrMigratepages));
         }
@@ -669,7 +687,7 @@ public final class ObservedReplay implements TraceVisitor {
         }
         eventsApplied++;
         applied[e.type().ordinal()]++;
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null) {
             long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
             c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
@@ -769,7 +787,7 @@ public final class ObservedReplay implements TraceVisitor {
             return;
         }
         int order = Long.numberOfTrailingZeros(nrTaken);
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         long migratePfn = c != null ? c.migratePfn : minPfn;
         long pbMask = -(1L << ks.pageblockOrder());
         long distance = freePfn - migratePfn;
