@@ -170,10 +170,22 @@ public final class ObservedReplay implements TraceVisitor {
         }
         lastTimeNs = ts;
         switch (e.type()) {
-            case MM_PAGE_ALLOC -> pageAlloc(e);
-            case MM_PAGE_FREE -> pageFree(e, false);
-            case MM_PAGE_FREE_BATCHED -> pageFree(e, true);
-            case MM_PAGE_ALLOC_ZONE_LOCKED -> zoneLocked(e);
+            case MM_PAGE_ALLOC -> {
+                endPcpLoop(e.cpu());
+                pageAlloc(e);
+            }
+            case MM_PAGE_FREE -> {
+                pageFree(e, false);
+                maybeInterruptFree(e);
+            }
+            case MM_PAGE_FREE_BATCHED -> {
+                batchedLoopStep(e);
+                pageFree(e, true);
+            }
+            case MM_PAGE_ALLOC_ZONE_LOCKED -> {
+                endPcpLoop(e.cpu());
+                zoneLocked(e);
+            }
             case MM_PAGE_PCPU_DRAIN -> pcpuDrain(e);
             case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
             case MM_COMPACTION_TRY_TO_COMPACT_PAGES, MM_COMPACTION_KCOMPACTD_WAKE -> compactionOf(e.pid()).order = e.order();
@@ -268,6 +280,117 @@ public final class ObservedReplay implements TraceVisitor {
             m.takeRange(pfn, order);
         }
         m.markAllocated(pfn, order, (e.gfpBits() & Gfp.COMP) != 0);
+    }
+
+    // ------------------------------------------------------------------ interrupted pcp-locked loops
+
+    /** Per CPU: inside free_unref_page_list()'s pcp-locked loop (mm_page_free_batched seen), and its zone. */
+    private boolean[] loopActive = new boolean[8];
+    private int[] loopZone = new int[8];
+    /** Per CPU: frees seen inside that loop, not yet known to be interrupt frees (pfn, order). */
+    private long[][] pendingPfn = new long[8][16];
+    private int[][] pendingOrder = new int[8][16];
+    private int[] pendingN = new int[8];
+    private long interruptFrees;
+
+    private void ensureCpu(int cpu) {
+        if (cpu >= loopActive.length) {
+            int n = Math.max(cpu + 1, loopActive.length * 2);
+            loopActive = Arrays.copyOf(loopActive, n);
+            loopZone = Arrays.copyOf(loopZone, n);
+            pendingN = Arrays.copyOf(pendingN, n);
+            pendingPfn = Arrays.copyOf(pendingPfn, n);
+            pendingOrder = Arrays.copyOf(pendingOrder, n);
+            for (int i = 0; i < n; i++) {
+                if (pendingPfn[i] == null) {
+                    pendingPfn[i] = new long[16];
+                    pendingOrder[i] = new int[16];
+                }
+            }
+        }
+    }
+
+    /** Frees that were interrupts of a pcp-locked loop (see {@link #batchedLoopStep}). */
+    public long interruptFrees() {
+        return interruptFrees;
+    }
+
+    /** A kmem event of the task itself on this CPU: any loop is over, pending frees were ordinary pcp frees. */
+    private void endPcpLoop(int cpu) {
+        if (cpu < 0) {
+            return;
+        }
+        ensureCpu(cpu);
+        loopActive[cpu] = false;
+        pendingN[cpu] = 0;
+    }
+
+    /**
+     * mm_page_free while this CPU is inside free_unref_page_list()'s loop: either the list's first pass of a new
+     * batch, or a free from an interrupt (softirq) that hit the loop while it held the zone's pcp lock. 6.1 (with the
+     * 6.2 pcp locking) and 6.12 take that lock with interrupts enabled; the interrupt's pcp_spin_trylock() fails and
+     * free_unref_page() falls back to free_one_page(). Which one it was shows at the next batched free.
+     */
+    private void maybeInterruptFree(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0 || !modelUntraced) {
+            return;
+        }
+        ensureCpu(cpu);
+        if (!loopActive[cpu]) {
+            return;
+        }
+        long pfn = e.pfn();
+        if (!m.inRange(pfn) || m.kind(pfn) != KIND_PCP) {
+            return;
+        }
+        int n = pendingN[cpu];
+        if (n == pendingPfn[cpu].length) {
+            pendingPfn[cpu] = Arrays.copyOf(pendingPfn[cpu], n * 2);
+            pendingOrder[cpu] = Arrays.copyOf(pendingOrder[cpu], n * 2);
+        }
+        pendingPfn[cpu][n] = pfn;
+        pendingOrder[cpu][n] = e.order();
+        pendingN[cpu] = n + 1;
+    }
+
+    /**
+     * mm_page_free_batched: if it continues the loop (its page is not one of the frees seen since the previous
+     * batched free), those frees were interrupt frees of the loop's zone and went to the buddy (free_one_page).
+     */
+    private void batchedLoopStep(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0) {
+            return;
+        }
+        ensureCpu(cpu);
+        long pfn = e.pfn();
+        int z = m.zoneOf(pfn);
+        int n = pendingN[cpu];
+        if (n > 0 && loopActive[cpu]) {
+            boolean newList = false;
+            for (int i = 0; i < n; i++) {
+                if (pendingPfn[cpu][i] == pfn) {
+                    newList = true;
+                    break;
+                }
+            }
+            if (!newList) {
+                for (int i = 0; i < n; i++) {
+                    long p = pendingPfn[cpu][i];
+                    int o = pendingOrder[cpu][i];
+                    if (m.zoneOf(p) == loopZone[cpu] && m.kind(p) == KIND_PCP && m.orderAt(p) == o) {
+                        int listMt = m.listMigratetype(p);
+                        m.pcpDel(p);
+                        m.freeOnePage(loopZone[cpu], p, o, listMt, false);
+                        interruptFrees++;
+                    }
+                }
+            }
+        }
+        pendingN[cpu] = 0;
+        loopActive[cpu] = true;
+        loopZone[cpu] = z;
     }
 
     /** True when any part of [pfn, pfn+2^order) is free, on a pcp list or taken-but-not-allocated in the model. */

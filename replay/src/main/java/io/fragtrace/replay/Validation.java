@@ -185,7 +185,7 @@ public final class Validation {
                         fill(mState, pfn - zone.start, 1L << o, (byte) 1);
                         if (!kBlocks.contains(k)) {
                             zr.freeBlocksExtra++;
-                            if (zr.extraExamples.size() < 5) {
+                            if (zr.extraExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
                                 zr.extraExamples.add("0x" + Long.toHexString(pfn) + " order " + o + " mt " + mt);
                             }
                         } else if (kBlockMt.get(k) != mt) {
@@ -213,7 +213,7 @@ public final class Validation {
             for (BuddyDump.Block b : dz.blocks) {
                 if (!mBlocks.contains(key(b.pfn(), b.order()))) {
                     zr.freeBlocksMissing++;
-                    if (zr.missingExamples.size() < 5) {
+                    if (zr.missingExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
                         zr.missingExamples.add("0x" + Long.toHexString(b.pfn()) + " order " + b.order() + " mt "
                                 + b.migratetype());
                     }
