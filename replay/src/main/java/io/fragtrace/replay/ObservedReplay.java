@@ -261,6 +261,15 @@ public final class ObservedReplay implements TraceVisitor {
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {
+            if (modelUntraced && m.pcpCpuOf(pfn) == e.cpu()) {
+                // __rmqueue_pcplist() takes list_first_entry(): blocks still ahead of the page were taken by
+                // __alloc_pages_bulk(), which fires no mm_page_alloc
+                for (long h = m.pcpHeadOfListOf(pfn); h != pfn; h = m.pcpHeadOfListOf(pfn)) {
+                    consistency.add(Kind.UNTRACED_BULK_ALLOC, e.timestampNs(), e.line(), "__alloc_pages_bulk", h,
+                            m.orderAt(h));
+                    m.pcpDel(h);
+                }
+            }
             m.pcpDel(pfn); // __rmqueue_pcplist(): list_first_entry + list_del
         } else if (kind == KIND_TAKEN) {
             m.clearState(pfn); // taken by __rmqueue_smallest (zone_locked), extfrag, or captured
@@ -384,6 +393,7 @@ public final class ObservedReplay implements TraceVisitor {
                         m.pcpDel(p);
                         m.freeOnePage(loopZone[cpu], p, o, listMt, false);
                         interruptFrees++;
+                        consistency.add(Kind.INTERRUPT_FREE, e.timestampNs(), e.line(), "free_one_page fallback", p, o);
                     }
                 }
             }

@@ -52,7 +52,11 @@ public final class Validation {
         public int[] kernelUnusable;
         public final List<String> missingExamples = new ArrayList<>();
         public final List<String> extraExamples = new ArrayList<>();
+        /** First pages whose state differs ("0x.. kernel free model pcp"). */
+        public final List<String> pageExamples = new ArrayList<>();
     }
+
+    private static final String[] STATE = {"allocated", "free", "pcp"};
 
     /** Whole-bundle result. */
     public static final class Result {
@@ -231,6 +235,10 @@ public final class Validation {
             }
             for (int i = 0; i < span; i++) {
                 if (kState[i] != mState[i]) {
+                    if (zr.pageExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
+                        zr.pageExamples.add("0x" + Long.toHexString(zone.start + i) + " kernel " + STATE[kState[i]]
+                                + " model " + STATE[mState[i]]);
+                    }
                     zr.pagesMismatched++;
                     if ((kState[i] == 1) != (mState[i] == 1)) {
                         zr.buddyPagesMismatched++;

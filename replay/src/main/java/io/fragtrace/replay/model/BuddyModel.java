@@ -759,6 +759,21 @@ public final class BuddyModel {
         state[r] = 0;
     }
 
+    /** Number of blocks ahead of pfn on its per-CPU list (0 = it is the head). */
+    public int pcpPositionOf(long pfn) {
+        int r = rel(pfn);
+        int k = 0;
+        for (int p = link(prevC, r); p >= 0; p = link(prevC, p)) {
+            k++;
+        }
+        return k;
+    }
+
+    /** The head of the per-CPU list holding pfn. */
+    public long pcpHeadOfListOf(long pfn) {
+        return base + head[pcpListOf.get(rel(pfn))];
+    }
+
     /** list_add() again: moves a pcp block to the head of its list. */
     public void pcpMoveToHead(long pfn) {
         int r = rel(pfn);
