@@ -34,7 +34,12 @@ public final class Consistency {
         /** Inferred: compaction capture (free merged into the compacting task's page, no buddy visit). */
         CAPTURE(false),
         /** Inferred: free pages taken by untraced compaction free-page search (6.1 fast_isolate_freepages). */
-        UNTRACED_ISOLATION(false);
+        UNTRACED_ISOLATION(false),
+        /** Inferred: per-CPU pages taken by __alloc_pages_bulk() (no mm_page_alloc), seen when a later allocation
+         * takes a page from behind them on the list. */
+        UNTRACED_BULK_ALLOC(false),
+        /** Inferred: pcp-able frees from an interrupt that hit a pcp-locked loop, sent to the buddy. */
+        INTERRUPT_FREE(false);
 
         public final boolean contradiction;
 

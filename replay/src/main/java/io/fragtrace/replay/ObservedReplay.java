@@ -11,8 +11,6 @@ import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 import static io.fragtrace.replay.model.BuddyModel.KIND_BUDDY;
 import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
@@ -81,7 +79,19 @@ public final class ObservedReplay implements TraceVisitor {
     /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
     private long[] cachedFreePfn;
 
-    private final Map<Integer, Compaction> compactions = new HashMap<>();
+    /** Compacting tasks seen (few): looked up by pid without boxing. */
+    private Compaction[] compactions = new Compaction[0];
+    private int[] compactionPids = new int[0];
+
+    /** The compaction state of a task, or null (no allocation). */
+    private Compaction compaction(int pid) {
+        for (int i = 0; i < compactionPids.length; i++) {
+            if (compactionPids[i] == pid) {
+                return compactions[i];
+            }
+        }
+        return null;
+    }
 
     public ObservedReplay(BuddyModel model, long[] fromNs, long[] toNs) {
         this.m = model;
@@ -160,10 +170,22 @@ public final class ObservedReplay implements TraceVisitor {
         }
         lastTimeNs = ts;
         switch (e.type()) {
-            case MM_PAGE_ALLOC -> pageAlloc(e);
-            case MM_PAGE_FREE -> pageFree(e, false);
-            case MM_PAGE_FREE_BATCHED -> pageFree(e, true);
-            case MM_PAGE_ALLOC_ZONE_LOCKED -> zoneLocked(e);
+            case MM_PAGE_ALLOC -> {
+                endPcpLoop(e.cpu());
+                pageAlloc(e);
+            }
+            case MM_PAGE_FREE -> {
+                pageFree(e, false);
+                maybeInterruptFree(e);
+            }
+            case MM_PAGE_FREE_BATCHED -> {
+                batchedLoopStep(e);
+                pageFree(e, true);
+            }
+            case MM_PAGE_ALLOC_ZONE_LOCKED -> {
+                endPcpLoop(e.cpu());
+                zoneLocked(e);
+            }
             case MM_PAGE_PCPU_DRAIN -> pcpuDrain(e);
             case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
             case MM_COMPACTION_TRY_TO_COMPACT_PAGES, MM_COMPACTION_KCOMPACTD_WAKE -> compactionOf(e.pid()).order = e.order();
@@ -175,7 +197,7 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_COMPACTION_MIGRATEPAGES -> compactionMigratepages(e);
             case MM_MIGRATE_PAGES_START -> migratePagesStart(e);
             case MM_COMPACTION_FINISHED -> {
-                Compaction c = compactions.get(e.pid());
+                Compaction c = compaction(e.pid());
                 if (c != null && c.active) {
                     c.order = e.order();
                 }
@@ -212,7 +234,15 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private Compaction compactionOf(int pid) {
-        return compactions.computeIfAbsent(pid, p -> new Compaction());
+        Compaction c = compaction(pid);
+        if (c == null) {
+            c = new Compaction();
+            compactions = Arrays.copyOf(compactions, compactions.length + 1);
+            compactionPids = Arrays.copyOf(compactionPids, compactionPids.length + 1);
+            compactions[compactions.length - 1] = c;
+            compactionPids[compactionPids.length - 1] = pid;
+        }
+        return c;
     }
 
     // ------------------------------------------------------------------ kmem
@@ -231,6 +261,15 @@ public final class ObservedReplay implements TraceVisitor {
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {
+            if (modelUntraced && m.pcpCpuOf(pfn) == e.cpu()) {
+                // __rmqueue_pcplist() takes list_first_entry(): blocks still ahead of the page were taken by
+                // __alloc_pages_bulk(), which fires no mm_page_alloc
+                for (long h = m.pcpHeadOfListOf(pfn); h != pfn; h = m.pcpHeadOfListOf(pfn)) {
+                    consistency.add(Kind.UNTRACED_BULK_ALLOC, e.timestampNs(), e.line(), "__alloc_pages_bulk", h,
+                            m.orderAt(h));
+                    m.pcpDel(h);
+                }
+            }
             m.pcpDel(pfn); // __rmqueue_pcplist(): list_first_entry + list_del
         } else if (kind == KIND_TAKEN) {
             m.clearState(pfn); // taken by __rmqueue_smallest (zone_locked), extfrag, or captured
@@ -250,6 +289,118 @@ public final class ObservedReplay implements TraceVisitor {
             m.takeRange(pfn, order);
         }
         m.markAllocated(pfn, order, (e.gfpBits() & Gfp.COMP) != 0);
+    }
+
+    // ------------------------------------------------------------------ interrupted pcp-locked loops
+
+    /** Per CPU: inside free_unref_page_list()'s pcp-locked loop (mm_page_free_batched seen), and its zone. */
+    private boolean[] loopActive = new boolean[8];
+    private int[] loopZone = new int[8];
+    /** Per CPU: frees seen inside that loop, not yet known to be interrupt frees (pfn, order). */
+    private long[][] pendingPfn = new long[8][16];
+    private int[][] pendingOrder = new int[8][16];
+    private int[] pendingN = new int[8];
+    private long interruptFrees;
+
+    private void ensureCpu(int cpu) {
+        if (cpu >= loopActive.length) {
+            int n = Math.max(cpu + 1, loopActive.length * 2);
+            loopActive = Arrays.copyOf(loopActive, n);
+            loopZone = Arrays.copyOf(loopZone, n);
+            pendingN = Arrays.copyOf(pendingN, n);
+            pendingPfn = Arrays.copyOf(pendingPfn, n);
+            pendingOrder = Arrays.copyOf(pendingOrder, n);
+            for (int i = 0; i < n; i++) {
+                if (pendingPfn[i] == null) {
+                    pendingPfn[i] = new long[16];
+                    pendingOrder[i] = new int[16];
+                }
+            }
+        }
+    }
+
+    /** Frees that were interrupts of a pcp-locked loop (see {@link #batchedLoopStep}). */
+    public long interruptFrees() {
+        return interruptFrees;
+    }
+
+    /** A kmem event of the task itself on this CPU: any loop is over, pending frees were ordinary pcp frees. */
+    private void endPcpLoop(int cpu) {
+        if (cpu < 0) {
+            return;
+        }
+        ensureCpu(cpu);
+        loopActive[cpu] = false;
+        pendingN[cpu] = 0;
+    }
+
+    /**
+     * mm_page_free while this CPU is inside free_unref_page_list()'s loop: either the list's first pass of a new
+     * batch, or a free from an interrupt (softirq) that hit the loop while it held the zone's pcp lock. 6.1 (with the
+     * 6.2 pcp locking) and 6.12 take that lock with interrupts enabled; the interrupt's pcp_spin_trylock() fails and
+     * free_unref_page() falls back to free_one_page(). Which one it was shows at the next batched free.
+     */
+    private void maybeInterruptFree(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0 || !modelUntraced) {
+            return;
+        }
+        ensureCpu(cpu);
+        if (!loopActive[cpu]) {
+            return;
+        }
+        long pfn = e.pfn();
+        if (!m.inRange(pfn) || m.kind(pfn) != KIND_PCP) {
+            return;
+        }
+        int n = pendingN[cpu];
+        if (n == pendingPfn[cpu].length) {
+            pendingPfn[cpu] = Arrays.copyOf(pendingPfn[cpu], n * 2);
+            pendingOrder[cpu] = Arrays.copyOf(pendingOrder[cpu], n * 2);
+        }
+        pendingPfn[cpu][n] = pfn;
+        pendingOrder[cpu][n] = e.order();
+        pendingN[cpu] = n + 1;
+    }
+
+    /**
+     * mm_page_free_batched: if it continues the loop (its page is not one of the frees seen since the previous
+     * batched free), those frees were interrupt frees of the loop's zone and went to the buddy (free_one_page).
+     */
+    private void batchedLoopStep(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0) {
+            return;
+        }
+        ensureCpu(cpu);
+        long pfn = e.pfn();
+        int z = m.zoneOf(pfn);
+        int n = pendingN[cpu];
+        if (n > 0 && loopActive[cpu]) {
+            boolean newList = false;
+            for (int i = 0; i < n; i++) {
+                if (pendingPfn[cpu][i] == pfn) {
+                    newList = true;
+                    break;
+                }
+            }
+            if (!newList) {
+                for (int i = 0; i < n; i++) {
+                    long p = pendingPfn[cpu][i];
+                    int o = pendingOrder[cpu][i];
+                    if (m.zoneOf(p) == loopZone[cpu] && m.kind(p) == KIND_PCP && m.orderAt(p) == o) {
+                        int listMt = m.listMigratetype(p);
+                        m.pcpDel(p);
+                        m.freeOnePage(loopZone[cpu], p, o, listMt, false);
+                        interruptFrees++;
+                        consistency.add(Kind.INTERRUPT_FREE, e.timestampNs(), e.line(), "free_one_page fallback", p, o);
+                    }
+                }
+            }
+        }
+        pendingN[cpu] = 0;
+        loopActive[cpu] = true;
+        loopZone[cpu] = z;
     }
 
     /** True when any part of [pfn, pfn+2^order) is free, on a pcp list or taken-but-not-allocated in the model. */
@@ -283,8 +434,8 @@ public final class ObservedReplay implements TraceVisitor {
             m.pcpMoveToHead(pfn);
             return;
         }
-        if (!batched && modelUntraced && !compactions.isEmpty()) {
-            Compaction c = compactions.get(e.pid());
+        if (!batched && modelUntraced && compactions.length != 0) {
+            Compaction c = compaction(e.pid());
             if (c != null && c.migrating) {
                 targetConsumed(e, c, order);
             }
@@ -310,7 +461,7 @@ public final class ObservedReplay implements TraceVisitor {
         int capOrder = -1;
         Compaction c = null;
         if (modelUntraced) {
-            c = compactions.get(e.pid());
+            c = compaction(e.pid());
             if (c != null && c.active && c.direct && !c.captured && c.zone == z) {
                 capOrder = c.order;
             }
@@ -458,7 +609,7 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private void compactionEnd(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null) {
             c.active = false;
             c.order = -1;
@@ -467,7 +618,7 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private void isolateMigratepages(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
@@ -476,7 +627,7 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     private void compactionMigratepages(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null) {
             // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
             c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
@@ -492,7 +643,7 @@ public final class ObservedReplay implements TraceVisitor {
      * it runs here, and again each time the isolated targets run out during the batch (see {@link #pageFree}).
      */
     private void migratePagesStart(ParsedEvent e) {
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (System.getProperty("dbgc") != null) {
             System.out.println("MPS " + e.line() + " c=" + (c == null ? null : c.active + " z" + c.zone + " o" + c.order + " nrf" + c.nrFreepages + " nrm" + c.nrMigratepages));
         }
@@ -669,7 +820,7 @@ public final class ObservedReplay implements TraceVisitor {
         }
         eventsApplied++;
         applied[e.type().ordinal()]++;
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         if (c != null) {
             long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
             c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
@@ -769,7 +920,7 @@ public final class ObservedReplay implements TraceVisitor {
             return;
         }
         int order = Long.numberOfTrailingZeros(nrTaken);
-        Compaction c = compactions.get(e.pid());
+        Compaction c = compaction(e.pid());
         long migratePfn = c != null ? c.migratePfn : minPfn;
         long pbMask = -(1L << ks.pageblockOrder());
         long distance = freePfn - migratePfn;

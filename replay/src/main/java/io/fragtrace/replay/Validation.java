@@ -52,7 +52,11 @@ public final class Validation {
         public int[] kernelUnusable;
         public final List<String> missingExamples = new ArrayList<>();
         public final List<String> extraExamples = new ArrayList<>();
+        /** First pages whose state differs ("0x.. kernel free model pcp"). */
+        public final List<String> pageExamples = new ArrayList<>();
     }
+
+    private static final String[] STATE = {"allocated", "free", "pcp"};
 
     /** Whole-bundle result. */
     public static final class Result {
@@ -185,7 +189,7 @@ public final class Validation {
                         fill(mState, pfn - zone.start, 1L << o, (byte) 1);
                         if (!kBlocks.contains(k)) {
                             zr.freeBlocksExtra++;
-                            if (zr.extraExamples.size() < 5) {
+                            if (zr.extraExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
                                 zr.extraExamples.add("0x" + Long.toHexString(pfn) + " order " + o + " mt " + mt);
                             }
                         } else if (kBlockMt.get(k) != mt) {
@@ -213,7 +217,7 @@ public final class Validation {
             for (BuddyDump.Block b : dz.blocks) {
                 if (!mBlocks.contains(key(b.pfn(), b.order()))) {
                     zr.freeBlocksMissing++;
-                    if (zr.missingExamples.size() < 5) {
+                    if (zr.missingExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
                         zr.missingExamples.add("0x" + Long.toHexString(b.pfn()) + " order " + b.order() + " mt "
                                 + b.migratetype());
                     }
@@ -231,6 +235,10 @@ public final class Validation {
             }
             for (int i = 0; i < span; i++) {
                 if (kState[i] != mState[i]) {
+                    if (zr.pageExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
+                        zr.pageExamples.add("0x" + Long.toHexString(zone.start + i) + " kernel " + STATE[kState[i]]
+                                + " model " + STATE[mState[i]]);
+                    }
                     zr.pagesMismatched++;
                     if ((kState[i] == 1) != (mState[i] == 1)) {
                         zr.buddyPagesMismatched++;

@@ -17,7 +17,7 @@ class FidelityProbe {
                         r.replaySeconds, r.consistency);
                 for (Validation.ZoneResult z : r.zones) {
                     for (var k : Consistency.Kind.values()) { if (System.getProperty("ex") != null) System.out.println("     " + k + " " + Validation.lastReplay.consistency().examples(k)); }
-                    System.out.println("   " + z.zone + " missing " + z.missingExamples + " extra " + z.extraExamples);
+                    System.out.println("   " + z.zone + " missing " + z.missingExamples + " extra " + z.extraExamples + " pages " + z.pageExamples);
                 }
             }
         }

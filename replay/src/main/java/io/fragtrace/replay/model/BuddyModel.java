@@ -30,6 +30,8 @@ public final class BuddyModel {
     private static final int ORDER_MASK = 0x0f;
     private static final int KIND_SHIFT = 4;
     private static final int COMPOUND = 0x40;
+    /** Bits 7-9: the migratetype of the free list a buddy head sits on. */
+    private static final int MT_SHIFT = 7;
 
     private static final int CHUNK_SHIFT = 16;
     private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
@@ -43,11 +45,12 @@ public final class BuddyModel {
     private final long base;
     /** Number of pfns modelled. */
     private final int n;
-    private final byte[] state;
+    private final short[] state;
     private final byte[] pbMt;
     private final int[][] nextC;
     private final int[][] prevC;
-    private final int[][] listC;
+    /** pcp list id of every per-CPU list member (few; the buddy list id comes from the state bits). */
+    private final IntIntMap pcpListOf = new IntIntMap(1024);
     private final Zone[] zones;
     private final byte[] zoneOfChunk;
     private int maxCpus;
@@ -83,12 +86,11 @@ public final class BuddyModel {
             throw new IllegalArgumentException("model of " + (end - base) + " pfns is too large (max 2^31)");
         }
         this.n = (int) (end - base);
-        this.state = new byte[n];
+        this.state = new short[n];
         this.pbMt = new byte[(int) ((long) n >> pbOrder) + 1];
         int chunks = (int) (((long) n + CHUNK_MASK) >>> CHUNK_SHIFT);
         this.nextC = new int[chunks][];
         this.prevC = new int[chunks][];
-        this.listC = new int[chunks][];
         this.zoneOfChunk = new byte[chunks];
         this.maxCpus = Math.max(1, maxCpus);
         this.nBuddyLists = zones.length * nrOrders * MIGRATE_TYPES;
@@ -165,13 +167,13 @@ public final class BuddyModel {
     }
 
     private void setState(int r, int kind, int order) {
-        state[r] = (byte) ((kind << KIND_SHIFT) | order);
+        state[r] = (short) ((kind << KIND_SHIFT) | order);
     }
 
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
     public void markAllocated(long pfn, int order, boolean compound) {
         int r = rel(pfn);
-        state[r] = (byte) (compound && order > 0 ? (COMPOUND | order) : 0);
+        state[r] = (short) (compound && order > 0 ? (COMPOUND | order) : 0);
     }
 
     public int pageblockMigratetype(long pfn) {
@@ -189,24 +191,24 @@ public final class BuddyModel {
 
     /** The migratetype of the list a listed block sits on (buddy or pcp). */
     public int listMigratetype(long pfn) {
-        int id = link(listC, rel(pfn));
-        if (id < nBuddyLists) {
-            return id % MIGRATE_TYPES;
+        int r = rel(pfn);
+        if (((state[r] >> KIND_SHIFT) & 3) == KIND_BUDDY) {
+            return (state[r] >> MT_SHIFT) & 7;
         }
-        int pindex = (id - nBuddyLists) % nrPcp;
+        int pindex = (pcpListOf.get(r) - nBuddyLists) % nrPcp;
         int low = KernelSemantics.MIGRATE_PCPTYPES * (KernelSemantics.PAGE_ALLOC_COSTLY_ORDER + 1);
         return pindex >= low ? (pindex == low + 1 ? MIGRATE_MOVABLE : 0) : pindex % KernelSemantics.MIGRATE_PCPTYPES;
     }
 
     /** CPU of the per-CPU list holding pfn. */
     public int pcpCpuOf(long pfn) {
-        int id = link(listC, rel(pfn)) - nBuddyLists;
+        int id = pcpListOf.get(rel(pfn)) - nBuddyLists;
         return (id / nrPcp) % maxCpus;
     }
 
     /** pindex of the per-CPU list holding pfn. */
     public int pcpPindexOf(long pfn) {
-        return (link(listC, rel(pfn)) - nBuddyLists) % nrPcp;
+        return (pcpListOf.get(rel(pfn)) - nBuddyLists) % nrPcp;
     }
 
     /** Head pfn of the free buddy block containing pfn, or -1. */
@@ -257,14 +259,25 @@ public final class BuddyModel {
         if (nextC[c] == null) {
             nextC[c] = new int[1 << CHUNK_SHIFT];
             prevC[c] = new int[1 << CHUNK_SHIFT];
-            listC[c] = new int[1 << CHUNK_SHIFT];
             allocatedChunks++;
         }
     }
 
+    /** The list a member sits on: buddy lists from the state bits, per-CPU lists from the side map. */
+    private int listIdOf(int r) {
+        int s = state[r];
+        if (((s >> KIND_SHIFT) & 3) == KIND_BUDDY) {
+            return buddyList(zoneOf(base + r), s & ORDER_MASK, (s >> MT_SHIFT) & 7);
+        }
+        return pcpListOf.get(r);
+    }
+
+    /** Links r into list id; the caller has set state[r] (kind, order, and for buddy lists the mt bits). */
     private void listAdd(int id, int r, boolean toTail) {
         ensureChunk(r);
-        setLink(listC, r, id);
+        if (id >= nBuddyLists) {
+            pcpListOf.put(r, id);
+        }
         int h = head[id];
         if (h < 0) {
             head[id] = r;
@@ -287,7 +300,10 @@ public final class BuddyModel {
     }
 
     private void listDel(int r) {
-        int id = link(listC, r);
+        int id = listIdOf(r);
+        if (id >= nBuddyLists) {
+            pcpListOf.remove(r);
+        }
         int p = link(prevC, r);
         int nx = link(nextC, r);
         if (p >= 0) {
@@ -315,7 +331,7 @@ public final class BuddyModel {
     }
 
     private void growCpus(int newMax) {
-        // re-home the per-CPU lists: list ids change, so rewrite listC for every pcp member
+        // re-home the per-CPU lists: list ids change, so rewrite every pcp member's id
         int oldMax = maxCpus;
         int lists = nBuddyLists + zones.length * newMax * nrPcp;
         int[] nh = Arrays.copyOf(head, lists);
@@ -332,15 +348,18 @@ public final class BuddyModel {
                     nh[newId] = head[oldId];
                     nt[newId] = tail[oldId];
                     nc[newId] = count[oldId];
-                    for (int r = head[oldId]; r >= 0; r = link(nextC, r)) {
-                        setLink(listC, r, newId);
-                    }
                 }
             }
         }
         head = nh;
         tail = nt;
         count = nc;
+        final int om = oldMax;
+        pcpListOf.replaceValues(id -> {
+            int rel = id - nBuddyLists;
+            int zc = rel / nrPcp;
+            return nBuddyLists + ((zc / om) * newMax + zc % om) * nrPcp + rel % nrPcp;
+        });
         maxCpus = newMax;
     }
 
@@ -426,7 +445,7 @@ public final class BuddyModel {
     /** add_to_free_list() / add_to_free_list_tail() (mm/page_alloc.c): mark PageBuddy with buddy_order and list it. */
     public void addToFreeList(int z, long pfn, int order, int mt, boolean toTail) {
         int r = rel(pfn);
-        setState(r, KIND_BUDDY, order);
+        state[r] = (short) ((KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, toTail);
     }
 
@@ -441,6 +460,7 @@ public final class BuddyModel {
     public void moveToFreeList(int z, long pfn, int order, int mt) {
         int r = rel(pfn);
         listDel(r);
+        state[r] = (short) ((KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, true);
     }
 
@@ -502,7 +522,7 @@ public final class BuddyModel {
             order++;
         }
         boolean toTail = fpiToTail || buddyMergeLikely(z, r, buddy, order);
-        setState(r, KIND_BUDDY, order);
+        state[r] = (short) ((KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, toTail);
         return base + r;
     }
@@ -739,10 +759,25 @@ public final class BuddyModel {
         state[r] = 0;
     }
 
+    /** Number of blocks ahead of pfn on its per-CPU list (0 = it is the head). */
+    public int pcpPositionOf(long pfn) {
+        int r = rel(pfn);
+        int k = 0;
+        for (int p = link(prevC, r); p >= 0; p = link(prevC, p)) {
+            k++;
+        }
+        return k;
+    }
+
+    /** The head of the per-CPU list holding pfn. */
+    public long pcpHeadOfListOf(long pfn) {
+        return base + head[pcpListOf.get(rel(pfn))];
+    }
+
     /** list_add() again: moves a pcp block to the head of its list. */
     public void pcpMoveToHead(long pfn) {
         int r = rel(pfn);
-        int id = link(listC, r);
+        int id = pcpListOf.get(r);
         listDel(r);
         listAdd(id, r, false);
     }

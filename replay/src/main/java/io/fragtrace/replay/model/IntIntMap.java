@@ -1,0 +1,103 @@
+package io.fragtrace.replay.model;
+
+import java.util.Arrays;
+
+/** Open-addressing int → int map (keys >= 0) for the few per-CPU list members; allocates only when it grows. */
+final class IntIntMap {
+    private int[] keys;
+    private int[] vals;
+    private int size;
+    private int mask;
+
+    IntIntMap(int capacity) {
+        int cap = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1);
+        keys = new int[cap];
+        vals = new int[cap];
+        Arrays.fill(keys, -1);
+        mask = cap - 1;
+    }
+
+    private static int hash(int k) {
+        int h = k * 0x9E3779B1;
+        return h ^ (h >>> 16);
+    }
+
+    int get(int k) {
+        for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
+            int kk = keys[i];
+            if (kk == k) {
+                return vals[i];
+            }
+            if (kk < 0) {
+                return -1;
+            }
+        }
+    }
+
+    void put(int k, int v) {
+        if ((size + 1) * 2 > keys.length) {
+            grow();
+        }
+        for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
+            int kk = keys[i];
+            if (kk == k) {
+                vals[i] = v;
+                return;
+            }
+            if (kk < 0) {
+                keys[i] = k;
+                vals[i] = v;
+                size++;
+                return;
+            }
+        }
+    }
+
+    void remove(int k) {
+        int i = hash(k) & mask;
+        while (keys[i] != k) {
+            if (keys[i] < 0) {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        keys[i] = -1;
+        size--;
+        // re-insert the rest of the cluster (backward-shift deletion)
+        for (int j = (i + 1) & mask; keys[j] >= 0; j = (j + 1) & mask) {
+            int k2 = keys[j];
+            int v2 = vals[j];
+            keys[j] = -1;
+            size--;
+            put(k2, v2);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Applies f to every value in place. */
+    void replaceValues(java.util.function.IntUnaryOperator f) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] >= 0) {
+                vals[i] = f.applyAsInt(vals[i]);
+            }
+        }
+    }
+
+    private void grow() {
+        int[] ok = keys;
+        int[] ov = vals;
+        keys = new int[ok.length * 2];
+        vals = new int[ok.length * 2];
+        Arrays.fill(keys, -1);
+        mask = keys.length - 1;
+        size = 0;
+        for (int i = 0; i < ok.length; i++) {
+            if (ok[i] >= 0) {
+                put(ok[i], ov[i]);
+            }
+        }
+    }
+}
