@@ -43,7 +43,7 @@ class StatsCommandTest {
     }
 
     static Path samples() {
-        return Path.of(System.getProperty("fragtrace.samples", "../sample-traces"));
+        return io.fragtrace.parser.Samples.dir();
     }
 
     static void assertOneLineError(Run r, String expectedPart) {

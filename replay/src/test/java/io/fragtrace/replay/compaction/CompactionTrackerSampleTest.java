@@ -48,7 +48,7 @@ class CompactionTrackerSampleTest {
         assertEquals(lines.get("mm_compaction_kcompactd_wake: "), t.kcompactdWakes());
         assertEquals(lines.get("mm_vmscan_kswapd_wake: "), t.kswapdWakes());
 
-        Map<String, Long> d = vmstatDelta(bundle);
+        Map<String, Long> d = Samples.vmstatDelta(bundle);
         assertEquals(d.get("compact_daemon_wake"), t.kcompactdWakes(), "compact_daemon_wake");
         long directPasses = 0;
         long migrateScanned = 0;
@@ -96,25 +96,6 @@ class CompactionTrackerSampleTest {
                         m.merge(n, 1L, Long::sum);
                     }
                 }
-            }
-        }
-        return m;
-    }
-
-    private static Map<String, Long> vmstatDelta(Path bundle) throws IOException {
-        Map<String, Long> before = vmstat(bundle.resolve("before/vmstat"));
-        Map<String, Long> after = vmstat(bundle.resolve("after/vmstat"));
-        Map<String, Long> d = new HashMap<>();
-        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
-        return d;
-    }
-
-    private static Map<String, Long> vmstat(Path file) throws IOException {
-        Map<String, Long> m = new HashMap<>();
-        for (String l : Files.readAllLines(file)) {
-            String[] kv = l.trim().split("\\s+");
-            if (kv.length == 2) {
-                m.put(kv[0], Long.parseLong(kv[1]));
             }
         }
         return m;

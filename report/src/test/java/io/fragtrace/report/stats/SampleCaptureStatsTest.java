@@ -33,8 +33,7 @@ class SampleCaptureStatsTest {
     private static final Map<String, TraceStats> CACHE = new ConcurrentHashMap<>();
 
     static Path bundle(String name) {
-        String dir = System.getProperty("fragtrace.samples", "../sample-traces");
-        return Path.of(dir, name);
+        return io.fragtrace.parser.Samples.bundle(name);
     }
 
     static TraceStats stats(String name) {
@@ -88,7 +87,7 @@ class SampleCaptureStatsTest {
     @ParameterizedTest
     @ValueSource(strings = {"fragment-thp-256M", "fragment-thp-256M-k6.12", "mixed-churn-512M"})
     void migrationAndKcompactdMatchVmstat(String name) throws Exception {
-        Map<String, Long> d = vmstatDelta(name);
+        Map<String, Long> d = io.fragtrace.parser.Samples.vmstatDelta(bundle(name));
         TraceStats s = stats(name);
         long[] mig = s.migratePages();
         assertEquals(d.getOrDefault("pgmigrate_success", 0L), mig[1]);
@@ -106,7 +105,7 @@ class SampleCaptureStatsTest {
     void compactIsolatedBalancesOn612(String name) throws Exception {
         TraceStats s = stats(name);
         long taken = s.isolateMigratepages()[2] + s.isolateFreepages()[2] + s.fastIsolateFreepages()[2];
-        assertEquals(vmstatDelta(name).get("compact_isolated"), taken);
+        assertEquals(io.fragtrace.parser.Samples.vmstatDelta(bundle(name)).get("compact_isolated"), taken);
     }
 
     /** Plain string counting of the decompressed trace (no parser), page-level bookkeeping with a HashSet. */
@@ -220,24 +219,5 @@ class SampleCaptureStatsTest {
         int i = line.indexOf("pfn=0x") + 6;
         int j = line.indexOf(' ', i);
         return Long.parseLong(line.substring(i, j), 16);
-    }
-
-    private static Map<String, Long> vmstatDelta(String name) throws Exception {
-        Map<String, Long> before = vmstat(bundle(name).resolve("before/vmstat"));
-        Map<String, Long> after = vmstat(bundle(name).resolve("after/vmstat"));
-        Map<String, Long> d = new HashMap<>();
-        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
-        return d;
-    }
-
-    private static Map<String, Long> vmstat(Path p) throws Exception {
-        Map<String, Long> m = new HashMap<>();
-        for (String line : Files.readAllLines(p)) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length == 2) {
-                m.put(f[0], Long.parseLong(f[1]));
-            }
-        }
-        return m;
     }
 }
