@@ -72,6 +72,9 @@ public final class ObservedReplay implements TraceVisitor {
         long consumed;
         /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
         long refillAt;
+        /** zone->compact_init_free_pfn as this compaction found it (approximated by its starting free_pfn). */
+        long initFreePfn;
+        long beginFreePfn;
         /** isolate_freepages() stride for the next block: 0 = a new call (COMPACT_CLUSTER_MAX if async, else 1). */
         int stride;
     }
@@ -301,6 +304,8 @@ public final class ObservedReplay implements TraceVisitor {
     private int[][] pendingOrder = new int[8][16];
     private int[] pendingN = new int[8];
     private long interruptFrees;
+    /** 6.12 fast_isolate_freepages events whose nr_scanned the emulated search did not reproduce. */
+    private long fastScanMismatches;
 
     private void ensureCpu(int cpu) {
         if (cpu >= loopActive.length) {
@@ -594,6 +599,10 @@ public final class ObservedReplay implements TraceVisitor {
         c.zone = m.zoneOf(c.zoneStart);
         c.migratePfn = e.get(Field.MIGRATE_PFN);
         c.freePfn = e.get(Field.FREE_PFN);
+        c.beginFreePfn = c.freePfn;
+        // zone->compact_init_free_pfn: set by __reset_isolation_suitable() to the highest suitable pageblock; the
+        // top pageblock unless a 6.12 fast-search summary tells otherwise (see fastIsolateFreepages)
+        c.initFreePfn = (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
         c.async = MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC;
         c.active = true;
         c.captured = false;
@@ -644,9 +653,6 @@ public final class ObservedReplay implements TraceVisitor {
      */
     private void migratePagesStart(ParsedEvent e) {
         Compaction c = compaction(e.pid());
-        if (System.getProperty("dbgc") != null) {
-            System.out.println("MPS " + e.line() + " c=" + (c == null ? null : c.active + " z" + c.zone + " o" + c.order + " nrf" + c.nrFreepages + " nrm" + c.nrMigratepages));
-        }
         if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !modelUntraced) {
             return;
         }
@@ -694,14 +700,18 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     /**
-     * fast_isolate_freepages() of 6.1 (mm/compaction.c), untraced there: searches free_list[MIGRATE_MOVABLE] from
-     * the tail, orders from cc->search_order down, for a block at or above low_pfn (top quarter of the scan space),
-     * else the highest one above min_pfn (top half); rotates the list (move_freelist_head) and isolates one block.
+     * fast_isolate_freepages() (mm/compaction.c; untraced in 6.1, summarised by mm_compaction_fast_isolate_freepages
+     * from 6.5): searches free_list[MIGRATE_MOVABLE] from the tail, orders from cc->search_order down
+     * (next_search_order), for a block at or above low_pfn (top quarter of the scan space), else the highest one above
+     * min_pfn (top half), within a scan limit; rotates each scanned list (move_freelist_head) and isolates at most
+     * one block. With apply=false nothing changes (dry run). Returns {nr_scanned, nr_isolated, pfn or -1}.
      */
-    private void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
+    private long[] fastSearch(ParsedEvent e, Compaction c, long freePfn, boolean apply) {
         if (c.order <= 0) {
-            return;
+            return new long[] {0, 0, -1};
         }
+        int savedSearchOrder = c.searchOrder;
+        int savedFail = c.fastSearchFail;
         int z = c.zone;
         var zone = m.zone(z);
         if (cachedFreePfn == null) {
@@ -712,20 +722,22 @@ public final class ObservedReplay implements TraceVisitor {
         long pbMask = -(1L << pbOrder);
         int limit = Math.max(1, ((32 >> Math.min(31, c.fastSearchFail)) + 1) >> 1);
         boolean scanStart = false;
-        long initFree = (zone.end - 1) & pbMask;
-        if (c.freePfn >= initFree) {
+        long initFree = c.initFreePfn;
+        if (freePfn >= initFree) {
             limit = (1 << pbOrder) >> 1;
             scanStart = true;
         }
-        long distance = c.freePfn - c.migratePfn;
-        long lowPfn = (c.freePfn - (distance >> 2)) & pbMask;
-        long minPfn = (c.freePfn - (distance >> 1)) & pbMask;
+        long distance = freePfn - c.migratePfn;
+        long lowPfn = (freePfn - (distance >> 2)) & pbMask;
+        long minPfn = (freePfn - (distance >> 1)) & pbMask;
         if (minPfn > lowPfn) {
             lowPfn = minPfn;
         }
         c.searchOrder = Math.min(c.order - 1, c.searchOrder);
         long page = -1;
+        int pageOrder = -1;
         long highest = 0;
+        long nrScanned = 0;
         for (int order = c.searchOrder; page < 0 && order >= 0; order = nextSearchOrder(c, order)) {
             if (m.nrFree(z, order) == 0) {
                 continue;
@@ -737,6 +749,7 @@ public final class ObservedReplay implements TraceVisitor {
             int highIdx = -1;
             for (int i = list.length - 1; i >= 0; i--) {
                 orderScanned++;
+                nrScanned++;
                 long pfn = list[i];
                 if (pfn >= highest) {
                     highest = Math.max(pfn & pbMask, zone.start);
@@ -762,25 +775,27 @@ public final class ObservedReplay implements TraceVisitor {
                 page = highPfn;
                 freepageIdx = highIdx;
             }
-            // move_freelist_head(): the entries before freepage go to the tail
-            for (int i = 0; i < freepageIdx; i++) {
-                m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+            if (apply) {
+                // move_freelist_head(): the entries before freepage go to the tail
+                for (int i = 0; i < freepageIdx; i++) {
+                    m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+                }
             }
             if (page >= 0) {
-                m.isolateFreePage(page, order);
-                c.nrFreepages += 1L << order;
-                consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", page, order);
+                pageOrder = order;
+                nrScanned += (1L << order) - 1;
+                if (apply) {
+                    m.isolateFreePage(page, order);
+                    c.nrFreepages += 1L << order;
+                }
             }
             if (orderScanned >= limit) {
                 limit = Math.max(1, limit >> 1);
             }
         }
-        if (System.getProperty("dbgc") != null) {
-            System.out.println("FAST " + e.line() + " free=" + Long.toHexString(c.freePfn) + " mig=" + Long.toHexString(c.migratePfn) + " low=" + Long.toHexString(lowPfn) + " min=" + Long.toHexString(minPfn) + " page=" + Long.toHexString(page) + " so=" + c.searchOrder);
-        }
         if (page < 0) {
             c.fastSearchFail++;
-            if (scanStart) {
+            if (apply && scanStart) {
                 if (highest >= minPfn) {
                     c.freePfn = highest;
                 } else if (c.direct) {
@@ -788,8 +803,23 @@ public final class ObservedReplay implements TraceVisitor {
                 }
             }
         }
-        if (highest != 0 && highest >= cachedFreePfn[z]) {
-            cachedFreePfn[z] = highest - (1L << pbOrder);
+        if (apply) {
+            if (highest != 0 && highest >= cachedFreePfn[z]) {
+                cachedFreePfn[z] = highest - (1L << pbOrder);
+            }
+        } else {
+            c.searchOrder = savedSearchOrder;
+            c.fastSearchFail = savedFail;
+        }
+        return new long[] {nrScanned, pageOrder < 0 ? 0 : 1L << pageOrder, page};
+    }
+
+    /** 6.1: the untraced fast search, applied where compaction_alloc() found cc->freepages empty. */
+    private void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
+        long[] r = fastSearch(e, c, c.freePfn, true);
+        if (r[2] >= 0) {
+            consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
+                    Long.numberOfTrailingZeros(r[1]));
         }
     }
 
@@ -916,11 +946,38 @@ public final class ObservedReplay implements TraceVisitor {
         }
         eventsApplied++;
         applied[e.type().ordinal()]++;
+        Compaction c = compaction(e.pid());
+        if (c != null && c.active && c.zone == z) {
+            // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
+            // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
+            long[] dry = fastSearch(e, c, freePfn, false);
+            if (dry[0] != e.get(Field.NR_SCANNED) && c.initFreePfn != c.beginFreePfn) {
+                long top = c.initFreePfn;
+                c.initFreePfn = c.beginFreePfn; // a reset since: compact_init_free_pfn = this compaction's start
+                long[] alt = fastSearch(e, c, freePfn, false);
+                if (alt[1] == nrTaken && alt[0] == e.get(Field.NR_SCANNED)) {
+                    dry = alt;
+                } else {
+                    c.initFreePfn = top;
+                }
+            }
+            if (dry[1] == nrTaken && dry[0] == e.get(Field.NR_SCANNED)) {
+                fastSearch(e, c, freePfn, true);
+                return;
+            }
+            fastScanMismatches++;
+            // keep cc->search_order / fast_search_fail as the kernel left them
+            if (nrTaken > 0 && Long.bitCount(nrTaken) == 1) {
+                c.searchOrder = Long.numberOfTrailingZeros(nrTaken);
+                c.fastSearchFail = 0;
+            } else {
+                c.fastSearchFail++;
+            }
+        }
         if (nrTaken == 0 || Long.bitCount(nrTaken) != 1) {
             return;
         }
         int order = Long.numberOfTrailingZeros(nrTaken);
-        Compaction c = compaction(e.pid());
         long migratePfn = c != null ? c.migratePfn : minPfn;
         long pbMask = -(1L << ks.pageblockOrder());
         long distance = freePfn - migratePfn;
