@@ -87,6 +87,33 @@ public final class ModelLoader {
         return m;
     }
 
+    /**
+     * A start state without a dump: zones and watermarks from zoneinfo, every page unknown (not free) until an event
+     * tells; {@link BuddyModel#unknownFraction()} says how much stayed unknown.
+     */
+    public static BuddyModel fromZoneInfo(ZoneInfo zoneInfo, KernelSemantics ks) {
+        List<Zone> zones = new ArrayList<>();
+        int maxCpu = 1;
+        for (ZoneInfo.Zone zi : zoneInfo.zones()) {
+            if (!zi.populated() || zi.startPfn < 0) {
+                continue;
+            }
+            Zone z = new Zone(zones.size(), zi.nid, zi.name, zi.startPfn, zi.spanned);
+            z.present = zi.present;
+            z.managed = zi.managed;
+            z.wmarkMin = zi.min;
+            z.wmarkLow = zi.low;
+            z.wmarkHigh = zi.high;
+            z.boost = zi.boost;
+            z.lowmemReserve = zi.protection;
+            zones.add(z);
+            maxCpu = Math.max(maxCpu, zi.pagesets.size());
+        }
+        BuddyModel m = new BuddyModel(ks, zones, maxCpu);
+        m.markAllUnknown();
+        return m;
+    }
+
     /** Loads {@code dir/buddydump.txt}, failing with a one-line message. */
     public static BuddyDump loadDump(Path dir) throws SnapshotException {
         if (!Files.isDirectory(dir)) {

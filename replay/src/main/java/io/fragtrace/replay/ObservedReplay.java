@@ -233,8 +233,15 @@ public final class ObservedReplay implements TraceVisitor {
         }
         eventsApplied++;
         applied[e.type().ordinal()]++;
+        evUnknown = m.anyUnknown(pfn, order);
+        if (evUnknown) {
+            m.markKnown(pfn, order);
+        }
         return z;
     }
+
+    /** The current event's pages were unknown until now (no contradiction is possible then). */
+    private boolean evUnknown;
 
     private Compaction compactionOf(int pid) {
         Compaction c = compaction(pid);
@@ -264,7 +271,7 @@ public final class ObservedReplay implements TraceVisitor {
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {
-            if (modelUntraced && m.pcpCpuOf(pfn) == e.cpu()) {
+            if (modelUntraced && m.unknownPages() == 0 && m.pcpCpuOf(pfn) == e.cpu()) {
                 // __rmqueue_pcplist() takes list_first_entry(): blocks still ahead of the page were taken by
                 // __alloc_pages_bulk(), which fires no mm_page_alloc
                 for (long h = m.pcpHeadOfListOf(pfn); h != pfn; h = m.pcpHeadOfListOf(pfn)) {
@@ -286,7 +293,7 @@ public final class ObservedReplay implements TraceVisitor {
             consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of part of a pcp block", pfn,
                     order);
             m.takeRange(pfn, order);
-        } else {
+        } else if (!evUnknown) {
             consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of an allocated page", pfn,
                     order);
             m.takeRange(pfn, order);
@@ -490,7 +497,9 @@ public final class ObservedReplay implements TraceVisitor {
         if (m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
             m.pcpDel(pfn);
         } else {
-            consistency.add(Kind.DRAIN_NOT_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
+            if (!evUnknown) {
+                consistency.add(Kind.DRAIN_NOT_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
+            }
             if (anyFree(pfn, order)) {
                 m.takeRange(pfn, order);
             }
@@ -515,7 +524,10 @@ public final class ObservedReplay implements TraceVisitor {
         int mt = e.migratetype();
         long h = m.findBuddyHead(pfn);
         if (h < 0) {
-            consistency.add(Kind.ZONE_LOCKED_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_zone_locked", pfn, order);
+            if (!evUnknown) {
+                consistency.add(Kind.ZONE_LOCKED_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_zone_locked", pfn,
+                        order);
+            }
             m.takeRange(pfn, order);
         } else {
             if (ks.extfragTakesPage() && mt < MIGRATE_PCPTYPES && m.listMigratetype(h) != mt) {
@@ -553,8 +565,10 @@ public final class ObservedReplay implements TraceVisitor {
         boolean changeOwnership = e.get(Field.CHANGE_OWNERSHIP) != 0;
         if (!ks.extfragTakesPage()) {
             if (m.kind(pfn) != KIND_BUDDY || m.orderAt(pfn) != fallbackOrder) {
-                consistency.add(Kind.EXTFRAG_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_extfrag", pfn,
-                        fallbackOrder);
+                if (!evUnknown) {
+                    consistency.add(Kind.EXTFRAG_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_extfrag", pfn,
+                            fallbackOrder);
+                }
                 if (changeOwnership) {
                     m.setPageblockMigratetype(pfn, allocMt);
                 }
