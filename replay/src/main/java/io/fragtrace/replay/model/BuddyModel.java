@@ -326,6 +326,25 @@ public final class BuddyModel {
         count[id]--;
     }
 
+    /** listDel of a buddy head whose zone is known (no zone lookup). */
+    private void listDelBuddy(int z, int r) {
+        int s = state[r];
+        int id = buddyList(z, s & ORDER_MASK, (s >> MT_SHIFT) & 7);
+        int p = link(prevC, r);
+        int nx = link(nextC, r);
+        if (p >= 0) {
+            setLink(nextC, p, nx);
+        } else {
+            head[id] = nx;
+        }
+        if (nx >= 0) {
+            setLink(prevC, nx, p);
+        } else {
+            tail[id] = p;
+        }
+        count[id]--;
+    }
+
     private int buddyList(int z, int order, int mt) {
         return (z * nrOrders + order) * MIGRATE_TYPES + mt;
     }
@@ -583,7 +602,7 @@ public final class BuddyModel {
                     break;
                 }
             }
-            listDel(buddy);
+            listDelBuddy(z, buddy);
             put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
                 pbMt[buddy >> pbOrder] = (byte) mt;
@@ -848,8 +867,23 @@ public final class BuddyModel {
     public void pcpMoveToHead(long pfn) {
         int r = rel(pfn);
         int id = pcpListOf.get(r);
-        listDel(r);
-        listAdd(id, r, false);
+        if (head[id] == r) {
+            return;
+        }
+        // unlink (r is not the head, so it has a prev) and relink at the head; the map entry stays
+        int p = link(prevC, r);
+        int nx = link(nextC, r);
+        setLink(nextC, p, nx);
+        if (nx >= 0) {
+            setLink(prevC, nx, p);
+        } else {
+            tail[id] = p;
+        }
+        int h = head[id];
+        setLink(nextC, r, h);
+        setLink(prevC, r, -1);
+        setLink(prevC, h, r);
+        head[id] = r;
     }
 
     public void markTaken(long pfn, int order) {
