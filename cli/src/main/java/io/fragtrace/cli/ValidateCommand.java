@@ -72,6 +72,10 @@ final class ValidateCommand implements Callable<Integer> {
         for (Validation.ZoneResult z : r.zones) {
             out.printf("%-8s buddyinfo model  %s%n%-8s buddyinfo kernel %s%n", z.zone, join(z.modelNrFree), "", join(z.kernelNrFree));
         }
+        if (r.snapshotProblems > 0) {
+            err.println("fragtrace: " + r.snapshotProblems + " malformed snapshot line(s) skipped, first: "
+                    + r.snapshotProblemExamples.get(0));
+        }
         if (!r.consistency.isEmpty()) {
             out.println("consistency: " + r.consistency);
         }
@@ -102,6 +106,8 @@ final class ValidateCommand implements Callable<Integer> {
             m.put("events_applied", r.eventsApplied);
             m.put("events_outside_window", r.eventsSkipped);
             m.put("consistency", r.consistency);
+            m.put("snapshot_lines_malformed", r.snapshotProblems);
+            m.put("trace_lines_malformed", r.parseProblems);
             m.put("untraced_paths_modelled", !naive);
             List<Map<String, Object>> zones = new java.util.ArrayList<>();
             for (Validation.ZoneResult z : r.zones) {

@@ -84,6 +84,9 @@ public final class Validation {
         public int extfragIndexMaxError;
         public int unusableIndexMaxError;
         public long parseProblems;
+        /** Malformed lines of the before/after dumps (counted, skipped), with the first examples. */
+        public long snapshotProblems;
+        public List<String> snapshotProblemExamples = new ArrayList<>();
         public double replaySeconds;
 
         /** The buddy state matches exactly: every free block (pfn, order, migratetype) and every pageblock. */
@@ -138,6 +141,9 @@ public final class Validation {
         r.eventsSkipped = replay.eventsSkipped();
         r.consistency = replay.consistency().asMap();
         r.parseProblems = pr == null ? 0 : pr.badLines();
+        r.snapshotProblems = before.problems().count() + after.problems().count();
+        r.snapshotProblemExamples.addAll(before.problems().examples());
+        r.snapshotProblemExamples.addAll(after.problems().examples());
         r.replaySeconds = secs;
         return r;
     }
