@@ -643,6 +643,9 @@ public final class ObservedReplay implements TraceVisitor {
     private void isolateMigratepages(ParsedEvent e) {
         Compaction c = compaction(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
+            if (modelUntraced && FAST_FIND_MIGRATEBLOCK && c.active && c.zone >= 0 && inWindow(c.zone, e.timestampNs())) {
+                fastFindMigrateblock(c, e.get(Field.RANGE_START));
+            }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
             c.stride = 0;
@@ -694,6 +697,78 @@ public final class ObservedReplay implements TraceVisitor {
                 c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
                 c.refillAt = Long.MAX_VALUE;
             }
+        }
+    }
+
+    /** move_freelist_tail() rotations applied by the fast_find_migrateblock emulation. */
+    long ffmRotations;
+    long ffmCalls;
+    long ffmFound;
+
+    static final boolean FAST_FIND_MIGRATEBLOCK = !Boolean.getBoolean("fragtrace.noFastFindMigrateblock");
+
+    /**
+     * fast_find_migrateblock() (mm/compaction.c), untraced: at the start of a migration-scanner pageblock, for
+     * orders cc->order-1 .. PAGE_ALLOC_COSTLY_ORDER scan free_list[MIGRATE_MOVABLE] from the head for a free page
+     * below high_pfn whose pageblock is not skip-marked; move_freelist_tail() it (and the entries before it), or the
+     * entry where the scan limit ran out. Skip bits are not traced: the pageblock the scanner then starts in (range
+     * start) tells which candidate was taken; candidates before it were skip-marked.
+     */
+    private void fastFindMigrateblock(Compaction c, long rangeStart) {
+        long pfn = c.migratePfn;
+        var zone = m.zone(c.zone);
+        long pbMask = -(1L << ks.pageblockOrder());
+        if (pfn != zone.start && pfn != (pfn & pbMask)) {
+            return;
+        }
+        if (c.order <= KernelSemantics.PAGE_ALLOC_COSTLY_ORDER) {
+            return;
+        }
+        int limit = (32 >> Math.min(31, c.fastSearchFail)) + 1;
+        long distance = (c.freePfn - pfn) >> 1;
+        if (pfn != zone.start) {
+            distance >>= 2;
+        }
+        long highPfn = (pfn + distance) & pbMask;
+        long target = Math.max(rangeStart & pbMask, zone.start);
+        int nrScanned = 0;
+        boolean found = false;
+        for (int order = c.order - 1; order >= KernelSemantics.PAGE_ALLOC_COSTLY_ORDER && !found && nrScanned < limit;
+                order--) {
+            if (m.nrFree(c.zone, order) == 0) {
+                continue;
+            }
+            long[] list = m.freeList(c.zone, order, MIGRATE_MOVABLE);
+            for (int i = 0; i < list.length; i++) {
+                if (nrScanned++ >= limit) {
+                    moveFreelistTail(c.zone, list, i, order);
+                    break;
+                }
+                long fp = list[i];
+                if (fp < highPfn && Math.max(fp & pbMask, zone.start) == target) {
+                    moveFreelistTail(c.zone, list, i, order);
+                    found = true;
+                    break;
+                }
+            }
+        }
+        ffmCalls++;
+        if (found) {
+            ffmFound++;
+            c.fastSearchFail = 0;
+        } else {
+            c.fastSearchFail++;
+        }
+    }
+
+    /** move_freelist_tail() (mm/compaction.c): the entries up to and including list[idx] go to the tail. */
+    private void moveFreelistTail(int z, long[] list, int idx, int order) {
+        if (idx == 0) {
+            return; // list_is_first(): nothing to move
+        }
+        ffmRotations++;
+        for (int i = 0; i <= idx; i++) {
+            m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
         }
     }
 
