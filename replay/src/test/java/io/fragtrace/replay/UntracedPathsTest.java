@@ -98,4 +98,25 @@ class UntracedPathsTest {
         assertArrayEquals(new long[] {0x1100}, m.freeList(0, 3, MIGRATE_MOVABLE));
         assertEquals(1, r.consistency().count(Consistency.Kind.UNTRACED_ISOLATION));
     }
+
+    @Test
+    void fastFindMigrateblockRotatesTheFreeList() {
+        // fast_find_migrateblock(): order-9 compaction starting at the zone start 0x1000 with free_pfn 0x1e00:
+        // distance = (0x1e00 - 0x1000) >> 1 = 0x700 (no >> 2 at the zone start), high_pfn = pageblock_start(0x1700)
+        // = 0x1600. Order-8 movable list (head first) [0x1c00, 0x1300, 0x1800]: 0x1c00 >= high_pfn, 0x1300 < high_pfn
+        // is taken (the migration scanner then starts in its pageblock 0x1200); move_freelist_tail() moves 0x1c00 and
+        // 0x1300 to the tail: [0x1800, 0x1c00, 0x1300].
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1c00, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1300, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1800, 8, MIGRATE_MOVABLE, true);
+        String t = line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async")
+                + line(0, "1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + line(0, "1.3", "mm_compaction_isolate_migratepages", "range=(0x1200 ~ 0x1400) nr_scanned=512 nr_taken=0");
+        replay(m, t);
+        assertArrayEquals(new long[] {0x1800, 0x1c00, 0x1300}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
 }
