@@ -113,7 +113,9 @@ public final class Validation {
         }
         BuddyDump before = ModelLoader.loadDump(beforeDir);
         BuddyDump after = ModelLoader.loadDump(afterDir);
-        KernelSemantics ks = override != null ? override : ModelLoader.semanticsFor(bundle, before);
+        KernelSemantics ks = override != null
+                ? override.withPageblockOrder(before.pageblockOrder()).withNrOrders(before.nrOrders())
+                : ModelLoader.semanticsFor(bundle, before);
         ZoneInfo zi = Files.isRegularFile(beforeDir.resolve("zoneinfo")) ? ZoneInfo.load(beforeDir.resolve("zoneinfo")) : null;
         BuddyModel model = ModelLoader.fromDump(before, ks, zi);
         int nz = model.zoneCount();
