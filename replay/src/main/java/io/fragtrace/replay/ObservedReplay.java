@@ -1055,6 +1055,9 @@ public final class ObservedReplay implements TraceVisitor {
                 return;
             }
             fastScanMismatches++;
+            consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),
+                    "fast_isolate_freepages nr_scanned not reproduced (" + dry[0] + " vs " + e.get(Field.NR_SCANNED) + ")",
+                    minPfn, (int) Long.numberOfTrailingZeros(Math.max(1, nrTaken)));
             // keep cc->search_order / fast_search_fail as the kernel left them
             if (nrTaken > 0 && Long.bitCount(nrTaken) == 1) {
                 c.searchOrder = Long.numberOfTrailingZeros(nrTaken);
