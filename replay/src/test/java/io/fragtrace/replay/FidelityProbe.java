@@ -15,7 +15,7 @@ class FidelityProbe {
                         r.freeBlocksWrongMigratetype, r.pageblocksMismatched, r.buddyinfoCellsMismatched, r.pcpPagesModel,
                         r.pcpPagesKernel, r.freeListsOrderDiffer + " pcpLists=" + r.pcpListsDiffer, r.extfragIndexMaxError, r.unusableIndexMaxError,
                         r.replaySeconds, r.consistency);
-                System.out.println("  " + Validation.lastReplay.consistency().asMap() + " ffm calls=" + Validation.lastReplay.ffmCalls + " found=" + Validation.lastReplay.ffmFound + " rot=" + Validation.lastReplay.ffmRotations);
+                System.out.println("  IF " + Validation.lastReplay.consistency().examples(Consistency.Kind.INTERRUPT_FREE) + " " + Validation.lastReplay.consistency().asMap() + " ffm calls=" + Validation.lastReplay.ffmCalls + " found=" + Validation.lastReplay.ffmFound + " rot=" + Validation.lastReplay.ffmRotations);
                 for (Validation.ZoneResult z : r.zones) {
                     for (var k : Consistency.Kind.values()) { if (System.getProperty("ex") != null) System.out.println("     " + k + " " + Validation.lastReplay.consistency().examples(k)); }
                     System.out.println("   " + z.zone + " missing " + z.missingExamples + " extra " + z.extraExamples + " pages " + z.pageExamples + " order " + z.orderExamples);
