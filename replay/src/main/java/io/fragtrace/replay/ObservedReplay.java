@@ -311,8 +311,7 @@ public final class ObservedReplay implements TraceVisitor {
     private int[][] pendingOrder = new int[8][16];
     private int[] pendingN = new int[8];
     private long interruptFrees;
-    /** 6.12 fast_isolate_freepages events whose nr_scanned the emulated search did not reproduce. */
-    private long fastScanMismatches;
+
 
     private void ensureCpu(int cpu) {
         if (cpu >= loopActive.length) {
@@ -1054,10 +1053,9 @@ public final class ObservedReplay implements TraceVisitor {
                 fastSearch(e, c, freePfn, true);
                 return;
             }
-            fastScanMismatches++;
             consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),
                     "fast_isolate_freepages nr_scanned not reproduced (" + dry[0] + " vs " + e.get(Field.NR_SCANNED) + ")",
-                    minPfn, (int) Long.numberOfTrailingZeros(Math.max(1, nrTaken)));
+                    minPfn, Long.numberOfTrailingZeros(Math.max(1, nrTaken)));
             // keep cc->search_order / fast_search_fail as the kernel left them
             if (nrTaken > 0 && Long.bitCount(nrTaken) == 1) {
                 c.searchOrder = Long.numberOfTrailingZeros(nrTaken);
