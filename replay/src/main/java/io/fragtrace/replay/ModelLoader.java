@@ -114,6 +114,32 @@ public final class ModelLoader {
         return m;
     }
 
+    /**
+     * x86-64 default topology for a trace without snapshots ({@code --mem}, or the highest pfn seen + 1): one node,
+     * ZONE_DMA [1, 4096) (16 MiB), ZONE_DMA32 up to 4 GiB (pfn 0x100000), ZONE_NORMAL above; every page unknown.
+     */
+    public static BuddyModel x86Default(long endPfn, KernelSemantics ks, int cpus) {
+        List<Zone> zones = new ArrayList<>();
+        long dmaEnd = Math.min(endPfn, 4096);
+        if (dmaEnd > 1) {
+            zones.add(new Zone(zones.size(), 0, "DMA", 1, dmaEnd - 1));
+        }
+        long dma32End = Math.min(endPfn, 0x100000);
+        if (dma32End > 4096) {
+            zones.add(new Zone(zones.size(), 0, "DMA32", 4096, dma32End - 4096));
+        }
+        if (endPfn > 0x100000) {
+            zones.add(new Zone(zones.size(), 0, "Normal", 0x100000, endPfn - 0x100000));
+        }
+        for (Zone z : zones) {
+            z.present = z.spanned();
+            z.managed = z.spanned();
+        }
+        BuddyModel m = new BuddyModel(ks, zones, Math.max(1, cpus));
+        m.markAllUnknown();
+        return m;
+    }
+
     /** KPF_BUDDY of include/uapi/linux/kernel-page-flags.h. */
     public static final int KPF_BUDDY = 10;
 

@@ -29,4 +29,16 @@ class UnknownStartTest {
                 "alloc_not_free " + r.consistency().count(Consistency.Kind.ALLOC_NOT_FREE));
         assertEquals(0, r.consistency().count(Consistency.Kind.PFN_OUTSIDE_ZONES));
     }
+
+    @Test
+    void x86DefaultTopology() {
+        // 8 GiB = 0x200000 pfns: DMA [1, 0x1000), DMA32 [0x1000, 0x100000), Normal [0x100000, 0x200000)
+        BuddyModel m = ModelLoader.x86Default(0x200000, KernelSemantics.V6_1, 4);
+        assertEquals(3, m.zoneCount());
+        assertEquals("DMA32", m.zone(1).name);
+        assertEquals(0x100000, m.zone(1).end);
+        assertEquals(2, m.zoneOf(0x100000));
+        assertEquals(-1, m.zoneOf(0x200000));
+        assertEquals(1.0, m.unknownFraction(), 1e-9);
+    }
 }
