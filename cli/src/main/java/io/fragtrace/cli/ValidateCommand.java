@@ -61,24 +61,30 @@ final class ValidateCommand implements Callable<Integer> {
             err.println("fragtrace: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
-        out.printf("%-8s %7s %8s %8s %7s %6s %9s %11s %8s %8s%n", "zone", "pages≠", "blk-miss", "blk-extra", "blk-mt≠",
-                "pb≠", "pcp m/k", "list-order≠", "extfrag±", "unusab±");
+        out.printf("%-8s %7s %8s %9s %7s %6s %11s %11s %9s %9s%n", "zone", "pages", "blk-miss", "blk-extra", "blk-mt",
+                "pb", "pcp m/k", "list-order", "extfrag", "unusable");
         for (Validation.ZoneResult z : r.zones) {
-            out.printf("%-8s %7d %8d %8d %7d %6d %9s %11d %8s %8s%n", z.zone, z.pagesMismatched, z.freeBlocksMissing,
+            out.printf("%-8s %7d %8d %9d %7d %6d %11s %11d %9s %9s%n", z.zone, z.pagesMismatched, z.freeBlocksMissing,
                     z.freeBlocksExtra, z.freeBlocksWrongMigratetype, z.pageblocksMismatched, z.pcpModel + "/" + z.pcpKernel,
                     z.freeListsOrderDiffer, FragMetrics.format3(z.extfragMaxError), FragMetrics.format3(z.unusableMaxError));
         }
+        out.println("(mismatch counts per zone; extfrag/unusable: largest difference from the kernel's printed index)");
         for (Validation.ZoneResult z : r.zones) {
             out.printf("%-8s buddyinfo model  %s%n%-8s buddyinfo kernel %s%n", z.zone, join(z.modelNrFree), "", join(z.kernelNrFree));
+        }
+        if (r.snapshotProblems > 0) {
+            err.println("fragtrace: " + r.snapshotProblems + " malformed snapshot line(s) skipped, first: "
+                    + r.snapshotProblemExamples.get(0));
         }
         if (!r.consistency.isEmpty()) {
             out.println("consistency: " + r.consistency);
         }
         out.printf("%s: %s kernel %s, %d events applied: %d pages mismatched (%d buddy), %d free blocks missing, %d extra, "
-                        + "%d pageblocks mismatched, %d free lists in another order, extfrag index max error %s%n",
+                        + "%d pageblocks mismatched, %d free lists in another order, %d pcp lists differ, "
+                        + "extfrag index max error %s%n",
                 r.exact() ? "EXACT" : "MISMATCH", bundle, r.kernel, r.eventsApplied, r.pagesMismatched,
                 r.buddyPagesMismatched, r.freeBlocksMissing, r.freeBlocksExtra, r.pageblocksMismatched,
-                r.freeListsOrderDiffer, FragMetrics.format3(r.extfragIndexMaxError));
+                r.freeListsOrderDiffer, r.pcpListsDiffer, FragMetrics.format3(r.extfragIndexMaxError));
         if (json != null) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bundle", bundle.toString());
@@ -92,6 +98,7 @@ final class ValidateCommand implements Callable<Integer> {
             m.put("pageblocks_mismatched", r.pageblocksMismatched);
             m.put("buddyinfo_cells_mismatched", r.buddyinfoCellsMismatched);
             m.put("free_lists_order_mismatched", r.freeListsOrderDiffer);
+            m.put("pcp_lists_mismatched", r.pcpListsDiffer);
             m.put("pcp_pages_model", r.pcpPagesModel);
             m.put("pcp_pages_kernel", r.pcpPagesKernel);
             m.put("extfrag_index_max_error", r.extfragIndexMaxError / 1000.0);
@@ -99,6 +106,8 @@ final class ValidateCommand implements Callable<Integer> {
             m.put("events_applied", r.eventsApplied);
             m.put("events_outside_window", r.eventsSkipped);
             m.put("consistency", r.consistency);
+            m.put("snapshot_lines_malformed", r.snapshotProblems);
+            m.put("trace_lines_malformed", r.parseProblems);
             m.put("untraced_paths_modelled", !naive);
             List<Map<String, Object>> zones = new java.util.ArrayList<>();
             for (Validation.ZoneResult z : r.zones) {

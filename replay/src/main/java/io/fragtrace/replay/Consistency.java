@@ -31,6 +31,9 @@ public final class Consistency {
         ISOLATE_SHORT(true),
         /** fast_isolate_freepages (6.12 event) found no candidate block of the order taken. */
         FAST_ISOLATE_NOT_FOUND(true),
+        /** A 6.12 fast_isolate_freepages summary the emulated search did not reproduce exactly (block chosen from
+         * the window instead; its list rotation is approximate). */
+        FAST_ISOLATE_APPROX(false),
         /** Inferred: compaction capture (free merged into the compacting task's page, no buddy visit). */
         CAPTURE(false),
         /** Inferred: free pages taken by untraced compaction free-page search (6.1 fast_isolate_freepages). */

@@ -87,6 +87,129 @@ public final class ModelLoader {
         return m;
     }
 
+    /**
+     * A start state without a dump: zones and watermarks from zoneinfo, every page unknown (not free) until an event
+     * tells; {@link BuddyModel#unknownFraction()} says how much stayed unknown.
+     */
+    public static BuddyModel fromZoneInfo(ZoneInfo zoneInfo, KernelSemantics ks) {
+        List<Zone> zones = new ArrayList<>();
+        int maxCpu = 1;
+        for (ZoneInfo.Zone zi : zoneInfo.zones()) {
+            if (!zi.populated() || zi.startPfn < 0) {
+                continue;
+            }
+            Zone z = new Zone(zones.size(), zi.nid, zi.name, zi.startPfn, zi.spanned);
+            z.present = zi.present;
+            z.managed = zi.managed;
+            z.wmarkMin = zi.min;
+            z.wmarkLow = zi.low;
+            z.wmarkHigh = zi.high;
+            z.boost = zi.boost;
+            z.lowmemReserve = zi.protection;
+            zones.add(z);
+            maxCpu = Math.max(maxCpu, zi.pagesets.size());
+        }
+        BuddyModel m = new BuddyModel(ks, zones, maxCpu);
+        m.markAllUnknown();
+        return m;
+    }
+
+    /**
+     * x86-64 default topology for a trace without snapshots ({@code --mem}, or the highest pfn seen + 1): one node,
+     * ZONE_DMA [1, 4096) (16 MiB), ZONE_DMA32 up to 4 GiB (pfn 0x100000), ZONE_NORMAL above; every page unknown.
+     */
+    public static BuddyModel x86Default(long endPfn, KernelSemantics ks, int cpus) {
+        List<Zone> zones = new ArrayList<>();
+        long dmaEnd = Math.min(endPfn, 4096);
+        if (dmaEnd > 1) {
+            zones.add(new Zone(zones.size(), 0, "DMA", 1, dmaEnd - 1));
+        }
+        long dma32End = Math.min(endPfn, 0x100000);
+        if (dma32End > 4096) {
+            zones.add(new Zone(zones.size(), 0, "DMA32", 4096, dma32End - 4096));
+        }
+        if (endPfn > 0x100000) {
+            zones.add(new Zone(zones.size(), 0, "Normal", 0x100000, endPfn - 0x100000));
+        }
+        for (Zone z : zones) {
+            z.present = z.spanned();
+            z.managed = z.spanned();
+        }
+        BuddyModel m = new BuddyModel(ks, zones, Math.max(1, cpus));
+        m.markAllUnknown();
+        return m;
+    }
+
+    /** KPF_BUDDY of include/uapi/linux/kernel-page-flags.h. */
+    public static final int KPF_BUDDY = 10;
+
+    /**
+     * A start state from {@code /proc/kpageflags} (8 bytes per pfn, little endian, gzip or plain): 6.1 and 6.12 set
+     * KPF_BUDDY on every page of a free buddy block, so each run of KPF_BUDDY pages inside a zone is split greedily
+     * into the largest aligned blocks (order &lt;= MAX_ORDER-1) — the kernel's own blocks, as the bundles' meta.txt
+     * cross-checks show. Those pages are known free (listed on MIGRATE_MOVABLE in pfn order: kpageflags carries no
+     * migratetype or list order); every other page stays unknown (allocated or on a per-CPU list).
+     * Returns the number of free blocks found.
+     */
+    public static long loadKpageflags(BuddyModel m, Path kpageflags) throws SnapshotException {
+        long blocks = 0;
+        try (java.io.InputStream raw = java.nio.file.Files.newInputStream(kpageflags);
+             java.io.InputStream in = new java.io.BufferedInputStream(
+                     isGzip(kpageflags) ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw, 1 << 16)) {
+            byte[] buf = new byte[8];
+            long pfn = 0;
+            long runStart = -1;
+            int runZone = -1;
+            while (true) {
+                int r = in.readNBytes(buf, 0, 8);
+                boolean buddy = false;
+                int z = -1;
+                if (r == 8) {
+                    long flags = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                    buddy = (flags >>> KPF_BUDDY & 1) != 0;
+                    z = buddy ? m.zoneOf(pfn) : -1;
+                }
+                if (runStart >= 0 && (!buddy || z != runZone)) {
+                    blocks += addRun(m, runZone, runStart, pfn);
+                    runStart = -1;
+                }
+                if (r != 8) {
+                    break;
+                }
+                if (buddy && z >= 0 && runStart < 0) {
+                    runStart = pfn;
+                    runZone = z;
+                }
+                pfn++;
+            }
+        } catch (java.io.IOException e) {
+            throw new SnapshotException(kpageflags + ": cannot read (" + e.getMessage() + ")");
+        }
+        return blocks;
+    }
+
+    private static long addRun(BuddyModel m, int z, long from, long to) {
+        long blocks = 0;
+        int max = m.ks.maxOrder();
+        for (long p = from; p < to; ) {
+            int k = Math.min(Long.numberOfTrailingZeros(p | (1L << max)), max);
+            while (p + (1L << k) > to) {
+                k--;
+            }
+            m.markKnown(p, k);
+            m.addToFreeList(z, p, k, KernelSemantics.MIGRATE_MOVABLE, true);
+            blocks++;
+            p += 1L << k;
+        }
+        return blocks;
+    }
+
+    private static boolean isGzip(Path p) throws java.io.IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
     /** Loads {@code dir/buddydump.txt}, failing with a one-line message. */
     public static BuddyDump loadDump(Path dir) throws SnapshotException {
         if (!Files.isDirectory(dir)) {

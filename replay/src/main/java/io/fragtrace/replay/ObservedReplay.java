@@ -72,6 +72,9 @@ public final class ObservedReplay implements TraceVisitor {
         long consumed;
         /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
         long refillAt;
+        /** zone->compact_init_free_pfn as this compaction found it (approximated by its starting free_pfn). */
+        long initFreePfn;
+        long beginFreePfn;
         /** isolate_freepages() stride for the next block: 0 = a new call (COMPACT_CLUSTER_MAX if async, else 1). */
         int stride;
     }
@@ -230,8 +233,15 @@ public final class ObservedReplay implements TraceVisitor {
         }
         eventsApplied++;
         applied[e.type().ordinal()]++;
+        evUnknown = m.anyUnknown(pfn, order);
+        if (evUnknown) {
+            m.markKnown(pfn, order);
+        }
         return z;
     }
+
+    /** The current event's pages were unknown until now (no contradiction is possible then). */
+    private boolean evUnknown;
 
     private Compaction compactionOf(int pid) {
         Compaction c = compaction(pid);
@@ -261,7 +271,7 @@ public final class ObservedReplay implements TraceVisitor {
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {
-            if (modelUntraced && m.pcpCpuOf(pfn) == e.cpu()) {
+            if (modelUntraced && m.unknownPages() == 0 && m.pcpCpuOf(pfn) == e.cpu()) {
                 // __rmqueue_pcplist() takes list_first_entry(): blocks still ahead of the page were taken by
                 // __alloc_pages_bulk(), which fires no mm_page_alloc
                 for (long h = m.pcpHeadOfListOf(pfn); h != pfn; h = m.pcpHeadOfListOf(pfn)) {
@@ -283,7 +293,7 @@ public final class ObservedReplay implements TraceVisitor {
             consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of part of a pcp block", pfn,
                     order);
             m.takeRange(pfn, order);
-        } else {
+        } else if (!evUnknown) {
             consistency.add(Kind.ALLOC_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc of an allocated page", pfn,
                     order);
             m.takeRange(pfn, order);
@@ -301,6 +311,7 @@ public final class ObservedReplay implements TraceVisitor {
     private int[][] pendingOrder = new int[8][16];
     private int[] pendingN = new int[8];
     private long interruptFrees;
+
 
     private void ensureCpu(int cpu) {
         if (cpu >= loopActive.length) {
@@ -485,7 +496,9 @@ public final class ObservedReplay implements TraceVisitor {
         if (m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
             m.pcpDel(pfn);
         } else {
-            consistency.add(Kind.DRAIN_NOT_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
+            if (!evUnknown) {
+                consistency.add(Kind.DRAIN_NOT_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
+            }
             if (anyFree(pfn, order)) {
                 m.takeRange(pfn, order);
             }
@@ -510,7 +523,10 @@ public final class ObservedReplay implements TraceVisitor {
         int mt = e.migratetype();
         long h = m.findBuddyHead(pfn);
         if (h < 0) {
-            consistency.add(Kind.ZONE_LOCKED_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_zone_locked", pfn, order);
+            if (!evUnknown) {
+                consistency.add(Kind.ZONE_LOCKED_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_zone_locked", pfn,
+                        order);
+            }
             m.takeRange(pfn, order);
         } else {
             if (ks.extfragTakesPage() && mt < MIGRATE_PCPTYPES && m.listMigratetype(h) != mt) {
@@ -548,8 +564,10 @@ public final class ObservedReplay implements TraceVisitor {
         boolean changeOwnership = e.get(Field.CHANGE_OWNERSHIP) != 0;
         if (!ks.extfragTakesPage()) {
             if (m.kind(pfn) != KIND_BUDDY || m.orderAt(pfn) != fallbackOrder) {
-                consistency.add(Kind.EXTFRAG_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_extfrag", pfn,
-                        fallbackOrder);
+                if (!evUnknown) {
+                    consistency.add(Kind.EXTFRAG_NOT_FREE, e.timestampNs(), e.line(), "mm_page_alloc_extfrag", pfn,
+                            fallbackOrder);
+                }
                 if (changeOwnership) {
                     m.setPageblockMigratetype(pfn, allocMt);
                 }
@@ -594,6 +612,10 @@ public final class ObservedReplay implements TraceVisitor {
         c.zone = m.zoneOf(c.zoneStart);
         c.migratePfn = e.get(Field.MIGRATE_PFN);
         c.freePfn = e.get(Field.FREE_PFN);
+        c.beginFreePfn = c.freePfn;
+        // zone->compact_init_free_pfn: set by __reset_isolation_suitable() to the highest suitable pageblock; the
+        // top pageblock unless a 6.12 fast-search summary tells otherwise (see fastIsolateFreepages)
+        c.initFreePfn = (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
         c.async = MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC;
         c.active = true;
         c.captured = false;
@@ -620,6 +642,9 @@ public final class ObservedReplay implements TraceVisitor {
     private void isolateMigratepages(ParsedEvent e) {
         Compaction c = compaction(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
+            if (modelUntraced && FAST_FIND_MIGRATEBLOCK && c.active && c.zone >= 0 && inWindow(c.zone, e.timestampNs())) {
+                fastFindMigrateblock(c, e.get(Field.RANGE_START));
+            }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
             c.stride = 0;
@@ -644,9 +669,6 @@ public final class ObservedReplay implements TraceVisitor {
      */
     private void migratePagesStart(ParsedEvent e) {
         Compaction c = compaction(e.pid());
-        if (System.getProperty("dbgc") != null) {
-            System.out.println("MPS " + e.line() + " c=" + (c == null ? null : c.active + " z" + c.zone + " o" + c.order + " nrf" + c.nrFreepages + " nrm" + c.nrMigratepages));
-        }
         if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !modelUntraced) {
             return;
         }
@@ -677,6 +699,78 @@ public final class ObservedReplay implements TraceVisitor {
         }
     }
 
+    /** move_freelist_tail() rotations applied by the fast_find_migrateblock emulation. */
+    long ffmRotations;
+    long ffmCalls;
+    long ffmFound;
+
+    static final boolean FAST_FIND_MIGRATEBLOCK = !Boolean.getBoolean("fragtrace.noFastFindMigrateblock");
+
+    /**
+     * fast_find_migrateblock() (mm/compaction.c), untraced: at the start of a migration-scanner pageblock, for
+     * orders cc->order-1 .. PAGE_ALLOC_COSTLY_ORDER scan free_list[MIGRATE_MOVABLE] from the head for a free page
+     * below high_pfn whose pageblock is not skip-marked; move_freelist_tail() it (and the entries before it), or the
+     * entry where the scan limit ran out. Skip bits are not traced: the pageblock the scanner then starts in (range
+     * start) tells which candidate was taken; candidates before it were skip-marked.
+     */
+    private void fastFindMigrateblock(Compaction c, long rangeStart) {
+        long pfn = c.migratePfn;
+        var zone = m.zone(c.zone);
+        long pbMask = -(1L << ks.pageblockOrder());
+        if (pfn != zone.start && pfn != (pfn & pbMask)) {
+            return;
+        }
+        if (c.order <= KernelSemantics.PAGE_ALLOC_COSTLY_ORDER) {
+            return;
+        }
+        int limit = (32 >> Math.min(31, c.fastSearchFail)) + 1;
+        long distance = (c.freePfn - pfn) >> 1;
+        if (pfn != zone.start) {
+            distance >>= 2;
+        }
+        long highPfn = (pfn + distance) & pbMask;
+        long target = Math.max(rangeStart & pbMask, zone.start);
+        int nrScanned = 0;
+        boolean found = false;
+        for (int order = c.order - 1; order >= KernelSemantics.PAGE_ALLOC_COSTLY_ORDER && !found && nrScanned < limit;
+                order--) {
+            if (m.nrFree(c.zone, order) == 0) {
+                continue;
+            }
+            long[] list = m.freeList(c.zone, order, MIGRATE_MOVABLE);
+            for (int i = 0; i < list.length; i++) {
+                if (nrScanned++ >= limit) {
+                    moveFreelistTail(c.zone, list, i, order);
+                    break;
+                }
+                long fp = list[i];
+                if (fp < highPfn && Math.max(fp & pbMask, zone.start) == target) {
+                    moveFreelistTail(c.zone, list, i, order);
+                    found = true;
+                    break;
+                }
+            }
+        }
+        ffmCalls++;
+        if (found) {
+            ffmFound++;
+            c.fastSearchFail = 0;
+        } else {
+            c.fastSearchFail++;
+        }
+    }
+
+    /** move_freelist_tail() (mm/compaction.c): the entries up to and including list[idx] go to the tail. */
+    private void moveFreelistTail(int z, long[] list, int idx, int order) {
+        if (idx == 0) {
+            return; // list_is_first(): nothing to move
+        }
+        ffmRotations++;
+        for (int i = 0; i <= idx; i++) {
+            m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+        }
+    }
+
     /** next_search_order() (mm/compaction.c). */
     private static int nextSearchOrder(Compaction c, int order) {
         order--;
@@ -694,14 +788,18 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     /**
-     * fast_isolate_freepages() of 6.1 (mm/compaction.c), untraced there: searches free_list[MIGRATE_MOVABLE] from
-     * the tail, orders from cc->search_order down, for a block at or above low_pfn (top quarter of the scan space),
-     * else the highest one above min_pfn (top half); rotates the list (move_freelist_head) and isolates one block.
+     * fast_isolate_freepages() (mm/compaction.c; untraced in 6.1, summarised by mm_compaction_fast_isolate_freepages
+     * from 6.5): searches free_list[MIGRATE_MOVABLE] from the tail, orders from cc->search_order down
+     * (next_search_order), for a block at or above low_pfn (top quarter of the scan space), else the highest one above
+     * min_pfn (top half), within a scan limit; rotates each scanned list (move_freelist_head) and isolates at most
+     * one block. With apply=false nothing changes (dry run). Returns {nr_scanned, nr_isolated, pfn or -1}.
      */
-    private void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
+    private long[] fastSearch(ParsedEvent e, Compaction c, long freePfn, boolean apply) {
         if (c.order <= 0) {
-            return;
+            return new long[] {0, 0, -1};
         }
+        int savedSearchOrder = c.searchOrder;
+        int savedFail = c.fastSearchFail;
         int z = c.zone;
         var zone = m.zone(z);
         if (cachedFreePfn == null) {
@@ -712,20 +810,22 @@ public final class ObservedReplay implements TraceVisitor {
         long pbMask = -(1L << pbOrder);
         int limit = Math.max(1, ((32 >> Math.min(31, c.fastSearchFail)) + 1) >> 1);
         boolean scanStart = false;
-        long initFree = (zone.end - 1) & pbMask;
-        if (c.freePfn >= initFree) {
+        long initFree = c.initFreePfn;
+        if (freePfn >= initFree) {
             limit = (1 << pbOrder) >> 1;
             scanStart = true;
         }
-        long distance = c.freePfn - c.migratePfn;
-        long lowPfn = (c.freePfn - (distance >> 2)) & pbMask;
-        long minPfn = (c.freePfn - (distance >> 1)) & pbMask;
+        long distance = freePfn - c.migratePfn;
+        long lowPfn = (freePfn - (distance >> 2)) & pbMask;
+        long minPfn = (freePfn - (distance >> 1)) & pbMask;
         if (minPfn > lowPfn) {
             lowPfn = minPfn;
         }
         c.searchOrder = Math.min(c.order - 1, c.searchOrder);
         long page = -1;
+        int pageOrder = -1;
         long highest = 0;
+        long nrScanned = 0;
         for (int order = c.searchOrder; page < 0 && order >= 0; order = nextSearchOrder(c, order)) {
             if (m.nrFree(z, order) == 0) {
                 continue;
@@ -737,6 +837,7 @@ public final class ObservedReplay implements TraceVisitor {
             int highIdx = -1;
             for (int i = list.length - 1; i >= 0; i--) {
                 orderScanned++;
+                nrScanned++;
                 long pfn = list[i];
                 if (pfn >= highest) {
                     highest = Math.max(pfn & pbMask, zone.start);
@@ -762,25 +863,27 @@ public final class ObservedReplay implements TraceVisitor {
                 page = highPfn;
                 freepageIdx = highIdx;
             }
-            // move_freelist_head(): the entries before freepage go to the tail
-            for (int i = 0; i < freepageIdx; i++) {
-                m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+            if (apply) {
+                // move_freelist_head(): the entries before freepage go to the tail
+                for (int i = 0; i < freepageIdx; i++) {
+                    m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+                }
             }
             if (page >= 0) {
-                m.isolateFreePage(page, order);
-                c.nrFreepages += 1L << order;
-                consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", page, order);
+                pageOrder = order;
+                nrScanned += (1L << order) - 1;
+                if (apply) {
+                    m.isolateFreePage(page, order);
+                    c.nrFreepages += 1L << order;
+                }
             }
             if (orderScanned >= limit) {
                 limit = Math.max(1, limit >> 1);
             }
         }
-        if (System.getProperty("dbgc") != null) {
-            System.out.println("FAST " + e.line() + " free=" + Long.toHexString(c.freePfn) + " mig=" + Long.toHexString(c.migratePfn) + " low=" + Long.toHexString(lowPfn) + " min=" + Long.toHexString(minPfn) + " page=" + Long.toHexString(page) + " so=" + c.searchOrder);
-        }
         if (page < 0) {
             c.fastSearchFail++;
-            if (scanStart) {
+            if (apply && scanStart) {
                 if (highest >= minPfn) {
                     c.freePfn = highest;
                 } else if (c.direct) {
@@ -788,8 +891,23 @@ public final class ObservedReplay implements TraceVisitor {
                 }
             }
         }
-        if (highest != 0 && highest >= cachedFreePfn[z]) {
-            cachedFreePfn[z] = highest - (1L << pbOrder);
+        if (apply) {
+            if (highest != 0 && highest >= cachedFreePfn[z]) {
+                cachedFreePfn[z] = highest - (1L << pbOrder);
+            }
+        } else {
+            c.searchOrder = savedSearchOrder;
+            c.fastSearchFail = savedFail;
+        }
+        return new long[] {nrScanned, pageOrder < 0 ? 0 : 1L << pageOrder, page};
+    }
+
+    /** 6.1: the untraced fast search, applied where compaction_alloc() found cc->freepages empty. */
+    private void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
+        long[] r = fastSearch(e, c, c.freePfn, true);
+        if (r[2] >= 0) {
+            consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
+                    Long.numberOfTrailingZeros(r[1]));
         }
     }
 
@@ -916,11 +1034,40 @@ public final class ObservedReplay implements TraceVisitor {
         }
         eventsApplied++;
         applied[e.type().ordinal()]++;
+        Compaction c = compaction(e.pid());
+        if (c != null && c.active && c.zone == z) {
+            // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
+            // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
+            long[] dry = fastSearch(e, c, freePfn, false);
+            if (dry[0] != e.get(Field.NR_SCANNED) && c.initFreePfn != c.beginFreePfn) {
+                long top = c.initFreePfn;
+                c.initFreePfn = c.beginFreePfn; // a reset since: compact_init_free_pfn = this compaction's start
+                long[] alt = fastSearch(e, c, freePfn, false);
+                if (alt[1] == nrTaken && alt[0] == e.get(Field.NR_SCANNED)) {
+                    dry = alt;
+                } else {
+                    c.initFreePfn = top;
+                }
+            }
+            if (dry[1] == nrTaken && dry[0] == e.get(Field.NR_SCANNED)) {
+                fastSearch(e, c, freePfn, true);
+                return;
+            }
+            consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),
+                    "fast_isolate_freepages nr_scanned not reproduced (" + dry[0] + " vs " + e.get(Field.NR_SCANNED) + ")",
+                    minPfn, Long.numberOfTrailingZeros(Math.max(1, nrTaken)));
+            // keep cc->search_order / fast_search_fail as the kernel left them
+            if (nrTaken > 0 && Long.bitCount(nrTaken) == 1) {
+                c.searchOrder = Long.numberOfTrailingZeros(nrTaken);
+                c.fastSearchFail = 0;
+            } else {
+                c.fastSearchFail++;
+            }
+        }
         if (nrTaken == 0 || Long.bitCount(nrTaken) != 1) {
             return;
         }
         int order = Long.numberOfTrailingZeros(nrTaken);
-        Compaction c = compaction(e.pid());
         long migratePfn = c != null ? c.migratePfn : minPfn;
         long pbMask = -(1L << ks.pageblockOrder());
         long distance = freePfn - migratePfn;

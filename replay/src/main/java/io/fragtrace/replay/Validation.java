@@ -43,6 +43,8 @@ public final class Validation {
         public long pcpModel;
         public long pcpKernel;
         public long pcpCpusMismatched;
+        /** Per-CPU lists whose content or order differs from the dump's P lines. */
+        public long pcpListsDiffer;
         public long freeListsOrderDiffer;
         public int extfragMaxError;
         public int unusableMaxError;
@@ -54,6 +56,8 @@ public final class Validation {
         public final List<String> extraExamples = new ArrayList<>();
         /** First pages whose state differs ("0x.. kernel free model pcp"). */
         public final List<String> pageExamples = new ArrayList<>();
+        /** First free lists whose order differs (first entries of both). */
+        public final List<String> orderExamples = new ArrayList<>();
     }
 
     private static final String[] STATE = {"allocated", "free", "pcp"};
@@ -76,9 +80,13 @@ public final class Validation {
         public long pcpPagesModel;
         public long pcpPagesKernel;
         public long freeListsOrderDiffer;
+        public long pcpListsDiffer;
         public int extfragIndexMaxError;
         public int unusableIndexMaxError;
         public long parseProblems;
+        /** Malformed lines of the before/after dumps (counted, skipped), with the first examples. */
+        public long snapshotProblems;
+        public List<String> snapshotProblemExamples = new ArrayList<>();
         public double replaySeconds;
 
         /** The buddy state matches exactly: every free block (pfn, order, migratetype) and every pageblock. */
@@ -105,7 +113,9 @@ public final class Validation {
         }
         BuddyDump before = ModelLoader.loadDump(beforeDir);
         BuddyDump after = ModelLoader.loadDump(afterDir);
-        KernelSemantics ks = override != null ? override : ModelLoader.semanticsFor(bundle, before);
+        KernelSemantics ks = override != null
+                ? override.withPageblockOrder(before.pageblockOrder()).withNrOrders(before.nrOrders())
+                : ModelLoader.semanticsFor(bundle, before);
         ZoneInfo zi = Files.isRegularFile(beforeDir.resolve("zoneinfo")) ? ZoneInfo.load(beforeDir.resolve("zoneinfo")) : null;
         BuddyModel model = ModelLoader.fromDump(before, ks, zi);
         int nz = model.zoneCount();
@@ -133,6 +143,9 @@ public final class Validation {
         r.eventsSkipped = replay.eventsSkipped();
         r.consistency = replay.consistency().asMap();
         r.parseProblems = pr == null ? 0 : pr.badLines();
+        r.snapshotProblems = before.problems().count() + after.problems().count();
+        r.snapshotProblemExamples.addAll(before.problems().examples());
+        r.snapshotProblemExamples.addAll(after.problems().examples());
         r.replaySeconds = secs;
         return r;
     }
@@ -207,6 +220,17 @@ public final class Validation {
                             for (int i = 0; i < list.length; i++) {
                                 if (kl.get(i) != list[i]) {
                                     zr.freeListsOrderDiffer++;
+                                    if (zr.orderExamples.size() < 5) {
+                                        StringBuilder sb = new StringBuilder("order " + o + " mt " + mt + ": kernel");
+                                        for (int j = 0; j < Math.min(12, kl.size()); j++) {
+                                            sb.append(" 0x").append(Long.toHexString(kl.get(j)));
+                                        }
+                                        sb.append(" model");
+                                        for (int j = 0; j < Math.min(12, list.length); j++) {
+                                            sb.append(" 0x").append(Long.toHexString(list[j]));
+                                        }
+                                        zr.orderExamples.add(sb.toString());
+                                    }
                                     break;
                                 }
                             }
@@ -242,6 +266,24 @@ public final class Validation {
                     zr.pagesMismatched++;
                     if ((kState[i] == 1) != (mState[i] == 1)) {
                         zr.buddyPagesMismatched++;
+                    }
+                }
+            }
+            // per-CPU lists in list order (P lines are grouped by cpu and pindex, head first)
+            Map<Long, List<Long>> kPcp = new LinkedHashMap<>();
+            for (BuddyDump.PcpPage p : dz.pcp) {
+                kPcp.computeIfAbsent(((long) p.cpu() << 8) | p.pindex(), k -> new ArrayList<>()).add(p.pfn());
+            }
+            for (int cpu = 0; cpu < model.maxCpus(); cpu++) {
+                for (int p = 0; p < pindexes; p++) {
+                    long[] ml = model.pcpList(z, cpu, p);
+                    List<Long> kl = kPcp.getOrDefault(((long) cpu << 8) | p, List.of());
+                    boolean same = kl.size() == ml.length;
+                    for (int i = 0; same && i < ml.length; i++) {
+                        same = kl.get(i) == ml[i];
+                    }
+                    if (!same) {
+                        zr.pcpListsDiffer++;
                     }
                 }
             }
@@ -287,6 +329,7 @@ public final class Validation {
             res.pcpPagesModel += zr.pcpModel;
             res.pcpPagesKernel += zr.pcpKernel;
             res.freeListsOrderDiffer += zr.freeListsOrderDiffer;
+            res.pcpListsDiffer += zr.pcpListsDiffer;
             res.extfragIndexMaxError = Math.max(res.extfragIndexMaxError, zr.extfragMaxError);
             res.unusableIndexMaxError = Math.max(res.unusableIndexMaxError, zr.unusableMaxError);
         }

@@ -32,6 +32,8 @@ public final class BuddyModel {
     private static final int COMPOUND = 0x40;
     /** Bits 7-9: the migratetype of the free list a buddy head sits on. */
     private static final int MT_SHIFT = 7;
+    /** Bit 10: nothing is known about this page yet (start state without a dump). */
+    private static final int UNKNOWN = 0x400;
 
     private static final int CHUNK_SHIFT = 16;
     private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
@@ -167,13 +169,18 @@ public final class BuddyModel {
     }
 
     private void setState(int r, int kind, int order) {
-        state[r] = (short) ((kind << KIND_SHIFT) | order);
+        put(r, (kind << KIND_SHIFT) | order);
+    }
+
+    /** Writes the state bits of r, keeping its UNKNOWN bit (only {@link #markKnown} clears that). */
+    private void put(int r, int v) {
+        state[r] = (short) ((state[r] & UNKNOWN) | v);
     }
 
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
     public void markAllocated(long pfn, int order, boolean compound) {
         int r = rel(pfn);
-        state[r] = (short) (compound && order > 0 ? (COMPOUND | order) : 0);
+        put(r, compound && order > 0 ? (COMPOUND | order) : 0);
     }
 
     public int pageblockMigratetype(long pfn) {
@@ -319,6 +326,25 @@ public final class BuddyModel {
         count[id]--;
     }
 
+    /** listDel of a buddy head whose zone is known (no zone lookup). */
+    private void listDelBuddy(int z, int r) {
+        int s = state[r];
+        int id = buddyList(z, s & ORDER_MASK, (s >> MT_SHIFT) & 7);
+        int p = link(prevC, r);
+        int nx = link(nextC, r);
+        if (p >= 0) {
+            setLink(nextC, p, nx);
+        } else {
+            head[id] = nx;
+        }
+        if (nx >= 0) {
+            setLink(prevC, nx, p);
+        } else {
+            tail[id] = p;
+        }
+        count[id]--;
+    }
+
     private int buddyList(int z, int order, int mt) {
         return (z * nrOrders + order) * MIGRATE_TYPES + mt;
     }
@@ -436,6 +462,69 @@ public final class BuddyModel {
         return lastCaptured;
     }
 
+    private long unknownPages;
+
+    /** Start state without a dump: every page of every zone is unknown (and not free) until an event touches it. */
+    public void markAllUnknown() {
+        unknownPages = 0;
+        for (Zone z : zones) {
+            for (long p = z.start; p < z.end; p++) {
+                int r = rel(p);
+                if ((state[r] & UNKNOWN) == 0) {
+                    state[r] |= UNKNOWN;
+                    unknownPages++;
+                }
+            }
+        }
+    }
+
+    public boolean isUnknown(long pfn) {
+        return unknownPages != 0 && (state[rel(pfn)] & UNKNOWN) != 0;
+    }
+
+    /** Any page of [pfn, pfn + 2^order) unknown? */
+    public boolean anyUnknown(long pfn, int order) {
+        if (unknownPages == 0) {
+            return false;
+        }
+        long end = Math.min(pfn + (1L << order), base + n);
+        for (long p = pfn; p < end; p++) {
+            if ((state[rel(p)] & UNKNOWN) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An event told us about [pfn, pfn + 2^order): those pages are known from now on. */
+    public void markKnown(long pfn, int order) {
+        if (unknownPages == 0) {
+            return;
+        }
+        long end = Math.min(pfn + (1L << order), base + n);
+        for (long p = pfn; p < end; p++) {
+            int r = rel(p);
+            if ((state[r] & UNKNOWN) != 0) {
+                state[r] &= ~UNKNOWN;
+                unknownPages--;
+            }
+        }
+    }
+
+    /** Pages whose state no event has told yet. */
+    public long unknownPages() {
+        return unknownPages;
+    }
+
+    /** Share of the zones' spanned pages still unknown (0 with a dump start). */
+    public double unknownFraction() {
+        long spanned = 0;
+        for (Zone z : zones) {
+            spanned += z.spanned();
+        }
+        return spanned == 0 ? 0 : unknownPages / (double) spanned;
+    }
+
     public long chunksAllocated() {
         return allocatedChunks;
     }
@@ -445,7 +534,7 @@ public final class BuddyModel {
     /** add_to_free_list() / add_to_free_list_tail() (mm/page_alloc.c): mark PageBuddy with buddy_order and list it. */
     public void addToFreeList(int z, long pfn, int order, int mt, boolean toTail) {
         int r = rel(pfn);
-        state[r] = (short) ((KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
+        put(r, (KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, toTail);
     }
 
@@ -453,14 +542,14 @@ public final class BuddyModel {
     public void delPageFromFreeList(long pfn) {
         int r = rel(pfn);
         listDel(r);
-        state[r] = 0;
+        put(r, 0);
     }
 
     /** move_to_free_list() (mm/page_alloc.c): list_move_tail to another migratetype's list (5.10+). */
     public void moveToFreeList(int z, long pfn, int order, int mt) {
         int r = rel(pfn);
         listDel(r);
-        state[r] = (short) ((KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
+        put(r, (KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, true);
     }
 
@@ -513,8 +602,8 @@ public final class BuddyModel {
                     break;
                 }
             }
-            listDel(buddy);
-            state[buddy] = 0;
+            listDelBuddy(z, buddy);
+            put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
                 pbMt[buddy >> pbOrder] = (byte) mt;
             }
@@ -522,7 +611,7 @@ public final class BuddyModel {
             order++;
         }
         boolean toTail = fpiToTail || buddyMergeLikely(z, r, buddy, order);
-        state[r] = (short) ((KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
+        put(r, (KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, toTail);
         return base + r;
     }
@@ -756,7 +845,7 @@ public final class BuddyModel {
     public void pcpDel(long pfn) {
         int r = rel(pfn);
         listDel(r);
-        state[r] = 0;
+        put(r, 0);
     }
 
     /** Number of blocks ahead of pfn on its per-CPU list (0 = it is the head). */
@@ -778,8 +867,23 @@ public final class BuddyModel {
     public void pcpMoveToHead(long pfn) {
         int r = rel(pfn);
         int id = pcpListOf.get(r);
-        listDel(r);
-        listAdd(id, r, false);
+        if (head[id] == r) {
+            return;
+        }
+        // unlink (r is not the head, so it has a prev) and relink at the head; the map entry stays
+        int p = link(prevC, r);
+        int nx = link(nextC, r);
+        setLink(nextC, p, nx);
+        if (nx >= 0) {
+            setLink(prevC, nx, p);
+        } else {
+            tail[id] = p;
+        }
+        int h = head[id];
+        setLink(nextC, r, h);
+        setLink(prevC, r, -1);
+        setLink(prevC, h, r);
+        head[id] = r;
     }
 
     public void markTaken(long pfn, int order) {
@@ -787,7 +891,7 @@ public final class BuddyModel {
     }
 
     public void clearState(long pfn) {
-        state[rel(pfn)] = 0;
+        put(rel(pfn), 0);
     }
 
     /** Next buddy head at or after pfn and before end, or -1 (linear scan; for the compaction free scanner). */

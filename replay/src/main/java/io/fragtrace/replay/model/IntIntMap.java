@@ -61,16 +61,24 @@ final class IntIntMap {
             }
             i = (i + 1) & mask;
         }
+        // backward-shift deletion: move later entries of the cluster whose home slot is not in (i, j]
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            int kj = keys[j];
+            if (kj < 0) {
+                break;
+            }
+            int h = hash(kj) & mask;
+            boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+            if (!stays) {
+                keys[i] = kj;
+                vals[i] = vals[j];
+                i = j;
+            }
+        }
         keys[i] = -1;
         size--;
-        // re-insert the rest of the cluster (backward-shift deletion)
-        for (int j = (i + 1) & mask; keys[j] >= 0; j = (j + 1) & mask) {
-            int k2 = keys[j];
-            int v2 = vals[j];
-            keys[j] = -1;
-            size--;
-            put(k2, v2);
-        }
     }
 
     int size() {

@@ -1,0 +1,122 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import org.junit.jupiter.api.Test;
+
+import static io.fragtrace.replay.ObservedReplayTest.line;
+import static io.fragtrace.replay.ObservedReplayTest.model;
+import static io.fragtrace.replay.ObservedReplayTest.replay;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The kernel paths that leave no (or only a summary) trace, each on a hand-made trace; zone [0x1000, 0x2000). */
+class UntracedPathsTest {
+
+    @Test
+    void interruptFreeDuringPcpLockedLoopGoesToTheBuddy() {
+        // free_unref_page_list(): pass 1 emits mm_page_free for A and B, pass 2 (pcp lock held, IRQs on) emits
+        // mm_page_free_batched. A softirq free of X between the batched events finds pcp_spin_trylock() failing and
+        // calls free_one_page(): X (order 1) is on the buddy lists, not on the pcp list.
+        BuddyModel m = model(KernelSemantics.V6_1);
+        String t = line(0, "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "1.000003", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "1.000004", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, "1.000005", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+        ObservedReplay r = replay(m, t);
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(0, 0, 1)); // list_add order of pass 2
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void firstPassOfANewBatchIsNotAnInterrupt() {
+        // after a batch, the next free_unref_page_list() starts with its own mm_page_free pass; its first batched
+        // free names one of those pages, so they were ordinary pcp frees
+        BuddyModel m = model(KernelSemantics.V6_1);
+        String t = line(0, "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "1.000002", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "1.000004", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+        ObservedReplay r = replay(m, t);
+        assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(0, 0, 1));
+        assertEquals(0, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void bulkAllocationInferredFromAnAllocationBehindTheListHead() {
+        // __rmqueue_pcplist() always takes list_first_entry(). Frees put 0x1300, 0x1200, 0x1100 at the head in turn
+        // (list: 0x1100 0x1200 0x1300); an mm_page_alloc of 0x1300 means 0x1100 and 0x1200 left the list before,
+        // through __alloc_pages_bulk(), which emits no mm_page_alloc.
+        BuddyModel m = model(KernelSemantics.V6_1);
+        String t = line(0, "1.1", "mm_page_free", "page=00000000deadbeef pfn=0x1300 order=0")
+                + line(0, "1.2", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "1.3", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "1.4", "mm_page_alloc", "page=00000000deadbeef pfn=0x1300 order=0 migratetype=1 gfp_flags=GFP_KERNEL");
+        ObservedReplay r = replay(m, t);
+        assertEquals(0, m.pcpPages(0));
+        assertEquals(2, r.consistency().count(Consistency.Kind.UNTRACED_BULK_ALLOC));
+    }
+
+    @Test
+    void asyncFreeScannerStrideIs32() {
+        // isolate_freepages(): async → stride COMPACT_CLUSTER_MAX (32). isolate_freepages_block() visits 0x1600,
+        // takes the order-0 page there, jumps isolated-1+32 to 0x1620 and takes it; 0x1602 is never visited.
+        // nr_scanned = 2 visits (+0 for order-0 pages); nr_taken = 2.
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1600, 0, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1602, 0, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1620, 0, MIGRATE_MOVABLE, false);
+        String t = line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async")
+                + line(0, "1.2", "mm_compaction_isolate_freepages", "range=(0x1600 ~ 0x1621) nr_scanned=2 nr_taken=2");
+        replay(m, t);
+        assertArrayEquals(new long[] {0x1602}, m.freeList(0, 0, MIGRATE_MOVABLE));
+    }
+
+    @Test
+    void untracedFastIsolateFreepagesOn61() {
+        // fast_isolate_freepages() for an order-9 direct compaction, migrate_pfn 0x1000, free_pfn 0x1e00:
+        // distance 0xe00, low_pfn = pageblock_start(0x1e00 - 0x380) = 0x1a00, min_pfn = pageblock_start(0x1e00 -
+        // 0x700) = 0x1600. Orders 8..4 are empty; order 3 movable list (head first) [0x1b08, 0x1100] is scanned from
+        // the tail: 0x1100 < min_pfn, then 0x1b08 >= low_pfn is isolated. 0x1100 stays free.
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1100, 3, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1b08, 3, MIGRATE_MOVABLE, false);
+        String t = line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async")
+                + line(0, "1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + line(0, "1.3", "mm_compaction_isolate_migratepages", "range=(0x1000 ~ 0x1040) nr_scanned=64 nr_taken=8")
+                + line(0, "1.4", "mm_migrate_pages_start", "mode=MIGRATE_ASYNC reason=compaction");
+        ObservedReplay r = replay(m, t);
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 3, MIGRATE_MOVABLE));
+        assertEquals(1, r.consistency().count(Consistency.Kind.UNTRACED_ISOLATION));
+    }
+
+    @Test
+    void fastFindMigrateblockRotatesTheFreeList() {
+        // fast_find_migrateblock(): order-9 compaction starting at the zone start 0x1000 with free_pfn 0x1e00:
+        // distance = (0x1e00 - 0x1000) >> 1 = 0x700 (no >> 2 at the zone start), high_pfn = pageblock_start(0x1700)
+        // = 0x1600. Order-8 movable list (head first) [0x1c00, 0x1300, 0x1800]: 0x1c00 >= high_pfn, 0x1300 < high_pfn
+        // is taken (the migration scanner then starts in its pageblock 0x1200); move_freelist_tail() moves 0x1c00 and
+        // 0x1300 to the tail: [0x1800, 0x1c00, 0x1300].
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1c00, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1300, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1800, 8, MIGRATE_MOVABLE, true);
+        String t = line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async")
+                + line(0, "1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + line(0, "1.3", "mm_compaction_isolate_migratepages", "range=(0x1200 ~ 0x1400) nr_scanned=512 nr_taken=0");
+        replay(m, t);
+        assertArrayEquals(new long[] {0x1800, 0x1c00, 0x1300}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
+}
