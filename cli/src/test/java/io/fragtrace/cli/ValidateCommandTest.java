@@ -17,15 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ValidateCommandTest {
     static Path samples() {
-        String prop = System.getProperty("fragtrace.samples");
-        if (prop != null) {
-            return Path.of(prop);
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(p.resolve("sample-traces"))) {
-            p = p.getParent();
-        }
-        return p.resolve("sample-traces");
+        return io.fragtrace.parser.Samples.dir();
     }
 
     record Run(int exit, String out, String err) {
@@ -69,7 +61,7 @@ class ValidateCommandTest {
         Run r = run("validate", tmp.toString());
         assertEquals(2, r.exit());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("before/"), r.err());
+        assertTrue(r.err().contains("after/buddydump.txt"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
         Run r2 = run("validate", tmp.resolve("nope").toString());
         assertEquals(2, r2.exit());

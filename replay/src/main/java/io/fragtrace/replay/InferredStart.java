@@ -29,7 +29,8 @@ import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
  * the blocks of one pageblock on the pageblock's list). What no /proc file tells is left as the kernel would have it
  * after boot or reported as unknown: free-list order (taken as pfn order), per-CPU lists (empty: their pages look
  * allocated until drained), and which pageblock has which type beyond the counts. {@link #notes()} says what was
- * inferred and what did not match.
+ * inferred and what did not match. Pages that are not free stay unknown (allocated or on a per-CPU list) until an
+ * event touches them.
  */
 public final class InferredStart {
     private final BuddyModel model;
@@ -72,32 +73,15 @@ public final class InferredStart {
             ks = ks.withPageblockOrder(pti.pageblockOrder());
         }
         List<String> notes = new ArrayList<>();
-        notes.add("start state inferred from kpageflags/pagetypeinfo: free-list order taken as pfn order, "
-                + "per-CPU lists unknown (their pages count as allocated until drained)");
-        List<Zone> zones = new ArrayList<>();
-        int cpus = 1;
-        for (ZoneInfo.Zone z : zi.zones()) {
-            if (!z.populated() || z.startPfn < 0) {
-                continue;
-            }
-            Zone mz = new Zone(zones.size(), z.nid, z.name, z.startPfn, z.spanned);
-            mz.present = z.present;
-            mz.managed = z.managed;
-            mz.wmarkMin = z.min;
-            mz.wmarkLow = z.low;
-            mz.wmarkHigh = z.high;
-            mz.boost = z.boost;
-            mz.lowmemReserve = z.protection;
-            zones.add(mz);
-            cpus = Math.max(cpus, z.pagesets.size());
-        }
-        if (zones.isEmpty()) {
+        notes.add("start state inferred from kpageflags/pagetypeinfo: free-list order taken as pfn order; pages not "
+                + "free (allocated or on per-CPU lists) unknown until an event touches them");
+        BuddyModel model = ModelLoader.fromZoneInfo(zi, ks); // every page unknown until known free or touched
+        if (model.zoneCount() == 0) {
             throw new SnapshotException(dir.resolve("zoneinfo") + ": no populated zone with a start_pfn");
         }
-        BuddyModel model = new BuddyModel(ks, zones, cpus);
         ZoneTable buddyinfo = Files.isRegularFile(dir.resolve("buddyinfo"))
                 ? ZoneTable.loadBuddyInfo(dir.resolve("buddyinfo")) : null;
-        for (Zone z : zones) {
+        for (Zone z : model.zones()) {
             List<long[]> blocks = freeBlocks(kf, z, ks.nrOrders() - 1);
             long[] perOrder = new long[ks.nrOrders()];
             blocks.forEach(b -> perOrder[(int) b[1]]++);
@@ -182,9 +166,11 @@ public final class InferredStart {
                     off++;
                 }
             }
+            // a free block may sit on another list than its pageblock's type (6.1 lets them drift), so a pageblock
+            // takes the block's type only while pagetypeinfo still counts pageblocks of that type
             long covered = o >= pbOrder ? 1L << (o - pbOrder) : 1;
             for (int i = 0; i < covered && pb + i < nPb; i++) {
-                if (pbMt[pb + i] < 0) {
+                if (pbMt[pb + i] < 0 && (!counts || pbNeed[mt] > 0)) {
                     pbMt[pb + i] = mt;
                     pbNeed[mt]--;
                 }
@@ -223,6 +209,7 @@ public final class InferredStart {
         }
         blocks.sort(Comparator.comparingLong(b -> b[0]));
         for (long[] b : blocks) {
+            m.markKnown(b[0], (int) b[1]);
             m.addToFreeList(z.index, b[0], (int) b[1], typed.get(b[0]), true);
         }
     }

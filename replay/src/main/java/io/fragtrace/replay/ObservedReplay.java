@@ -699,11 +699,6 @@ public final class ObservedReplay implements TraceVisitor {
         }
     }
 
-    /** move_freelist_tail() rotations applied by the fast_find_migrateblock emulation. */
-    long ffmRotations;
-    long ffmCalls;
-    long ffmFound;
-
     static final boolean FAST_FIND_MIGRATEBLOCK = !Boolean.getBoolean("fragtrace.noFastFindMigrateblock");
 
     /**
@@ -751,9 +746,7 @@ public final class ObservedReplay implements TraceVisitor {
                 }
             }
         }
-        ffmCalls++;
         if (found) {
-            ffmFound++;
             c.fastSearchFail = 0;
         } else {
             c.fastSearchFail++;
@@ -765,7 +758,6 @@ public final class ObservedReplay implements TraceVisitor {
         if (idx == 0) {
             return; // list_is_first(): nothing to move
         }
-        ffmRotations++;
         for (int i = 0; i <= idx; i++) {
             m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
         }

@@ -85,6 +85,8 @@ public final class Validation {
         public int unusableIndexMaxError;
         public long parseProblems;
         /** Malformed lines of the before/after dumps (counted, skipped), with the first examples. */
+        /** Where the model started: buddydump, kpageflags, zoneinfo or x86-default (see StartState). */
+        public String startState;
         public long snapshotProblems;
         public List<String> snapshotProblemExamples = new ArrayList<>();
         public double replaySeconds;
@@ -96,55 +98,53 @@ public final class Validation {
         }
     }
 
-    /** The replay of the last {@link #run} (for diagnostics). */
-    static ObservedReplay lastReplay;
-
     private Validation() {
     }
 
-    /** Runs the whole validation of a bundle folder. */
+    /** Runs the whole validation of a bundle folder from its best start state (see {@link StartState}). */
     public static Result run(Path bundle, KernelSemantics override, boolean modelUntraced)
             throws SnapshotException, TraceInputException {
-        Path beforeDir = bundle.resolve("before");
-        Path afterDir = bundle.resolve("after");
-        if (!Files.isDirectory(beforeDir) || !Files.isDirectory(afterDir)) {
-            throw new SnapshotException(bundle + ": not a bundle with before/ and after/ snapshots ("
-                    + (!Files.isDirectory(beforeDir) ? "before/" : "after/") + " missing)");
+        return run(TraceInput.of(bundle.toString()), override, modelUntraced, null);
+    }
+
+    /**
+     * Replays the bundle from its start state up to each zone's after/ L instant (the after dump reflects exactly
+     * those events) and compares the model with after/buddydump.txt.
+     */
+    public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
+            throws SnapshotException, TraceInputException {
+        Path bundle = input.bundle();
+        Path afterDir = bundle == null ? null : bundle.resolve("after");
+        if (afterDir == null || !Files.isRegularFile(afterDir.resolve("buddydump.txt"))) {
+            throw new SnapshotException((bundle != null ? bundle.toString() : input.displayName()) + ": validation needs a bundle folder with "
+                    + "after/buddydump.txt (the kernel's state to compare with)");
         }
-        BuddyDump before = ModelLoader.loadDump(beforeDir);
         BuddyDump after = ModelLoader.loadDump(afterDir);
-        KernelSemantics ks = override != null
-                ? override.withPageblockOrder(before.pageblockOrder()).withNrOrders(before.nrOrders())
-                : ModelLoader.semanticsFor(bundle, before);
-        ZoneInfo zi = Files.isRegularFile(beforeDir.resolve("zoneinfo")) ? ZoneInfo.load(beforeDir.resolve("zoneinfo")) : null;
-        BuddyModel model = ModelLoader.fromDump(before, ks, zi);
-        int nz = model.zoneCount();
-        long[] from = new long[nz];
-        long[] to = new long[nz];
-        for (int z = 0; z < nz; z++) {
-            String name = model.zone(z).name;
-            BuddyDump.Zone b = before.zone(name);
-            BuddyDump.Zone a = after.zone(name);
-            if (b.lockNs == Long.MIN_VALUE || a == null || a.lockNs == Long.MIN_VALUE) {
-                throw new SnapshotException(bundle + ": zone " + name + " has no L line in before/ or after/ buddydump");
+        StartState start = StartState.of(input, override, startAtNs);
+        BuddyModel model = start.model();
+        long[] to = new long[model.zoneCount()];
+        for (int z = 0; z < to.length; z++) {
+            BuddyDump.Zone a = after.zone(model.zone(z).name);
+            if (a == null || a.lockNs == Long.MIN_VALUE) {
+                throw new SnapshotException(afterDir.resolve("buddydump.txt") + ": zone " + model.zone(z).name
+                        + " has no L line");
             }
-            from[z] = b.lockNs;
             to[z] = a.lockNs;
         }
-        ObservedReplay replay = new ObservedReplay(model, from, to).modelUntracedPaths(modelUntraced);
+        ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
         long t0 = System.nanoTime();
-        ParseReport pr = new TraceParser().parse(TraceInput.of(bundle.toString()), replay);
+        ParseReport pr = new TraceParser().parse(input, replay);
         double secs = (System.nanoTime() - t0) / 1e9;
-        lastReplay = replay;
         Result r = compare(model, after, afterDir);
         r.bundle = bundle.toString();
-        r.kernel = ks.name();
+        r.kernel = model.ks.name();
+        r.startState = start.kind();
         r.eventsApplied = replay.eventsApplied();
         r.eventsSkipped = replay.eventsSkipped();
         r.consistency = replay.consistency().asMap();
         r.parseProblems = pr == null ? 0 : pr.badLines();
-        r.snapshotProblems = before.problems().count() + after.problems().count();
-        r.snapshotProblemExamples.addAll(before.problems().examples());
+        r.snapshotProblems = start.problems().size() + after.problems().count();
+        r.snapshotProblemExamples.addAll(start.problems());
         r.snapshotProblemExamples.addAll(after.problems().examples());
         r.replaySeconds = secs;
         return r;

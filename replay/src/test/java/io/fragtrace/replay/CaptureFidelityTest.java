@@ -1,5 +1,7 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.Samples;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.Samples;
+
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.BuddyDump;
@@ -19,9 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class InferredStartTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"fragment-thp-256M", "mixed-churn-512M", "fragment-thp-256M-k6.12"})
-    void freeBlocksAreExactlyTheKernelsAndTypesMatchPagetypeinfo(String name) throws Exception {
-        Path before = Samples.bundle(name).resolve("before");
+    @ValueSource(strings = {"fragment-thp-256M/before", "fragment-thp-256M/after", "mixed-churn-512M/before",
+            "mixed-churn-512M/after", "fragment-thp-256M-k6.12/before", "fragment-thp-256M-k6.12/after"})
+    void freeBlocksAreExactlyTheKernelsAndTypesMatchPagetypeinfo(String snapshot) throws Exception {
+        String name = snapshot.substring(0, snapshot.indexOf('/'));
+        Path before = Samples.dir().resolve(snapshot);
         BuddyDump dump = BuddyDump.load(before.resolve("buddydump.txt"));
         KernelSemantics ks = ModelLoader.semanticsFor(Samples.bundle(name), dump);
         InferredStart start = InferredStart.load(before, ks);

@@ -1,5 +1,7 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.Samples;
+
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceParser;
 import io.fragtrace.replay.model.BuddyModel;

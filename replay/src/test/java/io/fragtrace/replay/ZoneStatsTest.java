@@ -1,5 +1,7 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.Samples;
+
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.snapshot.BuddyDump;
 import io.fragtrace.replay.snapshot.PageTypeInfo;

@@ -17,15 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class FragMetricsTest {
 
     static Path samples() {
-        String prop = System.getProperty("fragtrace.samples");
-        if (prop != null) {
-            return Path.of(prop);
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(p.resolve("sample-traces"))) {
-            p = p.getParent();
-        }
-        return p.resolve("sample-traces");
+        return io.fragtrace.parser.Samples.dir();
     }
 
     @ParameterizedTest

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotLoadersTest {
     static Path samples() {
-        return FragMetricsTestHelper.samples();
+        return io.fragtrace.parser.Samples.dir();
     }
 
     @Test

@@ -5,9 +5,8 @@ import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceParser;
-import io.fragtrace.replay.InferredStart;
-import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.metrics.RegionSampler;
@@ -16,7 +15,6 @@ import io.fragtrace.replay.metrics.ZoneSampler;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
-import io.fragtrace.replay.snapshot.BuddyDump;
 import io.fragtrace.replay.snapshot.KpageFlags;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
@@ -67,66 +65,21 @@ public final class ReplayRun {
     public record Result(Path out, Summary summary) {
     }
 
-    /** The model at its start instant: {@code from[z]} is the instant of zone z's state (events up to it are in it). */
-    private record Start(BuddyModel model, long[] from, String kind, List<String> notes, ZoneInfo zoneInfo) {
-    }
-
-    /**
-     * The exact buddydump when the bundle has one; else the state inferred from kpageflags + pagetypeinfo, at the
-     * instant of the capture's "read /proc/kpageflags" marker (or --start-at, or before the first event).
-     */
-    private Start start(Path bundle, KernelSemantics override) throws SnapshotException, TraceInputException {
-        Path beforeDir = bundle.resolve("before");
-        ZoneInfo zoneInfo = Files.isRegularFile(beforeDir.resolve("zoneinfo"))
-                ? ZoneInfo.load(beforeDir.resolve("zoneinfo")) : null;
-        if (Files.isRegularFile(beforeDir.resolve("buddydump.txt"))) {
-            BuddyDump before = ModelLoader.loadDump(beforeDir);
-            KernelSemantics ks = override != null
-                    ? override.withPageblockOrder(before.pageblockOrder()).withNrOrders(before.nrOrders())
-                    : ModelLoader.semanticsFor(bundle, before);
-            BuddyModel model = ModelLoader.fromDump(before, ks, zoneInfo);
-            long[] from = new long[model.zoneCount()];
-            for (int z = 0; z < from.length; z++) {
-                BuddyDump.Zone dz = before.zone(model.zone(z).name);
-                from[z] = dz == null ? Long.MIN_VALUE : dz.lockNs;
-            }
-            return new Start(model, from, "buddydump", List.of(), zoneInfo);
-        }
-        if (InferredStart.possible(beforeDir)) {
-            KernelSemantics ks = override != null ? override : ModelLoader.semanticsFor(bundle, null);
-            InferredStart inferred = InferredStart.load(beforeDir, ks);
-            long at = options.startAtNs() != null ? options.startAtNs() : StartMarker.find(input, "read /proc/kpageflags");
-            long[] from = new long[inferred.model().zoneCount()];
-            Arrays.fill(from, at);
-            List<String> notes = new ArrayList<>(inferred.notes());
-            notes.add(at == Long.MIN_VALUE ? "no 'read /proc/kpageflags' marker: every event applied to the start state"
-                    : "start instant " + ReplayCsv.seconds(at) + " s");
-            return new Start(inferred.model(), from, "kpageflags", notes, zoneInfo);
-        }
-        throw new TraceInputException(input.displayName() + ": replay needs a bundle folder whose before/ has "
-                + "buddydump.txt, or zoneinfo and kpageflags (see sample-traces/README.md)");
-    }
-
     /** Replays and writes {@code out}. */
     public Result run(Path out) throws TraceInputException, SnapshotException, IOException {
-        Path bundle = input.bundle();
-        if (bundle == null) {
-            throw new TraceInputException(input.displayName() + ": replay needs a bundle folder (a trace with "
-                    + "before/ snapshots), not a bare trace file");
-        }
         KernelSemantics override = options.kernelRelease() == null ? null
                 : KernelSemantics.forRelease(options.kernelRelease());
-        Start start = start(bundle, override);
+        StartState start = StartState.of(input, override, options.startAtNs());
         BuddyModel model = start.model();
         KernelSemantics ks = model.ks;
         ZoneInfo zoneInfo = start.zoneInfo();
-        long[] from = start.from();
+        long[] from = start.fromNs();
         long[] to = new long[from.length];
         Arrays.fill(to, Long.MAX_VALUE);
         long startNs = Arrays.stream(from).max().orElse(Long.MIN_VALUE);
         ObservedReplay replay = new ObservedReplay(model, from, to).modelUntracedPaths(options.modelUntracedPaths());
         RegionSampler regions = options.regionMb() > 0 ? new RegionSampler(model,
-                Long.numberOfTrailingZeros(options.regionMb() << 8), holes(bundle)) : null;
+                Long.numberOfTrailingZeros(options.regionMb() << 8), holes(input.bundle())) : null;
         SampleBuffer samples = new SampleBuffer(startNs, options.intervalNs(), regions);
         replay.setSampler(samples, samples.intervalNs());
         CompactionTracker compaction = new CompactionTracker();
@@ -151,10 +104,12 @@ public final class ReplayRun {
         List<SampleBuffer.Instant> instants = samples.instants();
         List<ZoneSample> series = samples.samples();
         List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
-        Validation.Result fidelity = fidelity(bundle, override);
+        Path bundle = input.bundle();
+        Validation.Result fidelity = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"))
+                ? Validation.run(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
         TraceStats traceStats = stats.finish(report);
         Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity,
-                start.kind(), start.notes());
+                start.kind(), start.notes(), model.unknownFraction());
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         AtomicOutput.writeDir(out, dir -> {
             csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
@@ -177,36 +132,11 @@ public final class ReplayRun {
         return new Result(out, summary);
     }
 
-    /**
-     * The model against the kernel's after/buddydump.txt: a second pass from a fresh start state, each zone's
-     * events applied up to its after/ L instant (the dump reflects exactly those), then compared.
-     */
-    private Validation.Result fidelity(Path bundle, KernelSemantics override)
-            throws SnapshotException, TraceInputException {
-        Path afterDir = bundle.resolve("after");
-        if (!Files.isRegularFile(afterDir.resolve("buddydump.txt"))) {
-            return null;
-        }
-        BuddyDump after = ModelLoader.loadDump(afterDir);
-        Start start = start(bundle, override);
-        BuddyModel model = start.model();
-        long[] to = new long[model.zoneCount()];
-        for (int z = 0; z < to.length; z++) {
-            BuddyDump.Zone dz = after.zone(model.zone(z).name);
-            to[z] = dz == null ? Long.MIN_VALUE : dz.lockNs;
-        }
-        ObservedReplay replay = new ObservedReplay(model, start.from(), to)
-                .modelUntracedPaths(options.modelUntracedPaths());
-        new TraceParser().parse(input, replay);
-        Validation.Result r = Validation.compare(model, after, afterDir);
-        r.kernel = model.ks.name();
-        r.eventsApplied = replay.eventsApplied();
-        r.consistency = replay.consistency().asMap();
-        return r;
-    }
-
     /** kpageflags of the start snapshot, for the holes (KPF_NOPAGE) of region accounting; null without one. */
     private static KpageFlags holes(Path bundle) throws SnapshotException {
+        if (bundle == null) {
+            return null;
+        }
         for (String n : List.of("kpageflags.bin.gz", "kpageflags.bin")) {
             Path f = bundle.resolve("before").resolve(n);
             if (Files.isRegularFile(f)) {

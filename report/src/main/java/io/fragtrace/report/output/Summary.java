@@ -47,7 +47,7 @@ public final class Summary {
 
     static Summary of(TraceInput input, ParseReport report, KernelSemantics ks, BuddyModel model, ZoneInfo zoneInfo,
                       ObservedReplay replay, List<ZoneSample> end, CompactionTracker compaction,
-                      Validation.Result fidelity, String startKind, List<String> startNotes) {
+                      Validation.Result fidelity, String startKind, List<String> startNotes, double unknownFraction) {
         ObjectNode r = JSON.createObjectNode();
         r.put("schema_version", SCHEMA_VERSION);
         r.put("tool", "fragtrace 0.1.0");
@@ -110,8 +110,7 @@ public final class Summary {
         st.put("from", startKind);
         ArrayNode notes = st.putArray("notes");
         startNotes.forEach(notes::add);
-        // buddydump: every page known; kpageflags: free/allocated known for every page, only pcp pages look allocated
-        r.put("unknown_fraction", 0.0);
+        r.put("unknown_fraction", unknownFraction); // pages no snapshot described and no event touched
         if (fidelity != null) {
             ObjectNode f = r.putObject("fidelity");
             f.put("exact", fidelity.exact());

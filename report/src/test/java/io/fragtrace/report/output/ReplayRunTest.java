@@ -158,13 +158,31 @@ class ReplayRunTest {
     }
 
     @Test
-    void aTraceWithoutSnapshotsIsAClearErrorAndWritesNothing() throws Exception {
-        Path trace = tmp.resolve("plain.txt");
-        Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0x10 order=0\n");
+    void aBareTraceReplaysOnDefaultZonesWithUnknownPages() throws Exception {
+        Path trace = tmp.resolve("bare.txt");
+        Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_alloc: page=0x1 pfn=0x2000 order=0 migratetype=1 "
+                + "gfp_flags=GFP_HIGHUSER_MOVABLE\n"
+                + "a-1 [000] ..... 1.000001: mm_page_free: page=0x1 pfn=0x2000 order=0\n");
+        Path o = tmp.resolve("bare-out");
+        new ReplayRun(TraceInput.of(trace.toString()), new ReplayRun.Options(0, null, true)).run(o);
+        JsonNode s = new ObjectMapper().readTree(o.resolve("summary.json").toFile());
+        assertEquals("x86-default", s.at("/start_state/from").asText());
+        // highest pfn 0x2000 -> ZONE_DMA [1, 4096) and ZONE_DMA32 [4096, 0x2001): 4095 + 4097 = 8192 pages, of which
+        // only pfn 0x2000 was touched by an event: 8191 / 8192 unknown
+        assertEquals("DMA", s.at("/topology/zones/0/zone").asText());
+        assertEquals(4097, s.at("/topology/zones/1/spanned").asLong());
+        assertEquals(8191.0 / 8192, s.at("/unknown_fraction").asDouble(), 1e-9);
+        assertFalse(s.has("fidelity"));
+    }
+
+    @Test
+    void aPfnBeyondWhatDefaultZonesModelIsAClearErrorAndWritesNothing() throws Exception {
+        Path trace = tmp.resolve("huge.txt");
+        Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0xffffffffff order=0\n");
         Path target = tmp.resolve("never");
         TraceInputException e = assertThrows(TraceInputException.class,
                 () -> new ReplayRun(TraceInput.of(trace.toString()), new ReplayRun.Options(0, null, true)).run(target));
-        assertTrue(e.getMessage().contains("needs a bundle folder"), e.getMessage());
+        assertTrue(e.getMessage().contains("before/zoneinfo"), e.getMessage());
         assertFalse(Files.exists(target));
     }
 }

@@ -1,4 +1,4 @@
-package io.fragtrace.report.output;
+package io.fragtrace.replay;
 
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.TraceInput;

@@ -1,0 +1,109 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.parser.Field;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.parser.TraceParser;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.replay.snapshot.ZoneInfo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The model at the instant replay starts from, the best the input allows:
+ * {@code buddydump} (the kernel's exact free lists, pcp lists and pageblock types, from before/buddydump.txt),
+ * {@code kpageflags} (free blocks exact, typed from pagetypeinfo; see {@link InferredStart}),
+ * {@code zoneinfo} (zones only: every page unknown until an event touches it), or
+ * {@code x86-default} (a bare trace: x86-64 zones up to the highest pfn seen, every page unknown).
+ * {@code fromNs[z]} is the instant zone z's state reflects: the replay skips the zone's events up to it.
+ */
+public record StartState(BuddyModel model, long[] fromNs, String kind, List<String> notes, List<String> problems,
+                         ZoneInfo zoneInfo) {
+
+    /** @param startAtNs the instant a kpageflags snapshot shows (null: the capture's marker, else the trace start) */
+    public static StartState of(TraceInput input, KernelSemantics override, Long startAtNs)
+            throws SnapshotException, TraceInputException {
+        Path bundle = input.bundle();
+        Path before = bundle == null ? null : bundle.resolve("before");
+        ZoneInfo zoneInfo = before != null && Files.isRegularFile(before.resolve("zoneinfo"))
+                ? ZoneInfo.load(before.resolve("zoneinfo")) : null;
+        if (before != null && Files.isRegularFile(before.resolve("buddydump.txt"))) {
+            BuddyDump dump = ModelLoader.loadDump(before);
+            KernelSemantics ks = override != null
+                    ? override.withPageblockOrder(dump.pageblockOrder()).withNrOrders(dump.nrOrders())
+                    : ModelLoader.semanticsFor(bundle, dump);
+            BuddyModel model = ModelLoader.fromDump(dump, ks, zoneInfo);
+            long[] from = new long[model.zoneCount()];
+            for (int z = 0; z < from.length; z++) {
+                BuddyDump.Zone dz = dump.zone(model.zone(z).name);
+                if (dz == null || dz.lockNs == Long.MIN_VALUE) {
+                    throw new SnapshotException(before.resolve("buddydump.txt") + ": zone " + model.zone(z).name
+                            + " has no L line");
+                }
+                from[z] = dz.lockNs;
+            }
+            return new StartState(model, from, "buddydump", List.of(), dump.problems().examples(), zoneInfo);
+        }
+        KernelSemantics ks = override != null ? override : ModelLoader.semanticsFor(bundle, null);
+        if (before != null && InferredStart.possible(before)) {
+            InferredStart inferred = InferredStart.load(before, ks);
+            long at = startAtNs != null ? startAtNs : StartMarker.find(input, "read /proc/kpageflags");
+            List<String> notes = new ArrayList<>(inferred.notes());
+            notes.add(at == Long.MIN_VALUE ? "no 'read /proc/kpageflags' marker: every event applied to the start state"
+                    : "start instant " + seconds(at) + " s");
+            return new StartState(inferred.model(), filled(inferred.model(), at), "kpageflags", notes, List.of(), zoneInfo);
+        }
+        if (zoneInfo != null) {
+            BuddyModel model = ModelLoader.fromZoneInfo(zoneInfo, ks);
+            return new StartState(model, filled(model, Long.MIN_VALUE), "zoneinfo",
+                    List.of("zones from before/zoneinfo; every page unknown until an event touches it"), List.of(),
+                    zoneInfo);
+        }
+        long endPfn = highestPfn(input) + 1;
+        if (endPfn > MAX_DEFAULT_PFNS) {
+            throw new TraceInputException(input.displayName() + ": the trace names pfn 0x" + Long.toHexString(endPfn - 1)
+                    + ", beyond the " + (MAX_DEFAULT_PFNS >> 18) + " GiB the default zones can model; give a bundle "
+                    + "folder with before/zoneinfo");
+        }
+        BuddyModel model = ModelLoader.x86Default(endPfn, ks, 64);
+        return new StartState(model, filled(model, Long.MIN_VALUE), "x86-default",
+                List.of("no snapshots: x86-64 zones (DMA, DMA32, Normal) up to the highest pfn seen (0x"
+                        + Long.toHexString(endPfn - 1) + "); every page unknown until an event touches it"), List.of(),
+                null);
+    }
+
+    /** Largest default topology (pfns) built for a bare trace: 4 TiB of 4 KiB pages. */
+    static final long MAX_DEFAULT_PFNS = 1L << 30;
+
+    private static long[] filled(BuddyModel m, long v) {
+        long[] a = new long[m.zoneCount()];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** The highest pfn any kmem event names (one extra parsing pass, for a trace with no snapshots). */
+    private static long highestPfn(TraceInput input) throws TraceInputException {
+        long[] max = {0};
+        new TraceParser().parse(input, e -> {
+            if (e.has(Field.PFN) && !e.isFailedAlloc() && e.pfn() > 0) {
+                long end = e.pfn() + (e.has(Field.ORDER) ? (1L << Math.min(e.order(), 20)) - 1 : 0);
+                max[0] = Math.max(max[0], end);
+            }
+        });
+        if (max[0] == 0) {
+            throw new TraceInputException(input.displayName() + ": no page event in the trace to replay");
+        }
+        return max[0];
+    }
+
+    private static String seconds(long ns) {
+        return String.format("%d.%06d", ns / 1_000_000_000L, (ns % 1_000_000_000L) / 1000);
+    }
+}
