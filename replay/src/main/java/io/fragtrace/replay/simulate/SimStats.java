@@ -52,6 +52,8 @@ public final class SimStats {
     public long migrateScanned;
     public long freeScanned;
     public long migrated;
+    /** Pages migrated by the model's compaction, by context. */
+    public final long[] migratedByContext = new long[CompactionContext.values().length];
     public long migrateFailed;
     public long freeIsolated;
 
@@ -96,6 +98,12 @@ public final class SimStats {
             s += passes[c.ordinal()][st.ordinal()];
         }
         return s;
+    }
+
+    /** Pages kcompactd migrated: woken (kcompactd_do_work) plus proactive. */
+    public long kcompactdMigrated() {
+        return migratedByContext[CompactionContext.KCOMPACTD.ordinal()]
+                + migratedByContext[CompactionContext.PROACTIVE.ordinal()];
     }
 
     /** kcompactd passes: woken (kcompactd_do_work) plus proactive. */

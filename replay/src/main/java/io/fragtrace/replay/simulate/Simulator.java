@@ -162,6 +162,10 @@ public final class Simulator implements TraceVisitor {
     private boolean kcompactdPending;
     private long nextProactiveNs = Long.MIN_VALUE;
     private KernelConfig.ThpDefrag thpDefrag;
+    private KernelConfig.ThpMode thpEnabled;
+    /** vm.min_free_kbytes as the model has it (for "auto": estimated from the start state's min watermarks). */
+    private long minFreeKbytes;
+    private final long[][] startWmark;
     private boolean honorWorkloadSysctls = true;
     // time, sampling, output
     private long nowNs = Long.MIN_VALUE;
@@ -227,6 +231,7 @@ public final class Simulator implements TraceVisitor {
         this.legacyPcp = !cfg.atLeast(5, 13);
         this.hasHarder = true;
         this.thpDefrag = cfg.thpDefrag();
+        this.thpEnabled = cfg.thpEnabled();
         kzone = new int[nz];
         for (int z = 0; z < nz; z++) {
             kzone[z] = kernelZoneIndex(zones[z].name);
@@ -238,6 +243,11 @@ public final class Simulator implements TraceVisitor {
             managed[z] = zones[z].managed;
         }
         if (cfg.minFreeKbytes() < 0) {
+            long sumMin = 0;
+            for (int z = 0; z < nz; z++) {
+                sumMin += zones[z].wmarkMin;
+            }
+            minFreeKbytes = sumMin << 2;
             for (int z = 0; z < nz; z++) {
                 long min = zones[z].wmarkMin;
                 long gap = Math.max(min >> 2, managed[z] * cfg.watermarkScaleFactor() / 10000);
@@ -246,10 +256,24 @@ public final class Simulator implements TraceVisitor {
                 wmark[z][WMARK_HIGH] = min + 2 * gap;
             }
         } else {
+            minFreeKbytes = cfg.minFreeKbytes();
             long[][] w = Watermarks.setupPerZoneWmarks(cfg.minFreeKbytes(), cfg.watermarkScaleFactor(), managed);
             for (int z = 0; z < nz; z++) {
                 wmark[z] = w[z];
             }
+        }
+        startWmark = new long[nz][];
+        for (int z = 0; z < nz; z++) {
+            startWmark[z] = wmark[z].clone();
+        }
+        if (cfg.minFreeKbytes() >= 0) {
+            if (thpEnabled != KernelConfig.ThpMode.NEVER) {
+                setRecommendedMinFreeKbytes();
+            }
+        } else if (minFreeKbytes < recommendedNow()) {
+            // "auto": the start state's watermarks stand, and with them the THP state they show (khugepaged had
+            // not raised min_free_kbytes, so THP was off); a workload write to transparent_hugepage/enabled raises it
+            thpEnabled = KernelConfig.ThpMode.NEVER;
         }
         boost = new long[nz];
         boostedFlag = new boolean[nz];
@@ -401,6 +425,11 @@ public final class Simulator implements TraceVisitor {
         return kcompactdIntervals;
     }
 
+    /** The start state's instant: events at or before it are already reflected in it. */
+    public long startNs() {
+        return startNs;
+    }
+
     public long lastTimeNs() {
         return lastTimeNs;
     }
@@ -501,6 +530,28 @@ public final class Simulator implements TraceVisitor {
         }
         if (!honorWorkloadSysctls) {
             return;
+        }
+        int j = text.indexOf("transparent_hugepage/enabled = ");
+        if (j >= 0) {
+            String v = text.substring(j + "transparent_hugepage/enabled = ".length()).trim().split("\\s+")[0];
+            KernelConfig.ThpMode before = thpEnabled;
+            switch (v) {
+                case "always" -> thpEnabled = KernelConfig.ThpMode.ALWAYS;
+                case "madvise" -> thpEnabled = KernelConfig.ThpMode.MADVISE;
+                case "never" -> thpEnabled = KernelConfig.ThpMode.NEVER;
+                default -> {
+                }
+            }
+            if (thpEnabled != before) {
+                // start_stop_khugepaged() → set_recommended_min_free_kbytes() (mm/khugepaged.c)
+                if (thpEnabled != KernelConfig.ThpMode.NEVER) {
+                    setRecommendedMinFreeKbytes();
+                } else if (cfg.minFreeKbytes() < 0) {
+                    for (int z = 0; z < nz; z++) {
+                        wmark[z] = startWmark[z].clone();
+                    }
+                }
+            }
         }
         int i = text.indexOf("transparent_hugepage/defrag = ");
         if (i >= 0) {
@@ -707,6 +758,47 @@ public final class Simulator implements TraceVisitor {
             case MADVISE -> light | (madvised ? Gfp.DIRECT_RECLAIM : 0);
             case NEVER -> light;
         };
+    }
+
+    /**
+     * set_recommended_min_free_kbytes() (mm/khugepaged.c) then setup_per_zone_wmarks() (mm/page_alloc.c): with THP
+     * enabled, min_free_kbytes rises to the THP recommendation and every zone's watermarks are recomputed.
+     */
+    private long recommendedNow() {
+        int nrZones = 0;
+        long freeBuffer = 0;
+        for (int z = 0; z < nz; z++) {
+            if (zones[z].present > 0 && kzone[z] <= ZONE_NORMAL) {
+                nrZones++;
+                freeBuffer += Math.max(0, zones[z].managed - wmark[z][WMARK_HIGH]);
+            }
+        }
+        return Watermarks.recommendedMinFreeKbytes(0, pb, nrZones, freeBuffer);
+    }
+
+    void setRecommendedMinFreeKbytes() {
+        int nrZones = 0;
+        long freeBuffer = 0;
+        long[] managed = new long[nz];
+        for (int z = 0; z < nz; z++) {
+            managed[z] = zones[z].managed;
+            if (zones[z].present > 0 && kzone[z] <= ZONE_NORMAL) {
+                nrZones++;
+                freeBuffer += Math.max(0, zones[z].managed - wmark[z][WMARK_HIGH]);
+            }
+        }
+        long rec = Watermarks.recommendedMinFreeKbytes(minFreeKbytes, pb, nrZones, freeBuffer);
+        if (rec > minFreeKbytes) {
+            minFreeKbytes = rec;
+            long[][] w = Watermarks.setupPerZoneWmarks(minFreeKbytes, cfg.watermarkScaleFactor(), managed);
+            for (int z = 0; z < nz; z++) {
+                wmark[z] = w[z];
+            }
+        }
+    }
+
+    public long minFreeKbytes() {
+        return minFreeKbytes;
     }
 
     // ------------------------------------------------------------------ allocation
@@ -1845,6 +1937,7 @@ public final class Simulator implements TraceVisitor {
         stats.migrateScanned += cc.migrateScanned;
         stats.freeScanned += cc.freeScanned;
         stats.migrated += cc.migrated;
+        stats.migratedByContext[cc.context.ordinal()] += cc.migrated;
         stats.migrateFailed += cc.failed;
         stats.freeIsolated += cc.freeIsolated;
         if (runs.size() < 200_000) {

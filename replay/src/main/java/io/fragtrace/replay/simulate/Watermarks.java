@@ -101,6 +101,21 @@ public final class Watermarks {
     }
 
     /**
+     * set_recommended_min_free_kbytes() (mm/khugepaged.c, 4.4-6.12) when THP is enabled: 2 pageblocks per populated
+     * zone up to ZONE_NORMAL plus MIGRATE_PCPTYPES^2 pageblocks per zone, at most 5% of nr_free_buffer_pages()
+     * (Σ managed - high watermark), in kB; min_free_kbytes is raised to it, never lowered.
+     */
+    public static long recommendedMinFreeKbytes(long currentMinFreeKbytes, int pageblockOrder, int nrZones,
+                                                long freeBufferPages) {
+        long pb = 1L << pageblockOrder;
+        long recommended = pb * nrZones * 2;
+        recommended += pb * nrZones * 3 * 3;
+        recommended = Math.min(recommended, freeBufferPages / 20);
+        recommended <<= 2; // PAGE_SHIFT - 10
+        return Math.max(recommended, currentMinFreeKbytes);
+    }
+
+    /**
      * Proactive compaction thresholds (mm/compaction.c, fragmentation_score_wmark(), 5.9+): low = 100 -
      * proactiveness; high = min(low + min(10, low / 2), 100). Returns {low, high}.
      */

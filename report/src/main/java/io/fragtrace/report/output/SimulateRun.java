@@ -313,6 +313,7 @@ public final class SimulateRun {
         }
         kc.set("proactive_passes", pair(s.passes(CompactionContext.PROACTIVE), obsPro));
         kc.put("proactive_runs", s.proactiveRuns);
+        kc.put("migrated", s.kcompactdMigrated());
         kc.put("proactive_checks", s.proactiveChecks);
         ObjectNode ksw = n.putObject("kswapd");
         ksw.set("wakeups", pair(s.wakeupKswapd, t.wakeupKswapd()));
