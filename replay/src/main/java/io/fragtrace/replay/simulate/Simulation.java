@@ -25,6 +25,34 @@ public final class Simulation {
 
     /** The simulator over the bundle's before/ state under cfg. */
     public static Simulator forBundle(Path bundle, KernelConfig cfg) throws SnapshotException {
+        return loadStart(bundle, cfg).newSimulator();
+    }
+
+    /** A bundle's start state, read once; {@link #newSimulator()} builds a fresh model from it each time. */
+    public record Start(BuddyDump dump, ZoneInfo zoneInfo, long[] kpageflags, KernelConfig cfg, KernelSemantics ks) {
+        public Simulator newSimulator() {
+            BuddyModel model = ModelLoader.fromDump(dump, ks, zoneInfo);
+            int nz = model.zoneCount();
+            int[][][] pcp = new int[nz][][];
+            long startNs = Long.MIN_VALUE;
+            for (int z = 0; z < nz; z++) {
+                BuddyDump.Zone dz = dump.zone(model.zone(z).name);
+                int maxCpu = 0;
+                for (BuddyDump.Cpu c : dz.cpus) {
+                    maxCpu = Math.max(maxCpu, c.cpu() + 1);
+                }
+                pcp[z] = new int[maxCpu][];
+                for (BuddyDump.Cpu c : dz.cpus) {
+                    pcp[z][c.cpu()] = new int[] {c.high(), c.batch()};
+                }
+                startNs = Math.max(startNs, dz.lockNs);
+            }
+            return new Simulator(model, cfg, pcp, kpageflags, startNs);
+        }
+    }
+
+    /** Reads before/ (buddydump, zoneinfo, kpageflags) and checks the config's orders against the dump. */
+    public static Start loadStart(Path bundle, KernelConfig cfg) throws SnapshotException {
         Path before = bundle.resolve("before");
         BuddyDump dump = ModelLoader.loadDump(before);
         if (dump.nrOrders() != cfg.maxOrder() + 1) {
@@ -37,24 +65,12 @@ public final class Simulation {
         }
         KernelSemantics ks = Simulator.semantics(cfg, dump.nrOrders(), dump.pageblockOrder());
         ZoneInfo zi = Files.isRegularFile(before.resolve("zoneinfo")) ? ZoneInfo.load(before.resolve("zoneinfo")) : null;
-        BuddyModel model = ModelLoader.fromDump(dump, ks, zi);
-        int nz = model.zoneCount();
-        int[][][] pcp = new int[nz][][];
-        long startNs = Long.MIN_VALUE;
-        for (int z = 0; z < nz; z++) {
-            BuddyDump.Zone dz = dump.zone(model.zone(z).name);
-            int maxCpu = 0;
-            for (BuddyDump.Cpu c : dz.cpus) {
-                maxCpu = Math.max(maxCpu, c.cpu() + 1);
-            }
-            pcp[z] = new int[maxCpu][];
-            for (BuddyDump.Cpu c : dz.cpus) {
-                pcp[z][c.cpu()] = new int[] {c.high(), c.batch()};
-            }
-            startNs = Math.max(startNs, dz.lockNs);
+        long maxPfn = 0;
+        for (BuddyDump.Zone dz : dump.zones()) {
+            maxPfn = Math.max(maxPfn, dz.end());
         }
-        long[] kpf = readKpageflags(before.resolve("kpageflags.bin.gz"), model.endPfn());
-        return new Simulator(model, cfg, pcp, kpf, startNs);
+        long[] kpf = readKpageflags(before.resolve("kpageflags.bin.gz"), maxPfn);
+        return new Start(dump, zi, kpf, cfg, ks);
     }
 
     /** /proc/kpageflags (8 bytes little endian per pfn, gzip), up to maxPfn; null when absent or unreadable. */
