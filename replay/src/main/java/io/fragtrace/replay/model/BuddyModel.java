@@ -375,6 +375,12 @@ public final class BuddyModel {
         return h < 0 ? -1 : base + h;
     }
 
+    /** The pfn after pfn on whatever list holds it, -1 at the end (list walk; for simulate mode's region order). */
+    public long listNextPfn(long pfn) {
+        int nx = link(nextC, rel(pfn));
+        return nx < 0 ? -1 : base + nx;
+    }
+
     /** Head pfn of pcp->lists[pindex] of cpu, -1 when empty (list_first_entry; for simulate mode). */
     public long pcpHeadPfn(int z, int cpu, int pindex) {
         int h = head[pcpListId(z, cpu, pindex)];

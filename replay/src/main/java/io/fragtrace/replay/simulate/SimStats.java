@@ -71,6 +71,12 @@ public final class SimStats {
     public long kswapdWakes;
     public long kswapdSleeps;
     public long boosts;
+    /** Region compaction: first allocations in a fresh region, worker runs by outcome, pages moved. */
+    public long regionHints;
+    public long evacuationsRejected;
+    public long evacuationsAttempted;
+    public long evacuationsSucceeded;
+    public long regionPagesMoved;
 
     public long passes(CompactionContext c) {
         long s = 0;

@@ -193,6 +193,16 @@ public final class Simulator implements TraceVisitor {
     private int curCpu;
     private int lastCompactResult;
 
+    // memory regions (the memory-power-management patch set, section 3 of issue 4)
+    private final boolean regionsOn;
+    private final long regionPages;
+    private final int nRegions;
+    private final long[] regionUsed;
+    private final long[] regionPresent;
+    private int regionHint = -1;
+    private boolean evacuationPending;
+    private int evacuationRegion = -1;
+
     // scratch for compaction
     private int[] migrateList = new int[COMPACT_CLUSTER_MAX];
     private int nrMigrate;
@@ -334,7 +344,17 @@ public final class Simulator implements TraceVisitor {
             o[i] = new java.util.ArrayDeque<>();
         }
         orphans = o;
+        regionsOn = cfg.regions();
+        regionPages = Math.max(1L << pb, cfg.regionSizeMb() << 8); // MiB → 4 KiB pages
+        nRegions = (int) ((base + n + regionPages - 1) / regionPages);
+        regionUsed = new long[nRegions];
+        regionPresent = new long[nRegions];
         initStartState(kpageflags);
+        for (int z = 0; z < nz; z++) {
+            for (long pfn = zones[z].start; pfn < zones[z].end; pfn++) {
+                regionPresent[(int) (pfn / regionPages)]++;
+            }
+        }
     }
 
     /** Kernel semantics for a config: 6.10+ rules when the config says so, pcp high orders from 5.13. */
@@ -384,6 +404,7 @@ public final class Simulator implements TraceVisitor {
                 aord[r] = 0;
                 t2m[r] = r;
                 m2t[r] = r;
+                regionUsed[(int) (pfn / regionPages)]++;
                 pfn++;
             }
         }
@@ -599,6 +620,13 @@ public final class Simulator implements TraceVisitor {
         }
         int mr = (int) (mp - base);
         stats.pagesAllocated += 1L << order;
+        int reg = (int) (mp / regionPages);
+        if (regionUsed[reg] == 0 && regionsOn) {
+            // the alloc side of the handshake: the first allocation in a fresh region is noted
+            regionHint = reg;
+            stats.regionHints++;
+        }
+        regionUsed[reg] += 1L << order;
         byte mt = (byte) Gfp.migratetype(gfp);
         boolean compound = (gfp & Gfp.COMP) != 0 && order > 0;
         for (int i = 0; i < 1 << order; i++) {
@@ -1105,7 +1133,7 @@ public final class Simulator implements TraceVisitor {
     /** __rmqueue() (mm/page_alloc.c, 4.13-6.14): __rmqueue_smallest, else steal with __rmqueue_fallback and retry. */
     long rmqueueMain(int z, int order, int mt, int flags) {
         while (true) {
-            long p = m.rmqueueSmallest(z, order, mt);
+            long p = regionsOn ? rmqueueSmallestRegion(z, order, mt) : m.rmqueueSmallest(z, order, mt);
             if (p >= 0) {
                 return p;
             }
@@ -1285,6 +1313,13 @@ public final class Simulator implements TraceVisitor {
     private void freeUnit(int r, int order, int cpu) {
         long pfn = base + r;
         stats.pagesFreed += 1L << order;
+        regionUsed[(int) (pfn / regionPages)] -= 1L << order;
+        if (regionsOn && regionHint >= 0 && !evacuationPending) {
+            // the free side: hand the hint to the single evacuation worker when none is running (no re-trigger)
+            evacuationRegion = regionHint;
+            regionHint = -1;
+            evacuationPending = true;
+        }
         int z = m.zoneOf(pfn);
         for (int i = 0; i < 1 << order; i++) {
             amt[r + i] = FREE;
@@ -1669,7 +1704,132 @@ public final class Simulator implements TraceVisitor {
         }
     }
 
+    /**
+     * __rmqueue_smallest() with region-sorted free lists ("Sorted-buddy", memory power management v2): the list head
+     * is the block of the lowest-numbered region, so allocations fill regions in ascending order. Within a region the
+     * kernel's list order is kept.
+     */
+    private long rmqueueSmallestRegion(int z, int order, int mt) {
+        long lowest = zones[z].start / regionPages;
+        for (int o = order; o <= maxOrder; o++) {
+            long best = -1;
+            long bestReg = Long.MAX_VALUE;
+            for (long p = m.freeListHeadPfn(z, o, mt); p >= 0; p = m.listNextPfn(p)) {
+                long reg = p / regionPages;
+                if (reg < bestReg) {
+                    best = p;
+                    bestReg = reg;
+                    if (reg == lowest) {
+                        break;
+                    }
+                }
+            }
+            if (best >= 0) {
+                m.delPageFromFreeList(best);
+                m.expand(z, best, order, o, mt);
+                return best;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The evacuation worker (kmempowerd, memory power management v4): re-checks the hinted region's occupancy
+     * (0 < used <= region_evacuate_max_used, not the lowest region) and migrates its movable pages into free pages
+     * of lower regions ("allocate in increasing region order, compact in reverse order").
+     */
+    private void evacuateRegion(int reg) {
+        if (reg <= 0 || reg >= nRegions || regionUsed[reg] == 0 || regionUsed[reg] > cfg.regionEvacuateMaxUsed()) {
+            stats.evacuationsRejected++;
+            return;
+        }
+        stats.evacuationsAttempted++;
+        long start = Math.max(base, reg * regionPages);
+        long end = Math.min(base + n, (reg + 1) * regionPages);
+        for (long pfn = start; pfn < end; pfn++) {
+            int r = (int) (pfn - base);
+            byte a = amt[r];
+            if (a == FREE || a == PINNED || (a & COMPOUND_BIT) != 0 || aord[r] != 0 || a != MIGRATE_MOVABLE
+                    || m.kind(pfn) != BuddyModel.KIND_NONE) {
+                continue;
+            }
+            int z = m.zoneOf(pfn);
+            long dst = lowerFreePage(z, reg);
+            if (dst < 0) {
+                break;
+            }
+            int d = (int) (dst - base);
+            amt[d] = amt[r];
+            aord[d] = 0;
+            int t = m2t[r];
+            m2t[d] = t;
+            if (t >= 0) {
+                t2m[t] = d;
+            } else if (t <= ORPHAN_BASE) {
+                orphanSlots[ORPHAN_BASE - t] = d;
+            }
+            amt[r] = FREE;
+            aord[r] = -1;
+            m2t[r] = -1;
+            regionUsed[reg]--;
+            regionUsed[(int) (dst / regionPages)]++;
+            m.freeOnePage(z, pfn, 0, m.pageblockMigratetype(pfn), false);
+            stats.regionPagesMoved++;
+        }
+        if (regionUsed[reg] == 0) {
+            stats.evacuationsSucceeded++;
+        }
+    }
+
+    /** A free page of zone z below region reg, lowest first, taken off the free lists (-1 if none). */
+    private long lowerFreePage(int z, int reg) {
+        long end = Math.min(zones[z].end, reg * regionPages);
+        for (long p = zones[z].start; p < end; ) {
+            if (m.kind(p) == BuddyModel.KIND_BUDDY) {
+                m.takeFromBuddy(z, p, 0, m.listMigratetype(p));
+                return p;
+            }
+            p++;
+        }
+        return -1;
+    }
+
+    /** Regions of zone z (by start pfn) with no allocated page: candidates for a low-power state. */
+    public long freeRegions(int z) {
+        long c = 0;
+        for (int r = 0; r < nRegions; r++) {
+            long start = r * regionPages;
+            if (start >= zones[z].start && start < zones[z].end && regionPresent[r] > 0 && regionUsed[r] == 0) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Regions with no allocated page, over all zones. */
+    public long freeRegions() {
+        long c = 0;
+        for (int r = 0; r < nRegions; r++) {
+            if (regionPresent[r] > 0 && regionUsed[r] == 0) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    public int regionCount() {
+        return nRegions;
+    }
+
+    public boolean regionsOn() {
+        return regionsOn;
+    }
+
     private void runPendingDaemons() {
+        if (evacuationPending) {
+            evacuationPending = false;
+            evacuateRegion(evacuationRegion);
+        }
         if (kswapdRunPending) {
             runKswapd();
         }
@@ -2145,6 +2305,8 @@ public final class Simulator implements TraceVisitor {
             aord[src] = -1;
             m2t[src] = -1;
             long sp = base + src;
+            regionUsed[(int) (sp / regionPages)]--;
+            regionUsed[(int) ((base + dst) / regionPages)]++;
             m.freeOnePage(cc.z, sp, 0, m.pageblockMigratetype(sp), false);
             cc.migrated++;
         }

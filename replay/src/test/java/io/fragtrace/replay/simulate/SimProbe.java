@@ -37,7 +37,11 @@ public final class SimProbe {
                 log.replay(or);
                 System.out.println("  observed consistency " + or.consistency().asMap());
             }
-            for (String c : Configs.PRESETS) {
+            java.util.List<String> cfgs = new java.util.ArrayList<>(Configs.PRESETS);
+            if (System.getProperty("extra") != null) {
+                cfgs.addAll(java.util.List.of(System.getProperty("extra").split(",")));
+            }
+            for (String c : cfgs) {
                 KernelConfig cfg = Configs.load(c);
                 Simulator sim = Simulation.forBundle(bundle, cfg);
                 long t0 = System.nanoTime();
@@ -60,6 +64,8 @@ public final class SimProbe {
                 }
                 System.out.printf("  free=%d pcp=%d orphans=%d allocated=%d released=%d kmigrated=%d%n", free, pcp,
                         sim.orphansPending(), sim.allocatedPages(), s.kernelReleasedFree, s.kernelMigrated);
+                System.out.printf("  regions=%d free=%d hints=%d evac rej/att/ok=%d/%d/%d moved=%d%n", sim.regionCount(), sim.freeRegions(),
+                        s.regionHints, s.evacuationsRejected, s.evacuationsAttempted, s.evacuationsSucceeded, s.regionPagesMoved);
                 System.out.printf("  pagesAllocated=%d pagesFreed=%d migratedModel=%d%n", s.pagesAllocated, s.pagesFreed, s.migrated);
                 System.out.printf("  %-10s %.0f ev/s passes=%d direct=%d kcd=%d pro=%d success=%d wakeupKcd=%d kcdWakes=%d proRuns=%d kswapd=%d stall=%d csucc=%d cfail=%d failed=%s traceFailed=%s standIn=%d unmatched=%d ofFailed=%d fallbacks=%d/%d migrated=%d%n    %s%n",
                         c, log.size() / (dt / 1e9), s.passes(), s.passes(CompactionContext.DIRECT), s.passes(CompactionContext.KCOMPACTD),

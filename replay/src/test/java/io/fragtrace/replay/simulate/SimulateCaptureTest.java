@@ -77,6 +77,21 @@ class SimulateCaptureTest {
     }
 
     @Test
+    void regionsEndWithAtLeastAsManyFreeRegions(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // 256 MiB in 512 MiB regions is one region: compare at 32 MiB (8 regions) with and without region compaction
+        Path on = tmp.resolve("on.properties");
+        Path off = tmp.resolve("off.properties");
+        java.nio.file.Files.writeString(on, "extends = regions\nregion_size_mb = 32\n");
+        java.nio.file.Files.writeString(off, "extends = linux-6.1\nregion_size_mb = 32\n");
+        Simulator a = run(on.toString());
+        Simulator b = run(off.toString());
+        assertEquals(8, a.regionCount());
+        assertTrue(a.regionsOn());
+        assertTrue(a.freeRegions() >= b.freeRegions(), a.freeRegions() + " < " + b.freeRegions());
+        assertEquals(0, b.stats().evacuationsAttempted);
+    }
+
+    @Test
     void proactiveDoesAtLeastTheKcompactdWorkOfLinux61() throws Exception {
         // compaction_proactiveness 90 (wmark low 10, high 15) against 20 (80, 90): kcompactd compacts ahead of demand.
         // Activity = pages kcompactd migrated (woken + proactive) and kcompactd's proactive passes.

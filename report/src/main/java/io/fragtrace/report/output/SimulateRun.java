@@ -95,7 +95,7 @@ public final class SimulateRun {
         }
         sim.finish();
         List<ZoneSample> series = samples.samples();
-        List<ZoneSample> end = ZoneSampler.sample(model, sim.lastTimeNs(), null);
+        List<ZoneSample> end = withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null));
         Map<String, long[]> after = null;
         Path afterInfo = bundle.resolve("after").resolve("buddyinfo");
         if (Files.isRegularFile(afterInfo)) {
@@ -342,6 +342,15 @@ public final class SimulateRun {
         acct.put("fallbacks_changed_ownership", s.fallbacksChangedOwnership);
         acct.put("watermark_boosts", s.boosts);
         acct.put("thp_defrag_at_end", sim.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
+        ObjectNode rg = n.putObject("regions");
+        rg.put("on", sim.regionsOn());
+        rg.put("regions", sim.regionCount());
+        rg.put("free_regions_at_end", sim.freeRegions());
+        rg.put("hints", s.regionHints);
+        rg.put("evacuations_rejected", s.evacuationsRejected);
+        rg.put("evacuations_attempted", s.evacuationsAttempted);
+        rg.put("evacuations_succeeded", s.evacuationsSucceeded);
+        rg.put("pages_moved", s.regionPagesMoved);
         if (after != null) {
             ObjectNode d = n.putObject("end_buddyinfo_distance");
             ArrayNode zs = d.putArray("zones");
@@ -374,6 +383,18 @@ public final class SimulateRun {
         return n;
     }
 
+    /** The free_regions column: completely free memory regions per zone (the model always counts them). */
+    static List<ZoneSample> withRegions(Simulator sim, List<ZoneSample> in) {
+        List<ZoneSample> out = new ArrayList<>(in.size());
+        for (int z = 0; z < in.size(); z++) {
+            ZoneSample x = in.get(z);
+            out.add(new ZoneSample(x.timeNs(), x.marker(), x.node(), x.zone(), x.freePages(), x.pcpPages(), x.nrFree(),
+                    x.freeByMigratetype(), x.fragIndex(), x.unusableIndex(), x.fragScore(),
+                    x.pageblocksByMigratetype(), x.mixedPageblocks(), sim.freeRegions(z)));
+        }
+        return out;
+    }
+
     private interface CsvBody {
         void write(Writer w) throws IOException;
     }
@@ -400,11 +421,11 @@ public final class SimulateRun {
         public void sample(Simulator sim, long timeNs, String marker) {
             if (marker != null) {
                 if (markers.size() < SampleBuffer.MAX_MARKERS) {
-                    markers.add(ZoneSampler.sample(sim.model(), timeNs, marker));
+                    markers.add(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker)));
                 }
                 return;
             }
-            instants.add(ZoneSampler.sample(sim.model(), timeNs, null));
+            instants.add(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, null)));
             int cap = adaptive ? SampleBuffer.MAX_INSTANTS : SampleBuffer.HARD_CAP;
             if (instants.size() >= cap) {
                 List<List<ZoneSample>> kept = new ArrayList<>(cap / 2 + 1);
