@@ -157,6 +157,8 @@ public final class Simulator implements TraceVisitor {
     private int kswapdReclaimOrder;
     private int kswapdHighest;
     private long kswapdBeginNs;
+    /** Pages the model freed since kswapd woke: the stand-in for kswapd's nr_reclaimed. */
+    private long freedSinceKswapdWake;
     private int kcompactdMaxOrder;
     private int kcompactdHighest = MAX_NR_ZONES - 1;
     private boolean kcompactdPending;
@@ -1313,6 +1315,7 @@ public final class Simulator implements TraceVisitor {
     private void freeUnit(int r, int order, int cpu) {
         long pfn = base + r;
         stats.pagesFreed += 1L << order;
+        freedSinceKswapdWake += 1L << order;
         regionUsed[(int) (pfn / regionPages)] -= 1L << order;
         if (regionsOn && regionHint >= 0 && !evacuationPending) {
             // the free side: hand the hint to the single evacuation worker when none is running (no re-trigger)
@@ -1519,6 +1522,7 @@ public final class Simulator implements TraceVisitor {
             kswapdHighestReq = MAX_NR_ZONES;
             kswapdReclaimOrder = kswapdAllocOrder;
             kswapdBeginNs = nowNs;
+            freedSinceKswapdWake = 0;
             stats.kswapdWakes++;
             if (pgdatWatermarkBoosted(kswapdHighest)) {
                 for (int z = 0; z < nz; z++) {
@@ -1533,8 +1537,16 @@ public final class Simulator implements TraceVisitor {
             if (kswapdReclaimOrder == 0) {
                 return;
             }
-            kswapdReclaimOrder = 0;
-            if (!pgdatBalanced(0, kswapdHighest)) {
+            if (freedSinceKswapdWake >= 2L << kswapdReclaimOrder) {
+                // kswapd_shrink_node(): nr_reclaimed >= compact_gap(order) → reclaim at order 0, compaction's turn
+                kswapdReclaimOrder = 0;
+            } else if (pgdatBalanced(0, kswapdHighest)) {
+                // balance_pgdat() gives up the high order without having reclaimed compact_gap(); kswapd() loops
+                // with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...) wakes no kcompactd
+                kswapdReclaimOrder = 0;
+                kswapdAllocOrder = 0;
+            }
+            if (!pgdatBalanced(kswapdReclaimOrder, kswapdHighest)) {
                 return;
             }
         }
