@@ -1312,7 +1312,7 @@ public final class Simulator implements TraceVisitor {
     // ------------------------------------------------------------------ free
 
     /** free_the_page() (mm/page_alloc.c): pcp for pcp_allowed_order(), else __free_pages_ok() → __free_one_page(). */
-    private void freeUnit(int r, int order, int cpu) {
+    void freeUnit(int r, int order, int cpu) {
         long pfn = base + r;
         stats.pagesFreed += 1L << order;
         freedSinceKswapdWake += 1L << order;

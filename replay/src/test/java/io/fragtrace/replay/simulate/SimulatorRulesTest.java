@@ -278,6 +278,41 @@ class SimulatorRulesTest {
     }
 
     @Test
+    void pcpFreeDrainsWithGrowingBatches() {
+        // free_unref_page_commit / nr_pcp_free / free_pcppages_bulk (mm/page_alloc.c, 6.1), high 6, batch 2:
+        // frees of pages 100..105 go to the head of cpu 0's movable order-0 list; the 6th makes count 6 >= high:
+        // nr_pcp_free = clamp(2 << free_factor 0 = 2, batch 2, high - batch 4) = 2 (free_factor → 1), taken from the
+        // tail (the oldest: 100, 101) → an order-1 buddy at 100. Frees 106, 107: count 6 again → 2 << 1 = 4 (not < 4,
+        // free_factor stays) → 102..105 drained: 102+103 merge with 100 into order 2 at 100; 104+105 an order-1 at 104.
+        BuddyModel m = zone();
+        Simulator s = new Simulator(m, cfg("linux-6.1"), new int[][][] {{{6, 2}}}, null, Long.MIN_VALUE);
+        for (int p = 100; p < 106; p++) {
+            s.freeUnit(p, 0, 0);
+        }
+        assertEquals(BuddyModel.KIND_BUDDY, m.kind(100));
+        assertEquals(1, m.orderAt(100));
+        assertEquals(4, m.pcpPages(0));
+        s.freeUnit(106, 0, 0);
+        assertEquals(5, m.pcpPages(0));
+        s.freeUnit(107, 0, 0);
+        assertEquals(2, m.pcpPages(0));
+        assertEquals(2, m.orderAt(100));
+        assertEquals(BuddyModel.KIND_BUDDY, m.kind(104));
+        assertEquals(1, m.orderAt(104));
+        assertEquals(BuddyModel.KIND_PCP, m.kind(106));
+        // rmqueue_pcplist: the head is the last freed (107); an empty list refills with rmqueue_bulk(batch 2)
+        assertEquals(107, s.rmqueue(0, 0, MIGRATE_MOVABLE, 0, 0));
+        assertEquals(106, s.rmqueue(0, 0, MIGRATE_MOVABLE, 0, 0));
+        long p = s.rmqueue(0, 0, MIGRATE_MOVABLE, 0, 0);
+        // rmqueue_bulk: __rmqueue_smallest takes the smallest order first: the order-1 block at 104 (split: 105 to
+        // the order-0 list), then 105; both to the pcp tail; the head (104) is handed out
+        assertEquals(104, p);
+        assertEquals(1, m.pcpPages(0));
+        assertEquals(BuddyModel.KIND_PCP, m.kind(105));
+        assertEquals(2, m.orderAt(100)); // the order-2 block at 100 is untouched
+    }
+
+    @Test
     void gfpZone() {
         // gfp_zone (include/linux/gfp.h)
         assertEquals(Simulator.ZONE_DMA, Simulator.gfpZone(Gfp.parse("GFP_KERNEL|GFP_DMA")));
