@@ -2229,7 +2229,9 @@ public final class Simulator implements TraceVisitor {
      * isolate_migratepages_block() (mm/compaction.c, 6.1): free buddy blocks are stepped over; allocated order-0
      * movable pages are isolated, up to COMPACT_CLUSTER_MAX; anything else fails (compound pages stepped over whole).
      * Async direct compaction gives up an order-aligned chunk at its first failure (skip_on_failure) and puts back what
-     * it isolated. A fully scanned block that yielded nothing is skip-marked.
+     * it isolated. A fully scanned block that yielded nothing is skip-marked. Version difference not modelled: since
+     * 6.9 (skip_isolation_on_order()) compound pages smaller than cc->order (any order for order -1) are migrated too;
+     * 6.1 skips every compound page, as the model does for all versions.
      */
     private long isolateMigratepagesBlock(Cc cc, long low, long end, long blockStart) {
         boolean skipOnFailure = cc.direct && cc.async() && cc.order > 0;

@@ -146,7 +146,7 @@ public final class Summary {
         return new Summary(r);
     }
 
-    static void compaction(ObjectNode n, CompactionTracker t, int nrOrders) {
+    private static void compaction(ObjectNode n, CompactionTracker t, int nrOrders) {
         n.put("passes", t.passes());
         ObjectNode byContext = n.putObject("by_context");
         for (CompactionContext c : CompactionContext.values()) {
