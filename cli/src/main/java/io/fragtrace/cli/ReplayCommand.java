@@ -2,8 +2,12 @@ package io.fragtrace.cli;
 
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.config.Configs;
+import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.output.ReplayRun;
+import io.fragtrace.report.output.SimulateRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +28,7 @@ import java.util.concurrent.Callable;
         footer = {"%nExamples:",
                 "  fragtrace replay sample-traces/fragment-thp-256M --out out/",
                 "  fragtrace replay my-bundle --out out/ --interval 0.01",
+                "  fragtrace replay sample-traces/mixed-churn-512M --mode simulate --config proactive --out sim/",
                 "%nOutput folder (written completely or not at all): docs/replay-output.md",
                 "Exit codes: 0 success; 2 usage or input error (one line on stderr)."})
 final class ReplayCommand implements Callable<Integer> {
@@ -62,6 +67,48 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
     boolean quiet;
 
+    /** Replay modes. */
+    enum Mode { observed, simulate }
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "observed",
+            description = "observed (apply the trace's own events; default) or simulate (serve the trace's requests "
+                    + "with the model's own allocator, compaction, kswapd and kcompactd under --config)")
+    Mode mode;
+
+    @Option(names = "--config", paramLabel = "CONFIG",
+            description = "simulate mode: a preset (fragtrace configs) or a properties file; default linux-6.1")
+    String config;
+
+    private Integer simulate(TraceInput in) throws TraceInputException, SnapshotException, IOException {
+        if (naive || kernel != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--naive and --kernel apply to --mode observed only (simulate takes the kernel from --config)");
+        }
+        KernelConfig cfg;
+        try {
+            cfg = Configs.load(config == null ? Configs.DEFAULT : config);
+        } catch (ConfigException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        SimulateRun run = new SimulateRun(in, cfg, interval == null ? 0 : (long) (interval * 1e9));
+        SimulateRun.Result result;
+        try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
+            result = run.run(out);
+        }
+        var sim = result.summary().get("simulate");
+        var c = sim.get("compaction");
+        var d = sim.get("end_buddyinfo_distance");
+        spec.commandLine().getOut().printf("fragtrace replay --mode simulate --config %s: %s -> %s (compaction "
+                        + "attempts model %d / observed %d, successes %d / %d; kcompactd wakes %d / %d%s)%n",
+                cfg.name(), in.displayName(), out, c.get("attempts").get("model").asLong(),
+                c.get("attempts").get("observed").asLong(), c.get("successes").get("model").asLong(),
+                c.get("successes").get("observed").asLong(), sim.get("kcompactd").get("wakes").get("model").asLong(),
+                sim.get("kcompactd").get("wakes").get("observed").asLong(),
+                d == null ? "" : "; end buddyinfo distance " + d.get("blocks").asLong() + " blocks, "
+                        + d.get("pages").asLong() + " pages");
+        return Main.EXIT_OK;
+    }
+
     @Override
     public Integer call() throws TraceInputException, SnapshotException, IOException {
         if (regionMb < 0 || (regionMb > 0 && (Long.bitCount(regionMb) != 1 || regionMb < 4))) {
@@ -73,6 +120,13 @@ final class ReplayCommand implements Callable<Integer> {
                     "--interval must be a positive number of seconds, not " + interval);
         }
         TraceInput in = TraceInput.of(input);
+        if (mode == Mode.simulate) {
+            return simulate(in);
+        }
+        if (config != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--config applies to --mode simulate only");
+        }
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
                 kernel, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb));
         ReplayRun.Result result;

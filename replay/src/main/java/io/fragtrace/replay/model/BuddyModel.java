@@ -414,6 +414,30 @@ public final class BuddyModel {
         return out;
     }
 
+    /** Head pfn of zone->free_area[order].free_list[mt], -1 when empty (list_first_entry; for simulate mode). */
+    public long freeListHeadPfn(int z, int order, int mt) {
+        int h = head[buddyList(z, order, mt)];
+        return h < 0 ? -1 : base + h;
+    }
+
+    /** The pfn after pfn on whatever list holds it, -1 at the end (list walk; for simulate mode's region order). */
+    public long listNextPfn(long pfn) {
+        int nx = link(nextC, rel(pfn));
+        return nx < 0 ? -1 : base + nx;
+    }
+
+    /** Head pfn of pcp->lists[pindex] of cpu, -1 when empty (list_first_entry; for simulate mode). */
+    public long pcpHeadPfn(int z, int cpu, int pindex) {
+        int h = head[pcpListId(z, cpu, pindex)];
+        return h < 0 ? -1 : base + h;
+    }
+
+    /** Tail pfn of pcp->lists[pindex] of cpu, -1 when empty (list_last_entry; for simulate mode). */
+    public long pcpTailPfn(int z, int cpu, int pindex) {
+        int t = tail[pcpListId(z, cpu, pindex)];
+        return t < 0 ? -1 : base + t;
+    }
+
     public int freeListLength(int z, int order, int mt) {
         return count[buddyList(z, order, mt)];
     }

@@ -1,0 +1,63 @@
+package io.fragtrace.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** fragtrace replay --mode simulate: the output folder of docs/replay-output.md with mode, config, simulate. */
+class ReplaySimulateCommandTest {
+
+    @Test
+    void simulateWritesTheFolderWithTheSimulateSection(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sim");
+        ValidateCommandTest.Run r = ValidateCommandTest.run("replay",
+                ValidateCommandTest.samples().resolve("fragment-thp-256M").toString(), "--mode", "simulate",
+                "--config", "linux-6.1", "--out", out.toString(), "-q");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("compaction attempts model"), r.out());
+        for (String f : new String[] {"summary.json", "timeseries.csv", "compaction.csv", "daemons.csv",
+                "markers.csv", "stats.json"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("simulate", s.get("mode").asText());
+        assertEquals("linux-6.1", s.get("config").get("name").asText());
+        assertEquals("6.1", s.get("config").get("kernel").asText());
+        JsonNode sim = s.get("simulate");
+        for (String k : new String[] {"attempts", "successes", "failures"}) {
+            assertTrue(sim.get("compaction").get(k).has("model"), k);
+            assertTrue(sim.get("compaction").get(k).has("observed"), k);
+        }
+        // observed = the trace's own mm_compaction_begin count (meta.txt: 14)
+        assertEquals(14, sim.get("compaction").get("attempts").get("observed").asLong());
+        assertTrue(sim.get("kcompactd").get("wakes").has("model"));
+        JsonNode d = sim.get("end_buddyinfo_distance");
+        assertEquals(2, d.get("zones").size());
+        assertTrue(d.get("pages").asLong() >= d.get("blocks").asLong());
+        // compaction.csv rows are the model's passes
+        long rows = Files.readAllLines(out.resolve("compaction.csv")).size() - 1;
+        assertEquals(sim.get("compaction").get("attempts").get("model").asLong(), rows);
+    }
+
+    @Test
+    void configRejectedInObservedModeAndUnknownConfigNamed(@TempDir Path tmp) {
+        ValidateCommandTest.Run r = ValidateCommandTest.run("replay",
+                ValidateCommandTest.samples().resolve("fragment-thp-256M").toString(), "--config", "proactive",
+                "--out", tmp.resolve("o").toString(), "-q");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--mode simulate"), r.err());
+        r = ValidateCommandTest.run("replay", ValidateCommandTest.samples().resolve("fragment-thp-256M").toString(),
+                "--mode", "simulate", "--config", "no-such-preset", "--out", tmp.resolve("o").toString(), "-q");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("no-such-preset"), r.err());
+        assertFalse(Files.exists(tmp.resolve("o")));
+    }
+}

@@ -1,0 +1,145 @@
+package io.fragtrace.replay.simulate;
+
+import io.fragtrace.replay.ModelLoader;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.replay.snapshot.ZoneInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/** Builds a {@link Simulator} for a bundle (start state = before/ snapshots) and compares its end with after/. */
+public final class Simulation {
+    private Simulation() {
+    }
+
+    /** The simulator over the bundle's before/ state under cfg. */
+    public static Simulator forBundle(Path bundle, KernelConfig cfg) throws SnapshotException {
+        return loadStart(bundle, cfg).newSimulator();
+    }
+
+    /** A bundle's start state, read once; {@link #newSimulator()} builds a fresh model from it each time. */
+    public record Start(BuddyDump dump, ZoneInfo zoneInfo, long[] kpageflags, KernelConfig cfg, KernelSemantics ks) {
+        public Simulator newSimulator() {
+            BuddyModel model = ModelLoader.fromDump(dump, ks, zoneInfo);
+            int nz = model.zoneCount();
+            int[][][] pcp = new int[nz][][];
+            long startNs = Long.MIN_VALUE;
+            for (int z = 0; z < nz; z++) {
+                BuddyDump.Zone dz = dump.zone(model.zone(z).name);
+                int maxCpu = 0;
+                for (BuddyDump.Cpu c : dz.cpus) {
+                    maxCpu = Math.max(maxCpu, c.cpu() + 1);
+                }
+                pcp[z] = new int[maxCpu][];
+                for (BuddyDump.Cpu c : dz.cpus) {
+                    pcp[z][c.cpu()] = new int[] {c.high(), c.batch()};
+                }
+                startNs = Math.max(startNs, dz.lockNs);
+            }
+            return new Simulator(model, cfg, pcp, kpageflags, startNs);
+        }
+    }
+
+    /** Reads before/ (buddydump, zoneinfo, kpageflags) and checks the config's orders against the dump. */
+    public static Start loadStart(Path bundle, KernelConfig cfg) throws SnapshotException {
+        Path before = bundle.resolve("before");
+        BuddyDump dump = ModelLoader.loadDump(before);
+        if (dump.nrOrders() != cfg.maxOrder() + 1) {
+            throw new SnapshotException("config " + cfg.name() + ": max_order=" + cfg.maxOrder()
+                    + " but the start state has max order " + (dump.nrOrders() - 1));
+        }
+        if (dump.pageblockOrder() != cfg.pageblockOrder()) {
+            throw new SnapshotException("config " + cfg.name() + ": pageblock_order=" + cfg.pageblockOrder()
+                    + " but the start state has " + dump.pageblockOrder());
+        }
+        KernelSemantics ks = Simulator.semantics(cfg, dump.nrOrders(), dump.pageblockOrder());
+        ZoneInfo zi = Files.isRegularFile(before.resolve("zoneinfo")) ? ZoneInfo.load(before.resolve("zoneinfo")) : null;
+        long maxPfn = 0;
+        for (BuddyDump.Zone dz : dump.zones()) {
+            maxPfn = Math.max(maxPfn, dz.end());
+        }
+        long[] kpf = readKpageflags(before.resolve("kpageflags.bin.gz"), maxPfn);
+        return new Start(dump, zi, kpf, cfg, ks);
+    }
+
+    /** /proc/kpageflags (8 bytes little endian per pfn, gzip), up to maxPfn; null when absent or unreadable. */
+    public static long[] readKpageflags(Path file, long maxPfn) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        long[] out = new long[(int) Math.min(maxPfn, Integer.MAX_VALUE - 8)];
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            int i = 0;
+            int have = 0;
+            while (i < out.length) {
+                int r = in.read(buf, have, buf.length - have);
+                if (r < 0) {
+                    break;
+                }
+                have += r;
+                int k = 0;
+                for (; k + 8 <= have && i < out.length; k += 8) {
+                    long v = 0;
+                    for (int b = 7; b >= 0; b--) {
+                        v = (v << 8) | (buf[k + b] & 0xff);
+                    }
+                    out[i++] = v;
+                }
+                System.arraycopy(buf, k, buf, 0, have - k);
+                have -= k;
+            }
+            return i == 0 ? null : out;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** /proc/buddyinfo: zone name → free blocks per order (node 0 order of zones; "Node N, zone NAME c0 c1 ..."). */
+    public static Map<String, long[]> readBuddyinfo(Path file) throws IOException {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+            String[] t = line.trim().split("\\s+");
+            if (t.length < 5 || !t[0].equals("Node") || !t[2].equals("zone")) {
+                continue;
+            }
+            long[] v = new long[t.length - 4];
+            for (int i = 4; i < t.length; i++) {
+                v[i - 4] = Long.parseLong(t[i]);
+            }
+            out.put(t[3], v);
+        }
+        return out;
+    }
+
+    /** End-state distance of a model zone to a kernel buddyinfo row. */
+    public record Distance(String zone, long[] model, long[] kernel, long blocks, long pages) {
+    }
+
+    /** Σ|model − kernel| free blocks per order, and the same weighted by 2^order (pages), per zone. */
+    public static Distance distance(BuddyModel m, int z, long[] kernel) {
+        int orders = m.nrOrders();
+        long[] model = new long[orders];
+        long blocks = 0;
+        long pages = 0;
+        for (int o = 0; o < orders; o++) {
+            model[o] = m.nrFree(z, o);
+            long k = o < kernel.length ? kernel[o] : 0;
+            long d = Math.abs(model[o] - k);
+            blocks += d;
+            pages += d << o;
+        }
+        return new Distance(m.zone(z).name, model, Arrays.copyOf(kernel, orders), blocks, pages);
+    }
+}

@@ -1,0 +1,127 @@
+package io.fragtrace.replay.simulate;
+
+/**
+ * Watermark arithmetic of mm/page_alloc.c as pure functions: __setup_per_zone_wmarks(), the order-0 part of
+ * __zone_watermark_ok() and boost_watermark(). The high-order part of __zone_watermark_ok() needs the free lists and
+ * lives in {@link Simulator#zoneWatermarkOk}.
+ */
+public final class Watermarks {
+    public static final int WMARK_MIN = 0;
+    public static final int WMARK_LOW = 1;
+    public static final int WMARK_HIGH = 2;
+
+    /** alloc_flags bits (mm/internal.h, 6.1 names; 6.3+ renamed HIGH/HARDER to MIN_RESERVE/NON_BLOCK). */
+    public static final int ALLOC_WMARK_MIN = WMARK_MIN;
+    public static final int ALLOC_WMARK_LOW = WMARK_LOW;
+    public static final int ALLOC_WMARK_HIGH = WMARK_HIGH;
+    public static final int ALLOC_NO_WATERMARKS = 0x04;
+    public static final int ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1;
+    public static final int ALLOC_OOM = 0x08;
+    public static final int ALLOC_HARDER = 0x10;
+    public static final int ALLOC_HIGH = 0x20;
+    public static final int ALLOC_CPUSET = 0x40;
+    public static final int ALLOC_CMA = 0x80;
+    public static final int ALLOC_NOFRAGMENT = 0x100;
+    public static final int ALLOC_KSWAPD = 0x800;
+
+    private Watermarks() {
+    }
+
+    /**
+     * __setup_per_zone_wmarks() (mm/page_alloc.c) for zones that are neither highmem nor ZONE_MOVABLE:
+     * {@code tmp = pages_min * managed / lowmem_pages}; min = tmp; gap = max(tmp >> 2, managed * wsf / 10000);
+     * low = min + gap; high = min + 2 * gap. Returns {min, low, high} per zone (zones with managed 0 get 0s).
+     * Same formula 4.4 (watermark_scale_factor since 4.6; before that gap = tmp >> 2) to 6.12.
+     */
+    public static long[][] setupPerZoneWmarks(long minFreeKbytes, int watermarkScaleFactor, long[] managed) {
+        long pagesMin = minFreeKbytes >> 2; // PAGE_SHIFT - 10 = 2 for 4 KiB pages
+        long lowmem = 0;
+        for (long m : managed) {
+            lowmem += m;
+        }
+        long[][] out = new long[managed.length][3];
+        for (int i = 0; i < managed.length; i++) {
+            if (managed[i] == 0 || lowmem == 0) {
+                continue;
+            }
+            long tmp = pagesMin * managed[i] / lowmem;
+            long gap = Math.max(tmp >> 2, managed[i] * watermarkScaleFactor / 10000);
+            out[i][WMARK_MIN] = tmp;
+            out[i][WMARK_LOW] = tmp + gap;
+            out[i][WMARK_HIGH] = tmp + 2 * gap;
+        }
+        return out;
+    }
+
+    /**
+     * The order-0 test of __zone_watermark_ok() (mm/page_alloc.c, 6.1): free pages minus
+     * __zone_watermark_unusable_free() must exceed min + lowmem_reserve, min lowered by half for ALLOC_HIGH and by a
+     * quarter for ALLOC_HARDER (a half for ALLOC_OOM).
+     */
+    public static boolean order0Ok(long freePages, int order, long mark, long lowmemReserve, int allocFlags,
+                                   long reservedHighatomic) {
+        long min = mark;
+        boolean allocHarder = (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) != 0;
+        long unusable = (1L << order) - 1;
+        if ((allocFlags & ALLOC_HARDER) == 0) {
+            unusable += reservedHighatomic;
+        }
+        freePages -= unusable;
+        if ((allocFlags & ALLOC_HIGH) != 0) {
+            min -= min / 2;
+        }
+        if (allocHarder) {
+            if ((allocFlags & ALLOC_OOM) != 0) {
+                min -= min / 2;
+            } else {
+                min -= min / 4;
+            }
+        }
+        return freePages > min + lowmemReserve;
+    }
+
+    /**
+     * boost_watermark() (mm/page_alloc.c, 5.0+): returns the new watermark_boost, or -1 when the zone is not boosted
+     * (factor 0, a zone smaller than 4 pageblocks, or a zero maximum).
+     */
+    public static long boostWatermark(long boost, long highWmark, long managed, int boostFactor, int pageblockOrder) {
+        long pb = 1L << pageblockOrder;
+        if (boostFactor == 0) {
+            return -1;
+        }
+        if (pb * 4 > managed) {
+            return -1;
+        }
+        long maxBoost = highWmark * boostFactor / 10000; // mult_frac
+        if (maxBoost == 0) {
+            return -1;
+        }
+        maxBoost = Math.max(pb, maxBoost);
+        return Math.min(boost + pb, maxBoost);
+    }
+
+    /**
+     * set_recommended_min_free_kbytes() (mm/khugepaged.c, 4.4-6.12) when THP is enabled: 2 pageblocks per populated
+     * zone up to ZONE_NORMAL plus MIGRATE_PCPTYPES^2 pageblocks per zone, at most 5% of nr_free_buffer_pages()
+     * (Σ managed - high watermark), in kB; min_free_kbytes is raised to it, never lowered.
+     */
+    public static long recommendedMinFreeKbytes(long currentMinFreeKbytes, int pageblockOrder, int nrZones,
+                                                long freeBufferPages) {
+        long pb = 1L << pageblockOrder;
+        long recommended = pb * nrZones * 2;
+        recommended += pb * nrZones * 3 * 3;
+        recommended = Math.min(recommended, freeBufferPages / 20);
+        recommended <<= 2; // PAGE_SHIFT - 10
+        return Math.max(recommended, currentMinFreeKbytes);
+    }
+
+    /**
+     * Proactive compaction thresholds (mm/compaction.c, fragmentation_score_wmark(), 5.9+): low = 100 -
+     * proactiveness; high = min(low + min(10, low / 2), 100). Returns {low, high}.
+     */
+    public static int[] fragmentationScoreWmarks(int proactiveness) {
+        int low = 100 - proactiveness;
+        int leeway = Math.min(10, low / 2);
+        return new int[] {low, Math.min(low + leeway, 100)};
+    }
+}

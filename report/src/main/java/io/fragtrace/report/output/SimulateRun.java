@@ -1,0 +1,449 @@
+package io.fragtrace.report.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.ParseReport;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.parser.TraceParser;
+import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.metrics.ZoneSample;
+import io.fragtrace.replay.metrics.ZoneSampler;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Zone;
+import io.fragtrace.replay.simulate.SimStats;
+import io.fragtrace.replay.simulate.Simulation;
+import io.fragtrace.replay.simulate.Simulator;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.stats.StatsCollector;
+import io.fragtrace.report.stats.StatsJson;
+import io.fragtrace.report.stats.TraceStats;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code fragtrace replay --mode simulate}: one pass over the trace feeds the {@link Simulator} (the request stream
+ * served by the model's own allocator under a {@link KernelConfig}), the observed compaction tracker (the kernel's own
+ * compaction events, kept as the baseline) and the trace statistics; the output folder of docs/replay-output.md is
+ * written with {@code "mode": "simulate"}, the config, the simulation's timeseries/compaction/daemons CSVs and a
+ * {@code simulate} section comparing model and trace.
+ */
+public final class SimulateRun {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final TraceInput input;
+    private final KernelConfig config;
+    private final long intervalNs;
+    private volatile long events;
+
+    public SimulateRun(TraceInput input, KernelConfig config, long intervalNs) {
+        this.input = input;
+        this.config = config;
+        this.intervalNs = intervalNs;
+    }
+
+    public long eventsSeen() {
+        return events;
+    }
+
+    /** What a run produced (summary.json as a tree). */
+    public record Result(Path out, ObjectNode summary) {
+    }
+
+    public Result run(Path out) throws TraceInputException, SnapshotException, IOException {
+        Path bundle = input.bundle();
+        if (bundle == null || !Files.isRegularFile(bundle.resolve("before").resolve("buddydump.txt"))) {
+            throw new TraceInputException(input.displayName() + ": simulate mode needs a bundle folder with "
+                    + "before/buddydump.txt for its start state (see sample-traces/README.md)");
+        }
+        Simulator sim = Simulation.forBundle(bundle, config);
+        BuddyModel model = sim.model();
+        Buffer samples = new Buffer(intervalNs);
+        sim.setSampler(samples, samples.interval);
+        CompactionTracker observed = new CompactionTracker();
+        StatsCollector stats = new StatsCollector();
+        List<ReplayCsv.Marker> markers = new ArrayList<>();
+        ParseReport report = new TraceParser().parse(input, e -> {
+            events++;
+            sim.onEvent(e);
+            observed.onEvent(e);
+            stats.onEvent(e);
+            if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
+                markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
+            }
+        });
+        if (report.notATrace()) {
+            throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
+        }
+        sim.finish();
+        List<ZoneSample> series = samples.samples();
+        List<ZoneSample> end = withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null));
+        Map<String, long[]> after = null;
+        Path afterInfo = bundle.resolve("after").resolve("buddyinfo");
+        if (Files.isRegularFile(afterInfo)) {
+            after = Simulation.readBuddyinfo(afterInfo);
+        }
+        TraceStats traceStats = stats.finish(report);
+        ObjectNode summary = summary(input, report, config, sim, end, observed, after);
+        List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
+        AtomicOutput.writeDir(out, dir -> {
+            csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
+            csv(dir.resolve("compaction.csv"), w -> ReplayCsv.compaction(w, sim.runs()));
+            csv(dir.resolve("daemons.csv"), w -> ReplayCsv.daemons(w, sim.kswapdIntervals(),
+                    sim.kcompactdIntervals()));
+            csv(dir.resolve("markers.csv"), w -> ReplayCsv.markers(w, markers));
+            try (OutputStream o = Files.newOutputStream(dir.resolve("stats.json"))) {
+                StatsJson.write(traceStats, 20, o);
+            }
+            try (OutputStream o = Files.newOutputStream(dir.resolve("summary.json"))) {
+                JSON.writeValue(o, summary);
+            }
+        });
+        return new Result(out, summary);
+    }
+
+    /** The KernelConfig as JSON (keys of docs/configs.md; "auto" for automatic values). */
+    static ObjectNode configJson(KernelConfig c) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", c.name());
+        n.put("description", c.description());
+        n.put("kernel", c.kernel());
+        n.put("max_order", c.maxOrder());
+        n.put("pageblock_order", c.pageblockOrder());
+        autoOr(n, "min_free_kbytes", c.minFreeKbytes());
+        n.put("watermark_scale_factor", c.watermarkScaleFactor());
+        n.put("watermark_boost_factor", c.watermarkBoostFactor());
+        n.put("extfrag_threshold", c.extfragThreshold());
+        n.put("compaction_proactiveness", c.compactionProactiveness());
+        n.put("kcompactd", c.kcompactd() ? "on" : "off");
+        n.put("thp_enabled", c.thpEnabled().name().toLowerCase(Locale.ROOT));
+        n.put("thp_defrag", c.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
+        autoOr(n, "pcp_high", c.pcpHigh());
+        autoOr(n, "pcp_batch", c.pcpBatch());
+        n.put("regions", c.regions() ? "on" : "off");
+        n.put("region_size_mb", c.regionSizeMb());
+        n.put("region_evacuate_max_used", c.regionEvacuateMaxUsed());
+        return n;
+    }
+
+    private static void autoOr(ObjectNode n, String k, long v) {
+        if (v < 0) {
+            n.put(k, "auto");
+        } else {
+            n.put(k, v);
+        }
+    }
+
+    static ObjectNode summary(TraceInput input, ParseReport report, KernelConfig config, Simulator sim,
+                              List<ZoneSample> end, CompactionTracker observed, Map<String, long[]> after) {
+        BuddyModel model = sim.model();
+        SimStats s = sim.stats();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("schema_version", Summary.SCHEMA_VERSION);
+        r.put("tool", "fragtrace 0.1.0");
+        ObjectNode in = r.putObject("input");
+        in.put("name", input.displayName());
+        in.put("bundle", input.bundle() == null ? null : input.bundle().toString());
+        in.put("bytes", report.bytes());
+        in.put("lines", report.lines());
+        in.put("bad_lines", report.badLines());
+        in.put("lost_events", report.lostEvents());
+        in.put("first_s", Summary.seconds(report.firstTimestampNs()));
+        in.put("last_s", Summary.seconds(report.lastTimestampNs()));
+        r.put("mode", "simulate");
+        r.set("config", configJson(config));
+        ObjectNode kernel = r.putObject("kernel");
+        kernel.put("semantics", model.ks.name());
+        ObjectNode topo = r.putObject("topology");
+        topo.put("max_order", model.nrOrders() - 1);
+        topo.put("pageblock_order", model.pageblockOrder());
+        ArrayNode zones = topo.putArray("zones");
+        for (int z = 0; z < model.zoneCount(); z++) {
+            Zone zone = model.zone(z);
+            long[] w = sim.watermarks(z);
+            ObjectNode zn = zones.addObject();
+            zn.put("node", zone.nid);
+            zn.put("zone", zone.name);
+            zn.put("start_pfn", zone.start);
+            zn.put("spanned", zone.spanned());
+            zn.put("present", zone.present);
+            zn.put("managed", zone.managed);
+            zn.put("watermark_min", w[0]);
+            zn.put("watermark_low", w[1]);
+            zn.put("watermark_high", w[2]);
+        }
+        ObjectNode ev = r.putObject("events");
+        long requests = 0;
+        for (long v : s.requests) {
+            requests += v;
+        }
+        ev.put("requests", requests);
+        ev.put("frees", s.frees);
+        ObjectNode byName = ev.putObject("by_name");
+        for (EventType t : EventType.values()) {
+            if (report.count(t) > 0) {
+                byName.put(t.kernelName(), report.count(t));
+            }
+        }
+        ArrayNode endState = r.putArray("end_state");
+        List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
+        for (ZoneSample zs : end) {
+            ObjectNode zn = endState.addObject();
+            zn.put("node", zs.node());
+            zn.put("zone", zs.zone());
+            zn.put("free_pages", zs.freePages());
+            zn.put("pcp_pages", zs.pcpPages());
+            ArrayNode nr = zn.putArray("nr_free");
+            for (long v : zs.nrFree()) {
+                nr.add(v);
+            }
+            ObjectNode byMt = zn.putObject("free_by_migratetype");
+            for (int mt = 0; mt < mts.size(); mt++) {
+                byMt.put(mts.get(mt), zs.freeByMigratetype()[mt]);
+            }
+            ArrayNode fi = zn.putArray("frag_index");
+            for (int v : zs.fragIndex()) {
+                fi.add(ReplayCsv.index3(v));
+            }
+            ArrayNode ui = zn.putArray("unusable_index");
+            for (int v : zs.unusableIndex()) {
+                ui.add(ReplayCsv.index3(v));
+            }
+            zn.put("frag_score", zs.fragScore());
+        }
+        // the model's compaction in the observed summary's shape
+        ObjectNode comp = r.putObject("compaction");
+        comp.put("passes", s.passes());
+        ObjectNode byContext = comp.putObject("by_context");
+        for (CompactionContext c : CompactionContext.values()) {
+            ObjectNode cn = JSON.createObjectNode();
+            for (CompactStatus st : CompactStatus.values()) {
+                if (s.passes(c, st) > 0) {
+                    cn.put(st.name(), s.passes(c, st));
+                }
+            }
+            if (!cn.isEmpty()) {
+                byContext.set(c.name(), cn);
+            }
+        }
+        comp.put("deferred", s.deferred);
+        comp.put("defer_compaction", s.deferCompaction);
+        comp.put("defer_reset", s.deferReset);
+        comp.put("kcompactd_wakeups", s.wakeupKcompactd);
+        comp.put("kcompactd_wakes", s.kcompactdWakes);
+        comp.put("kswapd_wakes", s.kswapdWakes);
+        comp.put("migrate_scanned", s.migrateScanned);
+        comp.put("free_scanned", s.freeScanned);
+        comp.put("migrated", s.migrated);
+        comp.put("scan_efficiency", s.freeScanned == 0 ? 0.0 : (double) s.migrateScanned / s.freeScanned);
+        r.set("simulate", simulateSection(sim, observed, after));
+        return r;
+    }
+
+    private static ObjectNode pair(long model, long observed) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model", model);
+        n.put("observed", observed);
+        return n;
+    }
+
+    static ObjectNode simulateSection(Simulator sim, CompactionTracker t, Map<String, long[]> after) {
+        BuddyModel model = sim.model();
+        SimStats s = sim.stats();
+        ObjectNode n = JSON.createObjectNode();
+        ObjectNode c = n.putObject("compaction");
+        long obsSuccess = 0;
+        for (CompactionContext ctx : CompactionContext.values()) {
+            obsSuccess += t.passes(ctx, CompactStatus.SUCCESS);
+        }
+        long modelSuccess = s.passesWith(CompactStatus.SUCCESS);
+        c.set("attempts", pair(s.passes(), t.passes()));
+        c.set("successes", pair(modelSuccess, obsSuccess));
+        c.set("failures", pair(s.passes() - modelSuccess, t.passes() - obsSuccess));
+        ObjectNode byCtx = c.putObject("by_context");
+        for (CompactionContext ctx : CompactionContext.values()) {
+            long om = 0;
+            for (CompactStatus st : CompactStatus.values()) {
+                om += t.passes(ctx, st);
+            }
+            ObjectNode cn = JSON.createObjectNode();
+            cn.set("attempts", pair(s.passes(ctx), om));
+            cn.set("successes", pair(s.passes(ctx, CompactStatus.SUCCESS), t.passes(ctx, CompactStatus.SUCCESS)));
+            byCtx.set(ctx.name(), cn);
+        }
+        long obsDeferred = 0;
+        long obsDefer = 0;
+        long obsReset = 0;
+        for (int o = -1; o < CompactionTracker.ORDER_SLOTS - 1; o++) {
+            obsDeferred += t.deferred(o);
+            obsDefer += t.deferCompaction(o);
+            obsReset += t.deferReset(o);
+        }
+        c.set("deferred", pair(s.deferred, obsDeferred));
+        c.set("defer_compaction", pair(s.deferCompaction, obsDefer));
+        c.set("defer_reset", pair(s.deferReset, obsReset));
+        c.put("direct_compact_stall", s.compactStall);
+        c.put("direct_compact_success", s.compactSuccess);
+        c.put("direct_compact_fail", s.compactFail);
+        c.put("migrated", s.migrated);
+        ObjectNode kc = n.putObject("kcompactd");
+        kc.set("wakeups", pair(s.wakeupKcompactd, t.wakeupKcompactd()));
+        kc.set("wakes", pair(s.kcompactdWakes, t.kcompactdWakes()));
+        long obsPro = 0;
+        for (CompactStatus st : CompactStatus.values()) {
+            obsPro += t.passes(CompactionContext.PROACTIVE, st);
+        }
+        kc.set("proactive_passes", pair(s.passes(CompactionContext.PROACTIVE), obsPro));
+        kc.put("proactive_runs", s.proactiveRuns);
+        kc.put("migrated", s.kcompactdMigrated());
+        kc.put("proactive_checks", s.proactiveChecks);
+        ObjectNode ksw = n.putObject("kswapd");
+        ksw.set("wakeups", pair(s.wakeupKswapd, t.wakeupKswapd()));
+        ksw.set("wakes", pair(s.kswapdWakes, t.kswapdWakes()));
+        ObjectNode fails = n.putObject("allocation_failures_by_order");
+        ObjectNode reqs = n.putObject("requests_by_order");
+        for (int o = 0; o < model.nrOrders(); o++) {
+            if (s.requests[o] > 0) {
+                reqs.put(Integer.toString(o), s.requests[o]);
+            }
+            if (s.modelFailed[o] + s.traceFailed[o] > 0) {
+                ObjectNode f = fails.putObject(Integer.toString(o));
+                f.put("model", s.modelFailed[o]);
+                f.put("trace", s.traceFailed[o]);
+            }
+        }
+        ObjectNode acct = n.putObject("accounting");
+        acct.put("model_served_trace_failed", s.modelServedTraceFailed);
+        acct.put("reclaim_stand_ins", s.reclaimStandIns);
+        acct.put("frees_of_model_failed", s.freesOfModelFailed);
+        acct.put("frees_unmatched", s.freesUnmatched);
+        acct.put("kernel_migrated_pages", s.kernelMigrated);
+        acct.put("kernel_released_free_pages", s.kernelReleasedFree);
+        acct.put("orphans_pending", sim.orphansPending());
+        acct.put("fallbacks", s.fallbacks);
+        acct.put("fallbacks_changed_ownership", s.fallbacksChangedOwnership);
+        acct.put("watermark_boosts", s.boosts);
+        acct.put("thp_defrag_at_end", sim.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
+        ObjectNode rg = n.putObject("regions");
+        rg.put("on", sim.regionsOn());
+        rg.put("regions", sim.regionCount());
+        rg.put("free_regions_at_end", sim.freeRegions());
+        rg.put("hints", s.regionHints);
+        rg.put("evacuations_rejected", s.evacuationsRejected);
+        rg.put("evacuations_attempted", s.evacuationsAttempted);
+        rg.put("evacuations_succeeded", s.evacuationsSucceeded);
+        rg.put("pages_moved", s.regionPagesMoved);
+        if (after != null) {
+            ObjectNode d = n.putObject("end_buddyinfo_distance");
+            ArrayNode zs = d.putArray("zones");
+            long blocks = 0;
+            long pages = 0;
+            for (int z = 0; z < model.zoneCount(); z++) {
+                long[] k = after.get(model.zone(z).name);
+                if (k == null) {
+                    continue;
+                }
+                Simulation.Distance dist = Simulation.distance(model, z, k);
+                ObjectNode zn = zs.addObject();
+                zn.put("zone", dist.zone());
+                zn.put("blocks", dist.blocks());
+                zn.put("pages", dist.pages());
+                ArrayNode mv = zn.putArray("model");
+                for (long v : dist.model()) {
+                    mv.add(v);
+                }
+                ArrayNode kv = zn.putArray("kernel");
+                for (long v : dist.kernel()) {
+                    kv.add(v);
+                }
+                blocks += dist.blocks();
+                pages += dist.pages();
+            }
+            d.put("blocks", blocks);
+            d.put("pages", pages);
+        }
+        return n;
+    }
+
+    /** The free_regions column: completely free memory regions per zone (the model always counts them). */
+    static List<ZoneSample> withRegions(Simulator sim, List<ZoneSample> in) {
+        List<ZoneSample> out = new ArrayList<>(in.size());
+        for (int z = 0; z < in.size(); z++) {
+            ZoneSample x = in.get(z);
+            out.add(new ZoneSample(x.timeNs(), x.marker(), x.node(), x.zone(), x.freePages(), x.pcpPages(), x.nrFree(),
+                    x.freeByMigratetype(), x.fragIndex(), x.unusableIndex(), x.fragScore(),
+                    x.pageblocksByMigratetype(), x.mixedPageblocks(), sim.freeRegions(z)));
+        }
+        return out;
+    }
+
+    private interface CsvBody {
+        void write(Writer w) throws IOException;
+    }
+
+    private static void csv(Path file, CsvBody body) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            body.write(w);
+        }
+    }
+
+    /** Bounded sampling as {@link SampleBuffer} does it (halve and double the interval at the cap). */
+    private static final class Buffer implements Simulator.Sampler {
+        private final boolean adaptive;
+        long interval;
+        private List<List<ZoneSample>> instants = new ArrayList<>();
+        private final List<List<ZoneSample>> markers = new ArrayList<>();
+
+        Buffer(long fixedIntervalNs) {
+            adaptive = fixedIntervalNs <= 0;
+            interval = adaptive ? SampleBuffer.START_INTERVAL_NS : fixedIntervalNs;
+        }
+
+        @Override
+        public void sample(Simulator sim, long timeNs, String marker) {
+            if (marker != null) {
+                if (markers.size() < SampleBuffer.MAX_MARKERS) {
+                    markers.add(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker)));
+                }
+                return;
+            }
+            instants.add(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, null)));
+            int cap = adaptive ? SampleBuffer.MAX_INSTANTS : SampleBuffer.HARD_CAP;
+            if (instants.size() >= cap) {
+                List<List<ZoneSample>> kept = new ArrayList<>(cap / 2 + 1);
+                for (int i = 1; i < instants.size(); i += 2) {
+                    kept.add(instants.get(i));
+                }
+                instants = kept;
+                interval *= 2;
+                sim.setSampler(this, interval);
+            }
+        }
+
+        List<ZoneSample> samples() {
+            List<ZoneSample> all = new ArrayList<>();
+            instants.forEach(all::addAll);
+            markers.forEach(all::addAll);
+            all.sort(Comparator.comparingLong(ZoneSample::timeNs).thenComparing(x -> x.marker() != null));
+            return all;
+        }
+    }
+}
