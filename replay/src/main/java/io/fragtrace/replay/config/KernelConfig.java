@@ -34,6 +34,28 @@ public record KernelConfig(
     /** /sys/kernel/mm/transparent_hugepage/defrag. */
     public enum ThpDefrag { ALWAYS, DEFER, DEFER_MADVISE, MADVISE, NEVER }
 
+    /** The values under their docs/configs.md keys, in that order ("auto" for automatic values). */
+    public java.util.Map<String, Object> values() {
+        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("kernel", kernel);
+        v.put("max_order", maxOrder);
+        v.put("pageblock_order", pageblockOrder);
+        v.put("min_free_kbytes", minFreeKbytes < 0 ? "auto" : minFreeKbytes);
+        v.put("watermark_scale_factor", watermarkScaleFactor);
+        v.put("watermark_boost_factor", watermarkBoostFactor);
+        v.put("extfrag_threshold", extfragThreshold);
+        v.put("compaction_proactiveness", compactionProactiveness);
+        v.put("kcompactd", kcompactd ? "on" : "off");
+        v.put("thp_enabled", thpEnabled.name().toLowerCase(java.util.Locale.ROOT));
+        v.put("thp_defrag", thpDefrag.name().toLowerCase(java.util.Locale.ROOT).replace('_', '+'));
+        v.put("pcp_high", pcpHigh < 0 ? "auto" : pcpHigh);
+        v.put("pcp_batch", pcpBatch < 0 ? "auto" : pcpBatch);
+        v.put("regions", regions ? "on" : "off");
+        v.put("region_size_mb", regionSizeMb);
+        v.put("region_evacuate_max_used", regionEvacuateMaxUsed);
+        return v;
+    }
+
     /** True when {@link #kernel} is at least major.minor. */
     public boolean atLeast(int major, int minor) {
         String[] p = kernel.split("\\.");

@@ -4,6 +4,7 @@ import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.metrics.RegionSampler;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
+import io.fragtrace.replay.simulate.Simulator;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +17,7 @@ import java.util.List;
  * from the user, instants are only thinned past {@link #HARD_CAP}. Marker samples are kept up to
  * {@link #MAX_MARKERS}. Samples before {@code startNs} (the start state's instant) are not taken.
  */
-final class SampleBuffer implements ObservedReplay.Sampler {
+final class SampleBuffer implements ObservedReplay.Sampler, Simulator.Sampler {
     static final long START_INTERVAL_NS = 1_000_000L;
     static final int MAX_INSTANTS = 2000;
     static final int HARD_CAP = 1_000_000;
@@ -52,20 +53,33 @@ final class SampleBuffer implements ObservedReplay.Sampler {
         return markersDropped;
     }
 
+    /** Observed mode: the replay's model, regions from {@link RegionSampler}. */
     @Override
     public void sample(ObservedReplay replay, long timeNs, String marker) {
+        take(timeNs, marker, () -> instant(replay, timeNs, marker), iv -> replay.setSampler(this, iv));
+    }
+
+    /** Simulate mode: the simulator's model, free regions as the simulator's region allocator counts them. */
+    @Override
+    public void sample(Simulator sim, long timeNs, String marker) {
+        take(timeNs, marker, () -> new Instant(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker)), null),
+                iv -> sim.setSampler(this, iv));
+    }
+
+    private void take(long timeNs, String marker, java.util.function.Supplier<Instant> sample,
+                      java.util.function.LongConsumer setInterval) {
         if (timeNs < startNs) {
             return;
         }
         if (marker != null) {
             if (markers.size() < MAX_MARKERS) {
-                markers.add(instant(replay, timeNs, marker));
+                markers.add(sample.get());
             } else {
                 markersDropped++;
             }
             return;
         }
-        instants.add(instant(replay, timeNs, null));
+        instants.add(sample.get());
         int cap = adaptive ? MAX_INSTANTS : HARD_CAP;
         if (instants.size() >= cap) {
             List<Instant> kept = new ArrayList<>(cap / 2 + 1);
@@ -76,8 +90,17 @@ final class SampleBuffer implements ObservedReplay.Sampler {
             }
             instants = kept;
             intervalNs *= 2;
-            replay.setSampler(this, intervalNs);
+            setInterval.accept(intervalNs);
         }
+    }
+
+    /** Zone samples with the simulator's count of completely free regions. */
+    static List<ZoneSample> withRegions(Simulator sim, List<ZoneSample> in) {
+        List<ZoneSample> out = new ArrayList<>(in.size());
+        for (int z = 0; z < in.size(); z++) {
+            out.add(in.get(z).withFreeRegions(sim.freeRegions(z)));
+        }
+        return out;
     }
 
     private Instant instant(ObservedReplay replay, long timeNs, String marker) {

@@ -76,8 +76,8 @@ public final class SimulateRun {
         }
         Simulator sim = Simulation.forBundle(bundle, config);
         BuddyModel model = sim.model();
-        Buffer samples = new Buffer(intervalNs);
-        sim.setSampler(samples, samples.interval);
+        SampleBuffer samples = new SampleBuffer(Long.MIN_VALUE, intervalNs, null);
+        sim.setSampler(samples, samples.intervalNs());
         CompactionTracker observed = new CompactionTracker();
         StatsCollector stats = new StatsCollector();
         List<ReplayCsv.Marker> markers = new ArrayList<>();
@@ -95,7 +95,7 @@ public final class SimulateRun {
         }
         sim.finish();
         List<ZoneSample> series = samples.samples();
-        List<ZoneSample> end = withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null));
+        List<ZoneSample> end = SampleBuffer.withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null));
         Map<String, long[]> after = null;
         Path afterInfo = bundle.resolve("after").resolve("buddyinfo");
         if (Files.isRegularFile(afterInfo)) {
@@ -125,32 +125,10 @@ public final class SimulateRun {
         ObjectNode n = JSON.createObjectNode();
         n.put("name", c.name());
         n.put("description", c.description());
-        n.put("kernel", c.kernel());
-        n.put("max_order", c.maxOrder());
-        n.put("pageblock_order", c.pageblockOrder());
-        autoOr(n, "min_free_kbytes", c.minFreeKbytes());
-        n.put("watermark_scale_factor", c.watermarkScaleFactor());
-        n.put("watermark_boost_factor", c.watermarkBoostFactor());
-        n.put("extfrag_threshold", c.extfragThreshold());
-        n.put("compaction_proactiveness", c.compactionProactiveness());
-        n.put("kcompactd", c.kcompactd() ? "on" : "off");
-        n.put("thp_enabled", c.thpEnabled().name().toLowerCase(Locale.ROOT));
-        n.put("thp_defrag", c.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
-        autoOr(n, "pcp_high", c.pcpHigh());
-        autoOr(n, "pcp_batch", c.pcpBatch());
-        n.put("regions", c.regions() ? "on" : "off");
-        n.put("region_size_mb", c.regionSizeMb());
-        n.put("region_evacuate_max_used", c.regionEvacuateMaxUsed());
+        c.values().forEach((k, v) -> n.set(k, JSON.valueToTree(v)));
         return n;
     }
 
-    private static void autoOr(ObjectNode n, String k, long v) {
-        if (v < 0) {
-            n.put(k, "auto");
-        } else {
-            n.put(k, v);
-        }
-    }
 
     static ObjectNode summary(TraceInput input, ParseReport report, KernelConfig config, Simulator sim,
                               List<ZoneSample> end, CompactionTracker observed, Map<String, long[]> after) {
@@ -203,32 +181,7 @@ public final class SimulateRun {
                 byName.put(t.kernelName(), report.count(t));
             }
         }
-        ArrayNode endState = r.putArray("end_state");
-        List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
-        for (ZoneSample zs : end) {
-            ObjectNode zn = endState.addObject();
-            zn.put("node", zs.node());
-            zn.put("zone", zs.zone());
-            zn.put("free_pages", zs.freePages());
-            zn.put("pcp_pages", zs.pcpPages());
-            ArrayNode nr = zn.putArray("nr_free");
-            for (long v : zs.nrFree()) {
-                nr.add(v);
-            }
-            ObjectNode byMt = zn.putObject("free_by_migratetype");
-            for (int mt = 0; mt < mts.size(); mt++) {
-                byMt.put(mts.get(mt), zs.freeByMigratetype()[mt]);
-            }
-            ArrayNode fi = zn.putArray("frag_index");
-            for (int v : zs.fragIndex()) {
-                fi.add(ReplayCsv.index3(v));
-            }
-            ArrayNode ui = zn.putArray("unusable_index");
-            for (int v : zs.unusableIndex()) {
-                ui.add(ReplayCsv.index3(v));
-            }
-            zn.put("frag_score", zs.fragScore());
-        }
+        Summary.endState(r.putArray("end_state"), end);
         // the model's compaction in the observed summary's shape
         ObjectNode comp = r.putObject("compaction");
         comp.put("passes", s.passes());
@@ -384,17 +337,6 @@ public final class SimulateRun {
     }
 
     /** The free_regions column: completely free memory regions per zone (the model always counts them). */
-    static List<ZoneSample> withRegions(Simulator sim, List<ZoneSample> in) {
-        List<ZoneSample> out = new ArrayList<>(in.size());
-        for (int z = 0; z < in.size(); z++) {
-            ZoneSample x = in.get(z);
-            out.add(new ZoneSample(x.timeNs(), x.marker(), x.node(), x.zone(), x.freePages(), x.pcpPages(), x.nrFree(),
-                    x.freeByMigratetype(), x.fragIndex(), x.unusableIndex(), x.fragScore(),
-                    x.pageblocksByMigratetype(), x.mixedPageblocks(), sim.freeRegions(z)));
-        }
-        return out;
-    }
-
     private interface CsvBody {
         void write(Writer w) throws IOException;
     }
@@ -402,48 +344,6 @@ public final class SimulateRun {
     private static void csv(Path file, CsvBody body) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             body.write(w);
-        }
-    }
-
-    /** Bounded sampling as {@link SampleBuffer} does it (halve and double the interval at the cap). */
-    private static final class Buffer implements Simulator.Sampler {
-        private final boolean adaptive;
-        long interval;
-        private List<List<ZoneSample>> instants = new ArrayList<>();
-        private final List<List<ZoneSample>> markers = new ArrayList<>();
-
-        Buffer(long fixedIntervalNs) {
-            adaptive = fixedIntervalNs <= 0;
-            interval = adaptive ? SampleBuffer.START_INTERVAL_NS : fixedIntervalNs;
-        }
-
-        @Override
-        public void sample(Simulator sim, long timeNs, String marker) {
-            if (marker != null) {
-                if (markers.size() < SampleBuffer.MAX_MARKERS) {
-                    markers.add(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker)));
-                }
-                return;
-            }
-            instants.add(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, null)));
-            int cap = adaptive ? SampleBuffer.MAX_INSTANTS : SampleBuffer.HARD_CAP;
-            if (instants.size() >= cap) {
-                List<List<ZoneSample>> kept = new ArrayList<>(cap / 2 + 1);
-                for (int i = 1; i < instants.size(); i += 2) {
-                    kept.add(instants.get(i));
-                }
-                instants = kept;
-                interval *= 2;
-                sim.setSampler(this, interval);
-            }
-        }
-
-        List<ZoneSample> samples() {
-            List<ZoneSample> all = new ArrayList<>();
-            instants.forEach(all::addAll);
-            markers.forEach(all::addAll);
-            all.sort(Comparator.comparingLong(ZoneSample::timeNs).thenComparing(x -> x.marker() != null));
-            return all;
         }
     }
 }

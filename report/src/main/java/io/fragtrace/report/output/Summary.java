@@ -120,10 +120,16 @@ public final class Summary {
             f.put("pageblocks_mismatched", fidelity.pageblocksMismatched);
             f.put("extfrag_index_max_error", fidelity.extfragIndexMaxError / 1000.0);
         }
-        ArrayNode endState = r.putArray("end_state");
+        endState(r.putArray("end_state"), end);
+        compaction(r.putObject("compaction"), compaction, model.nrOrders());
+        return new Summary(r);
+    }
+
+    /** end_state: per zone, what buddyinfo, pagetypeinfo and extfrag/ show at the end of the run. */
+    static void endState(ArrayNode out, List<ZoneSample> end) {
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         for (ZoneSample s : end) {
-            ObjectNode zn = endState.addObject();
+            ObjectNode zn = out.addObject();
             zn.put("node", s.node());
             zn.put("zone", s.zone());
             zn.put("free_pages", s.freePages());
@@ -145,9 +151,10 @@ public final class Summary {
                 ui.add(ReplayCsv.index3(v));
             }
             zn.put("frag_score", s.fragScore());
+            if (s.freeRegions() >= 0) {
+                zn.put("free_regions", s.freeRegions());
+            }
         }
-        compaction(r.putObject("compaction"), compaction, model.nrOrders());
-        return new Summary(r);
     }
 
     private static void compaction(ObjectNode n, CompactionTracker t, int nrOrders) {
