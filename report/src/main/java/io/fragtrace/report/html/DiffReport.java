@@ -181,7 +181,7 @@ public final class DiffReport {
             JsonNode e = f.endState(z);
             JsonNode v = order < 0 ? e.path(key) : e.path(key).path(order);
             if (!v.isMissingNode() && !v.isNull()) {
-                return HtmlReportAccess.parse(v);
+                return Tables.parse(v);
             }
             Table rows = f.rows(z);
             String col = order < 0 ? column : column + order;
@@ -240,10 +240,6 @@ public final class DiffReport {
                 }
             }
             return t;
-        }
-
-        static Table compaction(ReplayFolder f) {
-            return f.compaction();
         }
 
         static double passes(ReplayFolder f) {
@@ -539,8 +535,10 @@ public final class DiffReport {
                     t.doubleColumn(3).append(ys[r]);
                 }
                 Color col = f == a ? Charts.A : Charts.B;
-                Charts.line(c, run + " passes", x, y, col, 3f);
-                Charts.dashed(c, run + " succeeded", x, ys, col, 3f);
+                Charts.line(c, run + " passes", x, y, col, 3f)
+                        .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
+                Charts.dashed(c, run + " succeeded", x, ys, col, 3f)
+                        .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
             }
             c.getStyler().setYAxisMin(0.0);
             chart("diff_compaction", c, t, "Cumulative compaction passes and successes, A and B.");
@@ -572,20 +570,6 @@ public final class DiffReport {
                 c.addSeries("A", xs, ya);
                 c.addSeries("B", xs, yb);
                 chart("diff_frag_end_" + z.key(), c, t, "Fragmentation index per order at the end, " + z.label());
-            }
-        }
-    }
-
-    /** Shares the end_state value parser with the report. */
-    private static final class HtmlReportAccess {
-        static double parse(JsonNode n) {
-            if (n.isNumber()) {
-                return n.asDouble();
-            }
-            try {
-                return Double.parseDouble(n.asText());
-            } catch (NumberFormatException e) {
-                return Double.NaN;
             }
         }
     }

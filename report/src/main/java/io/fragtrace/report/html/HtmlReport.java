@@ -235,24 +235,13 @@ public final class HtmlReport {
                 end.stringColumn(0).append(z.label());
                 end.doubleColumn(1).append(e.path("free_pages").asDouble());
                 end.doubleColumn(2).append(e.path("pcp_pages").asDouble());
-                end.doubleColumn(3).append(parse(e.path("frag_index").path(thp)));
-                end.doubleColumn(4).append(parse(e.path("unusable_index").path(thp)));
+                end.doubleColumn(3).append(Tables.parse(e.path("frag_index").path(thp)));
+                end.doubleColumn(4).append(Tables.parse(e.path("unusable_index").path(thp)));
                 end.doubleColumn(5).append(e.path("frag_score").asDouble());
             }
             if (end.rowCount() > 0) {
                 page.h3("End of the trace (summary.json end_state)");
                 page.table(end);
-            }
-        }
-
-        static double parse(JsonNode n) {
-            if (n.isNumber()) {
-                return n.asDouble();
-            }
-            try {
-                return Double.parseDouble(n.asText());
-            } catch (NumberFormatException e) {
-                return Double.NaN;
             }
         }
 

@@ -103,6 +103,18 @@ public final class Tables {
         return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     }
 
+    /** A summary.json number, or a number printed as a string ("-1.000"); NaN when neither. */
+    public static double parse(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        try {
+            return Double.parseDouble(n.asText());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Rounds to {@code digits} decimals for display and derived CSV columns (rates, means). */
     public static double round(double d, int digits) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
