@@ -35,7 +35,7 @@ public final class Charts {
         new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e), new Color(0x2c, 0xa0, 0x2c),
         new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b), new Color(0xe3, 0x77, 0xc2),
         new Color(0x7f, 0x7f, 0x7f), new Color(0xbc, 0xbd, 0x22), new Color(0x17, 0xbe, 0xcf),
-        new Color(0x39, 0x3b, 0x79), new Color(0xd6, 0x27, 0x28)};
+        new Color(0x39, 0x3b, 0x79), new Color(0x30, 0x30, 0x30)};
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -52,6 +52,8 @@ public final class Charts {
         style(c.getStyler());
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setMarkerSize(0);
+        c.getStyler().setXAxisDecimalPattern("0.###");
+        c.getStyler().setYAxisDecimalPattern("#,##0.###");
         return c;
     }
 
@@ -89,7 +91,7 @@ public final class Charts {
         s.setChartTitleBoxVisible(false);
         s.setChartPadding(16);
         s.setAntiAlias(true);
-        s.setAnnotationLineColor(new Color(0x55, 0x55, 0x55));
+        s.setAnnotationLineColor(new Color(0x9a, 0x9a, 0x9a));
         s.setAnnotationLineStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 5f}, 0f));
         s.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
@@ -137,6 +139,16 @@ public final class Charts {
         double h = yHi - yLo <= 0 ? 1 : yHi - yLo;
         c.getStyler().setYAxisMin(yLo);
         c.getStyler().setYAxisMax(times.isEmpty() ? yHi + 0.04 * h : yHi + 0.08 * h + MARKER_ROWS * 0.055 * h);
+        if (!times.isEmpty()) {
+            // no tick labels in the band of marker numbers above the data
+            java.text.DecimalFormat fmt = new java.text.DecimalFormat("#,##0.###",
+                    java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+            double limit = yHi + 0.04 * h;
+            // XChart loops forever on equal tick labels: each hidden label is a different number of spaces
+            java.util.Map<Double, String> hidden = new java.util.HashMap<>();
+            c.getStyler().setyAxisTickLabelsFormattingFunction(v -> v > limit
+                    ? hidden.computeIfAbsent(v, k -> " ".repeat(hidden.size() + 1)) : fmt.format(v));
+        }
         double[] lastX = new double[MARKER_ROWS];
         java.util.Arrays.fill(lastX, Double.NEGATIVE_INFINITY);
         double gap = Math.max(span, 1e-9) * 0.018;

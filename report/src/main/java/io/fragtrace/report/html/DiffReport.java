@@ -160,9 +160,11 @@ public final class DiffReport {
             String summary = summaryText();
             page.h2("summary", "Biggest differences");
             page.raw("<pre>" + Page.esc(summary) + "</pre>\n");
-            page.h2("metrics", "All compared numbers");
-            page.table(metricsTable());
-            files.put("diff_metrics.csv", Tables.csv(metricsTable()));
+            Table all = metricsTable();
+            files.put("diff_metrics.csv", Tables.csv(all));
+            page.h2("metrics", "Compaction, reclaim, allocation failures and zones");
+            page.note("relative = |B − A| / max(|A|, |B|). Every compared number: diff_metrics.csv.");
+            page.table(all.dropWhere(all.stringColumn("metric").startsWith("fragmentation index order")));
             page.h2("frag", "Fragmentation index at each order");
             page.note("end: summary.json end_state. mean: over the samples where the index is defined (≥ 0);"
                     + " free_share: share of samples at -1 (a free block of the order existed).");
@@ -172,6 +174,9 @@ public final class DiffReport {
             overlays();
             compactionOverlay();
             endBars();
+            page.raw("<details><summary>All " + all.rowCount() + " compared numbers</summary>\n");
+            page.table(all);
+            page.raw("</details>\n");
             files.put(SUMMARY, summary.getBytes(StandardCharsets.UTF_8));
             files.put(FILE, page.bytes());
             return new Result(files, summary, List.copyOf(metrics));

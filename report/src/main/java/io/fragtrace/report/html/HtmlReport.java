@@ -57,6 +57,23 @@ public final class HtmlReport {
         }
     }
 
+    /**
+     * Rebuilds the report of existing replay output folders:
+     * {@code java -cp fragtrace-all.jar io.fragtrace.report.html.HtmlReport DIR...}. Exit 2 with one line on stderr
+     * when a folder is not a replay output.
+     */
+    public static void main(String[] args) {
+        try {
+            for (String a : args) {
+                write(Path.of(a));
+                System.out.println(Path.of(a).resolve(FILE));
+            }
+        } catch (TraceInputException | IOException e) {
+            System.err.println("fragtrace: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
     /** File name → content: the chart PNGs and CSVs, then report.html. */
     public static Map<String, byte[]> render(ReplayFolder f) {
         return new Builder(f).build();
@@ -269,7 +286,7 @@ public final class HtmlReport {
                         continue;
                     }
                     Charts.line(c, "order " + o, x, t.doubleColumn("order_" + o).asDoubleArray(),
-                            Charts.PALETTE[o % (Charts.PALETTE.length - 1)], 1.6f);
+                            Charts.PALETTE[o % Charts.PALETTE.length], 1.6f);
                 }
                 if (t.containsColumn("order_" + thp)) {
                     Charts.line(c, "order " + thp + " (THP)", x, t.doubleColumn("order_" + thp).asDoubleArray(),
