@@ -487,7 +487,8 @@ public final class DiffReport {
                 Table rows = t.where(t.stringColumn("run").isEqualTo(run));
                 if (rows.rowCount() > 0) {
                     Charts.line(c, run, rows.doubleColumn("t_s").asDoubleArray(),
-                            rows.doubleColumn(col).asDoubleArray(), run.equals("A") ? Charts.A : Charts.B, 3f);
+                            rows.doubleColumn(col).asDoubleArray(), run.equals("A") ? Charts.A : Charts.B,
+                            run.equals("A") ? 5f : 2.5f);
                 }
             }
             if (yMin != null) {
