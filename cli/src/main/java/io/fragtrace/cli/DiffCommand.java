@@ -16,20 +16,22 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace diff}: two replay runs side by side. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare two runs: A and B are replay output folders (written by 'fragtrace replay INPUT --out DIR').",
-                "Writes DIR/diff.html (the runs overlaid on the same axes, A blue, B orange; delta tables of the",
-                "fragmentation index per order at the end and averaged over time, compaction passes, success rate,",
-                "pages migrated, kcompactd wakes, free regions, allocation failures by order), the tables as CSV",
-                "and summary.txt, and prints the summary with the biggest differences first.",
-                "The runs must have the same page size and max_order and at least one zone in common."},
+        description = {"Compare two runs. A and B are replay output folders",
+                "(written by 'fragtrace replay INPUT --out DIR').",
+                "Writes DIR/diff.html: the runs overlaid on the same axes (A blue, B orange)",
+                "and delta tables: fragmentation index per order at the end and averaged",
+                "over time, compaction passes, success rate, pages migrated, kcompactd",
+                "wakes, free regions, allocation failures by order. Also the tables as",
+                "CSV and summary.txt; the summary (biggest differences first) is printed.",
+                "A and B need the same page size and max_order and a zone in common."},
         footer = {"%nExamples:",
                 "  fragtrace replay sample-traces/fragment-thp-256M --out runs/6.1",
                 "  fragtrace replay sample-traces/fragment-thp-256M-k6.12 --out runs/6.12",
                 "  fragtrace diff runs/6.1 runs/6.12 --out runs/diff-6.1-6.12",
-                "%nThe output folder is written completely or not at all (an existing one is replaced);",
-                "it must not be A or B. Headers of the CSV files: docs/report.md.",
-                "Exit codes: 0 success; 2 usage error, a folder that is not a replay output, or runs that",
-                "cannot be compared (one line on stderr)."})
+                "%nDIR is written completely or not at all (an existing DIR is replaced);",
+                "it must not be A or B. CSV headers: docs/report.md.",
+                "Exit codes: 0 success; 2 usage error, a folder that is not a replay",
+                "output, or runs that cannot be compared (one line on stderr)."})
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
