@@ -253,6 +253,32 @@ class HtmlReportTest {
     }
 
     @Test
+    void optionalFilesMissingGiveSectionsThatSaySo(@TempDir Path d) throws Exception {
+        Path f = ReplayFixture.synthetic(d.resolve("bare"), 0);
+        for (String n : List.of("compaction.csv", "daemons.csv", "markers.csv", "stats.json")) {
+            Files.delete(f.resolve(n));
+        }
+        // regions not modelled: the last column (free_regions) empty
+        List<String> lines = Files.readAllLines(f.resolve("timeseries.csv"));
+        List<String> out = new ArrayList<>();
+        out.add(lines.get(0));
+        for (String l : lines.subList(1, lines.size())) {
+            out.add(l.substring(0, l.lastIndexOf(',') + 1));
+        }
+        Files.write(f.resolve("timeseries.csv"), out);
+        Map<String, byte[]> r = HtmlReport.render(ReplayFolder.load(f));
+        String html = new String(r.get("report.html"), StandardCharsets.UTF_8);
+        for (String s : List.of("No compaction pass in the trace.", "Regions were not modelled",
+                "This folder has no stats.json.", "The trace has no tracing_mark_write markers.",
+                "No kswapd or kcompactd activity")) {
+            assertTrue(html.contains(s), s);
+        }
+        assertFalse(r.containsKey("free_regions.png"));
+        assertFalse(r.containsKey("compaction_success.csv"));
+        assertTrue(r.containsKey("frag_index_0_DMA32.png"));
+    }
+
+    @Test
     void aFolderWithoutSummaryIsAnInputError(@TempDir Path empty) {
         TraceInputException e = assertThrows(TraceInputException.class, () -> HtmlReport.write(empty));
         assertTrue(e.getMessage().contains("no summary.json"), e.getMessage());
