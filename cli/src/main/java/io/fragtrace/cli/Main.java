@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
 /** The {@code fragtrace} command. Exit codes: 0 ok, 1 validation mismatch, 2 usage or input error. */
 @Command(name = "fragtrace", mixinStandardHelpOptions = true, version = "fragtrace 0.1.0",
         description = "Linux kernel page-allocator traces to an exact picture of physical-memory fragmentation.",
-        subcommands = {ReplayCommand.class, ValidateCommand.class, StatsCommand.class, ConfigsCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ReplayCommand.class, ValidateCommand.class, DiffCommand.class, StatsCommand.class,
+                ConfigsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:validation found a mismatch", "2:usage or input error"})
 public final class Main {

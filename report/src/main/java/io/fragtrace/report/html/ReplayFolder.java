@@ -1,0 +1,228 @@
+package io.fragtrace.report.html;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fragtrace.parser.TraceInputException;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@code fragtrace replay} output folder (docs/replay-output.md), loaded: summary.json and stats.json as JSON
+ * trees, the CSV files as Tablesaw tables. Reports and diffs read only this, so they can be rebuilt from folders.
+ */
+public final class ReplayFolder {
+    /** A populated zone, as named in summary.json's topology and in timeseries.csv. */
+    public record Zone(int node, String zone) {
+        public String label() {
+            return "node " + node + " " + zone;
+        }
+
+        /** For file names: {@code 0_DMA32}. */
+        public String key() {
+            return node + "_" + zone;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final JsonNode summary;
+    private final JsonNode stats;
+    private final Table timeseries;
+    private final Table compaction;
+    private final Table daemons;
+    private final Table markers;
+
+    private ReplayFolder(Path dir, JsonNode summary, JsonNode stats, Table timeseries, Table compaction,
+                         Table daemons, Table markers) {
+        this.dir = dir;
+        this.summary = summary;
+        this.stats = stats;
+        this.timeseries = timeseries;
+        this.compaction = compaction;
+        this.daemons = daemons;
+        this.markers = markers;
+    }
+
+    /**
+     * Loads a replay output folder. summary.json and timeseries.csv are required; compaction.csv, daemons.csv,
+     * markers.csv and stats.json may be absent (their sections then say so).
+     *
+     * @throws TraceInputException when the folder or a required file is missing or unreadable (one-line message)
+     */
+    public static ReplayFolder load(Path dir) throws TraceInputException {
+        if (!Files.isDirectory(dir)) {
+            throw new TraceInputException(dir + ": not a replay output folder (no such directory)");
+        }
+        Path summaryFile = dir.resolve("summary.json");
+        if (!Files.isRegularFile(summaryFile)) {
+            throw new TraceInputException(dir + ": not a replay output folder (no summary.json)");
+        }
+        try {
+            JsonNode summary = JSON.readTree(summaryFile.toFile());
+            if (summary == null || !summary.isObject() || !summary.path("topology").isObject()) {
+                throw new TraceInputException(summaryFile + ": not a replay summary (no topology)");
+            }
+            JsonNode stats = Files.isRegularFile(dir.resolve("stats.json"))
+                    ? JSON.readTree(dir.resolve("stats.json").toFile()) : null;
+            Path ts = dir.resolve("timeseries.csv");
+            if (!Files.isRegularFile(ts)) {
+                throw new TraceInputException(dir + ": not a replay output folder (no timeseries.csv)");
+            }
+            Table timeseries = Tables.read(ts, Set.of("marker", "zone"));
+            require(timeseries, ts, "time_s", "node", "zone", "nr_free_0", "frag_index_0");
+            Table compaction = optional(dir.resolve("compaction.csv"),
+                    Set.of("context", "comm", "zone", "mode", "status"),
+                    "begin_s,end_s,duration_ms,context,pid,comm,cpu,order,node,zone,mode,status,migrate_scanned,"
+                            + "migrate_isolated,free_scanned,free_isolated,fast_free_scanned,fast_free_isolated,"
+                            + "migrated,migrate_failed,finished_checks,frag_index_at_begin");
+            Table daemons = optional(dir.resolve("daemons.csv"), Set.of("daemon"), "daemon,node,begin_s,end_s,order");
+            Table markers = optional(dir.resolve("markers.csv"), Set.of("text"), "time_s,text");
+            require(compaction, dir.resolve("compaction.csv"), "begin_s", "end_s", "duration_ms", "context",
+                    "order", "status");
+            require(daemons, dir.resolve("daemons.csv"), "daemon", "node", "begin_s", "end_s");
+            require(markers, dir.resolve("markers.csv"), "time_s", "text");
+            return new ReplayFolder(dir, summary, stats, timeseries, compaction, daemons, markers);
+        } catch (IOException e) {
+            throw new TraceInputException(dir + ": cannot read the replay output: " + e.getMessage());
+        }
+    }
+
+    private static Table optional(Path file, Set<String> text, String header) throws IOException {
+        if (Files.isRegularFile(file)) {
+            return Tables.read(file, text);
+        }
+        List<tech.tablesaw.columns.Column<?>> cols = new ArrayList<>();
+        for (String h : header.split(",")) {
+            cols.add(text.contains(h) ? tech.tablesaw.api.StringColumn.create(h) : DoubleColumn.create(h));
+        }
+        return Table.create(file.getFileName().toString(), cols.toArray(new tech.tablesaw.columns.Column<?>[0]));
+    }
+
+    private static void require(Table t, Path file, String... cols) throws TraceInputException {
+        for (String c : cols) {
+            if (!t.containsColumn(c)) {
+                throw new TraceInputException(file + ": no column " + c + " (see docs/replay-output.md)");
+            }
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public JsonNode summary() {
+        return summary;
+    }
+
+    /** stats.json, or null when the folder has none. */
+    public JsonNode stats() {
+        return stats;
+    }
+
+    public Table timeseries() {
+        return timeseries;
+    }
+
+    public Table compaction() {
+        return compaction;
+    }
+
+    public Table daemons() {
+        return daemons;
+    }
+
+    public Table markers() {
+        return markers;
+    }
+
+    public int maxOrder() {
+        return summary.path("topology").path("max_order").asInt(10);
+    }
+
+    /** The highest order with an nr_free_N column in timeseries.csv (max_order − 1 on most kernels). */
+    public int topOrder() {
+        int o = 0;
+        while (timeseries.containsColumn("nr_free_" + (o + 1))) {
+            o++;
+        }
+        return o;
+    }
+
+    /** pageblock_order: the THP order on x86-64 (COMPACTION_HPAGE_ORDER). */
+    public int thpOrder() {
+        return summary.path("topology").path("pageblock_order").asInt(9);
+    }
+
+    /** Page size in bytes when summary.json gives one (topology.page_size), else 4096. */
+    public int pageSize() {
+        return summary.path("topology").path("page_size").asInt(4096);
+    }
+
+    public double firstS() {
+        JsonNode f = summary.path("input").path("first_s");
+        if (f.isNumber()) {
+            return f.asDouble();
+        }
+        return timeseries.rowCount() > 0 ? timeseries.doubleColumn("time_s").min() : 0;
+    }
+
+    public double lastS() {
+        JsonNode f = summary.path("input").path("last_s");
+        if (f.isNumber()) {
+            return f.asDouble();
+        }
+        return timeseries.rowCount() > 0 ? timeseries.doubleColumn("time_s").max() : 0;
+    }
+
+    /** Name for titles: summary input.name (its last path element). */
+    public String name() {
+        String n = summary.path("input").path("name").asText("");
+        if (n.isEmpty()) {
+            return dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+        }
+        return n;
+    }
+
+    /** Zones with rows in timeseries.csv, in topology order (then first appearance). */
+    public List<Zone> zones() {
+        List<Zone> out = new ArrayList<>();
+        for (JsonNode z : summary.path("topology").path("zones")) {
+            Zone zone = new Zone(z.path("node").asInt(), z.path("zone").asText());
+            if (!rows(zone).isEmpty() && !out.contains(zone)) {
+                out.add(zone);
+            }
+        }
+        for (int r = 0; r < timeseries.rowCount(); r++) {
+            Zone zone = new Zone((int) timeseries.doubleColumn("node").getDouble(r),
+                    timeseries.stringColumn("zone").get(r));
+            if (!out.contains(zone)) {
+                out.add(zone);
+            }
+        }
+        return out;
+    }
+
+    /** The timeseries rows of one zone, in time order. */
+    public Table rows(Zone z) {
+        return timeseries.where(timeseries.doubleColumn("node").isEqualTo(z.node())
+                .and(timeseries.stringColumn("zone").isEqualTo(z.zone()))).sortAscendingOn("time_s");
+    }
+
+    /** The end_state entry of a zone in summary.json, or a missing node. */
+    public JsonNode endState(Zone z) {
+        for (JsonNode e : summary.path("end_state")) {
+            if (e.path("node").asInt() == z.node() && z.zone().equals(e.path("zone").asText())) {
+                return e;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+}
