@@ -1,7 +1,14 @@
 package io.fragtrace.cli;
 
+import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.config.Configs;
+import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.html.DiffReport;
+import io.fragtrace.report.output.ReplayRun;
+import io.fragtrace.report.output.SimulateRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,47 +21,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code fragtrace diff}: two replay runs side by side. */
+/** {@code fragtrace diff}: two runs side by side — two configurations of one trace, two traces, or two replay folders. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare two runs. A and B are replay output folders",
-                "(written by 'fragtrace replay INPUT --out DIR').",
-                "Writes DIR/diff.html: the runs overlaid on the same axes (A blue, B orange)",
-                "and delta tables: fragmentation index per order at the end and averaged",
-                "over time, compaction passes, success rate, pages migrated, kcompactd",
-                "wakes, free regions, allocation failures by order. Also the tables as",
-                "CSV and summary.txt; the summary (biggest differences first) is printed.",
+        description = {"Compare two runs. A and B are each a trace bundle (replayed first: observed, or simulated",
+                "under --config-a / --config-b) or an existing replay output folder. With one bundle and two",
+                "configs, the same workload runs under both.",
+                "Writes DIR/diff.html: the runs overlaid on the same axes (A blue, B orange) and delta tables:",
+                "fragmentation index per order at the end and averaged over time, compaction passes, success",
+                "rate, pages migrated, kcompactd wakes, free regions, allocation failures by order. Also the",
+                "tables as CSV and summary.txt; the summary (biggest differences first) is printed. Runs made",
+                "from bundles are kept in DIR/run-a and DIR/run-b with their own report.html.",
                 "A and B need the same page size and max_order and a zone in common."},
         footer = {"%nExamples:",
-                "  fragtrace replay sample-traces/fragment-thp-256M --out runs/6.1",
-                "  fragtrace replay sample-traces/fragment-thp-256M-k6.12 --out runs/6.12",
-                "  fragtrace diff runs/6.1 runs/6.12 --out runs/diff-6.1-6.12",
-                "%nDIR is written completely or not at all (an existing DIR is replaced);",
-                "it must not be A or B. CSV headers: docs/report.md.",
-                "Exit codes: 0 success; 2 usage error, a folder that is not a replay",
-                "output, or runs that cannot be compared (one line on stderr)."})
+                "  fragtrace diff sample-traces/mixed-churn-512M --config-a linux-6.1 --config-b proactive --out d1",
+                "  fragtrace diff sample-traces/fragment-thp-256M sample-traces/fragment-thp-256M-k6.12 --out d2",
+                "  fragtrace diff runs/6.1 runs/6.12 --out d3",
+                "%nDIR is written completely or not at all (an existing DIR is replaced); it must not be A or B.",
+                "CSV headers: docs/report.md.",
+                "Exit codes: 0 success; 2 usage error, an unreadable input, or runs that cannot be compared",
+                "(one line on stderr)."})
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "A", description = "replay output folder of run A")
+    @Parameters(index = "0", paramLabel = "A", description = "bundle or replay output folder of run A")
     Path a;
 
-    @Parameters(index = "1", paramLabel = "B", description = "replay output folder of run B")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "B",
+            description = "bundle or replay output folder of run B (default: A's bundle again, for two configs)")
     Path b;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write diff.html and the tables into")
+    @Option(names = "--config-a", paramLabel = "CONFIG", description = "simulate run A under this configuration")
+    String configA;
+
+    @Option(names = "--config-b", paramLabel = "CONFIG", description = "simulate run B under this configuration")
+    String configB;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write the comparison into")
     Path out;
 
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
+    boolean quiet;
+
     @Override
-    public Integer call() throws TraceInputException, IOException {
-        for (Path p : new Path[] {a, b}) {
-            if (Files.isRegularFile(p) || (Files.isDirectory(p) && !Files.exists(p.resolve("timeseries.csv"))
-                    && hasTrace(p))) {
-                throw new TraceInputException(p + ": a trace, not a replay output folder; run 'fragtrace replay "
-                        + p + " --out DIR' first and diff the folders");
+    public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
+        Path bIn = b != null ? b : a;
+        if (b == null && configA == null && configB == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give B, or --config-a/--config-b to run A's trace under two configurations");
+        }
+        String summary;
+        if (isReplayFolder(a) && isReplayFolder(bIn)) {
+            if (configA != null || configB != null) {
+                throw new TraceInputException("--config-a/--config-b apply to traces; " + a + " and " + bIn
+                        + " are replay output folders already");
+            }
+            summary = DiffReport.write(a, bIn, out);
+        } else {
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempDirectory(parent, ".diff-runs.");
+            try {
+                Path runA = run(a, configA, tmp.resolve("run-a"));
+                Path runB = run(bIn, configB, tmp.resolve("run-b"));
+                summary = DiffReport.writeWithRuns(runA, runB, out);
+            } finally {
+                if (Files.exists(tmp)) {
+                    AtomicOutput.deleteTree(tmp);
+                }
             }
         }
-        String summary = DiffReport.write(a, b, out);
         PrintWriter o = spec.commandLine().getOut();
         o.print(summary);
         o.println("Report: " + out.resolve(DiffReport.FILE));
@@ -62,10 +98,32 @@ final class DiffCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** A capture bundle: a trace.txt, trace.txt.gz, .xz, ... inside. */
-    private static boolean hasTrace(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.anyMatch(f -> f.getFileName().toString().startsWith("trace.txt"));
+    /** An existing replay folder as it is; a bundle replayed (observed) or simulated (with a config) into dir. */
+    private Path run(Path input, String config, Path dir)
+            throws TraceInputException, SnapshotException, ConfigException, IOException {
+        if (isReplayFolder(input)) {
+            if (config != null) {
+                throw new TraceInputException("--config applies to a trace; " + input + " is a replay output folder");
+            }
+            Files.createDirectories(dir.getParent());
+            return input;
         }
+        TraceInput in = TraceInput.of(input.toString());
+        if (config != null) {
+            SimulateRun sim = new SimulateRun(in, Configs.load(config), 0);
+            try (Progress p = Progress.start(in, quiet, sim::eventsSeen)) {
+                sim.run(dir);
+            }
+        } else {
+            ReplayRun replay = new ReplayRun(in, new ReplayRun.Options(0, null, true, null, 512));
+            try (Progress p = Progress.start(in, quiet, replay::eventsSeen)) {
+                replay.run(dir);
+            }
+        }
+        return dir;
+    }
+
+    static boolean isReplayFolder(Path p) {
+        return Files.isRegularFile(p.resolve("summary.json")) && Files.isRegularFile(p.resolve("timeseries.csv"));
     }
 }

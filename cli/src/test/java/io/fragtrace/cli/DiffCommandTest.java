@@ -102,13 +102,42 @@ class DiffCommandTest {
     }
 
     @Test
-    void aTraceOrAMissingFolderIsAnInputError() throws Exception {
+    void missingInputsAndMisplacedConfigsAreInputErrors() throws Exception {
         Path a = folder(tmp.resolve("a"), 10, 1, 1, 0);
-        Path bundle = StatsCommandTest.samples().resolve("fragment-thp-256M");
-        StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString(), bundle.toString(), "--out",
-                tmp.resolve("d").toString()), "a trace, not a replay output folder");
         StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString(),
-                tmp.resolve("nope").toString(), "--out", tmp.resolve("d").toString()), "not a replay output folder");
+                tmp.resolve("nope").toString(), "--out", tmp.resolve("d").toString()), "no such file or directory");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString(), a.toString(), "--config-a",
+                "proactive", "--out", tmp.resolve("d").toString()), "apply to traces");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString(), "--out",
+                tmp.resolve("d").toString()), "give B, or --config-a/--config-b");
         StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString()), "Missing required");
+    }
+
+    /**
+     * One capture under two presets shows what issue 4 predicts: linux-4.4 has no kcompactd (it came with 4.6) and
+     * proactive (compaction_proactiveness 90) runs at least as many proactive passes as any other preset.
+     */
+    @Test
+    void oneCaptureUnderTwoPresets() throws Exception {
+        Path bundle = StatsCommandTest.samples().resolve("fragment-thp-256M");
+        Path out = tmp.resolve("presets");
+        StatsCommandTest.Run r = StatsCommandTest.run("diff", bundle.toString(), "--config-a", "linux-4.4",
+                "--config-b", "proactive", "--out", out.toString(), "--quiet");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.isRegularFile(out.resolve("diff.html")));
+        assertTrue(Files.isRegularFile(out.resolve("run-a").resolve("report.html")));
+        assertTrue(Files.isRegularFile(out.resolve("run-b").resolve("summary.json")));
+        java.util.Map<String, String[]> m = new java.util.HashMap<>();
+        try (var p = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(Files.newBufferedReader(out.resolve("diff_metrics.csv")))) {
+            p.forEach(rec -> m.put(rec.get("metric"), new String[] {rec.get("a"), rec.get("b")}));
+        }
+        assertEquals("0", m.get("kcompactd wakes")[0], "linux-4.4: no kcompactd");
+        assertEquals("0", m.get("compaction passes, proactive")[0]);
+        assertTrue(Long.parseLong(m.get("compaction passes, proactive")[1]) > 0, "proactive runs proactive passes");
+        // the run folders' own summaries say the same as the diff
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals("linux-4.4", json.readTree(out.resolve("run-a/summary.json").toFile()).at("/config/name").asText());
+        assertEquals("proactive", json.readTree(out.resolve("run-b/summary.json").toFile()).at("/config/name").asText());
     }
 }

@@ -21,24 +21,29 @@ public final class ModelLoader {
 
     /** Semantics for a bundle: buddydump {@code release=}, else guest/uname.txt, else 6.1; header orders applied. */
     public static KernelSemantics semanticsFor(Path bundle, BuddyDump dump) {
-        String release = dump == null ? null : dump.release();
-        if (release == null && bundle != null) {
-            Path uname = bundle.resolve("guest").resolve("uname.txt");
-            if (Files.isRegularFile(uname)) {
-                try {
-                    String s = Files.readString(uname, StandardCharsets.ISO_8859_1).trim();
-                    String[] t = s.split("\\s+");
-                    release = t.length >= 3 ? t[2] : s;
-                } catch (IOException e) {
-                    release = null;
-                }
-            }
-        }
+        String release = release(bundle, dump);
         KernelSemantics ks = KernelSemantics.forRelease(release);
         if (dump != null) {
             ks = ks.withPageblockOrder(dump.pageblockOrder()).withNrOrders(dump.nrOrders());
         }
         return ks;
+    }
+
+    /** The kernel release of a bundle: the 6.12 buddydump header's release=, else guest/uname.txt; null if neither. */
+    public static String release(Path bundle, BuddyDump dump) {
+        if (dump != null && dump.release() != null) {
+            return dump.release();
+        }
+        Path uname = bundle == null ? null : bundle.resolve("guest").resolve("uname.txt");
+        if (uname == null || !Files.isRegularFile(uname)) {
+            return null;
+        }
+        try {
+            String[] t = Files.readString(uname, StandardCharsets.ISO_8859_1).trim().split("\\s+");
+            return t.length >= 3 ? t[2] : t[0];
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The exact start state of a buddydump: free lists and pcp lists in list order, pageblock migratetypes. */

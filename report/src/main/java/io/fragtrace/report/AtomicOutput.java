@@ -75,7 +75,8 @@ public final class AtomicOutput {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Removes a folder and everything in it. */
+    public static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -74,12 +74,28 @@ public final class DiffReport {
             }
         }
         Result r = render(ReplayFolder.load(a), ReplayFolder.load(b));
+        AtomicOutput.writeDir(outDir, dir -> writeFiles(r, dir));
+        return r.summary();
+    }
+
+    /**
+     * The diff of two run folders the caller has just made (temporary ones), written with the runs themselves moved
+     * in as {@code run-a/} and {@code run-b/}: one folder holds the whole comparison, completely or not at all.
+     */
+    public static String writeWithRuns(Path runA, Path runB, Path outDir) throws TraceInputException, IOException {
+        Result r = render(ReplayFolder.load(runA), ReplayFolder.load(runB));
         AtomicOutput.writeDir(outDir, dir -> {
-            for (Map.Entry<String, byte[]> e : r.files().entrySet()) {
-                Files.write(dir.resolve(e.getKey()), e.getValue());
-            }
+            writeFiles(r, dir);
+            Files.move(runA, dir.resolve("run-a"));
+            Files.move(runB, dir.resolve("run-b"));
         });
         return r.summary();
+    }
+
+    private static void writeFiles(Result r, Path dir) throws IOException {
+        for (Map.Entry<String, byte[]> e : r.files().entrySet()) {
+            Files.write(dir.resolve(e.getKey()), e.getValue());
+        }
     }
 
     /** Checks that the runs can be compared and returns their common zones. */

@@ -47,6 +47,18 @@ public final class HtmlReport {
     }
 
     /**
+     * The report of a folder a replay run has just written (inside its atomic output): a folder that does not read
+     * as a replay output here is a fault of the writer, reported as an I/O error.
+     */
+    public static void writeForRun(Path dir) throws IOException {
+        try {
+            write(dir);
+        } catch (TraceInputException e) {
+            throw new IOException("report.html: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads a replay output folder and writes the report files into {@code outDir}. Everything is rendered in memory
      * first; each file is then written completely or not at all, report.html last.
      */

@@ -19,6 +19,7 @@ import io.fragtrace.replay.snapshot.KpageFlags;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.html.HtmlReport;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.TraceStats;
@@ -65,7 +66,7 @@ public final class ReplayRun {
     public record Result(Path out, Summary summary) {
     }
 
-    /** Replays and writes {@code out}. */
+    /** Replays and writes {@code out}: the data files of docs/replay-output.md and report.html (docs/report.md). */
     public Result run(Path out) throws TraceInputException, SnapshotException, IOException {
         KernelSemantics override = options.kernelRelease() == null ? null
                 : KernelSemantics.forRelease(options.kernelRelease());
@@ -128,6 +129,7 @@ public final class ReplayRun {
             try (var o = Files.newOutputStream(dir.resolve("summary.json"))) {
                 summary.write(o);
             }
+            HtmlReport.writeForRun(dir);
         });
         return new Result(out, summary);
     }

@@ -23,6 +23,7 @@ import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.html.HtmlReport;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.TraceStats;
@@ -116,6 +117,7 @@ public final class SimulateRun {
             try (OutputStream o = Files.newOutputStream(dir.resolve("summary.json"))) {
                 JSON.writeValue(o, summary);
             }
+            HtmlReport.writeForRun(dir);
         });
         return new Result(out, summary);
     }
@@ -149,6 +151,7 @@ public final class SimulateRun {
         r.put("mode", "simulate");
         r.set("config", configJson(config));
         ObjectNode kernel = r.putObject("kernel");
+        kernel.put("release", io.fragtrace.replay.ModelLoader.release(input.bundle(), null));
         kernel.put("semantics", model.ks.name());
         ObjectNode topo = r.putObject("topology");
         topo.put("max_order", model.nrOrders() - 1);

@@ -63,6 +63,7 @@ public final class Summary {
         r.put("mode", "observed");
         r.putNull("config");
         ObjectNode kernel = r.putObject("kernel");
+        kernel.put("release", io.fragtrace.replay.ModelLoader.release(input.bundle(), null));
         kernel.put("semantics", ks.name());
         ObjectNode topo = r.putObject("topology");
         topo.put("max_order", model.nrOrders() - 1);
