@@ -17,7 +17,6 @@ import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
-import io.fragtrace.replay.model.Zone;
 import io.fragtrace.replay.simulate.SimStats;
 import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
@@ -35,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,41 +134,8 @@ public final class SimulateRun {
                               List<ZoneSample> end, CompactionTracker observed, Map<String, long[]> after) {
         BuddyModel model = sim.model();
         SimStats s = sim.stats();
-        ObjectNode r = JSON.createObjectNode();
-        r.put("schema_version", Summary.SCHEMA_VERSION);
-        r.put("tool", "fragtrace 0.1.0");
-        ObjectNode in = r.putObject("input");
-        in.put("name", input.displayName());
-        in.put("bundle", input.bundle() == null ? null : input.bundle().toString());
-        in.put("bytes", report.bytes());
-        in.put("lines", report.lines());
-        in.put("bad_lines", report.badLines());
-        in.put("lost_events", report.lostEvents());
-        in.put("first_s", Summary.seconds(report.firstTimestampNs()));
-        in.put("last_s", Summary.seconds(report.lastTimestampNs()));
-        r.put("mode", "simulate");
+        ObjectNode r = Summary.header(input, report, model, "simulate", sim::watermarks);
         r.set("config", configJson(config));
-        ObjectNode kernel = r.putObject("kernel");
-        kernel.put("release", io.fragtrace.replay.ModelLoader.release(input.bundle(), null));
-        kernel.put("semantics", model.ks.name());
-        ObjectNode topo = r.putObject("topology");
-        topo.put("max_order", model.nrOrders() - 1);
-        topo.put("pageblock_order", model.pageblockOrder());
-        ArrayNode zones = topo.putArray("zones");
-        for (int z = 0; z < model.zoneCount(); z++) {
-            Zone zone = model.zone(z);
-            long[] w = sim.watermarks(z);
-            ObjectNode zn = zones.addObject();
-            zn.put("node", zone.nid);
-            zn.put("zone", zone.name);
-            zn.put("start_pfn", zone.start);
-            zn.put("spanned", zone.spanned());
-            zn.put("present", zone.present);
-            zn.put("managed", zone.managed);
-            zn.put("watermark_min", w[0]);
-            zn.put("watermark_low", w[1]);
-            zn.put("watermark_high", w[2]);
-        }
         ObjectNode ev = r.putObject("events");
         long requests = 0;
         for (long v : s.requests) {
@@ -178,28 +143,12 @@ public final class SimulateRun {
         }
         ev.put("requests", requests);
         ev.put("frees", s.frees);
-        ObjectNode byName = ev.putObject("by_name");
-        for (EventType t : EventType.values()) {
-            if (report.count(t) > 0) {
-                byName.put(t.kernelName(), report.count(t));
-            }
-        }
+        Summary.eventsByName(ev, report);
         Summary.endState(r.putArray("end_state"), end);
         // the model's compaction in the observed summary's shape
         ObjectNode comp = r.putObject("compaction");
         comp.put("passes", s.passes());
-        ObjectNode byContext = comp.putObject("by_context");
-        for (CompactionContext c : CompactionContext.values()) {
-            ObjectNode cn = JSON.createObjectNode();
-            for (CompactStatus st : CompactStatus.values()) {
-                if (s.passes(c, st) > 0) {
-                    cn.put(st.name(), s.passes(c, st));
-                }
-            }
-            if (!cn.isEmpty()) {
-                byContext.set(c.name(), cn);
-            }
-        }
+        Summary.byContext(comp.putObject("by_context"), s::passes);
         comp.put("deferred", s.deferred);
         comp.put("defer_compaction", s.deferCompaction);
         comp.put("defer_reset", s.deferReset);

@@ -9,6 +9,7 @@ import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.replay.Consistency;
+import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.compaction.CompactionContext;
@@ -48,50 +49,14 @@ public final class Summary {
     static Summary of(TraceInput input, ParseReport report, KernelSemantics ks, BuddyModel model, ZoneInfo zoneInfo,
                       ObservedReplay replay, List<ZoneSample> end, CompactionTracker compaction,
                       Validation.Result fidelity, String startKind, List<String> startNotes, double unknownFraction) {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("schema_version", SCHEMA_VERSION);
-        r.put("tool", "fragtrace 0.1.0");
-        ObjectNode in = r.putObject("input");
-        in.put("name", input.displayName());
-        in.put("bundle", input.bundle() == null ? null : input.bundle().toString());
-        in.put("bytes", report.bytes());
-        in.put("lines", report.lines());
-        in.put("bad_lines", report.badLines());
-        in.put("lost_events", report.lostEvents());
-        in.put("first_s", seconds(report.firstTimestampNs()));
-        in.put("last_s", seconds(report.lastTimestampNs()));
-        r.put("mode", "observed");
+        ObjectNode r = header(input, report, model, "observed", z -> zoneInfo != null
+                && zoneInfo.zone(model.zone(z).name) != null
+                ? new long[] {model.zone(z).wmarkMin, model.zone(z).wmarkLow, model.zone(z).wmarkHigh} : null);
         r.putNull("config");
-        ObjectNode kernel = r.putObject("kernel");
-        kernel.put("release", io.fragtrace.replay.ModelLoader.release(input.bundle(), null));
-        kernel.put("semantics", ks.name());
-        ObjectNode topo = r.putObject("topology");
-        topo.put("max_order", model.nrOrders() - 1);
-        topo.put("pageblock_order", model.pageblockOrder());
-        ArrayNode zones = topo.putArray("zones");
-        for (Zone z : model.zones()) {
-            ObjectNode zn = zones.addObject();
-            zn.put("node", z.nid);
-            zn.put("zone", z.name);
-            zn.put("start_pfn", z.start);
-            zn.put("spanned", z.spanned());
-            zn.put("present", z.present);
-            zn.put("managed", z.managed);
-            if (zoneInfo != null && zoneInfo.zone(z.name) != null) {
-                zn.put("watermark_min", z.wmarkMin);
-                zn.put("watermark_low", z.wmarkLow);
-                zn.put("watermark_high", z.wmarkHigh);
-            }
-        }
         ObjectNode ev = r.putObject("events");
         ev.put("applied", replay.eventsApplied());
         ev.put("skipped", replay.eventsSkipped());
-        ObjectNode byName = ev.putObject("by_name");
-        for (EventType t : EventType.values()) {
-            if (report.count(t) > 0) {
-                byName.put(t.kernelName(), report.count(t));
-            }
-        }
+        eventsByName(ev, report);
         Consistency c = replay.consistency();
         ObjectNode cons = r.putObject("consistency");
         cons.put("contradictions", c.contradictions());
@@ -124,6 +89,81 @@ public final class Summary {
         endState(r.putArray("end_state"), end);
         compaction(r.putObject("compaction"), compaction, model.nrOrders());
         return new Summary(r);
+    }
+
+    /** The kernel's watermarks of zone z as {min, low, high}, or null when not known. */
+    interface Watermarks {
+        long[] of(int zone);
+    }
+
+    /** schema_version, tool, input, mode, kernel and topology: what every run's summary starts with. */
+    static ObjectNode header(TraceInput input, ParseReport report, BuddyModel model, String mode, Watermarks wmarks) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("schema_version", SCHEMA_VERSION);
+        r.put("tool", "fragtrace 0.1.0");
+        ObjectNode in = r.putObject("input");
+        in.put("name", input.displayName());
+        in.put("bundle", input.bundle() == null ? null : input.bundle().toString());
+        in.put("bytes", report.bytes());
+        in.put("lines", report.lines());
+        in.put("bad_lines", report.badLines());
+        in.put("lost_events", report.lostEvents());
+        in.put("first_s", seconds(report.firstTimestampNs()));
+        in.put("last_s", seconds(report.lastTimestampNs()));
+        r.put("mode", mode);
+        ObjectNode kernel = r.putObject("kernel");
+        kernel.put("release", ModelLoader.release(input.bundle(), null));
+        kernel.put("semantics", model.ks.name());
+        ObjectNode topo = r.putObject("topology");
+        topo.put("max_order", model.nrOrders() - 1);
+        topo.put("pageblock_order", model.pageblockOrder());
+        ArrayNode zones = topo.putArray("zones");
+        for (int i = 0; i < model.zoneCount(); i++) {
+            Zone z = model.zone(i);
+            ObjectNode zn = zones.addObject();
+            zn.put("node", z.nid);
+            zn.put("zone", z.name);
+            zn.put("start_pfn", z.start);
+            zn.put("spanned", z.spanned());
+            zn.put("present", z.present);
+            zn.put("managed", z.managed);
+            long[] w = wmarks.of(i);
+            if (w != null) {
+                zn.put("watermark_min", w[0]);
+                zn.put("watermark_low", w[1]);
+                zn.put("watermark_high", w[2]);
+            }
+        }
+        return r;
+    }
+
+    static void eventsByName(ObjectNode events, ParseReport report) {
+        ObjectNode byName = events.putObject("by_name");
+        for (EventType t : EventType.values()) {
+            if (report.count(t) > 0) {
+                byName.put(t.kernelName(), report.count(t));
+            }
+        }
+    }
+
+    /** Passes of a context that ended with a status (the observed tracker's or the simulator's). */
+    interface PassCounts {
+        long passes(CompactionContext c, CompactStatus s);
+    }
+
+    /** compaction.by_context: context -> end status -> passes, non-zero only. */
+    static void byContext(ObjectNode out, PassCounts counts) {
+        for (CompactionContext c : CompactionContext.values()) {
+            ObjectNode cn = JSON.createObjectNode();
+            for (CompactStatus st : CompactStatus.values()) {
+                if (counts.passes(c, st) > 0) {
+                    cn.put(st.name(), counts.passes(c, st));
+                }
+            }
+            if (!cn.isEmpty()) {
+                out.set(c.name(), cn);
+            }
+        }
     }
 
     /** end_state: per zone, what buddyinfo, pagetypeinfo and extfrag/ show at the end of the run. */
@@ -160,18 +200,7 @@ public final class Summary {
 
     private static void compaction(ObjectNode n, CompactionTracker t, int nrOrders) {
         n.put("passes", t.passes());
-        ObjectNode byContext = n.putObject("by_context");
-        for (CompactionContext c : CompactionContext.values()) {
-            ObjectNode cn = JSON.createObjectNode();
-            for (CompactStatus s : CompactStatus.values()) {
-                if (t.passes(c, s) > 0) {
-                    cn.put(s.name(), t.passes(c, s));
-                }
-            }
-            if (!cn.isEmpty()) {
-                byContext.set(c.name(), cn);
-            }
-        }
+        byContext(n.putObject("by_context"), t::passes);
         ObjectNode byOrder = n.putObject("by_order");
         long deferred = 0;
         long deferCompaction = 0;
