@@ -298,7 +298,7 @@ public final class ObservedReplay implements TraceVisitor {
                     order);
             m.takeRange(pfn, order);
         }
-        m.markAllocated(pfn, order, (e.gfpBits() & Gfp.COMP) != 0);
+        m.markAllocated(pfn, order, (e.gfpBits() & Gfp.COMP) != 0, e.migratetype());
     }
 
     // ------------------------------------------------------------------ interrupted pcp-locked loops

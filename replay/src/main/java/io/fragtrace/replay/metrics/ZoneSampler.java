@@ -20,7 +20,7 @@ public final class ZoneSampler {
             ZoneStats s = ZoneStats.of(m, z);
             out.add(new ZoneSample(timeNs, marker, zone.nid, zone.name, m.freePages(z), s.pcpPages(), s.nrFree(),
                     s.freePagesByMt(), s.extfragIndex(), s.unusableIndex(), s.fragmentationScore(), s.pageblocksByMt(),
-                    -1, -1));
+                    m.mixedPageblocks(z), -1));
         }
         return out;
     }

@@ -183,6 +183,48 @@ public final class BuddyModel {
         put(r, compound && order > 0 ? (COMPOUND | order) : 0);
     }
 
+    /**
+     * Marks an allocated block head with the migratetype its allocation asked for (gfp_migratetype()), kept in the
+     * state's list-migratetype bits, which an allocated page does not use. Read by {@link #mixedPageblocks}.
+     */
+    public void markAllocated(long pfn, int order, boolean compound, int allocMt) {
+        markAllocated(pfn, order, compound);
+        if (allocMt >= 0 && allocMt < KernelSemantics.MIGRATE_TYPES) {
+            int r = rel(pfn);
+            state[r] = (short) (state[r] | (allocMt + 1) << MT_SHIFT);
+        }
+    }
+
+    /** Largest zone {@link #mixedPageblocks} scans (its cost is one pass over the zone's pfns). */
+    public static final long MIXED_SCAN_LIMIT = 1L << 26;
+
+    /**
+     * Pageblocks of zone z holding a page allocated (in the trace) for another migratetype than the pageblock's:
+     * the pollution that makes compaction fail. Pages allocated before the start state carry no migratetype and do
+     * not count. -1 for a zone larger than {@link #MIXED_SCAN_LIMIT} pfns.
+     */
+    public long mixedPageblocks(int z) {
+        Zone zone = zones[z];
+        if (zone.spanned() > MIXED_SCAN_LIMIT) {
+            return -1;
+        }
+        long mixed = 0;
+        long lastPb = -1;
+        for (long pfn = zone.start; pfn < zone.end; pfn++) {
+            long pb = (pfn - base) >> pbOrder;
+            if (pb == lastPb) {
+                continue;
+            }
+            int st = state[rel(pfn)];
+            int allocMt = ((st >> MT_SHIFT) & 7) - 1;
+            if (allocMt >= 0 && ((st >> KIND_SHIFT) & 3) == KIND_NONE && allocMt != pbMt[(int) pb]) {
+                mixed++;
+                lastPb = pb; // counted: skip the rest of this pageblock
+            }
+        }
+        return mixed;
+    }
+
     public int pageblockMigratetype(long pfn) {
         return pbMt[(int) ((pfn - base) >> pbOrder)];
     }
