@@ -115,7 +115,7 @@ final class DiffCommand implements Callable<Integer> {
                 sim.run(dir);
             }
         } else {
-            ReplayRun replay = new ReplayRun(in, new ReplayRun.Options(0, null, true, null, 512));
+            ReplayRun replay = new ReplayRun(in, new ReplayRun.Options(0, null, true, null, 512, io.fragtrace.replay.StartState.Topology.INFERRED));
             try (Progress p = Progress.start(in, quiet, replay::eventsSeen)) {
                 replay.run(dir);
             }

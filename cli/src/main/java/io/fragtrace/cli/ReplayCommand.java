@@ -2,6 +2,7 @@ package io.fragtrace.cli;
 
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.config.KernelConfig;
@@ -64,6 +65,16 @@ final class ReplayCommand implements Callable<Integer> {
                     + "the memory power management RFC's size)")
     long regionMb;
 
+    @Option(names = "--mem", paramLabel = "SIZE",
+            description = "a trace without snapshots: RAM size (e.g. 8G, 512M) for x86-64 default zones "
+                    + "(default: up to the highest pfn the trace names)")
+    String mem;
+
+    @Option(names = "--zones", paramLabel = "SPEC",
+            description = "a trace without snapshots: zones as NAME:START-END pfn ranges, e.g. "
+                    + "DMA:0x1-0x1000,DMA32:0x1000-0x100000,Normal:0x100000-0x440000 (node-prefixed as 1/Normal:...)")
+    String zones;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
     boolean quiet;
 
@@ -109,6 +120,28 @@ final class ReplayCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** 8G, 512M, 1T, 4096K or plain bytes. */
+    private long bytes(String size) {
+        String s = size.trim().toUpperCase(java.util.Locale.ROOT);
+        int shift = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(shift == 0 ? s : s.substring(0, s.length() - 1));
+            if (n > 0 && n < (1L << (62 - shift))) {
+                return n << shift;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--mem must be a size like 8G, 512M or 1T, not '" + size + "'");
+    }
+
     @Override
     public Integer call() throws TraceInputException, SnapshotException, IOException {
         if (regionMb < 0 || (regionMb > 0 && (Long.bitCount(regionMb) != 1 || regionMb < 4))) {
@@ -128,7 +161,8 @@ final class ReplayCommand implements Callable<Integer> {
                     "--config applies to --mode simulate only");
         }
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
-                kernel, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb));
+                kernel, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb,
+                new StartState.Topology(mem == null ? 0 : bytes(mem), zones)));
         ReplayRun.Result result;
         try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
             result = run.run(out);

@@ -27,11 +27,30 @@ import java.util.List;
 public record StartState(BuddyModel model, long[] fromNs, String kind, List<String> notes, List<String> problems,
                          ZoneInfo zoneInfo) {
 
+    /**
+     * The topology of a trace without snapshots: {@code memBytes} (x86-64 default zones up to that size) or
+     * {@code zones}, a list {@code NAME:START-END} of pfn ranges (hex with 0x, or decimal), optionally {@code N/} node-
+     * prefixed: {@code DMA:0x1-0x1000,DMA32:0x1000-0x100000,Normal:0x100000-0x440000}.
+     */
+    public record Topology(long memBytes, String zones) {
+        public static final Topology INFERRED = new Topology(0, null);
+    }
+
     /** @param startAtNs the instant a kpageflags snapshot shows (null: the capture's marker, else the trace start) */
     public static StartState of(TraceInput input, KernelSemantics override, Long startAtNs)
             throws SnapshotException, TraceInputException {
+        return of(input, override, startAtNs, Topology.INFERRED);
+    }
+
+    public static StartState of(TraceInput input, KernelSemantics override, Long startAtNs, Topology topology)
+            throws SnapshotException, TraceInputException {
         Path bundle = input.bundle();
         Path before = bundle == null ? null : bundle.resolve("before");
+        boolean flags = topology.memBytes() > 0 || topology.zones() != null;
+        if (flags && before != null && Files.isDirectory(before)) {
+            throw new TraceInputException(bundle + ": --mem/--zones are for a trace without snapshots; this bundle's "
+                    + "before/ gives the zones");
+        }
         ZoneInfo zoneInfo = before != null && Files.isRegularFile(before.resolve("zoneinfo"))
                 ? ZoneInfo.load(before.resolve("zoneinfo")) : null;
         if (before != null && Files.isRegularFile(before.resolve("buddydump.txt"))) {
@@ -66,7 +85,14 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
                     List.of("zones from before/zoneinfo; every page unknown until an event touches it"), List.of(),
                     zoneInfo);
         }
-        long endPfn = highestPfn(input) + 1;
+        if (topology.zones() != null) {
+            BuddyModel model = new BuddyModel(ks, parseZones(topology.zones()), 64);
+            model.markAllUnknown();
+            return new StartState(model, filled(model, Long.MIN_VALUE), "zones-flag",
+                    List.of("zones from --zones " + topology.zones() + "; every page unknown until an event touches it"),
+                    List.of(), null);
+        }
+        long endPfn = topology.memBytes() > 0 ? topology.memBytes() >> 12 : highestPfn(input) + 1;
         if (endPfn > MAX_DEFAULT_PFNS) {
             throw new TraceInputException(input.displayName() + ": the trace names pfn 0x" + Long.toHexString(endPfn - 1)
                     + ", beyond the " + (MAX_DEFAULT_PFNS >> 18) + " GiB the default zones can model; give a bundle "
@@ -74,9 +100,42 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
         }
         BuddyModel model = ModelLoader.x86Default(endPfn, ks, 64);
         return new StartState(model, filled(model, Long.MIN_VALUE), "x86-default",
-                List.of("no snapshots: x86-64 zones (DMA, DMA32, Normal) up to the highest pfn seen (0x"
-                        + Long.toHexString(endPfn - 1) + "); every page unknown until an event touches it"), List.of(),
-                null);
+                List.of("no snapshots: x86-64 zones (DMA, DMA32, Normal) up to " + (topology.memBytes() > 0
+                        ? "--mem" : "the highest pfn seen") + " (pfn 0x" + Long.toHexString(endPfn - 1)
+                        + "); every page unknown until an event touches it"), List.of(), null);
+    }
+
+    /** --zones: NAME:START-END[,...], each optionally N/-prefixed for its node. */
+    static List<io.fragtrace.replay.model.Zone> parseZones(String spec) throws TraceInputException {
+        List<io.fragtrace.replay.model.Zone> zones = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            try {
+                int nid = 0;
+                int slash = p.indexOf('/');
+                if (slash > 0) {
+                    nid = Integer.parseInt(p.substring(0, slash));
+                    p = p.substring(slash + 1);
+                }
+                int colon = p.indexOf(':');
+                int dash = p.indexOf('-', colon);
+                String name = p.substring(0, colon);
+                long start = Long.decode(p.substring(colon + 1, dash));
+                long end = Long.decode(p.substring(dash + 1));
+                if (name.isEmpty() || end <= start || start < 0 || end - start > MAX_DEFAULT_PFNS) {
+                    throw new IllegalArgumentException();
+                }
+                io.fragtrace.replay.model.Zone z = new io.fragtrace.replay.model.Zone(zones.size(), nid, name, start,
+                        end - start);
+                z.present = z.spanned();
+                z.managed = z.spanned();
+                zones.add(z);
+            } catch (RuntimeException e) {
+                throw new TraceInputException("--zones: '" + part.trim() + "' is not NAME:START-END (pfns, e.g. "
+                        + "DMA32:0x1000-0x100000, each at most " + (MAX_DEFAULT_PFNS >> 18) + " GiB)");
+            }
+        }
+        return zones;
     }
 
     /** Largest default topology (pfns) built for a bare trace: 4 TiB of 4 KiB pages. */

@@ -40,11 +40,11 @@ import java.util.List;
  */
 public final class ReplayRun {
     /** What the user chose. {@code intervalNs} 0 = automatic (about 1000 samples). */
-    /** {@code regionMb}: memory-region size for region occupancy (0 = off). */
+    /** {@code regionMb}: memory-region size for region occupancy (0 = off); topology: for a trace without snapshots. */
     public record Options(long intervalNs, String kernelRelease, boolean modelUntracedPaths, Long startAtNs,
-                          long regionMb) {
+                          long regionMb, StartState.Topology topology) {
         public Options(long intervalNs, String kernelRelease, boolean modelUntracedPaths) {
-            this(intervalNs, kernelRelease, modelUntracedPaths, null, 0);
+            this(intervalNs, kernelRelease, modelUntracedPaths, null, 0, StartState.Topology.INFERRED);
         }
     }
 
@@ -70,7 +70,7 @@ public final class ReplayRun {
     public Result run(Path out) throws TraceInputException, SnapshotException, IOException {
         KernelSemantics override = options.kernelRelease() == null ? null
                 : KernelSemantics.forRelease(options.kernelRelease());
-        StartState start = StartState.of(input, override, options.startAtNs());
+        StartState start = StartState.of(input, override, options.startAtNs(), options.topology());
         BuddyModel model = start.model();
         KernelSemantics ks = model.ks;
         ZoneInfo zoneInfo = start.zoneInfo();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fragtrace.parser.Samples;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.StartState;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -173,6 +174,29 @@ class ReplayRunTest {
         assertEquals(4097, s.at("/topology/zones/1/spanned").asLong());
         assertEquals(8191.0 / 8192, s.at("/unknown_fraction").asDouble(), 1e-9);
         assertFalse(s.has("fidelity"));
+    }
+
+    @Test
+    void zonesAndMemFlagsGiveTheTopologyOfABareTrace() throws Exception {
+        Path trace = tmp.resolve("bare2.txt");
+        Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0x2000 order=0\n");
+        Path o = tmp.resolve("zones-out");
+        new ReplayRun(TraceInput.of(trace.toString()), new ReplayRun.Options(0, null, true, null, 0,
+                new StartState.Topology(0, "DMA:0x1-0x1000,1/Normal:0x100000-0x140000"))).run(o);
+        JsonNode s = new ObjectMapper().readTree(o.resolve("summary.json").toFile());
+        assertEquals("zones-flag", s.at("/start_state/from").asText());
+        assertEquals(1, s.at("/topology/zones/1/node").asInt());
+        assertEquals(0x40000, s.at("/topology/zones/1/spanned").asLong());
+        // --mem 1G: 2^30 / 4096 = 262144 pfns -> DMA [1, 4096) and DMA32 [4096, 262144) = 258048 pages
+        Path o2 = tmp.resolve("mem-out");
+        new ReplayRun(TraceInput.of(trace.toString()), new ReplayRun.Options(0, null, true, null, 0,
+                new StartState.Topology(1L << 30, null))).run(o2);
+        JsonNode s2 = new ObjectMapper().readTree(o2.resolve("summary.json").toFile());
+        assertEquals(258048, s2.at("/topology/zones/1/spanned").asLong());
+        TraceInputException e = assertThrows(TraceInputException.class, () -> new ReplayRun(
+                TraceInput.of(bundle.toString()), new ReplayRun.Options(0, null, true, null, 0,
+                new StartState.Topology(1L << 30, null))).run(tmp.resolve("never2")));
+        assertTrue(e.getMessage().contains("without snapshots"), e.getMessage());
     }
 
     @Test
