@@ -86,13 +86,21 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
                     zoneInfo);
         }
         if (topology.zones() != null) {
+            TraceFacts facts = TraceFacts.scan(input);
+            if (facts.pageblockOrder > 0 && override == null) {
+                ks = ks.withPageblockOrder(facts.pageblockOrder);
+            }
             BuddyModel model = new BuddyModel(ks, parseZones(topology.zones()), 64);
             model.markAllUnknown();
             return new StartState(model, filled(model, Long.MIN_VALUE), "zones-flag",
                     List.of("zones from --zones " + topology.zones() + "; every page unknown until an event touches it"),
                     List.of(), null);
         }
-        long endPfn = topology.memBytes() > 0 ? topology.memBytes() >> 12 : highestPfn(input) + 1;
+        TraceFacts facts = TraceFacts.scan(input);
+        if (facts.pageblockOrder > 0 && override == null) {
+            ks = ks.withPageblockOrder(facts.pageblockOrder); // printed by mm_page_alloc_extfrag
+        }
+        long endPfn = topology.memBytes() > 0 ? topology.memBytes() >> 12 : facts.highestPfn + 1;
         if (endPfn > MAX_DEFAULT_PFNS) {
             throw new TraceInputException(input.displayName() + ": the trace names pfn 0x" + Long.toHexString(endPfn - 1)
                     + ", beyond the " + (MAX_DEFAULT_PFNS >> 18) + " GiB the default zones can model; give a bundle "
@@ -147,19 +155,29 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
         return a;
     }
 
-    /** The highest pfn any kmem event names (one extra parsing pass, for a trace with no snapshots). */
-    private static long highestPfn(TraceInput input) throws TraceInputException {
-        long[] max = {0};
-        new TraceParser().parse(input, e -> {
-            if (e.has(Field.PFN) && !e.isFailedAlloc() && e.pfn() > 0) {
-                long end = e.pfn() + (e.has(Field.ORDER) ? (1L << Math.min(e.order(), 20)) - 1 : 0);
-                max[0] = Math.max(max[0], end);
+    /** What a trace without snapshots tells about the machine: its highest pfn, and pageblock_order (extfrag). */
+    private static final class TraceFacts {
+        long highestPfn;
+        int pageblockOrder = -1;
+
+        /** One extra parsing pass over the trace. */
+        static TraceFacts scan(TraceInput input) throws TraceInputException {
+            TraceFacts f = new TraceFacts();
+            new TraceParser().parse(input, e -> {
+                if (e.has(Field.PFN) && !e.isFailedAlloc() && e.pfn() > 0) {
+                    long end = e.pfn() + (e.has(Field.ORDER) ? (1L << Math.min(e.order(), 20)) - 1 : 0);
+                    f.highestPfn = Math.max(f.highestPfn, end);
+                }
+                if (f.pageblockOrder < 0 && e.has(Field.PAGEBLOCK_ORDER)) {
+                    long o = e.get(Field.PAGEBLOCK_ORDER);
+                    f.pageblockOrder = o > 0 && o < 20 ? (int) o : -1;
+                }
+            });
+            if (f.highestPfn == 0) {
+                throw new TraceInputException(input.displayName() + ": no page event in the trace to replay");
             }
-        });
-        if (max[0] == 0) {
-            throw new TraceInputException(input.displayName() + ": no page event in the trace to replay");
+            return f;
         }
-        return max[0];
     }
 
     private static String seconds(long ns) {

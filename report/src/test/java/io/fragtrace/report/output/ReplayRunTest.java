@@ -200,6 +200,19 @@ class ReplayRunTest {
     }
 
     @Test
+    void aBareTraceLearnsPageblockOrderFromExtfrag() throws Exception {
+        Path trace = tmp.resolve("extfrag.txt");
+        // an arm64-like build prints pageblock_order=10 in mm_page_alloc_extfrag (include/trace/events/kmem.h)
+        Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_alloc_extfrag: page=0x1 pfn=0x2400 alloc_order=0 "
+                + "fallback_order=3 pageblock_order=10 alloc_migratetype=0 fallback_migratetype=1 fragmenting=1 "
+                + "change_ownership=0\n");
+        Path o = tmp.resolve("extfrag-out");
+        new ReplayRun(TraceInput.of(trace.toString()), new ReplayRun.Options(0, null, true)).run(o);
+        assertEquals(10, new ObjectMapper().readTree(o.resolve("summary.json").toFile())
+                .at("/topology/pageblock_order").asInt());
+    }
+
+    @Test
     void aPfnBeyondWhatDefaultZonesModelIsAClearErrorAndWritesNothing() throws Exception {
         Path trace = tmp.resolve("huge.txt");
         Files.writeString(trace, "a-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0xffffffffff order=0\n");
