@@ -76,6 +76,25 @@ class ReplayRunTest {
         }
     }
 
+    /** The report's chart data are the replay's own samples: the same instants, the same values (issue 5). */
+    @Test
+    void reportChartsCarryTheReplaysNumbers() throws Exception {
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        List<CSVRecord> series = csv("timeseries.csv").stream().filter(r -> r.get("zone").equals("DMA32")).toList();
+        List<CSVRecord> chart = csv("frag_index_0_DMA32.csv");
+        assertEquals(series.size(), chart.size());
+        for (int i = 0; i < series.size(); i++) {
+            assertEquals(Double.parseDouble(series.get(i).get("time_s")), Double.parseDouble(chart.get(i).get("time_s")),
+                    1e-7, "row " + i);
+            for (int o = 0; o <= 10; o++) {
+                assertEquals(Double.parseDouble(series.get(i).get("frag_index_" + o)),
+                        Double.parseDouble(chart.get(i).get("order_" + o)), 1e-9, "row " + i + " order " + o);
+            }
+        }
+        List<CSVRecord> mixed = csv("mixed_pageblocks.csv").stream().filter(r -> r.get("zone").equals("DMA32")).toList();
+        assertEquals(series.get(series.size() - 1).get("mixed_pageblocks"), mixed.get(mixed.size() - 1).get("mixed_pageblocks"));
+    }
+
     @Test
     void samplesAreEvenlySpacedAndBounded() throws Exception {
         List<Double> times = new ArrayList<>();
