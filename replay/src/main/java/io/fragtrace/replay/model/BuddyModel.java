@@ -262,22 +262,16 @@ public final class BuddyModel {
 
     /** Head pfn of the free buddy block containing pfn, or -1. */
     public long findBuddyHead(long pfn) {
-        if (pfn < base || pfn >= base + n) {
-            return -1;
-        }
-        int r = rel(pfn);
-        for (int o = 0; o < nrOrders; o++) {
-            int h = r & -(1 << o);
-            int s = state[h];
-            if (((s >> KIND_SHIFT) & 3) == KIND_BUDDY && r - h < (1 << (s & ORDER_MASK))) {
-                return base + h;
-            }
-        }
-        return -1;
+        return findHead(pfn, KIND_BUDDY);
     }
 
     /** Head pfn of the per-CPU block containing pfn, or -1. */
     public long findPcpHead(long pfn) {
+        return findHead(pfn, KIND_PCP);
+    }
+
+    /** Head of the block of this kind containing pfn: the aligned head at some order whose block reaches pfn. */
+    private long findHead(long pfn, int kind) {
         if (pfn < base || pfn >= base + n) {
             return -1;
         }
@@ -285,7 +279,7 @@ public final class BuddyModel {
         for (int o = 0; o < nrOrders; o++) {
             int h = r & -(1 << o);
             int s = state[h];
-            if (((s >> KIND_SHIFT) & 3) == KIND_PCP && r - h < (1 << (s & ORDER_MASK))) {
+            if (((s >> KIND_SHIFT) & 3) == kind && r - h < (1 << (s & ORDER_MASK))) {
                 return base + h;
             }
         }
