@@ -19,6 +19,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput on a trace (the JMH suite in bench/ is the reference).",
+        footer = {"%nExamples:%n  fragtrace bench parse sample-traces/mixed-churn-512M",
+                "  ./bench/run ReplayBenchmark      (JMH, from the repository)"},
         subcommands = {BenchCommand.Parse.class})
 final class BenchCommand {
 

@@ -7,6 +7,7 @@ import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.report.AtomicOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
  * Exit 0 only when the buddy state matches exactly, 1 on a mismatch, 2 on an input error.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Replay a bundle from its before/ dump to its after/ dump and compare with the kernel's state.",
+        description = "Replay a bundle from its before/ snapshot (buddydump.txt, or kpageflags + pagetypeinfo) to its after/ dump and compare with the kernel's state.",
         footer = {"%nExit codes: 0 exact, 1 mismatch, 2 input error.",
                 "%nExample:%n  fragtrace validate sample-traces/fragment-thp-256M --json out.json"})
 final class ValidateCommand implements Callable<Integer> {
@@ -130,7 +131,8 @@ final class ValidateCommand implements Callable<Integer> {
                 zones.add(zm);
             }
             m.put("zones", zones);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), m);
+            AtomicOutput.writeFile(json, o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(o, m));
         }
         return r.exact() ? Main.EXIT_OK : Main.EXIT_MISMATCH;
     }
