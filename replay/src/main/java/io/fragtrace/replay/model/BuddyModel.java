@@ -347,25 +347,17 @@ public final class BuddyModel {
         if (id >= nBuddyLists) {
             pcpListOf.remove(r);
         }
-        int p = link(prevC, r);
-        int nx = link(nextC, r);
-        if (p >= 0) {
-            setLink(nextC, p, nx);
-        } else {
-            head[id] = nx;
-        }
-        if (nx >= 0) {
-            setLink(prevC, nx, p);
-        } else {
-            tail[id] = p;
-        }
-        count[id]--;
+        unlink(id, r);
     }
 
     /** listDel of a buddy head whose zone is known (no zone lookup). */
     private void listDelBuddy(int z, int r) {
         int s = state[r];
-        int id = buddyList(z, s & ORDER_MASK, (s >> MT_SHIFT) & 7);
+        unlink(buddyList(z, s & ORDER_MASK, (s >> MT_SHIFT) & 7), r);
+    }
+
+    /** list_del() of member r from list id. */
+    private void unlink(int id, int r) {
         int p = link(prevC, r);
         int nx = link(nextC, r);
         if (p >= 0) {
