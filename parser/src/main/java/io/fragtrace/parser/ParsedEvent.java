@@ -18,6 +18,10 @@ public final class ParsedEvent {
     final long[] values = new long[Field.COUNT];
     long present;
     boolean pageNull;
+    /** The hardirq/softirq character of the irq-flags column ('.', 's', 'h', 'H', 'z', 'Z'), 0 when absent. */
+    byte irqContext;
+    /** The preempt-depth digit of the irq-flags column (0 for '.' or when absent). */
+    byte preemptDepth;
 
     byte[] buf;
     int commOff;
@@ -38,10 +42,20 @@ public final class ParsedEvent {
         this.gfps = gfps;
     }
 
+    ByteInterner comms() {
+        return comms;
+    }
+
+    ByteInterner gfps() {
+        return gfps;
+    }
+
     void reset(byte[] buf) {
         this.buf = buf;
         present = 0;
         pageNull = false;
+        irqContext = 0;
+        preemptDepth = 0;
         commId = -1;
         gfpId = -1;
         hasTimestamp = false;
@@ -56,12 +70,17 @@ public final class ParsedEvent {
 
     /** For {@link EventLog}: the ids were interned when the event was first parsed. */
     void restore(int commId, int gfpId, byte[] text) {
+        restore(commId, gfpId, text, 0, text == null ? 0 : text.length);
+    }
+
+    /** As {@link #restore(int, int, byte[])} with the body text at text[off, off+len). */
+    void restore(int commId, int gfpId, byte[] text, int off, int len) {
         this.commId = commId;
         this.gfpId = gfpId;
         if (text != null) {
             this.buf = text;
-            this.bodyOff = 0;
-            this.bodyLen = text.length;
+            this.bodyOff = off;
+            this.bodyLen = len;
         }
     }
 
@@ -100,6 +119,24 @@ public final class ParsedEvent {
     /** tgid column when the trace has one, else -1. */
     public int tgid() {
         return tgid;
+    }
+
+    /** Whether the line had an irq-flags column (raw ftrace, trace-cmd report). */
+    public boolean hasIrqFlags() {
+        return irqContext != 0;
+    }
+
+    /** The event fired in interrupt context (softirq, hardirq or NMI) by the irq-flags column. */
+    public boolean inInterrupt() {
+        return irqContext != 0 && irqContext != '.';
+    }
+
+    /**
+     * preempt_count()'s depth when the event fired (irq-flags column): in an interrupt it includes the interrupted
+     * context's, so a spinlock held there (pcp_spin_lock: 2) shows.
+     */
+    public int preemptDepth() {
+        return preemptDepth;
     }
 
     public boolean has(Field f) {

@@ -309,6 +309,12 @@ public final class TraceParser {
                 report.problem("bad line prefix (no timestamp after [cpu])", lineNo, text(b, s, e));
                 return;
             }
+            // irq-flags: irqs-off, need-resched, hardirq/softirq ('h' 's' 'H' 'z' 'Z' or '.'), preempt depth, ...
+            if (k - ts >= 4) {
+                ev.irqContext = b[ts + 2];
+                byte d = b[ts + 3];
+                ev.preemptDepth = (byte) (d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10 : 0);
+            }
             while (k < e && b[k] == ' ') {
                 k++;
             }

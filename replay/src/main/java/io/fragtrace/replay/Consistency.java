@@ -42,7 +42,15 @@ public final class Consistency {
          * takes a page from behind them on the list. */
         UNTRACED_BULK_ALLOC(false),
         /** Inferred: pcp-able frees from an interrupt that hit a pcp-locked loop, sent to the buddy. */
-        INTERRUPT_FREE(false);
+        INTERRUPT_FREE(false),
+        /** Recovered lock order: an event that needed a free block was applied after another CPU's later-printed
+         * free or drain of it (same instant, printed in CPU order, or traced outside zone->lock). */
+        REORDERED_AFTER_FREE(false),
+        /** Recovered lock order: a free was applied after another CPU's later-printed allocation of the page. */
+        REORDERED_AFTER_ALLOC(false),
+        /** Recovered lock order: an event was applied after another CPU's later-printed operation on the block
+         * around it (a split or merge the lock ordered first). */
+        REORDERED_AFTER_SPLIT(false);
 
         public final boolean contradiction;
 

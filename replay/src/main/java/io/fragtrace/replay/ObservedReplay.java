@@ -79,6 +79,17 @@ public final class ObservedReplay implements TraceVisitor {
         int stride;
     }
 
+    /** zone->compact_init_free_pfn per zone as the 6.12 fast-search summaries revealed it (MIN_VALUE: unknown). */
+    private long[] zoneInitFreePfn;
+
+    private long initFreePfn(int z) {
+        if (zoneInitFreePfn == null) {
+            zoneInitFreePfn = new long[m.zoneCount()];
+            Arrays.fill(zoneInitFreePfn, Long.MIN_VALUE);
+        }
+        return zoneInitFreePfn[z];
+    }
+
     /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
     private long[] cachedFreePfn;
 
@@ -174,7 +185,7 @@ public final class ObservedReplay implements TraceVisitor {
         lastTimeNs = ts;
         switch (e.type()) {
             case MM_PAGE_ALLOC -> {
-                endPcpLoop(e.cpu());
+                endPcpLoop(e);
                 pageAlloc(e);
             }
             case MM_PAGE_FREE -> {
@@ -186,10 +197,13 @@ public final class ObservedReplay implements TraceVisitor {
                 pageFree(e, true);
             }
             case MM_PAGE_ALLOC_ZONE_LOCKED -> {
-                endPcpLoop(e.cpu());
+                endPcpLoop(e);
                 zoneLocked(e);
             }
-            case MM_PAGE_PCPU_DRAIN -> pcpuDrain(e);
+            case MM_PAGE_PCPU_DRAIN -> {
+                interruptTookPcpLock(e);
+                pcpuDrain(e);
+            }
             case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
             case MM_COMPACTION_TRY_TO_COMPACT_PAGES, MM_COMPACTION_KCOMPACTD_WAKE -> compactionOf(e.pid()).order = e.order();
             case MM_COMPACTION_BEGIN -> compactionBegin(e);
@@ -208,6 +222,86 @@ public final class ObservedReplay implements TraceVisitor {
             default -> {
             }
         }
+    }
+
+    // ------------------------------------------------------------------ conflicts (for the lock-order stage)
+
+    /** What an event applied now would contradict, see {@link #conflict}. */
+    public static final int CONFLICT_NONE = 0;
+    /** It needs a free block the model does not have free. */
+    public static final int CONFLICT_NOT_FREE = 1;
+    /** It frees pages the model has free or on a pcp list. */
+    public static final int CONFLICT_NOT_ALLOCATED = 2;
+    /** It takes a block the model has merged into a larger free block. */
+    public static final int CONFLICT_INSIDE_BLOCK = 3;
+
+    private long conflictLo;
+    private long conflictHi;
+
+    /** First pfn of the range the last conflict concerns. */
+    public long conflictLo() {
+        return conflictLo;
+    }
+
+    /** End (exclusive) of the range the last conflict concerns. */
+    public long conflictHi() {
+        return conflictHi;
+    }
+
+    /**
+     * Whether e, applied to the model as it is now, would contradict it, and how (CONFLICT_*); nothing changes.
+     * Only the kmem events whose page the trace names are checked, inside their zone's window, on known pages.
+     */
+    public int conflict(ParsedEvent e) {
+        EventType t = e.type();
+        if (t != EventType.MM_PAGE_ALLOC && t != EventType.MM_PAGE_FREE && t != EventType.MM_PAGE_ALLOC_ZONE_LOCKED
+                && !(t == EventType.MM_PAGE_ALLOC_EXTFRAG && !ks.extfragTakesPage())) {
+            return CONFLICT_NONE;
+        }
+        if (t == EventType.MM_PAGE_ALLOC && e.isFailedAlloc()) {
+            return CONFLICT_NONE;
+        }
+        long pfn = e.pfn();
+        int order = t == EventType.MM_PAGE_ALLOC_EXTFRAG ? (int) e.get(Field.FALLBACK_ORDER) : e.order();
+        int z = m.zoneOf(pfn);
+        if (z < 0 || order < 0 || order > ks.maxOrder() || !inWindow(z, e.timestampNs())
+                || pfn + (1L << order) > m.zone(z).end || m.anyUnknown(pfn, order)) {
+            return CONFLICT_NONE;
+        }
+        conflictLo = pfn;
+        conflictHi = pfn + (1L << order);
+        int kind = m.kind(pfn);
+        switch (t) {
+            case MM_PAGE_ALLOC -> {
+                if ((kind == KIND_PCP && m.orderAt(pfn) == order) || kind == KIND_TAKEN) {
+                    return CONFLICT_NONE;
+                }
+                return m.findBuddyHead(pfn) >= 0 || m.findPcpHead(pfn) >= 0 ? CONFLICT_NONE : CONFLICT_NOT_FREE;
+            }
+            case MM_PAGE_FREE -> {
+                return kind != KIND_TAKEN && anyFree(pfn, order) ? CONFLICT_NOT_ALLOCATED : CONFLICT_NONE;
+            }
+            default -> { // zone_locked, 6.1 extfrag: the block must be a free buddy head of at least that order
+                long h = m.findBuddyHead(pfn);
+                if (h < 0) {
+                    return CONFLICT_NOT_FREE;
+                }
+                if (h != pfn || m.orderAt(h) < order) {
+                    conflictLo = h;
+                    conflictHi = h + (1L << m.orderAt(h));
+                    return CONFLICT_INSIDE_BLOCK;
+                }
+                return CONFLICT_NONE;
+            }
+        }
+    }
+
+    /** Counts a reordering the lock-order stage made (see {@code order.LockOrderSorter}). */
+    public void countReordering(int conflict, ParsedEvent e, int otherCpu, long otherLine) {
+        Kind k = conflict == CONFLICT_NOT_FREE ? Kind.REORDERED_AFTER_FREE
+                : conflict == CONFLICT_NOT_ALLOCATED ? Kind.REORDERED_AFTER_ALLOC : Kind.REORDERED_AFTER_SPLIT;
+        consistency.add(k, e.timestampNs(), e.line(), e.type().kernelName() + " on cpu " + e.cpu() + " after cpu "
+                + otherCpu + "'s line " + otherLine, e.pfn(), e.order());
     }
 
     /** Zone of an event's pfn, or -1 when the event is outside its zone's window or the pfn outside every zone. */
@@ -335,21 +429,48 @@ public final class ObservedReplay implements TraceVisitor {
         return interruptFrees;
     }
 
-    /** A kmem event of the task itself on this CPU: any loop is over, pending frees were ordinary pcp frees. */
-    private void endPcpLoop(int cpu) {
+    /**
+     * A kmem event of the task itself on this CPU: any loop is over. Without irq flags the frees seen since were
+     * ordinary pcp frees (a new list's first pass). With them, the frees that came in interrupt context came while
+     * the loop still held the pcp lock, after its last traced step: pcp_spin_trylock() failed, free_one_page().
+     */
+    private void endPcpLoop(ParsedEvent e) {
+        int cpu = e.cpu();
         if (cpu < 0) {
             return;
         }
         ensureCpu(cpu);
+        if (e.hasIrqFlags() && e.inInterrupt()) {
+            return; // an interrupt's own event says nothing about the interrupted loop
+        }
+        if (e.hasIrqFlags() && loopActive[cpu]) {
+            sendPendingToBuddy(cpu, e);
+        }
         loopActive[cpu] = false;
         pendingN[cpu] = 0;
+    }
+
+    /**
+     * An interrupt-context drain on this CPU: the interrupt itself took the pcp lock of the drained page's zone, so no
+     * loop held that zone's lock (a loop holding another zone's lock does not stop it).
+     */
+    private void interruptTookPcpLock(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu >= 0 && e.inInterrupt()) {
+            ensureCpu(cpu);
+            if (loopActive[cpu] && m.zoneOf(e.pfn()) == loopZone[cpu]) {
+                loopActive[cpu] = false;
+                pendingN[cpu] = 0;
+            }
+        }
     }
 
     /**
      * mm_page_free while this CPU is inside free_unref_page_list()'s loop: either the list's first pass of a new
      * batch, or a free from an interrupt (softirq) that hit the loop while it held the zone's pcp lock. 6.1 (with the
      * 6.2 pcp locking) and 6.12 take that lock with interrupts enabled; the interrupt's pcp_spin_trylock() fails and
-     * free_unref_page() falls back to free_one_page(). Which one it was shows at the next batched free.
+     * free_unref_page() falls back to free_one_page(). Which one it was shows at the next batched free, or directly
+     * in the irq-flags column where the trace has one.
      */
     private void maybeInterruptFree(ParsedEvent e) {
         int cpu = e.cpu();
@@ -359,6 +480,13 @@ public final class ObservedReplay implements TraceVisitor {
         ensureCpu(cpu);
         if (!loopActive[cpu]) {
             return;
+        }
+        if (e.hasIrqFlags() && !e.inInterrupt()) {
+            endPcpLoop(e); // the task's own free: a new list, its previous loop is over
+            return;
+        }
+        if (e.hasIrqFlags() && e.preemptDepth() < PCP_LOCK_DEPTH) {
+            return; // the interrupted context held no spinlock, so not the pcp lock: the trylock succeeded
         }
         long pfn = e.pfn();
         if (!m.inRange(pfn) || m.kind(pfn) != KIND_PCP) {
@@ -372,6 +500,25 @@ public final class ObservedReplay implements TraceVisitor {
         pendingPfn[cpu][n] = pfn;
         pendingOrder[cpu][n] = e.order();
         pendingN[cpu] = n + 1;
+    }
+
+    /** preempt_count() depth of a task holding a pcp lock: pcpu_task_pin() + spin_lock() (mm/page_alloc.c). */
+    private static final int PCP_LOCK_DEPTH = 2;
+
+    /** The pending frees of this CPU were interrupt frees of the loop's zone: they went to the buddy. */
+    private void sendPendingToBuddy(int cpu, ParsedEvent e) {
+        for (int i = 0; i < pendingN[cpu]; i++) {
+            long p = pendingPfn[cpu][i];
+            int o = pendingOrder[cpu][i];
+            if (m.zoneOf(p) == loopZone[cpu] && m.kind(p) == KIND_PCP && m.orderAt(p) == o) {
+                int listMt = m.listMigratetype(p);
+                m.pcpDel(p);
+                m.freeOnePage(loopZone[cpu], p, o, listMt, false);
+                interruptFrees++;
+                consistency.add(Kind.INTERRUPT_FREE, e.timestampNs(), e.line(), "free_one_page fallback", p, o);
+            }
+        }
+        pendingN[cpu] = 0;
     }
 
     /**
@@ -395,18 +542,9 @@ public final class ObservedReplay implements TraceVisitor {
                     break;
                 }
             }
-            if (!newList) {
-                for (int i = 0; i < n; i++) {
-                    long p = pendingPfn[cpu][i];
-                    int o = pendingOrder[cpu][i];
-                    if (m.zoneOf(p) == loopZone[cpu] && m.kind(p) == KIND_PCP && m.orderAt(p) == o) {
-                        int listMt = m.listMigratetype(p);
-                        m.pcpDel(p);
-                        m.freeOnePage(loopZone[cpu], p, o, listMt, false);
-                        interruptFrees++;
-                        consistency.add(Kind.INTERRUPT_FREE, e.timestampNs(), e.line(), "free_one_page fallback", p, o);
-                    }
-                }
+            // a page whose mm_page_free the model never saw (before the window) proves nothing about the loop
+            if (!newList && m.inRange(pfn) && m.kind(pfn) == KIND_PCP) {
+                sendPendingToBuddy(cpu, e);
             }
         }
         pendingN[cpu] = 0;
@@ -441,7 +579,10 @@ public final class ObservedReplay implements TraceVisitor {
         if (z < 0) {
             return;
         }
-        if (batched && m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
+        if (batched && m.kind(pfn) == KIND_PCP) {
+            // mm_page_free_batched prints a literal "order=0" (include/trace/events/kmem.h: its entry has no order
+            // field); on 6.12 free_unref_folios() commits large folios too, so the page's order is the one its
+            // mm_page_free (free_pages_prepare, first loop) gave
             m.pcpMoveToHead(pfn);
             return;
         }
@@ -615,7 +756,8 @@ public final class ObservedReplay implements TraceVisitor {
         c.beginFreePfn = c.freePfn;
         // zone->compact_init_free_pfn: set by __reset_isolation_suitable() to the highest suitable pageblock; the
         // top pageblock unless a 6.12 fast-search summary tells otherwise (see fastIsolateFreepages)
-        c.initFreePfn = (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
+        c.initFreePfn = c.zone >= 0 && initFreePfn(c.zone) != Long.MIN_VALUE ? initFreePfn(c.zone)
+                : (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
         c.async = MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC;
         c.active = true;
         c.captured = false;
@@ -943,22 +1085,29 @@ public final class ObservedReplay implements TraceVisitor {
             return;
         }
         end = Math.min(end, m.zone(z).end);
-        int best = -1;
+        // isolate_freepages(): stride = COMPACT_CLUSTER_MAX (32) for async, 1 for sync at each call; after a block
+        // that isolated something 1, else doubled up to 32. The predicted stride stands unless another one, and not
+        // it, reproduces the kernel's nr_scanned and nr_taken (the counts are exact; the prediction can be off)
+        int predicted = -1;
         if (c != null) {
-            // isolate_freepages(): stride = COMPACT_CLUSTER_MAX (32) for async, 1 for sync at each call; after a
-            // block that isolated something 1, else doubled up to 32
-            best = c.stride != 0 ? c.stride : (c.async ? 32 : 1);
-            c.stride = nrTaken > 0 ? 1 : Math.min(32, best * 2);
-        } else {
-            for (int stride : new int[] {1, 32, 16, 8, 4, 2}) {
-                long[] r = simulateFreeScan(start, end, stride, nrTaken);
-                if (r[1] == nrTaken && r[0] == nrScanned) {
+            predicted = c.stride != 0 ? c.stride : (c.async ? 32 : 1);
+            c.stride = nrTaken > 0 ? 1 : Math.min(32, predicted * 2);
+        }
+        int best = predicted;
+        if (predicted < 0 || !reproduces(start, end, predicted, nrScanned, nrTaken)) {
+            int takenOnly = -1;
+            for (int stride : STRIDES) {
+                if (reproduces(start, end, stride, nrScanned, nrTaken)) {
                     best = stride;
+                    takenOnly = -1;
                     break;
                 }
-                if (best < 0 && r[1] == nrTaken) {
-                    best = stride;
+                if (takenOnly < 0 && scanTaken == nrTaken) {
+                    takenOnly = stride;
                 }
+            }
+            if (best == predicted && takenOnly >= 0 && predicted < 0) {
+                best = takenOnly;
             }
         }
         if (best < 0) {
@@ -975,6 +1124,17 @@ public final class ObservedReplay implements TraceVisitor {
                     "isolate_freepages took " + taken + " of " + nrTaken, start, 0);
         }
     }
+
+    private long scanTaken;
+
+    private boolean reproduces(long start, long end, int stride, long nrScanned, long nrTaken) {
+        long[] r = simulateFreeScan(start, end, stride, nrTaken);
+        scanTaken = r[1];
+        return r[0] == nrScanned && r[1] == nrTaken;
+    }
+
+    /** isolate_freepages() strides: 1 (sync, or after a block that isolated), 32 (async start), halvings between. */
+    private static final int[] STRIDES = {1, 32, 16, 8, 4, 2};
 
     /** Returns {nr_scanned, nr_taken}; fills scanPfn/scanOrder with the blocks isolate_freepages_block() takes. */
     private long[] simulateFreeScan(long start, long end, int stride, long nrTaken) {
@@ -1031,13 +1191,22 @@ public final class ObservedReplay implements TraceVisitor {
             // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
             // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
             long[] dry = fastSearch(e, c, freePfn, false);
-            if (dry[0] != e.get(Field.NR_SCANNED) && c.initFreePfn != c.beginFreePfn) {
+            initFreePfn(z);
+            if (dry[0] != e.get(Field.NR_SCANNED) || dry[1] != nrTaken) {
+                // zone->compact_init_free_pfn is untraced: 0 until the first __reset_isolation_suitable(), then the
+                // highest pageblock it found with a free page; try the values it can have
                 long top = c.initFreePfn;
-                c.initFreePfn = c.beginFreePfn; // a reset since: compact_init_free_pfn = this compaction's start
-                long[] alt = fastSearch(e, c, freePfn, false);
-                if (alt[1] == nrTaken && alt[0] == e.get(Field.NR_SCANNED)) {
-                    dry = alt;
-                } else {
+                for (long cand : new long[] {c.beginFreePfn, m.zone(z).start}) {
+                    if (cand == top) {
+                        continue;
+                    }
+                    c.initFreePfn = cand;
+                    long[] alt = fastSearch(e, c, freePfn, false);
+                    if (alt[1] == nrTaken && alt[0] == e.get(Field.NR_SCANNED)) {
+                        dry = alt;
+                        zoneInitFreePfn[z] = cand;
+                        break;
+                    }
                     c.initFreePfn = top;
                 }
             }

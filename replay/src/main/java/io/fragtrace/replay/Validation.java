@@ -7,6 +7,7 @@ import io.fragtrace.parser.TraceParser;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.order.LockOrderSorter;
 import io.fragtrace.replay.snapshot.BuddyDump;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
@@ -133,7 +134,9 @@ public final class Validation {
         }
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
         long t0 = System.nanoTime();
-        ParseReport pr = new TraceParser().parse(input, replay);
+        LockOrderSorter sorter = new LockOrderSorter(replay);
+        ParseReport pr = new TraceParser().parse(input, sorter);
+        sorter.finish();
         double secs = (System.nanoTime() - t0) / 1e9;
         Result r = compare(model, after, afterDir);
         r.bundle = bundle.toString();

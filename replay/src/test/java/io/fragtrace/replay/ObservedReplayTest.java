@@ -23,7 +23,12 @@ class ObservedReplayTest {
     }
 
     static String line(int cpu, String ts, String event, String body) {
-        return String.format("            work-186     [%03d] d..3.    %s: %s: %s%n", cpu, ts, event, body);
+        return line(cpu, "d..3.", ts, event, body);
+    }
+
+    /** A raw ftrace line with the given irq-flags column ("" for a trace without one). */
+    static String line(int cpu, String flags, String ts, String event, String body) {
+        return String.format("            work-186     [%03d] %s    %s: %s: %s%n", cpu, flags, ts, event, body);
     }
 
     static ObservedReplay replay(BuddyModel m, String trace) {

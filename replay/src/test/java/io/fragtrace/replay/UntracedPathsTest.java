@@ -19,12 +19,13 @@ class UntracedPathsTest {
         // free_unref_page_list(): pass 1 emits mm_page_free for A and B, pass 2 (pcp lock held, IRQs on) emits
         // mm_page_free_batched. A softirq free of X between the batched events finds pcp_spin_trylock() failing and
         // calls free_one_page(): X (order 1) is on the buddy lists, not on the pcp list.
+        // Without an irq-flags column (trace_options noirq-info, perf script) this is seen only from the order.
         BuddyModel m = model(KernelSemantics.V6_1);
-        String t = line(0, "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
-                + line(0, "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
-                + line(0, "1.000003", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
-                + line(0, "1.000004", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
-                + line(0, "1.000005", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+        String t = line(0, "", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "", "1.000003", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "", "1.000004", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, "", "1.000005", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
         ObservedReplay r = replay(m, t);
         assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
         assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(0, 0, 1)); // list_add order of pass 2

@@ -1,0 +1,157 @@
+package io.fragtrace.replay.order;
+
+import io.fragtrace.parser.EventRing;
+import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.Field;
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.parser.TraceVisitor;
+import io.fragtrace.replay.ObservedReplay;
+
+/**
+ * Recovers the order in which CPUs took zone->lock from a trace that is a merge of per-CPU streams (Perfetto's sorter
+ * stage, for the allocator). Each CPU's own order is exact; between CPUs the printed order is not always the lock
+ * order: mm_page_free fires in free_pages_prepare() before any lock, mm_page_alloc after the page was taken, and
+ * under a stalled clock many events of several CPUs share one timestamp and are printed in CPU order
+ * (kernel/trace/ring_buffer.c merges per-CPU buffers by timestamp only).
+ *
+ * Events pass through a bounded window. When the oldest one would contradict the model (a block taken that is not
+ * free, a free of a free page, a block taken from inside a larger free one), the window is searched for the first
+ * event of another CPU, not later than the allowed slack, that touches the same pages and could have come first
+ * under the lock (a free or drain before a take; an allocation before a free; a split before a take); that CPU's
+ * pending events up to it are applied first, in their own order, and the reordering is counted by kind. When no such
+ * event exists the event is applied as printed and the replay reconciles it as before.
+ */
+public final class LockOrderSorter implements TraceVisitor {
+    /** Events held back at most: bounds memory and time whatever the input. */
+    public static final int DEFAULT_WINDOW = 4096;
+
+    private final ObservedReplay replay;
+    private final TraceVisitor downstream;
+    private final EventRing ring;
+    private final long slackNs;
+    private long reorderings;
+
+    /**
+     * @param replay     the model the conflicts are checked against
+     * @param downstream receives every event once, in the recovered order (the replay itself, or a visitor that
+     *                   feeds it and others)
+     * @param window     events held back at most
+     * @param slackNs    how much later than the conflicting event another CPU's event may be printed and still be
+     *                   moved before it (0: only events of the same instant)
+     */
+    public LockOrderSorter(ObservedReplay replay, TraceVisitor downstream, int window, long slackNs) {
+        this.replay = replay;
+        this.downstream = downstream;
+        this.ring = new EventRing(window);
+        this.slackNs = slackNs;
+    }
+
+    public LockOrderSorter(ObservedReplay replay) {
+        this(replay, replay, DEFAULT_WINDOW, 0);
+    }
+
+    /** Events applied out of printed order. */
+    public long reorderings() {
+        return reorderings;
+    }
+
+    @Override
+    public void onEvent(ParsedEvent e) {
+        if (ring.isFull()) {
+            step();
+        }
+        ring.add(e);
+    }
+
+    /** Applies everything still held back; call once after the parse. */
+    public void finish() {
+        while (!ring.isEmpty()) {
+            step();
+        }
+    }
+
+    private void step() {
+        ParsedEvent head = ring.peek(0);
+        int conflict = replay.conflict(head);
+        if (conflict != ObservedReplay.CONFLICT_NONE) {
+            // a block taken under zone->lock must be in the buddy: a free only onto a pcp list does not enable it
+            boolean needBuddy = head.type() != EventType.MM_PAGE_ALLOC;
+            resolve(conflict, needBuddy, head.cpu(), head.timestampNs());
+        }
+        ring.emit(0, downstream);
+    }
+
+    /** Finds the enabling event of another CPU and applies that CPU's pending events up to it first. */
+    private void resolve(int conflict, boolean needBuddy, int cpu, long timeNs) {
+        if (cpu < 0) {
+            return;
+        }
+        long lo = replay.conflictLo();
+        long hi = replay.conflictHi();
+        int found = -1;
+        for (int k = 1; k < ring.size(); k++) {
+            if (ring.taken(k) || ring.cpu(k) == cpu || ring.cpu(k) < 0) {
+                continue;
+            }
+            if (ring.timestampNs(k) > timeNs + slackNs) {
+                break;
+            }
+            if (enables(conflict, needBuddy, ring.peek(k), lo, hi)) {
+                found = k;
+                break;
+            }
+        }
+        if (found < 0) {
+            return;
+        }
+        int other = ring.cpu(found);
+        long otherLine = ring.peek(found).line();
+        for (int k = 1; k <= found; k++) {
+            if (!ring.taken(k) && ring.cpu(k) == other) {
+                ring.emit(k, downstream);
+            }
+        }
+        reorderings++;
+        replay.countReordering(conflict, ring.peek(0), other, otherLine);
+    }
+
+    /** Whether e could be what the conflicting event waited for under the lock. */
+    private boolean enables(int conflict, boolean needBuddy, ParsedEvent e, long lo, long hi) {
+        EventType t = e.type();
+        int order;
+        switch (conflict) {
+            case ObservedReplay.CONFLICT_NOT_FREE -> {
+                if (t == EventType.MM_PAGE_PCPU_DRAIN) {
+                    order = e.order();
+                } else if (t == EventType.MM_PAGE_FREE) {
+                    order = e.order();
+                    if (needBuddy && replay.model().ks.pcpAllowedOrder(order)) {
+                        return false;
+                    }
+                } else {
+                    return false;
+                }
+            }
+            case ObservedReplay.CONFLICT_NOT_ALLOCATED, ObservedReplay.CONFLICT_INSIDE_BLOCK -> {
+                if (t == EventType.MM_PAGE_ALLOC_EXTFRAG) {
+                    order = (int) Math.max(e.get(Field.ALLOC_ORDER), e.get(Field.FALLBACK_ORDER));
+                } else if (t == EventType.MM_PAGE_ALLOC || t == EventType.MM_PAGE_ALLOC_ZONE_LOCKED) {
+                    if (e.isFailedAlloc()) {
+                        return false;
+                    }
+                    order = e.order();
+                } else {
+                    return false;
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        if (!e.has(Field.PFN) || order < 0 || order > 30) {
+            return false;
+        }
+        long pfn = e.pfn();
+        return pfn < hi && pfn + (1L << order) > lo;
+    }
+}

@@ -1,0 +1,94 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Zone;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.fragtrace.replay.ObservedReplayTest.line;
+import static io.fragtrace.replay.ObservedReplayTest.model;
+import static io.fragtrace.replay.ObservedReplayTest.replay;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Interrupt frees against a pcp-locked loop, decided from the irq-flags column (hardirq/softirq character and
+ * preempt depth). mm/page_alloc.c (6.1 with the 6.2 pcp locking, and 6.12): free_unref_page_list()/free_unref_folios()
+ * hold the CPU's pcp lock with IRQs enabled (pcp_spin_lock: pcpu_task_pin() + spin_lock(), preempt depth 2); an
+ * interrupt's free_unref_page() then fails pcp_spin_trylock() and calls free_one_page() (no further event).
+ * Zone [0x1000, 0x2000); order-1 movable pages go to pcp index order_to_pindex(MOVABLE, 1) = 3 * 1 + 1 = 4.
+ */
+class InterruptFreeFlagsTest {
+    private static final int PINDEX_ORDER1_MOVABLE = 4;
+
+    /** pass 1 (task, preempt 0) frees A and B, pass 2 (pcp lock held, preempt 2) adds them to the pcp list. */
+    private static String loop() {
+        return line(0, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, ".....", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "...2.", "1.000003", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "...2.", "1.000004", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+    }
+
+    @Test
+    void softirqFreeRightAfterTheLoopsLastStepWhileTheLockIsHeldGoesToTheBuddy() {
+        // the softirq free shows preempt depth 2 (the interrupted loop's pcp_spin_lock) and nothing of the task came
+        // between the loop's last traced step and it; the task's next event is a new list's first pass
+        BuddyModel m = model(KernelSemantics.V6_1);
+        ObservedReplay r = replay(m, loop()
+                + line(0, "..s2.", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, ".....", "1.000006", "mm_page_free", "page=00000000deadbeef pfn=0x1400 order=0"));
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[0], m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertArrayEquals(new long[] {0x1400, 0x1200, 0x1100}, m.pcpList(0, 0, 1));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void softirqFreeWithNoSpinlockHeldGoesToThePcpList() {
+        // preempt depth 0: the interrupted context held no spinlock, so not the pcp lock; the trylock succeeded
+        BuddyModel m = model(KernelSemantics.V6_1);
+        ObservedReplay r = replay(m, loop()
+                + line(0, "..s..", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, ".....", "1.000006", "mm_page_free", "page=00000000deadbeef pfn=0x1400 order=0"));
+        assertArrayEquals(new long[0], m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1302}, m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void softirqDrainOfTheLoopsZoneShowsTheInterruptHeldTheLock() {
+        // the softirq's own free_pcppages_bulk (d.s5.) took this zone's pcp lock: no loop held it, the free went to
+        // the pcp list and from there to the buddy by the traced drain
+        BuddyModel m = model(KernelSemantics.V6_1);
+        ObservedReplay r = replay(m, loop()
+                + line(0, "..s2.", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, "d.s5.", "1.000006", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1100 order=0 migratetype=1")
+                + line(0, ".....", "1.000007", "mm_page_free", "page=00000000deadbeef pfn=0x1400 order=0"));
+        assertArrayEquals(new long[] {0x1302}, m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 0, MIGRATE_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void softirqDrainOfAnotherZoneLeavesTheLoopHoldingItsLock() {
+        // DMA [0, 0x1000) and DMA32 [0x1000, 0x2000): the loop holds DMA32's pcp lock; the softirq frees a DMA32 page
+        // (trylock fails: buddy) and a DMA page (DMA's lock is free: pcp, then its own drain); the loop then continues
+        BuddyModel m = new BuddyModel(KernelSemantics.V6_1,
+                List.of(new Zone(0, 0, "DMA", 0, 4096), new Zone(1, 0, "DMA32", 4096, 4096)), 2);
+        String t = line(0, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, ".....", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "...2.", "1.000003", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "..s3.", "1.000004", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, "..s3.", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x802 order=1")
+                + line(0, "d.s6.", "1.000006", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x802 order=1 migratetype=1")
+                + line(0, "...2.", "1.000007", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+        ObservedReplay r = replay(m, t);
+        assertArrayEquals(new long[] {0x1302}, m.freeList(1, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x802}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(1, 0, 1));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+}
