@@ -14,12 +14,18 @@ final class Inputs {
     private Inputs() {
     }
 
-    /**
-     * Resolves INPUT; a trace file that lies in a bundle is read with the bundle's snapshots, and stderr says so
-     * (a newcomer giving BUNDLE/trace.txt.gz should not wonder why the start state is exact).
-     */
+    /** Resolves INPUT and says on stderr when its trace file lies in a bundle (see {@link #noteBundle}). */
     static TraceInput open(CommandSpec spec, String arg) throws TraceInputException {
         TraceInput in = TraceInput.of(arg);
+        noteBundle(spec, arg, in);
+        return in;
+    }
+
+    /**
+     * A trace file that lies in a bundle is read with the bundle's snapshots: one line on stderr says so (a newcomer
+     * giving BUNDLE/trace.txt.gz should know where the exact start state comes from).
+     */
+    static void noteBundle(CommandSpec spec, String arg, TraceInput in) {
         Path bundle = in.bundle();
         if (bundle != null && in.file() != null && !Files.isDirectory(Path.of(arg))) {
             List<String> snaps = new ArrayList<>();
@@ -32,6 +38,5 @@ final class Inputs {
                     + bundle + " (" + String.join(", ", snaps) + ")");
             spec.commandLine().getErr().flush();
         }
-        return in;
     }
 }

@@ -160,8 +160,9 @@ final class ReplayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--interval must be a positive number of seconds, not " + interval);
         }
-        TraceInput in = Inputs.open(spec, input);
+        TraceInput in = TraceInput.of(input);
         OutputGuard.checkDir(out, "--out", force, OutputGuard.inputsOf(in));
+        Inputs.noteBundle(spec, input, in);
         if (mode == Mode.simulate) {
             return simulate(in);
         }

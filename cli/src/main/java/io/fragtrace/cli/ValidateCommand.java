@@ -62,7 +62,7 @@ final class ValidateCommand implements Callable<Integer> {
             if (!Files.exists(bundle)) {
                 throw new SnapshotException(bundle + ": no such file or directory");
             }
-            TraceInput in = Inputs.open(spec, bundle.toString());
+            TraceInput in = TraceInput.of(bundle.toString());
             if (in.bundle() == null) {
                 throw new SnapshotException(bundle + ": not in a capture bundle (validate needs a folder with before/ "
                         + "and after/ snapshots, or a trace file in one)");
@@ -71,6 +71,7 @@ final class ValidateCommand implements Callable<Integer> {
             if (json != null) {
                 OutputGuard.checkJsonFile(json, "--json", inputs);
             }
+            Inputs.noteBundle(spec, bundle.toString(), in);
             r = Validation.run(in, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive, null);
         } catch (SnapshotException | TraceInputException e) {
             err.println("fragtrace: " + e.getMessage());
