@@ -105,9 +105,17 @@ public final class OutputGuard {
         }
     }
 
-    /** No output is an input, lies inside one (a bundle folder), or holds one. */
+    /** No output is an input, lies inside one (a bundle folder), or holds one; nor lies under a file. */
     private static void checkInputs(Path out, String flag, Collection<Path> inputs) throws IOException {
         Path o = real(out);
+        for (Path a = o.getParent(); a != null; a = a.getParent()) {
+            if (Files.exists(a)) {
+                if (!Files.isDirectory(a)) {
+                    throw new Refused(out + ": " + a + " is a file, not a folder; choose another " + flag);
+                }
+                break;
+            }
+        }
         for (Path in : inputs) {
             Path i = real(in);
             if (o.startsWith(i)) {

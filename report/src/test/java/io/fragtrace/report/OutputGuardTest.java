@@ -63,6 +63,7 @@ class OutputGuardTest {
         Files.writeString(file, "notes");
         OutputGuard.Refused r = refusedDir(file, true);
         assertTrue(r.getMessage().contains("not a folder"), r.getMessage());
+        assertTrue(refusedDir(file.resolve("sub"), false).getMessage().contains("is a file"));
         assertThrows(OutputGuard.Refused.class, () -> writeRun(file, "new"));
         assertEquals("notes", Files.readString(file));
         assertEquals(List.of("", "some-file.txt"), listing(tmp));
