@@ -28,9 +28,9 @@ import java.util.concurrent.Callable;
                 "compaction passes and daemon activity, and, when the bundle has an after/ snapshot, the fidelity",
                 "of the model against it."},
         footer = {"%nExamples:",
-                "  fragtrace replay sample-traces/fragment-thp-256M --out out/",
-                "  fragtrace replay my-bundle --out out/ --interval 0.01",
-                "  fragtrace replay sample-traces/mixed-churn-512M --mode simulate --config proactive --out sim/",
+                "  fragtrace replay sample-traces/fragment-thp-256M --out out/fragment-thp",
+                "  fragtrace replay my-bundle/perf-script.txt.gz --out out/my-bundle --interval 0.01",
+                "  fragtrace replay sample-traces/mixed-churn-512M --mode simulate --config proactive --out out/sim",
                 "%nOutput folder (written completely or not at all): docs/replay-output.md; what it may replace:",
                 "docs/outputs.md. Ctrl-C removes the unfinished output (exit 130; SIGTERM 143).",
                 "Exit codes: 0 success; 2 usage or input error (one line on stderr)."})
@@ -38,7 +38,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "INPUT", description = "bundle folder: a trace plus before/ (and after/) snapshots")
+    @Parameters(paramLabel = "INPUT", description = "bundle folder: a trace plus before/ (and after/) snapshots; or a "
+            + "trace file (one in a bundle is read with the bundle's snapshots)")
     String input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
