@@ -68,8 +68,25 @@ public final class AtomicOutput {
                 move(tmp, abs);
                 PENDING.remove(tmp);
             }
+            listInManifest(abs);
         } finally {
             discard(tmp);
+        }
+    }
+
+    /**
+     * A file written into an existing output folder (a rebuilt report.html and its charts) is added to the folder's
+     * manifest: it is Fragtrace's, so it does not make the folder look like the user's.
+     */
+    private static void listInManifest(Path file) throws IOException {
+        Path dir = file.getParent();
+        List<String> unlisted = OutputGuard.notWrittenByUs(dir);
+        if (unlisted != null && unlisted.contains(file.getFileName().toString())) {
+            ObjectNode m = (ObjectNode) new ObjectMapper().readTree(dir.resolve(OutputGuard.MANIFEST).toFile());
+            List<String> names = new ArrayList<>();
+            m.get("files").forEach(f -> names.add(f.asText()));
+            names.add(file.getFileName().toString());
+            writeManifest(dir, m, names);
         }
     }
 
@@ -242,23 +259,34 @@ public final class AtomicOutput {
 
     /** The manifest: generator and every file of the folder (relative, '/'-separated), the manifest excepted. */
     private static void writeManifest(Path dir) throws IOException {
-        ObjectMapper json = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        ObjectNode m = json.createObjectNode();
+        ObjectNode m = new ObjectMapper().createObjectNode();
         m.put("generator", OutputGuard.GENERATOR);
         m.put("about", "a folder written by Fragtrace: a later run with this folder as its output replaces it; "
                 + "files added here make it refuse to unless --force (docs/outputs.md)");
-        var files = m.putArray("files");
         List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir)) {
             s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).map(p -> OutputGuard.name(dir, p))
-                    .filter(n -> !n.equals(OutputGuard.MANIFEST)).sorted().forEach(names::add);
+                    .filter(n -> !n.equals(OutputGuard.MANIFEST)).forEach(names::add);
         }
-        names.forEach(files::add);
+        writeManifest(dir, m, names);
+    }
+
+    /** Writes manifest {@code m} with {@code names} (sorted) as its files, through a temporary sibling. */
+    private static void writeManifest(Path dir, ObjectNode m, List<String> names) throws IOException {
+        var files = m.putArray("files");
+        names.stream().sorted().forEach(files::add);
         DefaultPrettyPrinter pretty = new DefaultPrettyPrinter()
                 .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
-        try (OutputStream o = Files.newOutputStream(dir.resolve(OutputGuard.MANIFEST))) {
-            json.writer(pretty).writeValue(o, m);
-            o.write('\n');
+        Path target = dir.resolve(OutputGuard.MANIFEST);
+        Path tmp = createTemp(target, false);
+        try {
+            try (OutputStream o = Files.newOutputStream(tmp)) {
+                new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writer(pretty).writeValue(o, m);
+                o.write('\n');
+            }
+            move(tmp, target);
+        } finally {
+            discard(tmp);
         }
     }
 

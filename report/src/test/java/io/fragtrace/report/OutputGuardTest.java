@@ -107,6 +107,17 @@ class OutputGuardTest {
     }
 
     @Test
+    void aFileFragtraceWritesIntoAPreviousOutputJoinsItsManifest(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("out");
+        writeRun(out, "first");
+        AtomicOutput.writeFile(out.resolve("new_chart.png"), o -> o.write(1)); // a rebuilt report's new chart
+        assertEquals(List.of(), OutputGuard.notWrittenByUs(out));
+        OutputGuard.checkDir(out, "--out", false, List.of());
+        Files.writeString(out.resolve("mine.txt"), "x");
+        assertEquals(List.of("mine.txt"), OutputGuard.notWrittenByUs(out));
+    }
+
+    @Test
     void aManifestNotWrittenByFragtraceDoesNotMakeAFolderOurs(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
