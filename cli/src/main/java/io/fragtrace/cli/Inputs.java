@@ -34,8 +34,8 @@ final class Inputs {
                     snaps.add(s + "/");
                 }
             }
-            spec.commandLine().getErr().println("fragtrace: " + arg + " lies in a bundle: using the bundle's snapshots in "
-                    + bundle + " (" + String.join(", ", snaps) + ")");
+            spec.commandLine().getErr().println("fragtrace: " + arg + " lies in a bundle: using the bundle's "
+                    + "snapshots in " + bundle + " (" + String.join(", ", snaps) + ")");
             spec.commandLine().getErr().flush();
         }
     }

@@ -48,7 +48,8 @@ public final class Main {
                 : removed.entrySet().stream().map(e -> e.getValue() + (Files.exists(e.getValue()) ? " left as it was"
                         : " not written") + " (removed the unfinished " + e.getKey().getFileName() + ")")
                         .collect(Collectors.joining("; "));
-        System.err.println((System.console() != null ? System.lineSeparator() : "") + "fragtrace: interrupted; " + what);
+        String newLine = System.console() != null ? System.lineSeparator() : ""; // after a progress bar
+        System.err.println(newLine + "fragtrace: interrupted; " + what);
         System.err.flush();
     }
 

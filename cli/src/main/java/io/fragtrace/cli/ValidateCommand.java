@@ -147,8 +147,8 @@ final class ValidateCommand implements Callable<Integer> {
                 zones.add(zm);
             }
             m.put("zones", zones);
-            AtomicOutput.writeJsonFile(json, "--json", inputs, o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(o, m));
+            AtomicOutput.writeJsonFile(json, "--json", inputs,
+                    o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, m));
         }
         return r.exact() ? Main.EXIT_OK : Main.EXIT_MISMATCH;
     }
