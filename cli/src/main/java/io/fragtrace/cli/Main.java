@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -44,7 +45,9 @@ public final class Main {
      */
     static void interrupted() {
         Map<Path, Path> removed = AtomicOutput.abandonAll();
-        String what = removed.isEmpty() ? "nothing was written"
+        List<Path> done = AtomicOutput.completedOutputs();
+        String what = removed.isEmpty() ? (done.isEmpty() ? "nothing was written" : done.stream().map(Path::toString)
+                .collect(Collectors.joining(", ")) + " written completely before")
                 : removed.entrySet().stream().map(e -> e.getValue() + (Files.exists(e.getValue()) ? " left as it was"
                         : " not written") + " (removed the unfinished " + e.getKey().getFileName() + ")")
                         .collect(Collectors.joining("; "));

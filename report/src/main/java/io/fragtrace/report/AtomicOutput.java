@@ -48,6 +48,8 @@ public final class AtomicOutput {
     private static final Object LOCK = new Object();
     /** Guarded by LOCK: temporaries not yet renamed into place or removed. */
     private static final Map<Path, Pending> PENDING = new LinkedHashMap<>();
+    /** Guarded by LOCK: outputs renamed into place (not those inside a temporary). */
+    private static final List<Path> COMPLETED = new ArrayList<>();
     private static volatile boolean abandoned;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,6 +69,7 @@ public final class AtomicOutput {
                 checkNotAbandoned();
                 move(tmp, abs);
                 PENDING.remove(tmp);
+                completed(abs);
             }
             listInManifest(abs);
         } finally {
@@ -133,6 +136,7 @@ public final class AtomicOutput {
                     throw e;
                 }
                 PENDING.remove(tmp);
+                completed(abs);
             }
             if (old != null) {
                 discard(old);
@@ -189,6 +193,20 @@ public final class AtomicOutput {
             PENDING.clear();
         }
         return removed;
+    }
+
+    /** Guarded by LOCK. */
+    private static void completed(Path output) {
+        if (PENDING.keySet().stream().noneMatch(output::startsWith) && !COMPLETED.contains(output)) {
+            COMPLETED.add(output);
+        }
+    }
+
+    /** The outputs this process has renamed into place, complete (for the message of an interrupted run). */
+    public static List<Path> completedOutputs() {
+        synchronized (LOCK) {
+            return List.copyOf(COMPLETED);
+        }
     }
 
     /** Whether {@link #abandonAll()} has run (errors of the interrupted work are not worth reporting then). */
