@@ -6,6 +6,7 @@ import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.html.DiffReport;
 import io.fragtrace.report.output.ReplayRun;
 import io.fragtrace.report.output.SimulateRun;
@@ -19,6 +20,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code fragtrace diff}: two runs side by side — two configurations of one trace, two traces, or two replay folders. */
@@ -36,7 +39,8 @@ import java.util.concurrent.Callable;
                 "  fragtrace diff sample-traces/mixed-churn-512M --config-a linux-6.1 --config-b proactive --out d1",
                 "  fragtrace diff sample-traces/fragment-thp-256M sample-traces/fragment-thp-256M-k6.12 --out d2",
                 "  fragtrace diff runs/6.1 runs/6.12 --out d3",
-                "%nDIR is written completely or not at all (an existing DIR is replaced); it must not be A or B.",
+                "%nDIR is written completely or not at all; it replaces only an empty folder or a previous Fragtrace",
+                "output, and must not be, lie in or hold A or B (docs/outputs.md).",
                 "CSV headers: docs/report.md.",
                 "Exit codes: 0 success; 2 usage error, an unreadable input, or runs that cannot be compared",
                 "(one line on stderr)."})
@@ -57,8 +61,13 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--config-b", paramLabel = "CONFIG", description = "simulate run B under this configuration")
     String configB;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write the comparison into")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write the comparison into "
+            + "(replaces only an empty folder or a previous Fragtrace output; docs/outputs.md)")
     Path out;
+
+    @Option(names = "--force", description = "replace DIR also when it is a Fragtrace output holding files Fragtrace "
+            + "did not write (never a folder Fragtrace did not write)")
+    boolean force;
 
     @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
     boolean quiet;
@@ -70,6 +79,14 @@ final class DiffCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give B, or --config-a/--config-b to run A's trace under two configurations");
         }
+        List<Path> inputs = new ArrayList<>();
+        for (Path in : List.of(a, bIn)) {
+            inputs.add(in);
+            if (Files.isRegularFile(in) && TraceInput.isBundle(in.toAbsolutePath().getParent())) {
+                inputs.add(in.toAbsolutePath().getParent());
+            }
+        }
+        OutputGuard.checkDir(out, "--out", force, inputs);
         String summary;
         if (isReplayFolder(a) && isReplayFolder(bIn)) {
             if (configA != null || configB != null) {
@@ -78,17 +95,13 @@ final class DiffCommand implements Callable<Integer> {
             }
             summary = DiffReport.write(a, bIn, out);
         } else {
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, ".diff-runs.");
+            Path tmp = AtomicOutput.tempDirFor(out);
             try {
                 Path runA = run(a, configA, tmp.resolve("run-a"));
                 Path runB = run(bIn, configB, tmp.resolve("run-b"));
                 summary = DiffReport.writeWithRuns(runA, runB, out);
             } finally {
-                if (Files.exists(tmp)) {
-                    AtomicOutput.deleteTree(tmp);
-                }
+                AtomicOutput.discard(tmp);
             }
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -108,7 +121,7 @@ final class DiffCommand implements Callable<Integer> {
             Files.createDirectories(dir.getParent());
             return input;
         }
-        TraceInput in = TraceInput.of(input.toString());
+        TraceInput in = Inputs.open(spec, input.toString());
         if (config != null) {
             SimulateRun sim = new SimulateRun(in, Configs.load(config), 0);
             try (Progress p = Progress.start(in, quiet, sim::eventsSeen)) {

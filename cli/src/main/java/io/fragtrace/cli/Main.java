@@ -1,15 +1,22 @@
 package io.fragtrace.cli;
 
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.OutputGuard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The {@code fragtrace} command. Exit codes: 0 ok, 1 validation mismatch, 2 usage or input error. */
-@Command(name = "fragtrace", mixinStandardHelpOptions = true, version = "fragtrace 0.1.0",
+@Command(name = "fragtrace", mixinStandardHelpOptions = true, version = OutputGuard.GENERATOR,
         description = "Linux kernel page-allocator traces to an exact picture of physical-memory fragmentation.",
         subcommands = {ReplayCommand.class, ValidateCommand.class, DiffCommand.class, StatsCommand.class,
                 ConfigsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
@@ -21,7 +28,32 @@ public final class Main {
     public static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Thread cleanup = new Thread(Main::interrupted, "fragtrace-interrupted");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        int exit = run(args);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            return; // a signal arrived meanwhile: the hook runs and the JVM exits with the signal's code
+        }
+        System.exit(exit);
+    }
+
+    /**
+     * The shutdown hook of a run that did not finish (SIGINT, SIGTERM): its temporary outputs are removed and one line
+     * says so; the JVM then exits with 128 + the signal number (130, 143).
+     */
+    static void interrupted() {
+        Map<Path, Path> removed = AtomicOutput.abandonAll();
+        List<Path> done = AtomicOutput.completedOutputs();
+        String what = removed.isEmpty() ? (done.isEmpty() ? "nothing was written" : done.stream().map(Path::toString)
+                .collect(Collectors.joining(", ")) + " written completely before")
+                : removed.entrySet().stream().map(e -> e.getValue() + (Files.exists(e.getValue()) ? " left as it was"
+                        : " not written") + " (removed the unfinished " + e.getKey().getFileName() + ")")
+                        .collect(Collectors.joining("; "));
+        String newLine = System.console() != null ? System.lineSeparator() : ""; // after a progress bar
+        System.err.println(newLine + "fragtrace: interrupted; " + what);
+        System.err.flush();
     }
 
     /** Runs the command line; never throws, never prints a stack trace (set FRAGTRACE_DEBUG=1 for one). */
@@ -39,6 +71,9 @@ public final class Main {
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (AtomicOutput.abandoned()) {
+                return EXIT_USAGE; // interrupted: the shutdown hook reports it, the JVM exits with 130/143
+            }
             if (System.getenv("FRAGTRACE_DEBUG") != null) {
                 ex.printStackTrace(c.getErr());
             }
@@ -49,7 +84,8 @@ public final class Main {
     }
 
     static String oneLine(Throwable ex) {
-        if (ex instanceof TraceInputException || ex instanceof io.fragtrace.replay.config.ConfigException
+        if (ex instanceof TraceInputException || ex instanceof OutputGuard.Refused
+                || ex instanceof io.fragtrace.replay.config.ConfigException
                 || ex instanceof io.fragtrace.replay.snapshot.SnapshotException) {
             return ex.getMessage();
         }

@@ -7,6 +7,7 @@ import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.snapshot.SnapshotException;
+import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.output.ReplayRun;
 import io.fragtrace.report.output.SimulateRun;
 import picocli.CommandLine.Command;
@@ -27,20 +28,28 @@ import java.util.concurrent.Callable;
                 "compaction passes and daemon activity, and, when the bundle has an after/ snapshot, the fidelity",
                 "of the model against it."},
         footer = {"%nExamples:",
-                "  fragtrace replay sample-traces/fragment-thp-256M --out out/",
-                "  fragtrace replay my-bundle --out out/ --interval 0.01",
-                "  fragtrace replay sample-traces/mixed-churn-512M --mode simulate --config proactive --out sim/",
-                "%nOutput folder (written completely or not at all): docs/replay-output.md",
+                "  fragtrace replay sample-traces/fragment-thp-256M --out out/fragment-thp",
+                "  fragtrace replay my-bundle/perf-script.txt.gz --out out/my-bundle --interval 0.01",
+                "  fragtrace replay sample-traces/mixed-churn-512M --mode simulate --config proactive --out out/sim",
+                "%nOutput folder (written completely or not at all): docs/replay-output.md; what it may replace:",
+                "docs/outputs.md. Ctrl-C removes the unfinished output (exit 130; SIGTERM 143).",
                 "Exit codes: 0 success; 2 usage or input error (one line on stderr)."})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "INPUT", description = "bundle folder: a trace plus before/ (and after/) snapshots")
+    @Parameters(paramLabel = "INPUT", description = "bundle folder: a trace plus before/ (and after/) snapshots; or a "
+            + "trace file (one in a bundle is read with the bundle's snapshots)")
     String input;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (replaced when complete)")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "output folder: written when complete; replaces only an empty folder or a previous "
+                    + "Fragtrace output (docs/outputs.md)")
     Path out;
+
+    @Option(names = "--force", description = "replace DIR also when it is a Fragtrace output holding files Fragtrace "
+            + "did not write (never a folder Fragtrace did not write)")
+    boolean force;
 
     @Option(names = "--interval", paramLabel = "SECONDS",
             description = "sample every SECONDS of trace time (default: about 1000 samples over the trace)")
@@ -153,6 +162,8 @@ final class ReplayCommand implements Callable<Integer> {
                     "--interval must be a positive number of seconds, not " + interval);
         }
         TraceInput in = TraceInput.of(input);
+        OutputGuard.checkDir(out, "--out", force, OutputGuard.inputsOf(in));
+        Inputs.noteBundle(spec, input, in);
         if (mode == Mode.simulate) {
             return simulate(in);
         }

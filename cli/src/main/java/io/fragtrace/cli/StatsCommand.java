@@ -5,6 +5,7 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceParser;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.StatsText;
@@ -44,8 +45,9 @@ final class StatsCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--json", paramLabel = "FILE|-",
-            description = "also write the stats as JSON to FILE (written completely or not at all); - writes JSON"
-                    + " to stdout instead of the tables")
+            description = "also write the stats as JSON to FILE (written completely or not at all; an existing FILE"
+                    + " is replaced only when it is JSON written by Fragtrace); - writes JSON to stdout instead of the"
+                    + " tables")
     String json;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
@@ -61,6 +63,10 @@ final class StatsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--top must be 0 or more, not " + top);
         }
         TraceInput in = TraceInput.of(input);
+        Path jsonFile = json == null || "-".equals(json) ? null : Path.of(json);
+        if (jsonFile != null) {
+            OutputGuard.checkJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in));
+        }
         StatsCollector collector = new StatsCollector();
         long[] events = new long[1];
         ParseReport report;
@@ -82,7 +88,8 @@ final class StatsCommand implements Callable<Integer> {
             out.print(buf.toString(StandardCharsets.UTF_8));
         } else {
             if (json != null) {
-                AtomicOutput.writeFile(Path.of(json), o -> StatsJson.write(stats, top, o));
+                AtomicOutput.writeJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in),
+                        o -> StatsJson.write(stats, top, o));
             }
             out.print(StatsText.render(stats, top));
         }

@@ -2,12 +2,14 @@ package io.fragtrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,10 +37,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "BUNDLE", description = "capture folder with trace.txt[.gz], before/ and after/")
+    @Parameters(paramLabel = "BUNDLE", description = "capture folder with trace.txt[.gz], before/ and after/, or a "
+            + "trace file in one (BUNDLE/perf-script.txt.gz)")
     Path bundle;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON (an existing FILE is "
+            + "replaced only when it is JSON written by Fragtrace)")
     Path json;
 
     @Option(names = "--kernel", paramLabel = "VERSION",
@@ -53,11 +57,22 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Validation.Result r;
+        List<Path> inputs;
         try {
-            if (!Files.isDirectory(bundle)) {
-                throw new SnapshotException(bundle + ": not a folder (validate needs a capture bundle)");
+            if (!Files.exists(bundle)) {
+                throw new SnapshotException(bundle + ": no such file or directory");
             }
-            r = Validation.run(bundle, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive);
+            TraceInput in = TraceInput.of(bundle.toString());
+            if (in.bundle() == null) {
+                throw new SnapshotException(bundle + ": not in a capture bundle (validate needs a folder with before/ "
+                        + "and after/ snapshots, or a trace file in one)");
+            }
+            inputs = OutputGuard.inputsOf(in);
+            if (json != null) {
+                OutputGuard.checkJsonFile(json, "--json", inputs);
+            }
+            Inputs.noteBundle(spec, bundle.toString(), in);
+            r = Validation.run(in, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive, null);
         } catch (SnapshotException | TraceInputException e) {
             err.println("fragtrace: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -88,6 +103,7 @@ final class ValidateCommand implements Callable<Integer> {
                 r.freeListsOrderDiffer, r.pcpListsDiffer, FragMetrics.format3(r.extfragIndexMaxError));
         if (json != null) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("generator", OutputGuard.GENERATOR);
             m.put("bundle", bundle.toString());
             m.put("kernel", r.kernel);
             m.put("exact", r.exact());
@@ -131,8 +147,8 @@ final class ValidateCommand implements Callable<Integer> {
                 zones.add(zm);
             }
             m.put("zones", zones);
-            AtomicOutput.writeFile(json, o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(o, m));
+            AtomicOutput.writeJsonFile(json, "--json", inputs,
+                    o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, m));
         }
         return r.exact() ? Main.EXIT_OK : Main.EXIT_MISMATCH;
     }

@@ -56,7 +56,13 @@ public final class TraceInput {
                     + String.join(", ", BUNDLE_TRACE_NAMES) + ")");
         }
         checkReadable(p, arg);
-        return new TraceInput(p, null, arg);
+        Path dir = p.getParent() != null ? p.getParent() : Path.of(".");
+        return new TraceInput(p, isBundle(dir) ? dir : null, arg);
+    }
+
+    /** A folder with before/ or after/ snapshots: a trace file in it is read with them (sample-traces/README.md). */
+    public static boolean isBundle(Path dir) {
+        return Files.isDirectory(dir.resolve("before")) || Files.isDirectory(dir.resolve("after"));
     }
 
     private static void checkReadable(Path p, String shown) throws TraceInputException {
@@ -74,7 +80,7 @@ public final class TraceInput {
         return file;
     }
 
-    /** The bundle folder when the input was one (snapshots live beside the trace), else null. */
+    /** The bundle folder when the input was one or the trace file lies in one (snapshots beside it), else null. */
     public Path bundle() {
         return bundle;
     }

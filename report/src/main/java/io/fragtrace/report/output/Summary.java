@@ -100,7 +100,8 @@ public final class Summary {
     static ObjectNode header(TraceInput input, ParseReport report, BuddyModel model, String mode, Watermarks wmarks) {
         ObjectNode r = JSON.createObjectNode();
         r.put("schema_version", SCHEMA_VERSION);
-        r.put("tool", "fragtrace 0.1.0");
+        r.put("generator", io.fragtrace.report.OutputGuard.GENERATOR);
+        r.put("tool", io.fragtrace.report.OutputGuard.GENERATOR);
         ObjectNode in = r.putObject("input");
         in.put("name", input.displayName());
         in.put("bundle", input.bundle() == null ? null : input.bundle().toString());

@@ -38,6 +38,7 @@ public final class StatsJson {
         ParseReport r = s.report();
         ObjectNode root = f.objectNode();
         root.put("schema_version", SCHEMA_VERSION);
+        root.put("generator", io.fragtrace.report.OutputGuard.GENERATOR);
 
         ObjectNode input = root.putObject("input");
         input.put("name", r.input());
