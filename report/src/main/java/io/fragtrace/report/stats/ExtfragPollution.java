@@ -139,6 +139,9 @@ public final class ExtfragPollution {
         if (pending.isEmpty()) {
             return;
         }
+        if (e.hasTimestamp()) {
+            pending.removeIf(x -> x.hasTime && e.timestampNs() - x.timeNs > PENDING_NS);
+        }
         for (int i = 0; i < pending.size(); i++) {
             Event x = pending.get(i);
             if (x.cpu == e.cpu() && x.pid == e.pid() && x.order == order && x.allocSlot == slot) {
@@ -146,9 +149,6 @@ public final class ExtfragPollution {
                 pending.remove(i);
                 break;
             }
-        }
-        if (e.hasTimestamp()) {
-            pending.removeIf(x -> x.hasTime && e.timestampNs() - x.timeNs > PENDING_NS);
         }
     }
 

@@ -46,7 +46,7 @@ public final class KmemPageStat {
     final long[][] orderMt = new long[ORDERS][MTS];
     final long[][] liveOrderMt = new long[ORDERS][MTS];
 
-    private final LongLongTable live = new LongLongTable(1024, MAX_LIVE);
+    private final LiveAllocTable live = new LiveAllocTable(MAX_LIVE);
     private final LongLongTable rowIndex = new LongLongTable(64, Integer.MAX_VALUE);
     private long[] rowKey = new long[64];
     private long[] rowReq = new long[64];
@@ -73,7 +73,7 @@ public final class KmemPageStat {
             gfpNames[gfpId] = gfpName;
         }
         long key = key(gfpId, order, slot);
-        live.putIfAbsent(pfn, key);
+        live.putIfAbsent(pfn, (int) key);
         int r = row(key);
         rowReq[r]++;
         rowPages[r] += n;
@@ -88,15 +88,15 @@ public final class KmemPageStat {
         long n = 1L << order;
         nrFrees++;
         freePages += n;
-        long v = live.remove(pfn, -1);
+        int v = live.remove(pfn);
         if (v < 0) {
             nrNomatch++;
             nomatchPages += n;
             return;
         }
-        int slot = (int) (v & 0xff);
+        int slot = v & 0xf;
         liveOrderMt[order][slot]--;
-        long r = rowIndex.get(key((int) (v >>> 16) - 1, order, slot), -1);
+        long r = rowIndex.get(key((v >>> 9) - 1, order, slot), -1);
         if (r < 0) {
             liveRowMissing++;
         } else {
@@ -105,8 +105,9 @@ public final class KmemPageStat {
         }
     }
 
+    /** (gfp id + 1) << 9 | order << 4 | slot: fits an int (the parser interns at most 2^16 gfp strings). */
     private static long key(int gfpId, int order, int slot) {
-        return ((long) (gfpId + 1) << 16) | ((long) order << 8) | slot;
+        return ((long) (gfpId + 1) << 9) | ((long) order << 4) | slot;
     }
 
     private int row(long key) {
@@ -197,9 +198,9 @@ public final class KmemPageStat {
                 continue;
             }
             long k = rowKey[r];
-            int gfpId = (int) (k >>> 16) - 1;
+            int gfpId = (int) (k >>> 9) - 1;
             String flags = gfpId >= 0 && gfpId < gfpNames.length && gfpNames[gfpId] != null ? gfpNames[gfpId] : "";
-            out.add(new Row((int) ((k >>> 8) & 0xff), (int) (k & 0xff), flags, GfpCompact.of(flags),
+            out.add(new Row((int) ((k >>> 4) & 0x1f), (int) (k & 0xf), flags, GfpCompact.of(flags),
                     Gfp.parse(flags) & 0xffffffffffL, req, live ? rowLivePages[r] : rowPages[r]));
         }
         out.sort(sort.comparator());

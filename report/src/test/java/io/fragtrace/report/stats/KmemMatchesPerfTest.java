@@ -1,8 +1,5 @@
 package io.fragtrace.report.stats;
 
-import io.fragtrace.parser.ParseReport;
-import io.fragtrace.parser.TraceInput;
-import io.fragtrace.parser.TraceParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,10 +36,8 @@ class KmemMatchesPerfTest {
     @BeforeAll
     static void parse() throws Exception {
         dir = SampleCaptureStatsTest.bundle(BUNDLE);
-        StatsCollector c = new StatsCollector();
-        ParseReport r = new TraceParser().parse(TraceInput.of(dir.resolve("perf-script.txt.gz").toString()), c);
-        s = c.finish(r);
-        assertEquals(0, r.badLines());
+        s = KmemMatchesPerfTestSupport.perfStats();
+        assertEquals(0, s.report().badLines());
     }
 
     /** perf's "Total ... requests : N [ KB KB ]" lines. */
