@@ -14,7 +14,8 @@ public final class ExtfragTimeline {
     private final int cap;
     private long widthNs;
     private long originNs = Long.MIN_VALUE;
-    private int last = -1;
+    private long lastNs = Long.MIN_VALUE;
+    private long limitNs = Long.MAX_VALUE;
     private final long[] fallbacks;
     private final long[] fragmenting;
     private final long[] changeOwnership;
@@ -28,28 +29,33 @@ public final class ExtfragTimeline {
         changeOwnership = new long[cap];
     }
 
-    /** Every timestamped event: the buckets cover the whole trace, not only its fallbacks. */
+    /** Every timestamped event: the buckets cover the whole trace, not only its fallbacks. Two compares. */
     void time(long ns) {
-        if (originNs == Long.MIN_VALUE) {
-            originNs = ns;
-        }
-        long d = ns - originNs;
-        if (d < 0) {
+        if (ns <= lastNs) {
             return;
         }
-        long i = d / widthNs;
-        while (i >= cap) {
+        if (originNs == Long.MIN_VALUE) {
+            originNs = ns;
+            limitNs = limit();
+        }
+        lastNs = ns;
+        while (ns >= limitNs && limitNs != Long.MAX_VALUE) {
             merge();
-            i = d / widthNs;
         }
-        if (i > last) {
-            last = (int) i;
+    }
+
+    /** First instant past the last bucket (saturating). */
+    private long limit() {
+        if (widthNs > Long.MAX_VALUE / cap) {
+            return Long.MAX_VALUE; // the buckets reach the end of the clock: no more merging
         }
+        long span = widthNs * cap;
+        return originNs > Long.MAX_VALUE - span ? Long.MAX_VALUE : originNs + span;
     }
 
     void add(long ns, boolean isFragmenting, boolean changedOwnership) {
         time(ns);
-        int i = (int) Math.max(0, (ns - originNs) / widthNs);
+        int i = index(ns);
         fallbacks[i]++;
         if (isFragmenting) {
             fragmenting[i]++;
@@ -59,6 +65,14 @@ public final class ExtfragTimeline {
         }
     }
 
+    private int index(long ns) {
+        long d = ns - originNs;
+        if (((ns ^ originNs) & (ns ^ d)) < 0) { // overflow
+            d = ns > originNs ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return (int) Math.min(cap - 1, Math.max(0, d / widthNs));
+    }
+
     private void merge() {
         for (int i = 0; i < cap; i++) {
             int a = 2 * i;
@@ -66,13 +80,13 @@ public final class ExtfragTimeline {
             fragmenting[i] = a < cap ? fragmenting[a] + (a + 1 < cap ? fragmenting[a + 1] : 0) : 0;
             changeOwnership[i] = a < cap ? changeOwnership[a] + (a + 1 < cap ? changeOwnership[a + 1] : 0) : 0;
         }
-        last /= 2;
         widthNs *= 2;
+        limitNs = limit();
     }
 
     /** Buckets from the first to the last event of the trace (none without timestamps). */
     public int buckets() {
-        return last + 1;
+        return lastNs == Long.MIN_VALUE ? 0 : index(lastNs) + 1;
     }
 
     public long widthNs() {

@@ -3,6 +3,7 @@ package io.fragtrace.report.stats;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Fixed bucket count, merged by doubling: the buckets of 1,000 fallbacks 1 ms apart, worked out by hand. */
 class ExtfragTimelineTest {
@@ -62,5 +63,22 @@ class ExtfragTimelineTest {
         assertEquals(2_000_000L, t.widthNs());
         assertEquals(2, t.fallbacks(0));
         assertEquals(2501, t.buckets());
+    }
+
+    @Test
+    void hostileTimestampsStayInBounds() {
+        ExtfragTimeline t = new ExtfragTimeline(0);
+        t.add(-5, true, true);
+        t.add(-10, false, false); // before the first: counted in bucket 0
+        t.add(Long.MAX_VALUE, false, false);
+        t.time(Long.MAX_VALUE);
+        long sum = 0;
+        for (int i = 0; i < t.buckets(); i++) {
+            sum += t.fallbacks(i);
+        }
+        assertEquals(3, sum);
+        assertEquals(2, t.fallbacks(0));
+        assertTrue(t.buckets() > 100 && t.buckets() <= ExtfragTimeline.AUTO_BUCKETS, "" + t.buckets());
+        assertEquals(1, t.fallbacks(t.buckets() - 1), "the last bucket holds the end of the clock");
     }
 }
