@@ -24,10 +24,13 @@ import java.util.List;
  * </ul>
  * Bytes are kept as 4 KiB pages ({@code KB = pages × 4}). Memory: the live table holds one entry per allocated and
  * not yet freed head pfn (bounded by the RAM the trace touches; capped at {@link #MAX_LIVE} entries, past which
- * {@link #complete()} is false), the rows one entry per distinct (order, migratetype, gfp string).
+ * {@link #complete()} is false), the rows one entry per distinct (order, migratetype, gfp string), at most
+ * {@link #MAX_ROWS} (then gfp {@code <other>}).
  */
 public final class KmemPageStat {
     static final int MAX_LIVE = (int) Math.min(1 << 25, Runtime.getRuntime().maxMemory() / 128);
+    /** Rows kept per (order, migratetype, gfp); past this, new gfp strings go to the parser's {@code <other>} id 0. */
+    static final int MAX_ROWS = 1 << 16;
     private static final int ORDERS = StatsCollector.ORDERS;
     private static final int MTS = StatsCollector.MT_SLOTS;
 
@@ -73,6 +76,12 @@ public final class KmemPageStat {
             gfpNames[gfpId] = gfpName;
         }
         long key = key(gfpId, order, slot);
+        if (rows >= MAX_ROWS && rowIndex.get(key, -1) < 0) { // a hostile number of distinct gfp strings
+            key = key(io.fragtrace.parser.ByteInterner.OTHER, order, slot);
+            if (gfpNames[0] == null) {
+                gfpNames[0] = "<other>";
+            }
+        }
         live.putIfAbsent(pfn, (int) key);
         int r = row(key);
         rowReq[r]++;

@@ -120,4 +120,24 @@ class KmemPageStatTest {
         assertEquals("K", GfpCompact.of("GFP_KERNEL|__GFP_SKIP_KASAN"), "names outside perf's table are dropped");
         assertEquals("0x140cca", GfpCompact.of("0x140cca"), "where perf prints (null), the flags as printed");
     }
+
+    /** A hostile trace with more distinct gfp strings than rows kept: the rest are one {@code <other>} row. */
+    @Test
+    void rowsAreBounded() {
+        StringBuilder t = new StringBuilder("# tracer: nop\n");
+        // 35,000 gfp strings (below the parser's 65,536), each at two of 3 orders × 2 migratetypes: 70,000 rows wanted
+        int n = 70_000;
+        for (int i = 0; i < n; i++) {
+            t.append(l("a", 1, 0, "1.000000", "mm_page_alloc", P + "pfn=0x" + Integer.toHexString(0x100000 + 8 * i)
+                    + " order=" + (i % 3) + " migratetype=" + (i % 2) + " gfp_flags=GFP_KERNEL|0x"
+                    + Integer.toHexString(0x100000 + i / 2)));
+        }
+        StatsCollector c = new StatsCollector();
+        ParseReport r = new TraceParser().parse(new ByteArrayInputStream(t.toString().getBytes(StandardCharsets.UTF_8)), "h", c);
+        List<KmemPageStat.Row> rows = c.finish(r).kmem().rows(KmemSort.DEFAULT, false);
+        // MAX_ROWS rows, then one <other> row per (order, migratetype): 6
+        assertEquals(KmemPageStat.MAX_ROWS + 6, rows.size());
+        assertEquals(6, rows.stream().filter(x -> x.gfpFlags().equals("<other>")).count());
+        assertEquals(n, rows.stream().mapToLong(KmemPageStat.Row::requests).sum());
+    }
 }
