@@ -6,6 +6,7 @@ import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceParser;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
+import io.fragtrace.report.stats.KmemSort;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.StatsText;
@@ -23,17 +24,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code fragtrace stats}: what perf kmem stat --page and trace-pagealloc-postprocess.pl report, from a text trace. */
+/** {@code fragtrace stats}: what perf kmem --page stat and trace-pagealloc-postprocess.pl report, from a text trace. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Count what a page-allocator trace holds: events by name, bad lines and lost events, time span,",
                 "page allocations and frees by order, migratetype, gfp flags and process, allocation failures,",
                 "per-CPU list refills and drains, extfrag fallbacks, compaction results, and the pages allocated",
                 "in the trace that are still allocated at its end.",
-                "A page freed in a batch (Linux 6.1: mm_page_free plus mm_page_free_batched) is one free."},
+                "A page freed in a batch (Linux 6.1: mm_page_free plus mm_page_free_batched) is one free.",
+                "Also what 'perf kmem --page stat' prints, with its definitions: requests",
+                "and KB allocated and freed; alloc+freed, alloc-only and free-only (frees",
+                "matched to allocations by pfn); the order x migratetype table; rows by",
+                "(order, migratetype, gfp) and a gfp legend. And who put unmovable or",
+                "reclaimable pages into movable pageblocks (extfrag fallbacks by task, with",
+                "the gfp flags of the allocation served).",
+                "perf kmem --caller needs the callers' stack traces (perf kmem record -g),",
+                "which a tracepoint trace does not carry: no callsite column, no 'callsite'",
+                "or 'page' sort key."},
         footer = {"%nExamples:",
                 "  fragtrace stats sample-traces/fragment-thp-256M",
                 "  fragtrace stats trace.txt.gz --top 20 --json stats.json",
                 "  cat /sys/kernel/tracing/trace | fragtrace stats - --json - | jq .extfrag",
+                "  fragtrace stats perf-script.txt --sort order,migtype,gfp",
+                "      (as: perf kmem --page -s order,migtype,gfp stat)",
+                "  fragtrace stats trace.txt.gz --live   (as: perf kmem --page --live stat)",
                 "%nJSON schema: docs/stats-json.md (schema_version " + StatsJson.SCHEMA_VERSION + ").",
                 "Exit codes: 0 success; 2 the input cannot be read or is not a trace (one line on stderr),",
                 "or a compressed input ends early (the stats of everything before the break are still printed)."})
@@ -54,6 +67,15 @@ final class StatsCommand implements Callable<Integer> {
             description = "rows of the gfp-flags and process tables (default: ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = {"-s", "--sort"}, paramLabel = "KEY[,KEY...]", defaultValue = "bytes,hit",
+            description = "order of the (order, migratetype, gfp) rows, as perf kmem -s: keys order, migtype, gfp"
+                    + " (its value), bytes, hit (requests), each highest first (default: ${DEFAULT-VALUE})")
+    String sort;
+
+    @Option(names = "--live", description = "the order x migratetype table and the rows count only allocations"
+            + " still live at the end of the trace, as perf kmem --live")
+    boolean live;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
     boolean quiet;
 
@@ -61,6 +83,12 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() throws TraceInputException, IOException {
         if (top < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--top must be 0 or more, not " + top);
+        }
+        KmemSort kmemSort;
+        try {
+            kmemSort = KmemSort.parse(sort);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sort: " + e.getMessage());
         }
         TraceInput in = TraceInput.of(input);
         Path jsonFile = json == null || "-".equals(json) ? null : Path.of(json);
@@ -84,14 +112,14 @@ final class StatsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if ("-".equals(json)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            StatsJson.write(stats, top, buf);
+            StatsJson.write(stats, top, kmemSort, buf);
             out.print(buf.toString(StandardCharsets.UTF_8));
         } else {
             if (json != null) {
                 AtomicOutput.writeJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in),
-                        o -> StatsJson.write(stats, top, o));
+                        o -> StatsJson.write(stats, top, kmemSort, o));
             }
-            out.print(StatsText.render(stats, top));
+            out.print(StatsText.render(stats, top, kmemSort, live));
         }
         out.flush();
         if (report.truncation() != null) {

@@ -88,7 +88,7 @@ public final class ReplayRun {
             int z = model.zoneOf(zoneStart);
             return z < 0 ? Integer.MIN_VALUE : FragMetrics.fragmentationIndex(nrFree(model, z), order);
         });
-        StatsCollector stats = new StatsCollector();
+        StatsCollector stats = new StatsCollector(options.intervalNs());
         List<ReplayCsv.Marker> markers = new ArrayList<>();
         ParseReport report = new TraceParser().parse(input, e -> {
             events++;

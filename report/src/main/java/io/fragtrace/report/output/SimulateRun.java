@@ -78,7 +78,7 @@ public final class SimulateRun {
         SampleBuffer samples = new SampleBuffer(Long.MIN_VALUE, intervalNs, null);
         sim.setSampler(samples, samples.intervalNs());
         CompactionTracker observed = new CompactionTracker();
-        StatsCollector stats = new StatsCollector();
+        StatsCollector stats = new StatsCollector(intervalNs);
         List<ReplayCsv.Marker> markers = new ArrayList<>();
         ParseReport report = new TraceParser().parse(input, e -> {
             events++;

@@ -13,7 +13,7 @@ import io.fragtrace.parser.TraceVisitor;
 import java.util.Arrays;
 
 /**
- * Counts what {@code perf kmem stat --page} and {@code trace-pagealloc-postprocess.pl} count, in one streaming pass.
+ * Counts what {@code perf kmem --page stat} and {@code trace-pagealloc-postprocess.pl} count, in one streaming pass.
  * Allocation-free on the hot path: counters live in primitive arrays indexed by order, migratetype, or the parser's
  * interned gfp/task ids; pages allocated in the trace are tracked in a {@link PageBitmap} bounded by modelled RAM.
  *
@@ -89,17 +89,42 @@ public final class StatsCollector implements TraceVisitor {
     final long[] compactionMigrate = new long[3]; // events, migrated, failed
     final long[][] migrateByReason = new long[MigrateReason.values().length][3]; // events, succeeded, failed
 
+    final KmemPageStat kmem = new KmemPageStat();
+    final ExtfragTimeline extfragTimeline;
+    final ExtfragPollution pollution = new ExtfragPollution();
+
     final PageBitmap pages = new PageBitmap();
     long pagesAllocated;
     long pagesReallocatedWithoutFree;
     long pagesFreedAfterAlloc;
     long pagesFreedNotAllocated;
 
+    /** Extfrag buckets of about 200 over the trace span. */
+    public StatsCollector() {
+        this(0);
+    }
+
+    /** Extfrag buckets {@code intervalNs} wide (the replay's sample interval), or automatic for 0. */
+    public StatsCollector(long intervalNs) {
+        extfragTimeline = new ExtfragTimeline(intervalNs);
+    }
+
     @Override
     public void onEvent(ParsedEvent e) {
+        if (e.hasTimestamp()) {
+            extfragTimeline.time(e.timestampNs());
+        }
         switch (e.type()) {
             case MM_PAGE_ALLOC -> alloc(e);
-            case MM_PAGE_FREE -> free(e, e.order());
+            case MM_PAGE_FREE -> {
+                int o = e.order();
+                if (o >= 0 && o < ORDERS) {
+                    kmem.free(e.pfn(), o);
+                } else {
+                    kmem.invalidOrder++;
+                }
+                free(e, o);
+            }
             case MM_PAGE_FREE_BATCHED -> batched(e);
             case MM_PAGE_ALLOC_ZONE_LOCKED -> {
                 add(zoneLocked, e.order());
@@ -174,6 +199,14 @@ public final class StatsCollector implements TraceVisitor {
             ensureGfp(gfp, e);
         }
         ensureComm(comm, e);
+        long mt = e.has(Field.MIGRATETYPE) ? e.migratetype() : Gfp.migratetype(e.gfpBits());
+        int slot = mtSlot(mt);
+        if (valid) {
+            kmem.alloc(e.pfn(), order, slot, gfp, gfp >= 0 ? gfpNames[gfp] : null, e.isFailedAlloc());
+            pollution.onAlloc(e, order, slot);
+        } else {
+            kmem.invalidOrder++;
+        }
         if (e.isFailedAlloc()) {
             if (valid) {
                 failReq[order]++;
@@ -193,8 +226,6 @@ public final class StatsCollector implements TraceVisitor {
         long n = 1L << order;
         allocReq[order]++;
         allocPages[order] += n;
-        long mt = e.has(Field.MIGRATETYPE) ? e.migratetype() : Gfp.migratetype(e.gfpBits());
-        int slot = mtSlot(mt);
         allocMtReq[slot]++;
         allocMtPages[slot] += n;
         if (gfp >= 0) {
@@ -255,10 +286,20 @@ public final class StatsCollector implements TraceVisitor {
         if (e.has(Field.PAGEBLOCK_ORDER)) {
             pageblockOrder = e.get(Field.PAGEBLOCK_ORDER);
         }
-        boolean fragmenting = e.has(Field.FRAGMENTING) ? e.get(Field.FRAGMENTING) != 0
-                : pageblockOrder >= 0 && fallbackOrder < pageblockOrder;
+        // the kernel prints fragmenting = fallback_order < pageblock_order (include/trace/events/kmem.h); perf and
+        // trace-cmd mis-evaluate that expression and print fallback_order, so it is recomputed when it can be
+        boolean fragmenting = e.has(Field.PAGEBLOCK_ORDER) || !e.has(Field.FRAGMENTING)
+                ? pageblockOrder >= 0 && fallbackOrder < pageblockOrder
+                : e.get(Field.FRAGMENTING) != 0;
         int a = mtSlot(e.get(Field.ALLOC_MIGRATETYPE));
         int f = mtSlot(e.get(Field.FALLBACK_MIGRATETYPE));
+        boolean changeOwnership = e.get(Field.CHANGE_OWNERSHIP, 0) != 0;
+        if (e.hasTimestamp()) {
+            extfragTimeline.add(e.timestampNs(), fragmenting, changeOwnership);
+        }
+        if (ExtfragPollution.isPollution(a, f)) {
+            pollution.onExtfrag(e, (int) e.get(Field.ALLOC_ORDER, -1), a, f, fragmenting, changeOwnership);
+        }
         extfragMatrix[a][f]++;
         if (fragmenting) {
             extfragFragmenting++;
@@ -270,7 +311,7 @@ public final class StatsCollector implements TraceVisitor {
                 extfragModerate++;
             }
         }
-        if (e.get(Field.CHANGE_OWNERSHIP, 0) != 0) {
+        if (changeOwnership) {
             extfragChangeOwnership++;
         }
     }

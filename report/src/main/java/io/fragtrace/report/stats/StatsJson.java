@@ -28,12 +28,21 @@ public final class StatsJson {
     }
 
     public static void write(TraceStats s, int top, OutputStream out) throws IOException {
-        MAPPER.writeValue(out, tree(s, top));
+        write(s, top, KmemSort.DEFAULT, out);
+    }
+
+    /** {@code sort}: the order of the {@code kmem} rows (perf kmem -s). */
+    public static void write(TraceStats s, int top, KmemSort sort, OutputStream out) throws IOException {
+        MAPPER.writeValue(out, tree(s, top, sort));
         out.write('\n');
         out.flush();
     }
 
     public static ObjectNode tree(TraceStats s, int top) {
+        return tree(s, top, KmemSort.DEFAULT);
+    }
+
+    public static ObjectNode tree(TraceStats s, int top, KmemSort sort) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ParseReport r = s.report();
         ObjectNode root = f.objectNode();
@@ -166,6 +175,9 @@ public final class StatsJson {
                 }
             }
         }
+
+        KmemJson.extfrag(xf, s);
+        KmemJson.kmem(root, s, sort);
 
         ObjectNode comp = root.putObject("compaction");
         ObjectNode ce = comp.putObject("events");

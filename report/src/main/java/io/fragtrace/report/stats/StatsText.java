@@ -14,6 +14,11 @@ public final class StatsText {
     }
 
     public static String render(TraceStats s, int top) {
+        return render(s, top, KmemSort.DEFAULT, false);
+    }
+
+    /** With perf kmem's row order {@code sort}; {@code live}: the perf kmem --live form of its tables. */
+    public static String render(TraceStats s, int top, KmemSort sort, boolean live) {
         StringBuilder o = new StringBuilder();
         ParseReport r = s.report();
         o.append("fragtrace stats: ").append(r.input()).append('\n');
@@ -106,6 +111,8 @@ public final class StatsText {
         }
         pt.render(o, I);
 
+        KmemText.render(o, s, sort, live);
+
         section(o, "Per-CPU page lists");
         TextTable pcp = new TextTable("", "EVENTS", "PAGES");
         pcp.row("refills (mm_page_alloc_zone_locked percpu_refill=1)", s.pcpRefills().requests(), s.pcpRefills().pages());
@@ -139,6 +146,7 @@ public final class StatsText {
             }
             m.render(o, I);
         }
+        KmemText.pollution(o, s, top);
 
         section(o, "Compaction");
         TextTable ce = new TextTable("EVENT", "COUNT");

@@ -20,6 +20,11 @@ final class TextTable {
         return this;
     }
 
+    TextTable right(int column) {
+        leftAligned[column] = false;
+        return this;
+    }
+
     TextTable row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < r.length; i++) {

@@ -269,6 +269,23 @@ public final class TraceStats {
         return c.extfragMatrixFragmenting[allocMt][fallbackMt];
     }
 
+    /** mm_page_alloc_extfrag counts over time. */
+    public ExtfragTimeline extfragOverTime() {
+        return c.extfragTimeline;
+    }
+
+    /** Fallbacks that put unmovable or reclaimable pages into a movable pageblock, and who made them. */
+    public ExtfragPollution extfragPollution() {
+        return c.pollution;
+    }
+
+    // ---- perf kmem --page stat
+
+    /** The numbers of {@code perf kmem --page stat}, with perf's definitions. */
+    public KmemPageStat kmem() {
+        return c.kmem;
+    }
+
     // ---- compaction
 
     /** Compaction, kcompactd and migration events by kernel name (all of them, zero counts included). */
