@@ -52,6 +52,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--naive", description = "do not infer untraced kernel paths (to measure the gap they close)")
     boolean naive;
 
+    @Option(names = "--explain", arity = "0..1", fallbackValue = "3", paramLabel = "N",
+            description = "on a mismatch, replay again and show the history of the first N mismatched pfns (default "
+                    + "3): the events that touched them (line, time, cpu), the model's state before -> after each, "
+                    + "and the rule applied (consistency kind)")
+    Integer explain;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,6 +107,13 @@ final class ValidateCommand implements Callable<Integer> {
                 r.exact() ? "EXACT" : "MISMATCH", bundle, r.kernel, r.eventsApplied, r.pagesMismatched,
                 r.buddyPagesMismatched, r.freeBlocksMissing, r.freeBlocksExtra, r.pageblocksMismatched,
                 r.freeListsOrderDiffer, r.pcpListsDiffer, FragMetrics.format3(r.extfragIndexMaxError));
+        Map<Long, List<String>> why = new LinkedHashMap<>();
+        if (explain != null && explain > 0 && !r.exact()) {
+            why = explain(r, out);
+            if (why == null) {
+                return Main.EXIT_USAGE;
+            }
+        }
         if (json != null) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("generator", OutputGuard.GENERATOR);
@@ -147,11 +160,57 @@ final class ValidateCommand implements Callable<Integer> {
                 zones.add(zm);
             }
             m.put("zones", zones);
+            if (!why.isEmpty()) {
+                Map<String, Object> ex = new LinkedHashMap<>();
+                why.forEach((pfn, steps) -> ex.put("0x" + Long.toHexString(pfn), steps));
+                m.put("explain", ex);
+            }
             AtomicOutput.writeJsonFile(json, "--json", inputs,
                     o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, m));
         }
         return r.exact() ? Main.EXIT_OK : Main.EXIT_MISMATCH;
     }
+
+    /** Replays again watching the first mismatched pfns and prints their histories; null after an input error. */
+    private Map<Long, List<String>> explain(Validation.Result r, PrintWriter out) {
+        List<Long> pfns = new java.util.ArrayList<>();
+        List<String> what = new java.util.ArrayList<>();
+        for (Validation.ZoneResult z : r.zones) {
+            for (int i = 0; i < z.pagePfns.size() && pfns.size() < explain; i++) {
+                pfns.add(z.pagePfns.get(i));
+                what.add(z.pageExamples.get(i));
+            }
+        }
+        Validation.Result again;
+        try {
+            again = Validation.run(TraceInput.of(bundle.toString()), kernel == null ? null
+                    : KernelSemantics.forRelease(kernel), !naive, null,
+                    pfns.stream().mapToLong(Long::longValue).toArray(), EXPLAIN_STEPS);
+        } catch (SnapshotException | TraceInputException e) {
+            spec.commandLine().getErr().println("fragtrace: " + e.getMessage());
+            return null;
+        }
+        Map<Long, List<String>> why = new LinkedHashMap<>();
+        out.println();
+        out.println("Why they differ: the last events of each mismatched pfn (state before -> after, [rule applied])");
+        for (int i = 0; i < pfns.size(); i++) {
+            long pfn = pfns.get(i);
+            out.println("pfn " + what.get(i) + ":");
+            List<String> lines = new java.util.ArrayList<>();
+            for (var step : again.explain.getOrDefault(pfn, List.of())) {
+                out.println(step);
+                lines.add(step.toString().strip());
+            }
+            if (lines.isEmpty()) {
+                out.println("  no event touched it: the start state already differs");
+            }
+            why.put(pfn, lines);
+        }
+        return why;
+    }
+
+    /** Events shown per pfn by --explain. */
+    private static final int EXPLAIN_STEPS = 12;
 
     private static String join(long[] a) {
         StringBuilder sb = new StringBuilder();

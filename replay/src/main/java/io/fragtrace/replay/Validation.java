@@ -57,6 +57,8 @@ public final class Validation {
         public final List<String> extraExamples = new ArrayList<>();
         /** First pages whose state differs ("0x.. kernel free model pcp"). */
         public final List<String> pageExamples = new ArrayList<>();
+        /** The pfns of the first pages whose state differs (for {@code validate --explain}). */
+        public final List<Long> pagePfns = new ArrayList<>();
         /** First free lists whose order differs (first entries of both). */
         public final List<String> orderExamples = new ArrayList<>();
     }
@@ -91,6 +93,8 @@ public final class Validation {
         public long snapshotProblems;
         public List<String> snapshotProblemExamples = new ArrayList<>();
         public double replaySeconds;
+        /** With watched pfns: each one's history through the replay (see {@link PfnWatch}). */
+        public final Map<Long, List<PfnWatch.Step>> explain = new LinkedHashMap<>();
 
         /** The buddy state matches exactly: every free block (pfn, order, migratetype) and every pageblock. */
         public boolean exact() {
@@ -114,6 +118,15 @@ public final class Validation {
      */
     public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
             throws SnapshotException, TraceInputException {
+        return run(input, override, modelUntraced, startAtNs, new long[0], 0);
+    }
+
+    /**
+     * As {@link #run(TraceInput, KernelSemantics, boolean, Long)}, also recording the last {@code steps} events of
+     * each watched pfn's history ({@link Result#explain}).
+     */
+    public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs,
+                             long[] watch, int steps) throws SnapshotException, TraceInputException {
         Path bundle = input.bundle();
         Path afterDir = bundle == null ? null : bundle.resolve("after");
         if (afterDir == null || !Files.isRegularFile(afterDir.resolve("buddydump.txt"))) {
@@ -134,7 +147,9 @@ public final class Validation {
         }
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
         long t0 = System.nanoTime();
-        LockOrderSorter sorter = new LockOrderSorter(replay);
+        PfnWatch watcher = watch.length == 0 ? null : new PfnWatch(replay, watch, steps);
+        LockOrderSorter sorter = new LockOrderSorter(replay, watcher == null ? replay : watcher,
+                LockOrderSorter.DEFAULT_WINDOW, 0);
         ParseReport pr = new TraceParser().parse(input, sorter);
         sorter.finish();
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -150,6 +165,9 @@ public final class Validation {
         r.snapshotProblemExamples.addAll(start.problems());
         r.snapshotProblemExamples.addAll(after.problems().examples());
         r.replaySeconds = secs;
+        for (int i = 0; i < watch.length; i++) {
+            r.explain.put(watch[i], watcher.history(i));
+        }
         return r;
     }
 
@@ -265,6 +283,7 @@ public final class Validation {
                     if (zr.pageExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
                         zr.pageExamples.add("0x" + Long.toHexString(zone.start + i) + " kernel " + STATE[kState[i]]
                                 + " model " + STATE[mState[i]]);
+                        zr.pagePfns.add(zone.start + i);
                     }
                     zr.pagesMismatched++;
                     if ((kState[i] == 1) != (mState[i] == 1)) {

@@ -105,6 +105,19 @@ public final class LockOrderSorter implements TraceVisitor {
             return;
         }
         int other = ring.cpu(found);
+        if (conflict == ObservedReplay.CONFLICT_NOT_ALLOCATED && ring.peek(found).type() != EventType.MM_PAGE_ALLOC) {
+            // the page was taken under the lock; its mm_page_alloc (traced after the lock) completes the allocation
+            // before the free can have come
+            for (int k = found + 1; k < ring.size() && ring.timestampNs(k) <= timeNs + slackNs; k++) {
+                if (!ring.taken(k) && ring.cpu(k) == other) {
+                    ParsedEvent e = ring.peek(k);
+                    if (e.type() == EventType.MM_PAGE_ALLOC && e.has(Field.PFN) && e.pfn() >= lo && e.pfn() < hi) {
+                        found = k;
+                        break;
+                    }
+                }
+            }
+        }
         long otherLine = ring.peek(found).line();
         for (int k = 1; k <= found; k++) {
             if (!ring.taken(k) && ring.cpu(k) == other) {

@@ -6,6 +6,7 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceParser;
 import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.order.LockOrderSorter;
 import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.compaction.CompactionTracker;
@@ -90,15 +91,17 @@ public final class ReplayRun {
         });
         StatsCollector stats = new StatsCollector(options.intervalNs());
         List<ReplayCsv.Marker> markers = new ArrayList<>();
+        LockOrderSorter sorter = new LockOrderSorter(replay);
         ParseReport report = new TraceParser().parse(input, e -> {
             events++;
-            replay.onEvent(e);
+            sorter.onEvent(e);
             compaction.onEvent(e);
             stats.onEvent(e);
             if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
                 markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
             }
         });
+        sorter.finish();
         if (report.notATrace()) {
             throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
         }
