@@ -58,13 +58,18 @@ final class Interactive {
         }
     }
 
-    /** Trace markers: time (seconds on the chart's axis), number, text. */
+    /** Trace markers: time (seconds on the chart's axis), number 1.., text. */
     static void markers(ObjectNode spec, List<Double> times, List<String> texts) {
-        ArrayNode m = spec.putArray("markers");
+        markers(spec, times, texts, "");
+    }
+
+    /** Markers added to the chart's, numbered {@code prefix}1.. (a diff: A1.., B1..). */
+    static void markers(ObjectNode spec, List<Double> times, List<String> texts, String prefix) {
+        ArrayNode m = spec.has("markers") ? (ArrayNode) spec.get("markers") : spec.putArray("markers");
         for (int i = 0; i < times.size(); i++) {
             ObjectNode o = m.addObject();
             o.put("t", round(times.get(i)));
-            o.put("n", i + 1);
+            o.put("n", prefix + (i + 1));
             o.put("text", i < texts.size() ? texts.get(i) : "");
         }
     }

@@ -36,6 +36,7 @@
 
   /* Dashed vertical line per trace marker; its number above the plot (three rows so close numbers stay apart). */
   function markersPlugin(markers, readout) {
+    markers = (markers || []).slice().sort(function (p, q) { return p.t - q.t; });
     return {
       hooks: {
         draw: [function (u) {
