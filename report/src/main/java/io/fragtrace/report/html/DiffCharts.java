@@ -148,6 +148,9 @@ final class DiffCharts {
                 DoubleColumn.create("passes"), DoubleColumn.create("succeeded"));
         XYChart c = Charts.xy("Compaction passes over time (cumulative; dashed: succeeded)",
                 "seconds since the run's first event", "passes");
+        ObjectNode spec = Interactive.lines("Compaction passes over time (cumulative; dashed: succeeded)",
+                "seconds since the run's first event", "passes");
+        Interactive.yRange(spec, 0.0, null);
         for (ReplayFolder f : List.of(a, b)) {
             String run = f == a ? "A" : "B";
             Table cp = f.compaction().sortAscendingOn("end_s");
@@ -177,9 +180,16 @@ final class DiffCharts {
                     .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
             Charts.dashed(c, run + " succeeded", x, ys, col, 3f)
                     .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
+            Interactive.series(spec, run + " passes", col, 2.5, x, y).put("step", true);
+            Interactive.series(spec, run + " succeeded", col, 2, x, ys).put("step", true).put("dash", true);
         }
         c.getStyler().setYAxisMin(0.0);
-        chart("diff_compaction", c, t, "Cumulative compaction passes and successes, A and B.");
+        if (t.doubleColumn("passes").max() == 0) {
+            files.put("diff_compaction.csv", Tables.csv(t));
+            page.empty("Compaction passes over time: no compaction pass in either run (data: diff_compaction.csv).");
+            return;
+        }
+        timeChart("diff_compaction", spec, c, t, "Cumulative compaction passes and successes, A and B.");
     }
 
     void endBars() {
@@ -198,6 +208,13 @@ final class DiffCharts {
                 xs.add(o == thp ? o + " (THP)" : Integer.toString(o));
                 ya.add(Double.isNaN(va) ? 0 : va);
                 yb.add(Double.isNaN(vb) ? 0 : vb);
+            }
+            if (ya.equals(yb) && ya.stream().distinct().count() == 1) {
+                files.put("diff_frag_end_" + z.key() + ".csv", Tables.csv(t));
+                page.empty(String.format(java.util.Locale.ROOT, "Fragmentation index at the end, %s: %s at every"
+                        + " order in both runs, nothing to chart (data: diff_frag_end_%s.csv).", z.label(),
+                        Tables.number(ya.get(0)), z.key()));
+                continue;
             }
             CategoryChart c = Charts.category("Fragmentation index at the end, " + z.label(), "order",
                     "fragmentation index (-1: a free block of the order exists)");
