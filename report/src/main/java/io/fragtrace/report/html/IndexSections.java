@@ -45,7 +45,7 @@ final class IndexSections extends Section {
             Table t = perOrder(z, prefix);
             XYChart c = Charts.xy(title + ", " + z.label(), xTitle(), yTitle);
             ObjectNode spec = Interactive.lines(title + ", " + z.label(), xTitle(), yTitle);
-            Interactive.yRange(spec, yMin, 1.0);
+            Interactive.yRange(spec, yMin, 1.04);
             double[] x = t.doubleColumn("t_s").asDoubleArray();
             for (int o = 0; o <= top; o++) {
                 if (!t.containsColumn("order_" + o)) {

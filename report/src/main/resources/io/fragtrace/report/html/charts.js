@@ -105,8 +105,11 @@
     var readout = makeReadout(el);
     var y = { auto: true };
     if (s.yMin != null || s.yMax != null) {
-      y = { auto: false, range: function (u, lo, hi) {
-        return [s.yMin != null ? s.yMin : lo, s.yMax != null ? s.yMax : Math.max(hi, (s.yMin || 0) + 1)];
+      y = { auto: true, range: function (u, lo, hi) {
+        var min = s.yMin != null ? s.yMin : lo;
+        if (s.yMax != null) return [min, s.yMax];
+        if (hi == null || hi <= min) return [min, min + 1];
+        return [min, hi + 0.04 * (hi - min)];
       } };
     }
     var yAxis = { label: s.yLabel, size: 70 };

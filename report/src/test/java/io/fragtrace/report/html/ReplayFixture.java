@@ -578,7 +578,10 @@ public final class ReplayFixture {
         List<Path> dirs = new ArrayList<>();
         dirs.add(synthetic(out.resolve("synthetic-A"), 0));
         dirs.add(synthetic(out.resolve("synthetic-B"), 0.6));
-        for (String name : List.of("fragment-thp-256M", "fragment-thp-256M-k6.12", "mixed-churn-512M")) {
+        // "DIR synthetic": only the two synthetic folders (scripts/screenshots.sh replays the captures itself)
+        List<String> samples = args.length > 1 && args[1].equals("synthetic") ? List.of()
+                : List.of("fragment-thp-256M", "fragment-thp-256M-k6.12", "mixed-churn-512M");
+        for (String name : samples) {
             fromSample(name, out.resolve(name), null);
             dirs.add(out.resolve(name));
         }
