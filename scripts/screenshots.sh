@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Renders report.html and diff.html from the sample captures (and from the synthetic test fixture, whose stats.json
 # has every extfrag key) in headless Chromium, takes screenshots, and fails when a page logs a console message
-# (errors, failed loads), tries to reach the network, loads anything from outside itself, or leaves an interactive
-# chart undrawn.
+# (errors, failed loads), tries to reach the network, loads anything from outside itself, leaves an interactive
+# chart undrawn, or a chart does not zoom on a drag, zoom out on a double-click, show the values under the cursor or
+# hide a series when its legend entry is clicked (scripts/interaction-check.cjs).
 #
 #   scripts/screenshots.sh [OUT_DIR]        (default: target/screenshots)
 #
@@ -33,6 +34,15 @@ java -jar "$JAR" diff "$OUT/runs/fragment-thp-256M" "$OUT/runs/fragment-thp-256M
 java -jar "$JAR" diff "$OUT/runs/synthetic-A" "$OUT/runs/synthetic-B" --out "$OUT/diff-synthetic" >/dev/null
 
 fail=0
+# The reader's gestures (drag to zoom, double-click, hover, legend click) are driven by scripts/interaction-check.cjs
+# through puppeteer-core (npm, pinned; installed under target/ui, using the system chromium).
+UI=target/ui
+if [ ! -d "$UI/node_modules/puppeteer-core" ]; then
+  mkdir -p "$UI" && (cd "$UI" && npm install --no-audit --no-fund --silent puppeteer-core@25.16.0 >/dev/null)
+fi
+interact() { # html file, name: OUT/NAME-zoomed.png (the first chart zoomed, the cursor on it)
+  if ! NODE_PATH="$UI/node_modules" node scripts/interaction-check.cjs "$1" "$OUT/$2-zoomed.png"; then fail=1; fi
+}
 # Splits a full-page screenshot into tiles of the given height (dropping the blank ones below the page's end).
 TILES=$(mktemp -d)/Tiles.java
 cat >"$TILES" <<'JAVA'
@@ -100,12 +110,14 @@ for c in $CAPTURES synthetic-A; do
   r="$OUT/runs/$c/report.html"
   static_check "$r"
   shot "$r" "report-$c"
+  interact "$r" "report-$c"
 done
 for d in "$OUT"/diff-*/; do
   static_check "$d/diff.html"
   shot "$(realpath "$d/diff.html")" "$(basename "$d")"
+  interact "$(realpath "$d/diff.html")" "$(basename "$d")"
 done
 
 ls -1 "$OUT"/*.png
-[ $fail -eq 0 ] && echo "screenshots OK: no console message, no network request, every chart drawn" \
+[ $fail -eq 0 ] && echo "screenshots OK: no console message, no network request, every chart drawn and interactive" \
   || { echo "screenshots: problems above"; exit 1; }

@@ -142,11 +142,7 @@ final class IndexSections extends Section {
         c.getStyler().setMax(1);
         c.getStyler().setXAxisLabelRotation(90);
         c.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
-        List<Integer> ys = new ArrayList<>();
-        for (int o = 0; o < rows.size(); o++) {
-            ys.add(o);
-        }
-        c.addSeries("fragmentation index", xs, ys, heat);
+        c.addSeries("fragmentation index", xs, rows, heat); // y labels "0" … "9 THP" …
         return c;
     }
 
@@ -190,9 +186,9 @@ final class IndexSections extends Section {
             for (int i = 0; i < n; i++) {
                 xs.add(String.format(Locale.ROOT, "%.2f", (i + 0.5) * width));
             }
-            List<Integer> ys = new ArrayList<>();
+            List<String> ys = new ArrayList<>();
             for (int o = 0; o <= top; o++) {
-                ys.add(o);
+                ys.add(o == thp ? o + " THP" : Integer.toString(o));
             }
             List<Number[]> heat = new ArrayList<>();
             double max = 0;

@@ -23,7 +23,7 @@ final class Page {
             th,td{border:1px solid #ddd;padding:3px 9px;text-align:right;vertical-align:top}
             th{background:#f4f6f8;font-weight:600} td.l,th.l{text-align:left}
             tr:nth-child(even) td{background:#fafbfc}
-            figure{margin:10px 0 22px} figure img{width:100%;height:auto;border:1px solid #e3e3e3}
+            figure{margin:10px 0 22px} figure img{width:100%;max-width:960px;height:auto;border:1px solid #e3e3e3}
             figcaption{font-size:13.5px;color:#444;margin-top:4px}
             .kv td:first-child{text-align:left;color:#555} .kv td{text-align:left}
             .warn{color:#a4262c;font-weight:600} .ok{color:#1b7a2e;font-weight:600}

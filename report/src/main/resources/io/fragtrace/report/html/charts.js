@@ -189,6 +189,7 @@
     var u = spec.kind === 'heat' ? heat(el, spec) : lines(el, spec);
     charts.push([el, u]);
   });
+  window.fragtraceCharts = charts; /* [element, uPlot] per chart, for scripts/interaction-check.cjs */
   window.addEventListener('resize', function () {
     charts.forEach(function (c) { c[1].setSize({ width: width(c[0]), height: c[1].height }); });
   });
