@@ -121,6 +121,11 @@ public final class DiffReport {
         return zones.isEmpty() ? "none" : String.join(", ", zones.stream().map(ReplayFolder.Zone::label).toList());
     }
 
+    /** A zone's value at the end of a run: summary.json end_state, else the last sample. */
+    static double endValue(ReplayFolder f, ReplayFolder.Zone z, String key, String column, int order) {
+        return Builder.endValue(f, z, key, column, order);
+    }
+
     public static Result render(ReplayFolder a, ReplayFolder b) throws TraceInputException {
         return new Builder(a, b, commonZones(a, b)).build();
     }
@@ -187,9 +192,10 @@ public final class DiffReport {
             page.table(frag);
             files.put("diff_frag_index.csv", Tables.csv(frag));
             page.h2("charts", "Overlaid over time");
-            overlays();
-            compactionOverlay();
-            endBars();
+            DiffCharts charts = new DiffCharts(a, b, zones, files, page, thp, top);
+            charts.overlays();
+            charts.compactionOverlay();
+            charts.endBars();
             page.raw("<details><summary>All " + all.rowCount() + " compared numbers</summary>\n");
             page.table(all);
             page.raw("</details>\n");
@@ -472,127 +478,5 @@ public final class DiffReport {
             return Tables.number(Tables.round(d, 4));
         }
 
-        /** time, value of one column of one zone, for both runs, in long form. */
-        Table overlay(String name, ReplayFolder.Zone z, String col) {
-            Table t = Table.create(name, StringColumn.create("run"), DoubleColumn.create("t_s"),
-                    DoubleColumn.create(col));
-            for (ReplayFolder f : List.of(a, b)) {
-                Table rows = f.rows(z);
-                if (!rows.containsColumn(col)) {
-                    continue;
-                }
-                double first = f.firstS();
-                for (int r = 0; r < rows.rowCount(); r++) {
-                    t.stringColumn(0).append(f == a ? "A" : "B");
-                    t.doubleColumn(1).append(Tables.round(rows.doubleColumn("time_s").getDouble(r) - first, 6));
-                    if (rows.doubleColumn(col).isMissing(r)) {
-                        t.doubleColumn(2).appendMissing();
-                    } else {
-                        t.doubleColumn(2).append(rows.doubleColumn(col).getDouble(r));
-                    }
-                }
-            }
-            return t;
-        }
-
-        void overlayChart(String base, String title, String yTitle, ReplayFolder.Zone z, String col, Double yMin,
-                          Double yMax) {
-            Table t = overlay(base, z, col);
-            XYChart c = Charts.xy(title, "seconds since the run's first event", yTitle);
-            for (String run : List.of("A", "B")) {
-                Table rows = t.where(t.stringColumn("run").isEqualTo(run));
-                if (rows.rowCount() > 0) {
-                    Charts.line(c, run, rows.doubleColumn("t_s").asDoubleArray(),
-                            rows.doubleColumn(col).asDoubleArray(), run.equals("A") ? Charts.A : Charts.B,
-                            run.equals("A") ? 5f : 2.5f);
-                }
-            }
-            if (yMin != null) {
-                c.getStyler().setYAxisMin(yMin);
-            }
-            if (yMax != null) {
-                c.getStyler().setYAxisMax(yMax);
-            }
-            chart(base, c, t, title);
-        }
-
-        void overlays() {
-            for (ReplayFolder.Zone z : zones) {
-                overlayChart("diff_frag_index_" + thp + "_" + z.key(), "Fragmentation index, order " + thp
-                        + " (THP), " + z.label(), "fragmentation index", z, "frag_index_" + thp, -1.05, 1.05);
-                overlayChart("diff_unusable_index_" + thp + "_" + z.key(), "Unusable free space index, order " + thp
-                        + " (THP), " + z.label(), "unusable free space index", z, "unusable_index_" + thp, 0.0, 1.05);
-                overlayChart("diff_free_pages_" + z.key(), "Free pages, " + z.label(), "free pages", z, "free_pages",
-                        0.0, null);
-            }
-        }
-
-        void compactionOverlay() {
-            Table t = Table.create("diff_compaction", StringColumn.create("run"), DoubleColumn.create("t_s"),
-                    DoubleColumn.create("passes"), DoubleColumn.create("succeeded"));
-            XYChart c = Charts.xy("Compaction passes over time (cumulative; dashed: succeeded)",
-                    "seconds since the run's first event", "passes");
-            for (ReplayFolder f : List.of(a, b)) {
-                String run = f == a ? "A" : "B";
-                Table cp = f.compaction().sortAscendingOn("end_s");
-                double first = f.firstS();
-                int n = cp.rowCount();
-                double[] x = new double[n + 2];
-                double[] y = new double[n + 2];
-                double[] ys = new double[n + 2];
-                int ok = 0;
-                for (int r = 0; r < n; r++) {
-                    x[r + 1] = Tables.round(cp.doubleColumn("end_s").getDouble(r) - first, 6);
-                    ok += "SUCCESS".equals(cp.stringColumn("status").get(r)) ? 1 : 0;
-                    y[r + 1] = r + 1;
-                    ys[r + 1] = ok;
-                }
-                x[n + 1] = Tables.round(f.lastS() - first, 6);
-                y[n + 1] = n;
-                ys[n + 1] = ok;
-                for (int r = 0; r < n + 2; r++) {
-                    t.stringColumn(0).append(run);
-                    t.doubleColumn(1).append(x[r]);
-                    t.doubleColumn(2).append(y[r]);
-                    t.doubleColumn(3).append(ys[r]);
-                }
-                Color col = f == a ? Charts.A : Charts.B;
-                Charts.line(c, run + " passes", x, y, col, 3f)
-                        .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
-                Charts.dashed(c, run + " succeeded", x, ys, col, 3f)
-                        .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
-            }
-            c.getStyler().setYAxisMin(0.0);
-            chart("diff_compaction", c, t, "Cumulative compaction passes and successes, A and B.");
-        }
-
-        void endBars() {
-            for (ReplayFolder.Zone z : zones) {
-                Table t = Table.create("diff_frag_end_" + z.key(), IntColumn.create("order"),
-                        DoubleColumn.create("a"), DoubleColumn.create("b"));
-                List<String> xs = new ArrayList<>();
-                List<Double> ya = new ArrayList<>();
-                List<Double> yb = new ArrayList<>();
-                for (int o = 0; o <= top; o++) {
-                    double va = endValue(a, z, "frag_index", "frag_index_", o);
-                    double vb = endValue(b, z, "frag_index", "frag_index_", o);
-                    t.intColumn(0).append(o);
-                    t.doubleColumn(1).append(va);
-                    t.doubleColumn(2).append(vb);
-                    xs.add(o == thp ? o + " (THP)" : Integer.toString(o));
-                    ya.add(Double.isNaN(va) ? 0 : va);
-                    yb.add(Double.isNaN(vb) ? 0 : vb);
-                }
-                CategoryChart c = Charts.category("Fragmentation index at the end, " + z.label(), "order",
-                        "fragmentation index (-1: a free block of the order exists)");
-                c.getStyler().setSeriesColors(new Color[] {Charts.A, Charts.B});
-                c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-                c.getStyler().setYAxisMin(-1.05);
-                c.getStyler().setYAxisMax(1.05);
-                c.addSeries("A", xs, ya);
-                c.addSeries("B", xs, yb);
-                chart("diff_frag_end_" + z.key(), c, t, "Fragmentation index per order at the end, " + z.label());
-            }
-        }
     }
 }

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
-/** A self-contained HTML page: inline CSS, images as data: URIs, no script, nothing fetched. */
+/**
+ * A self-contained HTML page: inline CSS, images as data: URIs, interactive charts drawn by uPlot inlined into the
+ * page (Interactive), nothing fetched.
+ */
 final class Page {
     private static final String CSS = """
             body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#222;
@@ -20,16 +23,26 @@ final class Page {
             th,td{border:1px solid #ddd;padding:3px 9px;text-align:right;vertical-align:top}
             th{background:#f4f6f8;font-weight:600} td.l,th.l{text-align:left}
             tr:nth-child(even) td{background:#fafbfc}
-            figure{margin:10px 0 22px} figure img{width:100%;height:auto;border:1px solid #e3e3e3}
+            figure{margin:10px 0 22px} figure img{width:100%;max-width:960px;height:auto;border:1px solid #e3e3e3}
             figcaption{font-size:13.5px;color:#444;margin-top:4px}
             .kv td:first-child{text-align:left;color:#555} .kv td{text-align:left}
             .warn{color:#a4262c;font-weight:600} .ok{color:#1b7a2e;font-weight:600}
             .pos{color:#a4262c} .neg{color:#1b7a2e}
             pre{background:#f6f8fa;padding:10px;font-size:13px;overflow-x:auto}
             code{font-size:13px} nav a{margin-right:10px}
+            .ic{margin:10px 0 4px;min-height:120px} .ic-readout{font-size:13px;color:#333;min-height:18px;
+            font-variant-numeric:tabular-nums} .uplot .u-title{font-size:16px} .u-legend{font-size:13px}
+            .u-legend .u-series{cursor:pointer} .ic-help{font-size:12.5px;color:#666}
+            .scale{font-size:13px;color:#333;margin:2px 0 6px;display:flex;align-items:center;gap:8px;flex-wrap:wrap}
+            .grad{display:inline-block;position:relative;width:260px;height:30px}
+            .grad .bar{display:block;height:12px;border:1px solid #aaa}
+            .grad .ticks span{position:absolute;top:14px;transform:translateX(-50%);font-size:11.5px}
+            .swatch{display:inline-block;width:14px;height:12px;border:1px solid #aaa;vertical-align:middle}
+            .empty{color:#555;font-style:italic}
             """;
 
     private final StringBuilder b = new StringBuilder(1 << 16);
+    private boolean interactive;
 
     Page(String title) {
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -91,6 +104,31 @@ final class Page {
         return this;
     }
 
+    /**
+     * An interactive time chart (Interactive): the chart, a line saying how to use it, the caption, and the PNG and
+     * CSV files written beside the page.
+     */
+    Page interactive(String id, com.fasterxml.jackson.databind.node.ObjectNode spec, ColourScale scale,
+                     String caption, String png, String csv) {
+        interactive = true;
+        raw("<figure>").raw(Interactive.html("c-" + id, spec));
+        if (scale != null) {
+            raw(scale.legendHtml());
+        }
+        raw("<figcaption>" + esc(caption) + " <span class=\"note\">(" + esc(png)
+                + (csv == null ? "" : ", data: " + esc(csv)) + ")</span> <span class=\"ic-help\">Drag across the"
+                + " chart to zoom into a time range, double-click to zoom out; "
+                + (spec.path("kind").asText().equals("heat") ? "the line above the chart shows the cell under the"
+                + " cursor" : "the legend shows the values under the cursor; click a legend entry to hide or show"
+                + " it") + ". Dashed lines: trace markers.</span></figcaption></figure>\n");
+        return this;
+    }
+
+    /** A chart with nothing to show, said in one sentence instead. */
+    Page empty(String sentence) {
+        return raw("<p class=\"empty\">" + esc(sentence) + "</p>\n");
+    }
+
     /** Key/value rows. */
     Page kv(List<String[]> rows) {
         raw("<table class=\"kv\">");
@@ -119,6 +157,6 @@ final class Page {
     }
 
     byte[] bytes() {
-        return (b + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
+        return (b + (interactive ? Interactive.assets() : "") + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -191,7 +191,10 @@ public final class ReplayFolder {
         return n;
     }
 
-    /** Zones with rows in timeseries.csv, in topology order (then first appearance). */
+    /**
+     * Zones with rows in timeseries.csv, node by node, highest zone first (Normal, DMA32, DMA: the zone most
+     * allocations come from first, the small DMA zone last); zones missing from the topology after them.
+     */
     public List<Zone> zones() {
         List<Zone> out = new ArrayList<>();
         for (JsonNode z : summary.path("topology").path("zones")) {
@@ -200,6 +203,8 @@ public final class ReplayFolder {
                 out.add(zone);
             }
         }
+        java.util.Collections.reverse(out);
+        out.sort(java.util.Comparator.comparingInt(Zone::node)); // stable: highest zone first within a node
         for (int r = 0; r < timeseries.rowCount(); r++) {
             Zone zone = new Zone((int) timeseries.doubleColumn("node").getDouble(r),
                     timeseries.stringColumn("zone").get(r));

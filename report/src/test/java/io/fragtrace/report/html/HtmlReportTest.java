@@ -222,11 +222,15 @@ class HtmlReportTest {
     @Test
     void reportIsOneSelfContainedFileWithEveryChartInline() throws Exception {
         String html = new String(files.get("report.html"), StandardCharsets.UTF_8);
-        assertFalse(html.contains("<script"), "no script");
+        // scripts only inline: uPlot, charts.js and the chart specs; nothing loaded from a file or a host
+        assertFalse(Pattern.compile("<script[^>]*\\ssrc=").matcher(html).find(), "no script loaded from elsewhere");
+        assertFalse(html.contains("<link") || html.contains("@import") || html.contains("url("));
+        assertFalse(html.contains("fetch(") || html.contains("XMLHttpRequest"));
         Matcher ext = Pattern.compile("(src|href)=\"(?!data:|#)([^\"]*)\"").matcher(html);
         assertFalse(ext.find(), () -> "external reference " + ext.group());
-        assertFalse(html.contains("http://") || html.contains("https://") || html.contains("url("));
-        long pngs = files.keySet().stream().filter(n -> n.endsWith(".png")).count();
+        // the one address in the page is the comment naming uPlot's home in its licence header
+        assertFalse(html.replace("/*! https://github.com/leeoniya/uPlot", "").matches("(?s).*https?://.*"));
+        assertTrue(html.contains("var uPlot="), "uPlot inlined");
         Matcher img = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
         int inline = 0;
         while (img.find()) {
@@ -235,9 +239,28 @@ class HtmlReportTest {
             assertEquals(Charts.WIDTH, im.getWidth());
             assertEquals(Charts.HEIGHT, im.getHeight());
         }
-        assertEquals(pngs, inline, "each PNG file is inline in report.html");
-        // 3 zones x (frag, unusable, buddyinfo, migratetype) + mixed + regions + 3 compaction + timeline + alloc
-        assertEquals(19, pngs);
+        // bar charts inline as PNG: compaction outcomes and latency, allocations by order
+        assertEquals(3, inline);
+        // time charts interactive, each with its spec and the trace markers: 3 zones x (frag, unusable, buddyinfo,
+        // migratetype) + mixed + compaction success + daemon timeline + extfrag over time; free regions are
+        // pages / 131072 in the fixture, 0 for zones under 512 MiB at every sample: a sentence, no chart
+        Matcher ic = Pattern.compile("<div class=\"ic\" data-spec=\"([^\"]+)\"></div><script type=\"application/json\""
+                + " id=\"\\1\">(.*?)</script>").matcher(html);
+        int charts = 0;
+        while (ic.find()) {
+            charts++;
+            JsonNode spec = new ObjectMapper().readTree(ic.group(2));
+            assertEquals(3, spec.path("markers").size(), ic.group(1) + " has the fixture's 3 markers");
+            String png = ic.group(1).substring(2) + ".png";
+            assertTrue(files.containsKey(png), "the PNG of " + png + " is written for slides");
+            assertTrue(html.contains("(" + png), "the caption names " + png);
+        }
+        assertEquals(16, charts);
+        assertTrue(html.contains("Free regions (--region-mb; a zone smaller than a region never has a whole free region): 0"
+                + " in every zone at every one of the 600 samples, nothing to chart"));
+        assertFalse(files.containsKey("free_regions.png"));
+        long pngs = files.keySet().stream().filter(n -> n.endsWith(".png")).count();
+        assertEquals(charts + inline, pngs, "every chart has its PNG");
         for (String n : files.keySet()) {
             if (n.endsWith(".png") && !n.equals("report.html")) {
                 String csv = n.replace(".png", ".csv");
@@ -247,9 +270,59 @@ class HtmlReportTest {
         for (String s : List.of("Summary", "Fragmentation index over time", "Unusable free space index",
                 "buddyinfo", "Free memory by migratetype", "Mixed pageblocks", "Region occupancy", "Compaction",
                 "kswapd and kcompactd", "Allocations", "Trace markers", "free every other chunk", "6.1.0-56-amd64",
-                "exact", "GFP_HIGHUSER_MOVABLE")) {
+                "exact", "GFP_HIGHUSER_MOVABLE", "colour: fragmentation index", "colour: mean free blocks",
+                "−1: a free block of this order exists")) {
             assertTrue(html.contains(s), s);
         }
+    }
+
+    @Test
+    void extfragSectionIsStatsJsonsExtfrag() throws Exception {
+        String html = new String(files.get("report.html"), StandardCharsets.UTF_8);
+        double first = summary.path("input").path("first_s").asDouble();
+        // over_time: buckets at 100, 105, 110 s with 0, 4, 1 fallbacks of which 0, 2, 1 fragmenting (the fixture)
+        List<CSVRecord> ot = Csv.read(files, "extfrag_over_time.csv");
+        assertEquals(3, ot.size());
+        assertEquals(105.0 - first, Csv.d(ot.get(1), "t_s"), 1e-9);
+        assertEquals(4, Csv.d(ot.get(1), "fallbacks"));
+        assertEquals(2, Csv.d(ot.get(1), "not_fragmenting"));
+        assertEquals(1, Csv.d(ot.get(2), "change_ownership"));
+        // pollution: unmovable pages into movable pageblocks, who and when
+        List<CSVRecord> pol = Csv.read(files, "extfrag_pollution.csv");
+        assertEquals(List.of("kworker/0:1", "modprobe", "kworker/0:1"), pol.stream().map(r -> r.get("comm")).toList());
+        assertEquals("GFP_KERNEL|__GFP_ZERO", pol.get(1).get("gfp"));
+        assertEquals(106.25 - first, Csv.d(pol.get(1), "t_s"), 1e-9);
+        assertEquals("2", Csv.read(files, "extfrag_pollution_by_task.csv").get(0).get("count"));
+        List<CSVRecord> pairs = Csv.read(files, "extfrag_by_migratetype.csv");
+        assertEquals("yes", pairs.get(0).get("pollutes_movable"));   // unmovable -> movable
+        assertEquals("", pairs.get(1).get("pollutes_movable"));      // movable -> unmovable
+        assertTrue(html.contains("<span data-stats=\"extfrag.pollution_total\">3</span> fallbacks took a movable"));
+        assertTrue(html.contains("c-extfrag_over_time"));
+    }
+
+    @Test
+    void olderStatsWithoutOverTimeOrPollutionSayWhatIsMissing(@TempDir Path d) throws Exception {
+        Path f = ReplayFixture.synthetic(d.resolve("old"), 0);
+        String st = Files.readString(f.resolve("stats.json"));
+        JsonNode root = new ObjectMapper().readTree(st);
+        com.fasterxml.jackson.databind.node.ObjectNode ex = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("extfrag");
+        ex.remove(List.of("over_time", "pollution", "pollution_total", "pollution_by_task"));
+        Files.writeString(f.resolve("stats.json"), root.toString());
+        Map<String, byte[]> r = HtmlReport.render(ReplayFolder.load(f));
+        String html = new String(r.get("report.html"), StandardCharsets.UTF_8);
+        assertTrue(html.contains("Fallbacks over time are not available"));
+        // the 3 unmovable -> movable fallbacks of by_migratetype, without who
+        assertTrue(html.contains("3 fallbacks put unmovable or reclaimable pages into a movable pageblock"));
+        assertFalse(r.containsKey("extfrag_over_time.png"));
+    }
+
+    @Test
+    void zonesAreShownHighestFirst() {
+        String html = new String(files.get("report.html"), StandardCharsets.UTF_8);
+        int normal = html.indexOf("<h3>node 0 Normal</h3>");
+        int dma32 = html.indexOf("<h3>node 0 DMA32</h3>");
+        int dma = html.indexOf("<h3>node 0 DMA</h3>");
+        assertTrue(normal >= 0 && normal < dma32 && dma32 < dma, normal + " " + dma32 + " " + dma);
     }
 
     @Test

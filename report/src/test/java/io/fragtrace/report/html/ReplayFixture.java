@@ -398,7 +398,28 @@ public final class ReplayFixture {
                "by_order":[{"order":0,"requests":0},{"order":1,"requests":0},{"order":9,"requests":2},{"order":10,"requests":0}]},
              "frees":{"requests":1000,"pages":1500,"batched":0,
                "by_order":[{"order":0,"requests":900,"pages":900},{"order":1,"requests":100,"pages":200},
-                           {"order":9,"requests":0,"pages":0},{"order":10,"requests":0,"pages":0}]}}
+                           {"order":9,"requests":0,"pages":0},{"order":10,"requests":0,"pages":0}]},
+             "extfrag":{"fallbacks":5,"fragmenting":3,"severe":2,"moderate":1,"change_ownership":2,"pageblock_order":9,
+               "by_migratetype":[
+                 {"alloc_migratetype":0,"alloc_migratetype_name":"unmovable","fallback_migratetype":1,
+                  "fallback_migratetype_name":"movable","fallbacks":3,"fragmenting":2},
+                 {"alloc_migratetype":1,"alloc_migratetype_name":"movable","fallback_migratetype":0,
+                  "fallback_migratetype_name":"unmovable","fallbacks":2,"fragmenting":1}],
+               "over_time":[{"t":100.0,"fallbacks":0,"fragmenting":0,"change_ownership":0},
+                            {"t":105.0,"fallbacks":4,"fragmenting":2,"change_ownership":1},
+                            {"t":110.0,"fallbacks":1,"fragmenting":1,"change_ownership":1}],
+               "pollution":[
+                 {"time":105.5,"line":1234,"comm":"kworker/0:1","pid":42,"gfp":"GFP_KERNEL","order":0,
+                  "alloc_migratetype_name":"unmovable","fallback_migratetype_name":"movable","fragmenting":true,
+                  "change_ownership":false},
+                 {"time":106.25,"line":1300,"comm":"modprobe","pid":77,"gfp":"GFP_KERNEL|__GFP_ZERO","order":2,
+                  "alloc_migratetype_name":"unmovable","fallback_migratetype_name":"movable","fragmenting":true,
+                  "change_ownership":false},
+                 {"time":111.0,"line":2000,"comm":"kworker/0:1","pid":42,"gfp":"GFP_KERNEL","order":0,
+                  "alloc_migratetype_name":"unmovable","fallback_migratetype_name":"movable","fragmenting":false,
+                  "change_ownership":true}],
+               "pollution_total":3,
+               "pollution_by_task":[{"comm":"kworker/0:1","pid":42,"count":2},{"comm":"modprobe","pid":77,"count":1}]}}
             """;
 
     // ---------------------------------------------------------------- a real capture
@@ -557,7 +578,10 @@ public final class ReplayFixture {
         List<Path> dirs = new ArrayList<>();
         dirs.add(synthetic(out.resolve("synthetic-A"), 0));
         dirs.add(synthetic(out.resolve("synthetic-B"), 0.6));
-        for (String name : List.of("fragment-thp-256M", "fragment-thp-256M-k6.12", "mixed-churn-512M")) {
+        // "DIR synthetic": only the two synthetic folders (scripts/screenshots.sh replays the captures itself)
+        List<String> samples = args.length > 1 && args[1].equals("synthetic") ? List.of()
+                : List.of("fragment-thp-256M", "fragment-thp-256M-k6.12", "mixed-churn-512M");
+        for (String name : samples) {
             fromSample(name, out.resolve(name), null);
             dirs.add(out.resolve(name));
         }

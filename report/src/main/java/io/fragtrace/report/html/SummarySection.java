@@ -1,0 +1,204 @@
+package io.fragtrace.report.html;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
+import tech.tablesaw.aggregate.AggregateFunctions;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** report.html: the title, the summary (from summary.json) and the trace marker list. */
+final class SummarySection extends Section {
+    SummarySection(Section s) {
+        super(s);
+    }
+
+    void header() {
+        JsonNode s = f.summary();
+        page.h1("Fragtrace report: " + f.name());
+        String kernel = s.path("kernel").path("release").asText("unknown kernel");
+        String mode = s.path("mode").asText("observed");
+        JsonNode cfg = s.path("config");
+        page.raw("<p class=\"sub\">" + Page.esc(kernel) + " · " + Page.esc(mode)
+                + (cfg.isMissingNode() || cfg.isNull() ? "" : " · config " + Page.esc(configName(cfg)))
+                + " · " + Page.esc(s.path("tool").asText("fragtrace")) + "</p>\n");
+        page.raw("<nav><a href=\"#summary\">summary</a><a href=\"#frag\">fragmentation index</a>"
+                + "<a href=\"#unusable\">unusable index</a><a href=\"#buddyinfo\">buddyinfo</a>"
+                + "<a href=\"#migratetype\">migratetypes</a><a href=\"#mixed\">mixed pageblocks</a>"
+                + "<a href=\"#regions\">regions</a><a href=\"#compaction\">compaction</a>"
+                + "<a href=\"#extfrag\">extfrag fallbacks</a><a href=\"#daemons\">kswapd/kcompactd</a><a href=\"#alloc\">allocations</a>"
+                + "<a href=\"#markers\">markers</a></nav>\n");
+    }
+
+    static String configName(JsonNode cfg) {
+        if (cfg.isTextual()) {
+            return cfg.asText();
+        }
+        return cfg.path("name").asText(cfg.toString());
+    }
+
+    void summary() {
+        JsonNode s = f.summary();
+        JsonNode in = s.path("input");
+        List<String[]> kv = new ArrayList<>();
+        String bundle = in.path("bundle").asText("");
+        kv.add(new String[] {"input", Page.esc(in.path("name").asText("?"))
+                + (bundle.isEmpty() ? "" : " (bundle " + Page.esc(bundle) + ")")
+                + ", " + num("input.bytes") + " bytes, " + num("input.lines") + " lines"});
+        kv.add(new String[] {"kernel", Page.esc(s.path("kernel").path("release").asText("?")) + " (semantics "
+                + Page.esc(s.path("kernel").path("semantics").asText("?")) + ")"});
+        double last = f.lastS();
+        kv.add(new String[] {"span", String.format(Locale.ROOT, "%.6f s to %.6f s (%.3f s)", first, last,
+                last - first)});
+        kv.add(new String[] {"events", num("events.applied") + " applied, " + num("events.skipped") + " skipped"});
+        long lost = in.path("lost_events").asLong();
+        kv.add(new String[] {"lost events", lost == 0 ? "<span class=\"ok\">" + num("input.lost_events") + "</span>"
+                : "<span class=\"warn\">" + num("input.lost_events") + " (the picture is incomplete)</span>"});
+        long bad = in.path("bad_lines").asLong();
+        kv.add(new String[] {"bad lines", bad == 0 ? num("input.bad_lines") : "<span class=\"warn\">"
+                + num("input.bad_lines") + "</span>"});
+        JsonNode cons = s.path("consistency");
+        if (cons.isObject()) {
+            kv.add(new String[] {"contradictions reconciled", contradictions(cons)});
+            kv.add(new String[] {"inferred or counted, not contradictions", inferred(cons)});
+        }
+        kv.add(new String[] {"unknown fraction", num("unknown_fraction", 100, 2) + " % of pages of unknown state"
+                + " at the start (" + Page.esc(s.path("start_state").path("from").asText("?")) + ")"});
+        JsonNode fid = s.path("fidelity");
+        if (fid.isObject()) {
+            boolean exact = fid.path("exact").asBoolean();
+            kv.add(new String[] {"fidelity (after snapshot)", (exact ? "<span class=\"ok\">exact</span>"
+                    : "<span class=\"warn\">not exact</span>") + ": " + num("fidelity.pages_mismatched")
+                    + " pages mismatched, " + num("fidelity.free_blocks_missing") + " free blocks missing, "
+                    + num("fidelity.free_blocks_extra") + " extra, " + num("fidelity.pageblocks_mismatched")
+                    + " pageblocks mismatched, extfrag index max error "
+                    + num("fidelity.extfrag_index_max_error", 1, 3)});
+        } else {
+            kv.add(new String[] {"fidelity", "not checked (the input has no before/after snapshot)"});
+        }
+        JsonNode topo = s.path("topology");
+        List<String> zones = new ArrayList<>();
+        for (int i = 0; i < topo.path("zones").size(); i++) {
+            JsonNode z = topo.path("zones").path(i);
+            zones.add(String.format(Locale.ROOT, "node %d %s: ", z.path("node").asInt(), Page.esc(z.path("zone")
+                    .asText())) + num("topology.zones." + i + ".present") + " pages present, "
+                    + num("topology.zones." + i + ".managed") + " managed");
+        }
+        kv.add(new String[] {"topology", "max_order " + num("topology.max_order") + ", pageblock (THP) order "
+                + num("topology.pageblock_order") + "; " + String.join("; ", zones)});
+        kv.add(new String[] {"samples", String.format(Locale.ROOT, "%,d rows of timeseries.csv, %d zones, %d markers",
+                f.timeseries().rowCount(), f.zones().size(), markerTimes.size())});
+        page.h2("summary", "Summary");
+        page.kv(kv);
+        consistencyExamples();
+
+        Table end = Table.create("end state", StringColumn.create("zone"), DoubleColumn.create("free_pages"),
+                DoubleColumn.create("pcp_pages"), DoubleColumn.create("frag_index_" + thp),
+                DoubleColumn.create("unusable_index_" + thp), DoubleColumn.create("frag_score"));
+        for (ReplayFolder.Zone z : f.zones()) {
+            JsonNode e = f.endState(z);
+            if (e.isMissingNode()) {
+                continue;
+            }
+            end.stringColumn(0).append(z.label());
+            end.doubleColumn(1).append(e.path("free_pages").asDouble());
+            end.doubleColumn(2).append(e.path("pcp_pages").asDouble());
+            end.doubleColumn(3).append(Tables.parse(e.path("frag_index").path(thp)));
+            end.doubleColumn(4).append(Tables.parse(e.path("unusable_index").path(thp)));
+            end.doubleColumn(5).append(e.path("frag_score").asDouble());
+        }
+        if (end.rowCount() > 0) {
+            page.h3("End of the trace (summary.json end_state)");
+            page.table(end);
+        }
+    }
+
+    /** consistency.contradictions with its kinds: events the model disagreed with, where the trace won. */
+    String contradictions(JsonNode cons) {
+        List<String> kinds = kinds(cons, true);
+        long n = cons.path("contradictions").asLong();
+        String head = n == 0 ? "<span class=\"ok\">" + num("consistency.contradictions") + "</span>"
+                : "<span class=\"warn\">" + num("consistency.contradictions") + "</span>";
+        return head + " (events that contradicted the model; the trace won and the model was corrected)"
+                + (kinds.isEmpty() ? "" : ": " + String.join(", ", kinds));
+    }
+
+    /** The consistency kinds that are not contradictions: untraced kernel paths the model inferred, and counts. */
+    String inferred(JsonNode cons) {
+        List<String> kinds = kinds(cons, false);
+        return kinds.isEmpty() ? "none" : String.join(", ", kinds);
+    }
+
+    /** by_kind entries that are (or are not) contradictions, largest first; Consistency.Kind says which is which. */
+    List<String> kinds(JsonNode cons, boolean contradiction) {
+        List<Map.Entry<String, JsonNode>> all = new ArrayList<>();
+        cons.path("by_kind").fields().forEachRemaining(all::add);
+        all.sort((x, y) -> Long.compare(y.getValue().asLong(), x.getValue().asLong()));
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : all) {
+            if (e.getValue().asLong() != 0 && isContradiction(e.getKey()) == contradiction) {
+                out.add("<code>" + Page.esc(e.getKey()) + "</code> " + num("consistency.by_kind." + e.getKey()));
+            }
+        }
+        return out;
+    }
+
+    /** A kind this version does not know is shown as a contradiction (the cautious reading). */
+    static boolean isContradiction(String kind) {
+        try {
+            return io.fragtrace.replay.Consistency.Kind.valueOf(kind.toUpperCase(Locale.ROOT)).contradiction;
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    /** The first examples of each consistency kind (summary.json consistency.examples), folded. */
+    void consistencyExamples() {
+        JsonNode ex = f.summary().path("consistency").path("examples");
+        if (!ex.isArray() || ex.isEmpty()) {
+            return;
+        }
+        Table t = Table.create("consistency examples", StringColumn.create("kind"), DoubleColumn.create("time_s"),
+                DoubleColumn.create("line"), StringColumn.create("what"));
+        for (JsonNode e : ex) {
+            t.stringColumn(0).append(e.path("kind").asText());
+            t.doubleColumn(1).append(e.path("time_s").asDouble());
+            t.doubleColumn(2).append(e.path("line").asDouble());
+            t.stringColumn(3).append(e.path("what").asText());
+        }
+        page.raw("<details><summary>First examples of each consistency kind (" + ex.size() + ")</summary>\n");
+        page.table(t);
+        page.raw("</details>\n");
+    }
+
+    void markerList() {
+        page.h2("markers", "Trace markers");
+        Table m = f.markers();
+        if (m.rowCount() == 0) {
+            page.p("The trace has no tracing_mark_write markers.");
+            return;
+        }
+        Table t = Table.create("markers", IntColumn.create("no"), DoubleColumn.create("time_s"),
+                DoubleColumn.create("t_s"), StringColumn.create("text"));
+        for (int r = 0; r < m.rowCount(); r++) {
+            t.intColumn(0).append(r + 1);
+            t.doubleColumn(1).append(m.doubleColumn("time_s").getDouble(r));
+            t.doubleColumn(2).append(Tables.round(m.doubleColumn("time_s").getDouble(r) - first, 6));
+            t.stringColumn(3).append(m.stringColumn("text").get(r));
+        }
+        page.note("The numbers on the charts' time axes.");
+        page.table(t);
+    }
+}
