@@ -4,6 +4,7 @@ import io.fragtrace.parser.EventLog;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.order.LockOrderSorter;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.BuddyDump;
@@ -38,6 +39,10 @@ public class ReplayBenchmark {
     @Param({"fragment-thp-256M", "mixed-churn-512M"})
     public String trace;
 
+    /** Through the lock-order stage (as replay and validate run) or straight into the model. */
+    @Param({"true", "false"})
+    public boolean lockOrder;
+
     private EventLog log;
     private BuddyDump before;
     private KernelSemantics ks;
@@ -68,7 +73,13 @@ public class ReplayBenchmark {
 
     @Benchmark
     public long replay() {
-        log.replay(replay);
+        if (lockOrder) {
+            LockOrderSorter sorter = new LockOrderSorter(replay);
+            log.replay(sorter);
+            sorter.finish();
+        } else {
+            log.replay(replay);
+        }
         return replay.eventsApplied();
     }
 }

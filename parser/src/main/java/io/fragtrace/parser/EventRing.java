@@ -17,10 +17,22 @@ public final class EventRing {
     private final long[] times;
     private int head;
     private int count;
+    /** Events that have left the window through its head: the k-th event is number headSeq + k overall. */
+    private long headSeq;
     private ParsedEvent view;
+    /** The slot decoded in view, or -1. */
+    private int viewSlot = -1;
     private ParsedEvent emit;
+    private final boolean keepText;
 
+    /** A ring that keeps the body text of markers only (what a replay reads). */
     public EventRing(int capacity) {
+        this(capacity, false);
+    }
+
+    /** keepText: keep every event's body text, for consumers that print events (truncated to 192 bytes). */
+    public EventRing(int capacity, boolean keepText) {
+        this.keepText = keepText;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity " + capacity);
         }
@@ -36,6 +48,11 @@ public final class EventRing {
     /** Slots in use, events taken out of order included until the head passes them. */
     public int size() {
         return count;
+    }
+
+    /** Number of the oldest event in the window, counted from the first event added. */
+    public long headSeq() {
+        return headSeq;
     }
 
     public boolean isFull() {
@@ -61,7 +78,7 @@ public final class EventRing {
             emit = new ParsedEvent(e.comms(), e.gfps());
         }
         int s = slot(count++);
-        int len = e.buf == null ? 0 : Math.min(e.bodyLen, TEXT_BYTES);
+        int len = e.buf == null || !(keepText || e.type == EventType.MARKER) ? 0 : Math.min(e.bodyLen, TEXT_BYTES);
         if (len > 0) {
             System.arraycopy(e.buf, e.bodyOff, texts, s * TEXT_BYTES, len);
         }
@@ -88,19 +105,29 @@ public final class EventRing {
     /** The k-th event, decoded into a shared view that the next call to peek overwrites. */
     public ParsedEvent peek(int k) {
         int s = slot(k);
-        PackedEvent.read(data, s * PackedEvent.MAX_LONGS, view, texts, s * TEXT_BYTES, textLen[s]);
+        if (s != viewSlot) {
+            PackedEvent.read(data, s * PackedEvent.MAX_LONGS, view, texts, s * TEXT_BYTES, textLen[s]);
+            viewSlot = s;
+        }
         return view;
     }
 
     /** Emits the k-th event to v and takes it out of the window (the oldest slots free as the head passes). */
     public void emit(int k, TraceVisitor v) {
         int s = slot(k);
-        PackedEvent.read(data, s * PackedEvent.MAX_LONGS, emit, texts, s * TEXT_BYTES, textLen[s]);
+        ParsedEvent ev = emit;
+        if (s == viewSlot) {
+            ev = view; // decoded already by peek
+        } else {
+            PackedEvent.read(data, s * PackedEvent.MAX_LONGS, ev, texts, s * TEXT_BYTES, textLen[s]);
+        }
+        viewSlot = -1;
         gone[s] = true;
-        v.onEvent(emit);
+        v.onEvent(ev);
         while (count > 0 && gone[head]) {
             head = head + 1 == capacity ? 0 : head + 1;
             count--;
+            headSeq++;
         }
     }
 }

@@ -42,7 +42,7 @@ public final class LockOrderSorter implements TraceVisitor {
     public LockOrderSorter(ObservedReplay replay, TraceVisitor downstream, int window, long slackNs) {
         this.replay = replay;
         this.downstream = downstream;
-        this.ring = new EventRing(window);
+        this.ring = new EventRing(window, downstream != replay);
         this.slackNs = slackNs;
     }
 
@@ -71,6 +71,10 @@ public final class LockOrderSorter implements TraceVisitor {
     }
 
     private void step() {
+        if (!otherCpuAtSameInstant()) {
+            ring.emit(0, downstream); // the common case: no other CPU's event to order against
+            return;
+        }
         ParsedEvent head = ring.peek(0);
         int conflict = replay.conflict(head);
         if (conflict != ObservedReplay.CONFLICT_NONE) {
@@ -79,6 +83,46 @@ public final class LockOrderSorter implements TraceVisitor {
             resolve(conflict, needBuddy, head.cpu(), head.timestampNs());
         }
         ring.emit(0, downstream);
+    }
+
+    // memo of the last scan, so that a long run of one CPU's events at one instant is scanned once, not per event
+    private int memoCpu = Integer.MIN_VALUE;
+    private long memoTime;
+    private long memoScanned;
+    private long memoFound = -1;
+
+    /** Whether an event of another CPU within the slack follows the oldest one (the trace is in timestamp order). */
+    private boolean otherCpuAtSameInstant() {
+        int cpu = ring.cpu(0);
+        if (cpu < 0) {
+            return false;
+        }
+        long time = ring.timestampNs(0);
+        long base = ring.headSeq();
+        long from = base + 1;
+        if (cpu == memoCpu && time == memoTime) {
+            if (memoFound > base && !ring.taken((int) (memoFound - base))) {
+                return true;
+            }
+            from = Math.max(from, memoScanned + 1);
+        } else {
+            memoCpu = cpu;
+            memoTime = time;
+        }
+        memoFound = -1;
+        long limit = time + slackNs;
+        for (long seq = from; seq - base < ring.size(); seq++) {
+            int k = (int) (seq - base);
+            if (ring.timestampNs(k) > limit) {
+                break;
+            }
+            memoScanned = seq;
+            if (!ring.taken(k) && ring.cpu(k) != cpu && ring.cpu(k) >= 0) {
+                memoFound = seq;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Finds the enabling event of another CPU and applies that CPU's pending events up to it first. */
