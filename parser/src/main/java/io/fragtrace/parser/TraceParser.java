@@ -122,6 +122,16 @@ public final class TraceParser {
     }
 
     private ParseReport parse(InputStream in, String name, TraceVisitor visitor, TraceInput source) {
+        if (!in.markSupported()) {
+            in = new java.io.BufferedInputStream(in, 1 << 16);
+        }
+        try {
+            if (TraceDatReader.sniff(in)) { // binary trace-cmd trace.dat: same events, read from its pages
+                return report = TraceDatReader.read(in, name, visitor, source, this);
+            }
+        } catch (IOException e) {
+            // unreadable start: the text path reports it
+        }
         this.report = new ParseReport();
         this.report.input = name;
         this.visitor = visitor;
