@@ -216,6 +216,10 @@ final class TraceDatFormat {
                 continue;
             }
             String literal = fmt.substring(litStart, i);
+            int lastSpace = literal.lastIndexOf(' ');
+            if (lastSpace > 0) {
+                literalValues(literal.substring(0, lastSpace));
+            }
             int j = i + 1;
             while (j < fmt.length() && "-+ #0".indexOf(fmt.charAt(j)) >= 0) {
                 j++;
@@ -257,6 +261,23 @@ final class TraceDatFormat {
                 bindings.add(new Binding(field, kind, expr, width, conv == 'd' || conv == 'i', conv == 's'));
             }
             prevKey = key;
+        }
+        literalValues(fmt.substring(Math.min(litStart, fmt.length())));
+    }
+
+    /** {@code order=0} written into the format string itself (mm_page_free_batched): a constant field. */
+    private void literalValues(String literal) {
+        for (String tok : literal.split("[ ,]+")) {
+            int eq = tok.indexOf('=');
+            if (eq <= 0 || eq == tok.length() - 1 || !tok.substring(eq + 1).matches("-?[0-9]+")) {
+                continue;
+            }
+            String[] target = KEYS.get(tok.substring(0, eq));
+            if (target != null && target[1].equals("NUMBER")) {
+                PrintFmt.Node n = new PrintFmt.Node(PrintFmt.CONST);
+                n.value = Long.parseLong(tok.substring(eq + 1));
+                bindings.add(new Binding(Field.valueOf(target[0]), Kind.NUMBER, n, 64, true, false));
+            }
         }
     }
 
