@@ -115,7 +115,7 @@ final class TraceDatCpu {
             }
             ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
             while (bb.hasRemaining()) {
-                if (file.ch.read(bb, nextRead + bb.position()) < 0) {
+                if (file.readAt(bb, nextRead + bb.position()) < 0) {
                     truncated("ends at byte " + (nextRead + bb.position()));
                     return false;
                 }

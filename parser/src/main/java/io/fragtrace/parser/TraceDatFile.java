@@ -27,7 +27,9 @@ final class TraceDatFile implements Closeable {
     /** Where one CPU's pages are stored. */
     record CpuData(int cpu, long offset, long size, boolean compressed) { }
 
-    final FileChannel ch;
+    /** The file, or null when the whole trace.dat is in {@link #mem}. */
+    private final FileChannel ch;
+    private final byte[] mem;
     final long fileSize;
     ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     int version;
@@ -48,9 +50,10 @@ final class TraceDatFile implements Closeable {
     final List<String> cpuStats = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
 
-    private TraceDatFile(FileChannel ch) throws IOException {
+    private TraceDatFile(FileChannel ch, byte[] mem, long memSize) throws IOException {
         this.ch = ch;
-        this.fileSize = ch.size();
+        this.mem = mem;
+        this.fileSize = ch != null ? ch.size() : memSize;
     }
 
     /** True when the bytes start with trace-cmd's magic {@code 17 08 44 "tracing"}. */
@@ -69,7 +72,7 @@ final class TraceDatFile implements Closeable {
     static TraceDatFile open(Path p) throws IOException {
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
         try {
-            TraceDatFile f = new TraceDatFile(ch);
+            TraceDatFile f = new TraceDatFile(ch, null, 0);
             f.readAll();
             return f;
         } catch (IOException | RuntimeException e) {
@@ -78,9 +81,31 @@ final class TraceDatFile implements Closeable {
         }
     }
 
+    /** A trace.dat held in memory: bytes [0, size) of {@code b}. */
+    static TraceDatFile open(byte[] b, int size) throws IOException {
+        TraceDatFile f = new TraceDatFile(null, b, size);
+        f.readAll();
+        return f;
+    }
+
     @Override
     public void close() throws IOException {
-        ch.close();
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /** Fills {@code bb} from file offset {@code pos} as far as the file goes; -1 at the end. */
+    int readAt(ByteBuffer bb, long pos) throws IOException {
+        if (ch != null) {
+            return ch.read(bb, pos);
+        }
+        if (pos >= fileSize) {
+            return -1;
+        }
+        int n = (int) Math.min(bb.remaining(), fileSize - pos);
+        bb.put(mem, (int) pos, n);
+        return n;
     }
 
     // ---- positional reads
@@ -92,7 +117,7 @@ final class TraceDatFile implements Closeable {
         byte[] b = new byte[len];
         ByteBuffer bb = ByteBuffer.wrap(b);
         while (bb.hasRemaining()) {
-            if (ch.read(bb, off + bb.position()) < 0) {
+            if (readAt(bb, off + bb.position()) < 0) {
                 throw new EOFException("file ends at " + fileSize);
             }
         }

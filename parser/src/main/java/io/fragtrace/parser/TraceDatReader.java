@@ -18,6 +18,8 @@ import java.util.Map;
  * with CPU and file offset; a truncated file yields what is complete.
  */
 final class TraceDatReader implements PrintFmt.Record {
+    /** Decompressed traces up to this size are read in memory, larger ones through a temporary file. */
+    static final int IN_MEMORY = 64 << 20;
     private static final Map<String, Integer> MODES = new HashMap<>();
     private static final Map<String, Integer> STATUSES = new HashMap<>();
     private static final Map<String, Integer> ZONES = new HashMap<>();
@@ -96,22 +98,53 @@ final class TraceDatReader implements PrintFmt.Record {
                 path = source.file();
                 report.rawBytes = Files.size(path);
             } else {
-                temp = Files.createTempFile("fragtrace-", ".dat");
-                try (OutputStream out = Files.newOutputStream(temp)) {
-                    in.transferTo(out);
+                // up to IN_MEMORY bytes are read into memory; a larger trace is inflated to a temporary file
+                byte[] head = new byte[1 << 20];
+                int n = 0;
+                boolean more = true;
+                try {
+                    while (true) {
+                        if (n == head.length) {
+                            if (head.length >= IN_MEMORY) {
+                                break;
+                            }
+                            head = java.util.Arrays.copyOf(head, head.length * 2);
+                        }
+                        int k = in.read(head, n, head.length - n);
+                        if (k < 0) {
+                            break;
+                        }
+                        n += k;
+                    }
+                    if (n < head.length) {
+                        more = false;
+                    } else {
+                        temp = Files.createTempFile("fragtrace-", ".dat");
+                        try (OutputStream out = Files.newOutputStream(temp)) {
+                            out.write(head, 0, n);
+                            head = null;
+                            in.transferTo(out);
+                        }
+                    }
                 } catch (IOException e) {
+                    more = temp != null;
                     report.truncation = "input ends early (" + e.getMessage() + "); the complete part is used";
                     report.problem("input ends early", 0, report.truncation);
+                }
+                if (!more) {
+                    report.bytes = n;
+                    report.rawBytes = source != null ? source.rawBytesRead() : n;
+                    try (TraceDatFile f = TraceDatFile.open(head, n)) {
+                        readAll(f, report, visitor, parser);
+                    }
+                    return report;
                 }
                 path = temp;
                 report.rawBytes = source != null ? source.rawBytesRead() : Files.size(temp);
             }
             report.bytes = Files.size(path);
             try (TraceDatFile f = TraceDatFile.open(path)) {
-                for (String note : f.notes) {
-                    report.problem("trace.dat", 0, note);
-                }
-                new TraceDatReader(f, report, visitor, parser).run();
+                readAll(f, report, visitor, parser);
             }
         } catch (IOException e) {
             String msg = "trace.dat unreadable: " + e.getMessage();
@@ -132,6 +165,14 @@ final class TraceDatReader implements PrintFmt.Record {
             }
         }
         return report;
+    }
+
+    private static void readAll(TraceDatFile f, ParseReport report, TraceVisitor visitor, TraceParser parser)
+            throws IOException {
+        for (String note : f.notes) {
+            report.problem("trace.dat", 0, note);
+        }
+        new TraceDatReader(f, report, visitor, parser).run();
     }
 
     private static boolean isPlainTraceDat(Path p) {
