@@ -110,7 +110,8 @@ final class TraceDatReader implements PrintFmt.Record {
                             }
                             head = java.util.Arrays.copyOf(head, head.length * 2);
                         }
-                        int k = in.read(head, n, head.length - n);
+                        // small reads: a decompressor failing at a truncation loses only the current request
+                        int k = in.read(head, n, Math.min(1 << 16, head.length - n));
                         if (k < 0) {
                             break;
                         }
