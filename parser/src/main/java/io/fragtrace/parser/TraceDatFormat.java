@@ -67,6 +67,9 @@ final class TraceDatFormat {
         final boolean signedConv;
         final boolean stringConv;
         final int memoField;
+        /** The expression is a plain {@code REC->field}: read it directly (the common case). */
+        final int directField;
+        final boolean isString;
         // memo of string-valued results by the value of memoField (open addressing; full → not memoised)
         final long[] memoKeys = new long[256];
         final byte[][] memoText = new byte[256][];
@@ -80,7 +83,9 @@ final class TraceDatFormat {
             this.width = width;
             this.signedConv = signedConv;
             this.stringConv = stringConv;
-            this.memoField = PrintFmt.isString(expr) ? PrintFmt.onlyField(expr) : -1;
+            this.isString = PrintFmt.isString(expr);
+            this.memoField = isString ? PrintFmt.onlyField(expr) : -1;
+            this.directField = expr.op == PrintFmt.FIELD ? expr.field : -1;
         }
     }
 
@@ -114,6 +119,16 @@ final class TraceDatFormat {
 
     /** Parses a format file; {@code longBits} is the kernel's long width (from header_page's commit size). */
     static TraceDatFormat parse(String system, byte[] text, int longBits) {
+        // a kernel stores ~1,500 formats; only the few Fragtrace reads are parsed in full
+        String quickName = headerValue(text, "name:");
+        String quickId = headerValue(text, "ID:");
+        if (quickName != null && quickId != null && EventType.byName(quickName) == null) {
+            try {
+                return new TraceDatFormat(Integer.parseInt(quickId), system, quickName, new FieldDef[0]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("format of " + system + "/" + quickName + ": bad ID " + quickId);
+            }
+        }
         String s = new String(text, StandardCharsets.ISO_8859_1);
         String name = null;
         int id = -1;
@@ -148,6 +163,26 @@ final class TraceDatFormat {
             }
         }
         return f;
+    }
+
+    /** The value of a {@code key: value} line among the first lines of a format file, or null. */
+    private static String headerValue(byte[] text, String key) {
+        int i = 0;
+        for (int line = 0; line < 3 && i < text.length; line++) {
+            int e = i;
+            while (e < text.length && text[e] != '\n') {
+                e++;
+            }
+            int k = 0;
+            while (k < key.length() && i + k < e && text[i + k] == key.charAt(k)) {
+                k++;
+            }
+            if (k == key.length()) {
+                return new String(text, i + k, e - i - k, StandardCharsets.ISO_8859_1).trim();
+            }
+            i = e + 1;
+        }
+        return null;
     }
 
     /** {@code field:unsigned long pfn;	offset:8;	size:8;	signed:0;} */

@@ -305,7 +305,8 @@ final class TraceDatReader implements PrintFmt.Record {
         switch (b.kind) {
             case NUMBER, RANGE, RANGE_END -> {
                 if (!b.stringConv) {
-                    ev.set(b.field, printed(b, PrintFmt.num(b.expr, this)));
+                    long v = b.directField >= 0 ? field(b.directField) : PrintFmt.num(b.expr, this);
+                    ev.set(b.field, printed(b, v));
                 }
             }
             case PAGE -> ev.pageNull = PrintFmt.num(b.expr, this) == 0;
@@ -319,7 +320,7 @@ final class TraceDatReader implements PrintFmt.Record {
                 return w + n;
             }
             default -> { // MODE, STATUS, ZONE, REASON
-                if (PrintFmt.isString(b.expr)) {
+                if (b.isString) {
                     ev.set(b.field, vocab(b));
                 } else {
                     ev.set(b.field, printed(b, PrintFmt.num(b.expr, this)));
@@ -355,7 +356,7 @@ final class TraceDatReader implements PrintFmt.Record {
         if (s >= 0 && b.memoUsed[s]) {
             return b.memoText[s];
         }
-        String str = PrintFmt.isString(b.expr) ? PrintFmt.str(b.expr, this) : null;
+        String str = b.isString ? PrintFmt.str(b.expr, this) : null;
         if (str == null) {
             str = "0x" + Long.toHexString(printed(b, PrintFmt.num(b.expr, this)));
         }
