@@ -107,7 +107,12 @@ class RecordScriptTest {
     }
 
     private static Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("sh", SCRIPT.toString()));
+        return run(List.of("sh"), env, args);
+    }
+
+    private static Result run(List<String> shell, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(shell);
+        cmd.add(SCRIPT.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
@@ -121,9 +126,20 @@ class RecordScriptTest {
 
     @Test
     void writesABundleThatValidatesExact(@TempDir Path tmp) throws Exception {
+        recordAndValidate(tmp, List.of("sh"));
+    }
+
+    @Test
+    void busyboxShellToo(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox"))
+                || Files.isExecutable(Path.of("/bin/busybox")), "busybox not installed");
+        recordAndValidate(tmp, List.of("busybox", "sh"));
+    }
+
+    private static void recordAndValidate(Path tmp, List<String> shell) throws Exception {
         Map<String, String> env = fakeKernel(tmp, "0");
         Path out = tmp.resolve("bundle");
-        Result r = run(env, "-o", out.toString(), "--", "sh", workload(tmp).toString());
+        Result r = run(shell, env, "-o", out.toString(), "--", "sh", workload(tmp).toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("no events lost"), r.out());
         for (String f : new String[] {"trace.txt.gz", "meta.txt", "formats/kmem/mm_page_alloc", "formats/header_page",
