@@ -74,11 +74,4 @@ class TraceDatCommandTest {
         assertTrue(sk.get("extfrag").toString().contains("\"fragmenting\":0"));
     }
 
-    @Test
-    void perfDataSaysHowToConvert(@TempDir Path tmp) throws Exception {
-        ValidateCommandTest.Run r = ValidateCommandTest.run("stats", SRC.resolve("perf.data.gz").toString());
-        assertEquals(2, r.exit());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("perf script -i"), r.err());
-    }
 }

@@ -80,6 +80,11 @@ final class TraceDatComms {
         return n == null ? UNKNOWN : n;
     }
 
+    /** The saved name, or null when the pid has none. */
+    byte[] find(int pid) {
+        return names[slot(pid)];
+    }
+
     int size() {
         return size;
     }

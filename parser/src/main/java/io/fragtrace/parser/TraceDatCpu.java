@@ -81,6 +81,21 @@ final class TraceDatCpu {
         return big ? (lo << 32) | hi : (hi << 32) | lo;
     }
 
+    /** An unsigned field of 1, 2, 4 or 8 bytes in the file's byte order. */
+    static long word(byte[] b, int at, int size, boolean big) {
+        long v = 0;
+        if (big) {
+            for (int i = 0; i < size; i++) {
+                v = (v << 8) | (b[at + i] & 0xff);
+            }
+        } else {
+            for (int i = size - 1; i >= 0; i--) {
+                v = (v << 8) | (b[at + i] & 0xff);
+            }
+        }
+        return v;
+    }
+
     long word(int at, int size) {
         return switch (size) {
             case 1 -> buf[at] & 0xffL;

@@ -88,6 +88,32 @@ final class TraceDatFile implements Closeable {
         return f;
     }
 
+    /**
+     * perf.data's HEADER_TRACING_DATA feature: the same header_page, formats and cmdlines blocks as a version-6
+     * trace.dat (tools/perf/util/trace-event-info.c writes them), version string "0.5"/"0.6", no CPU data.
+     */
+    static TraceDatFile ofPerfTracingData(byte[] blob) throws IOException {
+        TraceDatFile f = new TraceDatFile(null, blob, blob.length);
+        if (!isTraceDat(blob, blob.length)) {
+            throw new IOException("perf.data tracing data has no 17 08 44 'tracing' magic");
+        }
+        Src s = f.new Src(MAGIC.length);
+        String v = s.cstr();
+        f.order = s.u8() == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        s = f.new Src(s.pos());
+        f.longSize = s.u8();
+        f.pageSize = (int) s.u32();
+        f.headerInfo(s);
+        f.ftraceEvents(s);
+        f.eventFormats(s);
+        s.skip(s.u32()); // kallsyms
+        s.skip(s.u32()); // printk formats
+        if (!v.equals("0.5")) {
+            f.cmdlines(s);
+        }
+        return f;
+    }
+
     @Override
     public void close() throws IOException {
         if (ch != null) {

@@ -55,11 +55,18 @@ final class TraceDatReader implements PrintFmt.Record {
     private final long[] unknownById;
     private final int[] pidField;
     // the record being decoded
-    private TraceDatCpu cur;
     private TraceDatFormat fmt;
+    // the record being decoded: rb[ro, ro + rl)
+    private byte[] rb;
+    private int ro;
+    private int rl;
+    private final boolean big;
+    /** trace-cmd rounds nanoseconds to the printed microsecond, perf script truncates. */
+    boolean truncateMicros;
 
-    private TraceDatReader(TraceDatFile file, ParseReport report, TraceVisitor visitor, TraceParser parser) {
+    TraceDatReader(TraceDatFile file, ParseReport report, TraceVisitor visitor, TraceParser parser) {
         this.file = file;
+        this.big = file.order == java.nio.ByteOrder.BIG_ENDIAN;
         this.report = report;
         this.visitor = visitor;
         this.ev = new ParsedEvent(parser.comms, parser.gfps);
@@ -204,15 +211,10 @@ final class TraceDatReader implements PrintFmt.Record {
             if (min == null) {
                 break;
             }
-            record(min, ++seq);
+            decode(min.buf, min.recOff, min.recLen, min.cpu, min.recTs, ++seq, null);
             min.next();
         }
-        report.lines = seq;
-        for (TraceDatFormat f : file.formats) {
-            if (unknownById[f.id] > 0) {
-                report.unknownEvents.merge(f.name, unknownById[f.id], Long::sum);
-            }
-        }
+        finish(seq);
     }
 
     /** trace-cmd's CPUSTAT options: the kernel's per_cpu/cpuN/stats when the trace was extracted. */
@@ -232,17 +234,33 @@ final class TraceDatReader implements PrintFmt.Record {
         }
     }
 
-    private void record(TraceDatCpu c, long seq) {
+    /** Finishes the report once every record is decoded: unknown events by name. */
+    void finish(long records) {
+        report.lines = records;
+        for (TraceDatFormat f : file.formats) {
+            if (unknownById[f.id] > 0) {
+                report.unknownEvents.merge(f.name, unknownById[f.id], Long::sum);
+            }
+        }
+    }
+
+    /**
+     * One raw tracepoint record buf[off, off + len) (common_type first), of a CPU at ts (trace clock, ns). The task
+     * name is {@code comm} when the caller knows it (perf's COMM records), else from the saved cmdlines.
+     */
+    void decode(byte[] buf, int off, int len, int cpu, long recTs, long seq, byte[] commOverride) {
         report.eventLines++;
-        int off = c.recOff;
-        if (c.recLen < 8) {
-            report.problem("corrupt record", seq, "CPU " + c.cpu + ": record of " + c.recLen + " bytes");
+        if (len < 8) {
+            report.problem("corrupt record", seq, "CPU " + cpu + ": record of " + len + " bytes");
             return;
         }
-        int id = (int) c.word(off, 2);
+        rb = buf;
+        ro = off;
+        rl = len;
+        int id = (int) TraceDatCpu.word(buf, off, 2, big);
         TraceDatFormat f = id < file.byId.length ? file.byId[id] : null;
         if (f == null) {
-            report.problem("event id without a format", seq, "CPU " + c.cpu + ": event id " + id);
+            report.problem("event id without a format", seq, "CPU " + cpu + ": event id " + id);
             return;
         }
         if (f.type == null) {
@@ -253,15 +271,15 @@ final class TraceDatReader implements PrintFmt.Record {
             report.problem(f.name + ": " + f.problem, seq, "");
             return;
         }
-        cur = c;
         fmt = f;
         ev.reset(scratch);
         ev.type = f.type;
         ev.line = seq;
-        ev.cpu = c.cpu;
-        long ts = c.recTs;
+        ev.cpu = cpu;
+        long ts = recTs;
         if (nanosecondClock) {
-            ts = (ts + 500) / 1000 * 1000; // the text shows microseconds, rounded (ns2usecs): keep results identical
+            // the texts show microseconds (trace-cmd rounds like ns2usecs, perf script truncates): keep results identical
+            ts = truncateMicros ? ts / 1000 * 1000 : (ts + 500) / 1000 * 1000;
         } else {
             report.counterClock = true;
         }
@@ -269,13 +287,13 @@ final class TraceDatReader implements PrintFmt.Record {
         ev.hasTimestamp = true;
         int pf = pidField[id];
         ev.pid = pf >= 0 ? (int) field(pf) : -1;
-        byte[] comm = file.comms.get(ev.pid);
+        byte[] comm = commOverride != null ? commOverride : file.comms.get(ev.pid);
         System.arraycopy(comm, 0, scratch, 0, comm.length);
         ev.commOff = 0;
         ev.commLen = comm.length;
         int w = comm.length;
         if (f.textField >= 0) {
-            w = markerText(c, f.fields[f.textField], w);
+            w = markerText(f.fields[f.textField], w);
         } else {
             for (TraceDatFormat.Binding b : f.bindings) {
                 w = bind(b, w);
@@ -284,18 +302,18 @@ final class TraceDatReader implements PrintFmt.Record {
         deliver();
     }
 
-    private int markerText(TraceDatCpu c, TraceDatFormat.FieldDef fd, int w) {
-        int s = c.recOff + fd.offset();
-        int e = c.recOff + c.recLen;
+    private int markerText(TraceDatFormat.FieldDef fd, int w) {
+        int s = ro + fd.offset();
+        int e = ro + rl;
         int k = s;
-        while (k < e && c.buf[k] != 0) {
+        while (k < e && rb[k] != 0) {
             k++;
         }
-        while (k > s && (c.buf[k - 1] == '\n' || c.buf[k - 1] == ' ')) {
+        while (k > s && (rb[k - 1] == '\n' || rb[k - 1] == ' ')) {
             k--;
         }
         int n = Math.min(k - s, scratch.length - w);
-        System.arraycopy(c.buf, s, scratch, w, Math.max(0, n));
+        System.arraycopy(rb, s, scratch, w, Math.max(0, n));
         ev.bodyOff = w;
         ev.bodyLen = Math.max(0, n);
         return w + Math.max(0, n);
@@ -402,10 +420,10 @@ final class TraceDatReader implements PrintFmt.Record {
     public long field(int index) {
         TraceDatFormat.FieldDef fd = fmt.fields[index];
         int size = fd.dataLoc() || fd.relLoc() ? 4 : fd.size();
-        if (fd.offset() + size > cur.recLen || (size != 1 && size != 2 && size != 4 && size != 8)) {
+        if (fd.offset() + size > rl || (size != 1 && size != 2 && size != 4 && size != 8)) {
             return 0;
         }
-        long v = cur.word(cur.recOff + fd.offset(), size);
+        long v = TraceDatCpu.word(rb, ro + fd.offset(), size, big);
         if (fd.signed() && size < 8) {
             int sh = 64 - size * 8;
             v = (v << sh) >> sh;

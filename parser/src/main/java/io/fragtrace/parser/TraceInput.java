@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Where a trace comes from: a file, a bundle folder (trace.txt[.gz|.xz|.zst|.bz2] or trace.dat[.gz|.xz|.zst] plus
- * snapshots), or {@code -} for stdin. Compression and trace-cmd's binary trace.dat are recognised by magic bytes,
- * never by file name.
+ * Where a trace comes from: a file, a bundle folder (trace.txt[.gz|.xz|.zst|.bz2], trace.dat[.gz|.xz|.zst] or
+ * perf.data[.gz] plus snapshots), or {@code -} for stdin. Compression and the binary formats (trace-cmd's trace.dat,
+ * perf.data) are recognised by magic bytes, never by file name.
  */
 public final class TraceInput {
     /** Trace file names looked for inside a bundle folder, in order. */
     public static final List<String> BUNDLE_TRACE_NAMES =
             List.of("trace.txt", "trace.txt.gz", "trace.txt.xz", "trace.txt.zst", "trace.txt.bz2", "trace",
-                    "trace.dat", "trace.dat.gz", "trace.dat.xz", "trace.dat.zst");
+                    "trace.dat", "trace.dat.gz", "trace.dat.xz", "trace.dat.zst", "perf.data", "perf.data.gz");
 
     public enum Compression { NONE, GZIP, XZ, ZSTD, BZIP2 }
 
@@ -51,7 +51,6 @@ public final class TraceInput {
                 Path t = p.resolve(name);
                 if (Files.isRegularFile(t)) {
                     checkReadable(t, t.toString());
-                    checkNotPerfData(t, t.toString());
                     return new TraceInput(t, p, t.toString());
                 }
             }
@@ -59,23 +58,7 @@ public final class TraceInput {
                     + String.join(", ", BUNDLE_TRACE_NAMES) + ")");
         }
         checkReadable(p, arg);
-        checkNotPerfData(p, arg);
         return new TraceInput(p, null, arg);
-    }
-
-    /** perf.data (magic PERFILE2) is perf's own binary format: say how to turn it into text Fragtrace reads. */
-    private static void checkNotPerfData(Path p, String shown) throws TraceInputException {
-        byte[] m;
-        try (InputStream in = decompress(new BufferedInputStream(Files.newInputStream(p), 1 << 12))) {
-            m = in.readNBytes(8);
-        } catch (IOException e) {
-            return; // reading reports it
-        }
-        String magic = new String(m, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (magic.equals("PERFILE2") || magic.equals("2ELIFREP")) {
-            throw new TraceInputException(shown + ": perf.data (perf's binary format) is not read; convert it with "
-                    + "`perf script -i " + shown + " > perf-script.txt` and give that file");
-        }
     }
 
     private static void checkReadable(Path p, String shown) throws TraceInputException {

@@ -129,6 +129,9 @@ public final class TraceParser {
             if (TraceDatReader.sniff(in)) { // binary trace-cmd trace.dat: same events, read from its pages
                 return report = TraceDatReader.read(in, name, visitor, source, this);
             }
+            if (PerfDataReader.sniff(in)) { // perf record's perf.data: the tracepoint samples
+                return report = PerfDataReader.read(in, name, visitor, source, this);
+            }
         } catch (IOException e) {
             // unreadable start: the text path reports it
         }
