@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The same 128,618 events read three ways: trace-cmd's binary trace.dat (file version 7, zstd chunks inflated
- * inside the op), the {@code trace-cmd report} text of it, and the kernel's own ftrace text. One op = the whole
- * trace from memory; compare with {@code time trace-cmd report -i trace.dat > /dev/null}.
+ * inside the op), the {@code trace-cmd report} text of it, and the kernel's own ftrace text; plus perf.data of the
+ * same run (128,584 samples). One op = the whole trace from memory; compare with
+ * {@code time trace-cmd report -i trace.dat > /dev/null}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class TraceDatBenchmark {
     @Param({"variants-fragment-thp-256M-k6.12/trace.dat.gz", "variants-fragment-thp-256M-k6.12/trace-cmd-report.txt.gz",
-            "variants-fragment-thp-256M-k6.12/trace.txt.gz"})
+            "variants-fragment-thp-256M-k6.12/trace.txt.gz", "variants-fragment-thp-256M-k6.12/perf.data.gz"})
     public String trace;
 
     private byte[] data;

@@ -70,8 +70,33 @@ final class PerfDataReader {
             if (source != null && source.file() != null && startsWithMagic(source.file())) {
                 path = source.file();
             } else {
+                // up to TraceDatReader.IN_MEMORY bytes in memory, a larger file through a temporary file
+                byte[] head = new byte[1 << 20];
+                int n = 0;
+                try {
+                    for (int k; n < TraceDatReader.IN_MEMORY; n += k) {
+                        if (n == head.length) {
+                            head = java.util.Arrays.copyOf(head, head.length * 2);
+                        }
+                        k = in.read(head, n, Math.min(1 << 16, head.length - n));
+                        if (k < 0) {
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    report.truncation = "input ends early (" + e.getMessage() + "); the complete part is used";
+                    report.problem("input ends early", 0, report.truncation);
+                }
+                if (n < TraceDatReader.IN_MEMORY) {
+                    report.bytes = n;
+                    report.rawBytes = source != null && source.rawBytesRead() > 0 ? source.rawBytesRead() : n;
+                    run(ByteBuffer.wrap(head, 0, n).slice().order(ByteOrder.LITTLE_ENDIAN), report, visitor, parser);
+                    return report;
+                }
                 temp = Files.createTempFile("fragtrace-", ".perf.data");
                 try (OutputStream out = Files.newOutputStream(temp)) {
+                    out.write(head, 0, n);
+                    head = null;
                     byte[] buf = new byte[1 << 16];
                     for (int k; (k = in.read(buf)) >= 0; ) {
                         out.write(buf, 0, k);
