@@ -183,6 +183,18 @@ final class TraceDatReader implements PrintFmt.Record {
         new TraceDatReader(f, report, visitor, parser).run();
     }
 
+    /** A binary trace (trace.dat, perf.data) whose header could not be read at all: one clear line, not "not a trace". */
+    static void failIfUnreadable(ParseReport r, String name) throws TraceInputException {
+        if (r == null || !r.notATrace) {
+            return;
+        }
+        for (ParseReport.Problem p : r.examples) {
+            if (p.reason().equals("trace.dat unreadable") || p.reason().equals("perf.data unreadable")) {
+                throw new TraceInputException(name + ": " + p.text());
+            }
+        }
+    }
+
     private static boolean isPlainTraceDat(Path p) {
         try (InputStream raw = Files.newInputStream(p)) {
             byte[] m = raw.readNBytes(TraceDatFile.MAGIC.length);

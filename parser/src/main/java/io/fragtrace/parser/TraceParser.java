@@ -109,12 +109,15 @@ public final class TraceParser {
 
     /** Parses a whole input; the report says what was not an event. */
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
+        ParseReport r;
         try (InputStream in = input.open()) {
-            return parse(in, input.displayName(), visitor, input);
+            r = parse(in, input.displayName(), visitor, input);
         } catch (IOException e) {
             // close() failing after a full read loses nothing
-            return report;
+            r = report;
         }
+        TraceDatReader.failIfUnreadable(r, input.displayName());
+        return r;
     }
 
     public ParseReport parse(InputStream in, String name, TraceVisitor visitor) {

@@ -296,9 +296,29 @@ class TraceDatReaderTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(p))) {
             out.write(new byte[] {0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g', '6', 0, 0, 8, 0, 16, 0, 0});
         }
-        ParseReport r = new TraceParser().parse(TraceInput.of(p.toString()), e -> { });
+        TraceInputException e = assertThrows(TraceInputException.class,
+                () -> new TraceParser().parse(TraceInput.of(p.toString()), ev -> { }));
+        assertTrue(e.getMessage().startsWith(p + ": trace.dat unreadable: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        // the same through a plain stream: no exception, the report says it
+        ParseReport r;
+        try (InputStream in = TraceInput.of(p.toString()).open()) {
+            r = new TraceParser().parse(in, "junk", ev -> { });
+        }
         assertEquals(0, r.totalEvents());
         assertTrue(r.malformed().containsKey("trace.dat unreadable"), r.malformed().toString());
+    }
+
+    @Test
+    void corruptPerfDataIsOneLine() throws Exception {
+        Path p = tmp.resolve("bad.perf");
+        byte[] b = new byte[200];
+        System.arraycopy("PERFILE2".getBytes(), 0, b, 0, 8);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(8, 104).putLong(40, 104).putLong(48, 0);
+        Files.write(p, b);
+        TraceInputException e = assertThrows(TraceInputException.class,
+                () -> new TraceParser().parse(TraceInput.of(p.toString()), ev -> { }));
+        assertTrue(e.getMessage().contains("perf.data unreadable: no tracepoint formats"), e.getMessage());
     }
 
     @Test
