@@ -43,10 +43,6 @@ final class PrintFmt {
     /** Field lookup while parsing: index of REC->name, -1 when the format has no such field. */
     interface Fields {
         int indexOf(String name);
-
-        int size(int index);
-
-        boolean signed(int index);
     }
 
     private final List<String> toks;

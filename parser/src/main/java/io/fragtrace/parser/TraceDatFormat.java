@@ -17,8 +17,8 @@ final class TraceDatFormat {
     enum Kind { NUMBER, GFP, RANGE, RANGE_END, MODE, STATUS, ZONE, REASON, PAGE }
 
     /**
-     * Printed key → (Field constant name, kind). Coupled to {@link Field} by name only: the text parser's table
-     * of the same keys lives with {@link Field}; a Field renamed there fails {@code TraceDatFormatTest}.
+     * Printed key → (Field constant name, kind). Coupled to {@link Field} by constant name only (the text parser's
+     * table of the same keys lives with {@link Field}); a Field renamed there fails TraceDatReaderTest.
      */
     private static final Map<String, String[]> KEYS = new HashMap<>();
 
@@ -222,22 +222,7 @@ final class TraceDatFormat {
     }
 
     private void compile(String printFmt, int longBits) {
-        PrintFmt.Parsed p = PrintFmt.parse(printFmt, new PrintFmt.Fields() {
-            @Override
-            public int indexOf(String n) {
-                return fieldIndex(n);
-            }
-
-            @Override
-            public int size(int index) {
-                return fields[index].size;
-            }
-
-            @Override
-            public boolean signed(int index) {
-                return fields[index].signed;
-            }
-        }, longBits);
+        PrintFmt.Parsed p = PrintFmt.parse(printFmt, this::fieldIndex, longBits);
         String fmt = p.format();
         int arg = 0;
         int litStart = 0;
