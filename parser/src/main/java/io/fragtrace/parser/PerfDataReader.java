@@ -71,7 +71,7 @@ final class PerfDataReader {
                 path = source.file();
             } else {
                 // up to TraceDatReader.IN_MEMORY bytes in memory, a larger file through a temporary file
-                byte[] head = new byte[1 << 20];
+                byte[] head = new byte[TraceDatReader.initialBuffer(in)];
                 int n = 0;
                 try {
                     for (int k; n < TraceDatReader.IN_MEMORY; n += k) {

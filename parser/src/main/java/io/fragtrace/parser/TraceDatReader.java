@@ -82,6 +82,15 @@ final class TraceDatReader implements PrintFmt.Record {
         };
     }
 
+    /** Room for an in-memory read: what the stream says it holds (exact for byte arrays), at least 1 MiB. */
+    static int initialBuffer(InputStream in) {
+        try {
+            return (int) Math.min(IN_MEMORY, Math.max(1 << 20, (long) in.available() + 1));
+        } catch (IOException e) {
+            return 1 << 20;
+        }
+    }
+
     /** Is the stream a trace.dat? Peeks at the magic; the stream must support mark. */
     static boolean sniff(InputStream in) throws IOException {
         in.mark(16);
@@ -106,7 +115,7 @@ final class TraceDatReader implements PrintFmt.Record {
                 report.rawBytes = Files.size(path);
             } else {
                 // up to IN_MEMORY bytes are read into memory; a larger trace is inflated to a temporary file
-                byte[] head = new byte[1 << 20];
+                byte[] head = new byte[TraceDatReader.initialBuffer(in)];
                 int n = 0;
                 boolean more = true;
                 try {
