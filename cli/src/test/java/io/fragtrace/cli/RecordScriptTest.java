@@ -200,6 +200,9 @@ class RecordScriptTest {
 
         r = run(env, "-d", "1", "--", "true");
         assertEquals(2, r.exit());
+        r = run(env, "-o", out.toString(), "--", "no-such-command-fragtrace");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("command not found: no-such-command-fragtrace"), r.err());
 
         assertFalse(Files.exists(out));
         try (Stream<Path> left = Files.list(tmp)) {

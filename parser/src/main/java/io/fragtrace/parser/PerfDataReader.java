@@ -53,12 +53,8 @@ final class PerfDataReader {
         decoder.truncateMicros = true; // perf script prints usecs = nsecs / 1000
     }
 
-    static boolean sniff(InputStream in) throws IOException {
-        in.mark(16);
-        byte[] m = new byte[MAGIC.length];
-        int n = in.readNBytes(m, 0, m.length);
-        in.reset();
-        return n == m.length && java.util.Arrays.equals(m, MAGIC);
+    static boolean isPerfData(byte[] m, int n) {
+        return n >= MAGIC.length && java.util.Arrays.equals(m, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
     static ParseReport read(InputStream in, String name, TraceVisitor visitor, TraceInput source, TraceParser parser) {

@@ -91,15 +91,6 @@ final class TraceDatReader implements PrintFmt.Record {
         }
     }
 
-    /** Is the stream a trace.dat? Peeks at the magic; the stream must support mark. */
-    static boolean sniff(InputStream in) throws IOException {
-        in.mark(16);
-        byte[] m = new byte[TraceDatFile.MAGIC.length];
-        int n = in.readNBytes(m, 0, m.length);
-        in.reset();
-        return TraceDatFile.isTraceDat(m, n);
-    }
-
     /**
      * Reads the trace.dat on {@code in}. An uncompressed file is read in place; a compressed one (or stdin) is first
      * inflated to a temporary file, because CPUs are merged by seeking in each CPU's pages.

@@ -125,15 +125,19 @@ public final class TraceParser {
     }
 
     private ParseReport parse(InputStream in, String name, TraceVisitor visitor, TraceInput source) {
-        if (!in.markSupported()) {
-            in = new java.io.BufferedInputStream(in, 1 << 16);
-        }
+        // binary formats by their magic: trace-cmd's trace.dat, perf record's perf.data (a pushback stream keeps a
+        // truncated compressed text as readable as before: it never merges reads the way a buffered stream does)
+        java.io.PushbackInputStream pin = new java.io.PushbackInputStream(in, 16);
+        in = pin;
         try {
-            if (TraceDatReader.sniff(in)) { // binary trace-cmd trace.dat: same events, read from its pages
-                return report = TraceDatReader.read(in, name, visitor, source, this);
+            byte[] magic = new byte[16];
+            int n = pin.readNBytes(magic, 0, magic.length);
+            pin.unread(magic, 0, n);
+            if (TraceDatFile.isTraceDat(magic, n)) {
+                return report = TraceDatReader.read(pin, name, visitor, source, this);
             }
-            if (PerfDataReader.sniff(in)) { // perf record's perf.data: the tracepoint samples
-                return report = PerfDataReader.read(in, name, visitor, source, this);
+            if (PerfDataReader.isPerfData(magic, n)) {
+                return report = PerfDataReader.read(pin, name, visitor, source, this);
             }
         } catch (IOException e) {
             // unreadable start: the text path reports it
