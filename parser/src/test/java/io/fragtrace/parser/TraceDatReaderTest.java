@@ -136,6 +136,15 @@ class TraceDatReaderTest {
     }
 
     @Test
+    void zstdCompressedFileIsDetected() throws Exception {
+        Path zst = tmp.resolve("v6.dat.zst");
+        try (OutputStream out = new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(zst))) {
+            Files.copy(v6(), out);
+        }
+        assertEquals(v7, events(zst, true, null));
+    }
+
+    @Test
     void truncatedFileUsesWhatIsComplete() throws Exception {
         Path full = v6();
         Path cut = tmp.resolve("cut.dat");
