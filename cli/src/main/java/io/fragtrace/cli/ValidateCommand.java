@@ -35,7 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "BUNDLE", description = "capture folder with trace.txt[.gz] or trace.dat[.gz], before/ and after/")
+    @Parameters(paramLabel = "BUNDLE", description = "capture folder with trace.txt[.gz] (or trace.dat[.gz], perf.data[.gz]), before/ and after/")
     Path bundle;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
