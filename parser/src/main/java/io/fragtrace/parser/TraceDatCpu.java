@@ -248,8 +248,13 @@ final class TraceDatCpu {
                         pos = end; // null event: the rest of the page is empty
                         continue;
                     }
+                    long skip = u32(pos + 4) & 0xffffffffL;
+                    if (pos + 4 + skip > end) { // padding reaches the end of the page (or is corrupt)
+                        pos = end;
+                        continue;
+                    }
                     ts += delta;
-                    pos = pos + 4 + u32(pos + 4);
+                    pos = (int) (pos + 4 + skip);
                     continue;
                 }
                 case TIME_EXTEND, TIME_STAMP -> {

@@ -394,6 +394,9 @@ final class TraceDatFile implements Closeable {
         ByteBuffer c = ByteBuffer.wrap(ch).order(order);
         int csize = c.getInt();
         int usize = c.getInt();
+        if (usize < 0 || usize > (1 << 30)) {
+            throw new IOException("section " + id + " at " + off + " claims " + (usize & 0xffffffffL) + " bytes");
+        }
         return new Src(decompress(read(off + 24, csize), usize));
     }
 

@@ -92,8 +92,9 @@ final class TraceDatReader implements PrintFmt.Record {
     }
 
     /**
-     * Reads the trace.dat on {@code in}. An uncompressed file is read in place; a compressed one (or stdin) is first
-     * inflated to a temporary file, because CPUs are merged by seeking in each CPU's pages.
+     * Reads the trace.dat on {@code in}. An uncompressed file is read in place; a compressed one (or a stream) is read
+     * into memory up to {@link #IN_MEMORY} bytes, beyond that inflated to a temporary file, because CPUs are merged
+     * by seeking in each CPU's pages.
      */
     static ParseReport read(InputStream in, String name, TraceVisitor visitor, TraceInput source, TraceParser parser) {
         ParseReport report = new ParseReport();
@@ -154,7 +155,7 @@ final class TraceDatReader implements PrintFmt.Record {
             try (TraceDatFile f = TraceDatFile.open(path)) {
                 readAll(f, report, visitor, parser);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // a corrupt header or page layout: what was read is kept
             String msg = "trace.dat unreadable: " + e.getMessage();
             report.problem("trace.dat unreadable", 0, msg);
             if (report.totalEvents() == 0) {
