@@ -268,6 +268,23 @@ class TraceDatReaderTest {
     }
 
     @Test
+    void damagedPerfDataNeverThrows() throws Exception {
+        byte[] good;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(BUNDLE.resolve("perf.data.gz")))) {
+            good = in.readAllBytes();
+        }
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 16; round++) {
+            byte[] b = good.clone();
+            for (int i = 0; i < 40; i++) {
+                b[round % 2 == 0 ? rnd.nextInt(4096) : rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+            }
+            ParseReport r = new TraceParser().parse(new java.io.ByteArrayInputStream(b), "damaged", e -> { });
+            assertTrue(r.totalEvents() <= 200_000, "round " + round);
+        }
+    }
+
+    @Test
     void zlibSectionsInflate() throws Exception {
         // trace-cmd's zlib plugin stores compress2() output: a zlib stream; the reader inflates it with Inflater
         byte[] plain = "header_page\0 and some section text, repeated, repeated, repeated".getBytes();
