@@ -54,7 +54,7 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "INPUT", description = "trace file (plain, gzip, xz, zstd or bzip2), bundle folder, or - for stdin")
+    @Parameters(paramLabel = "INPUT", description = "trace file (ftrace, trace-cmd report or perf script text, or a binary trace-cmd trace.dat or perf.data; plain, gzip, xz, zstd or bzip2), bundle folder, or - for stdin")
     String input;
 
     @Option(names = "--json", paramLabel = "FILE|-",

@@ -37,8 +37,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "BUNDLE", description = "capture folder with trace.txt[.gz], before/ and after/, or a "
-            + "trace file in one (BUNDLE/perf-script.txt.gz)")
+    @Parameters(paramLabel = "BUNDLE", description = "capture folder with trace.txt[.gz] (or trace.dat[.gz], "
+            + "perf.data[.gz]), before/ and after/, or a trace file in one (BUNDLE/perf-script.txt.gz)")
     Path bundle;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON (an existing FILE is "

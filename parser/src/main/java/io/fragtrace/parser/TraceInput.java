@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Where a trace comes from: a file, a bundle folder (trace.txt[.gz|.xz|.zst|.bz2] plus snapshots), or {@code -} for
- * stdin. Compression is recognised by magic bytes, never by file name.
+ * Where a trace comes from: a file, a bundle folder (trace.txt[.gz|.xz|.zst|.bz2], trace.dat[.gz|.xz|.zst] or
+ * perf.data[.gz] plus snapshots), or {@code -} for stdin. Compression and the binary formats (trace-cmd's trace.dat,
+ * perf.data) are recognised by magic bytes, never by file name.
  */
 public final class TraceInput {
     /** Trace file names looked for inside a bundle folder, in order. */
     public static final List<String> BUNDLE_TRACE_NAMES =
-            List.of("trace.txt", "trace.txt.gz", "trace.txt.xz", "trace.txt.zst", "trace.txt.bz2", "trace");
+            List.of("trace.txt", "trace.txt.gz", "trace.txt.xz", "trace.txt.zst", "trace.txt.bz2", "trace",
+                    "trace.dat", "trace.dat.gz", "trace.dat.xz", "trace.dat.zst", "perf.data", "perf.data.gz");
 
     public enum Compression { NONE, GZIP, XZ, ZSTD, BZIP2 }
 

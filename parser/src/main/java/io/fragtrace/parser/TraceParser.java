@@ -109,12 +109,15 @@ public final class TraceParser {
 
     /** Parses a whole input; the report says what was not an event. */
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
+        ParseReport r;
         try (InputStream in = input.open()) {
-            return parse(in, input.displayName(), visitor, input);
+            r = parse(in, input.displayName(), visitor, input);
         } catch (IOException e) {
             // close() failing after a full read loses nothing
-            return report;
+            r = report;
         }
+        TraceDatReader.failIfUnreadable(r, input.displayName());
+        return r;
     }
 
     public ParseReport parse(InputStream in, String name, TraceVisitor visitor) {
@@ -122,6 +125,23 @@ public final class TraceParser {
     }
 
     private ParseReport parse(InputStream in, String name, TraceVisitor visitor, TraceInput source) {
+        // binary formats by their magic: trace-cmd's trace.dat, perf record's perf.data (a pushback stream keeps a
+        // truncated compressed text as readable as before: it never merges reads the way a buffered stream does)
+        java.io.PushbackInputStream pin = new java.io.PushbackInputStream(in, 16);
+        in = pin;
+        try {
+            byte[] magic = new byte[16];
+            int n = pin.readNBytes(magic, 0, magic.length);
+            pin.unread(magic, 0, n);
+            if (TraceDatFile.isTraceDat(magic, n)) {
+                return report = TraceDatReader.read(pin, name, visitor, source, this);
+            }
+            if (PerfDataReader.isPerfData(magic, n)) {
+                return report = PerfDataReader.read(pin, name, visitor, source, this);
+            }
+        } catch (IOException e) {
+            // unreadable start: the text path reports it
+        }
         this.report = new ParseReport();
         this.report.input = name;
         this.visitor = visitor;
