@@ -1138,6 +1138,10 @@ public final class ObservedReplay implements TraceVisitor {
 
     /** Returns {nr_scanned, nr_taken}; fills scanPfn/scanOrder with the blocks isolate_freepages_block() takes. */
     private long[] simulateFreeScan(long start, long end, int stride, long nrTaken) {
+        // isolate_freepages_block() (mm/compaction.c): one nr_scanned per step, plus the rest of an isolated buddy
+        // block or of a compound page it jumps over. It stops early only when enough pages are isolated, and then
+        // the traced range ends right after that block, so the whole traced range is walked here; blocks beyond
+        // nr_taken (the model has more free there than the kernel had) are counted as scanned, not taken.
         scanN = 0;
         long scanned = 0;
         long taken = 0;
@@ -1145,7 +1149,7 @@ public final class ObservedReplay implements TraceVisitor {
         while (bp < end) {
             scanned++;
             int kind = m.kind(bp);
-            if (kind == KIND_BUDDY) {
+            if (kind == KIND_BUDDY && taken < nrTaken) {
                 int k = m.orderAt(bp);
                 if (scanN == scanPfn.length) {
                     scanPfn = Arrays.copyOf(scanPfn, scanN * 2);
@@ -1155,13 +1159,11 @@ public final class ObservedReplay implements TraceVisitor {
                 scanOrder[scanN++] = k;
                 scanned += (1L << k) - 1;
                 taken += 1L << k;
-                if (taken >= nrTaken) {
-                    break;
-                }
                 bp += (1L << k) - 1 + stride;
                 continue;
             }
-            if (kind == 0 && m.isCompoundHead(bp)) {
+            if (kind == 0 && m.isCompoundHead(bp) && bp + (1L << m.orderAt(bp)) <= end) {
+                scanned += (1L << m.orderAt(bp)) - 1;
                 bp += (1L << m.orderAt(bp)) - 1;
             }
             bp += stride;

@@ -120,4 +120,24 @@ class UntracedPathsTest {
         replay(m, t);
         assertArrayEquals(new long[] {0x1800, 0x1c00, 0x1300}, m.freeList(0, 8, MIGRATE_MOVABLE));
     }
+
+    @Test
+    void freeScannerWalksTheWholePageblockUnlessEnoughWasIsolated() {
+        // isolate_freepages_block() (mm/compaction.c) stops early only once cc->nr_freepages reaches
+        // cc->nr_migratepages, and the traced range then ends right after that block. Range (0x1400 ~ 0x1600) with
+        // nr_scanned=16 nr_taken=1 is therefore a full walk of 512 pfns with stride 32 (512 / 32 = 16 steps), which
+        // lands on 0x15c0 (step 14) and not on 0x1401: the sync stride 1 would scan 0x1400, 0x1401 (taken), ...
+        BuddyModel m = model(KernelSemantics.V6_1);
+        String t = line(0, "1.1", "mm_page_free", "page=00000000deadbeef pfn=0x1401 order=0")
+                + line(0, "1.2", "mm_page_free", "page=00000000deadbeef pfn=0x15c0 order=0")
+                + line(0, "1.3", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1401 order=0 migratetype=1")
+                + line(0, "1.4", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x15c0 order=0 migratetype=1")
+                + line(0, "2.0", "mm_compaction_begin",
+                        "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=sync")
+                + line(0, "2.1", "mm_compaction_isolate_freepages", "range=(0x1400 ~ 0x1600) nr_scanned=16 nr_taken=1");
+        ObservedReplay r = replay(m, t);
+        assertEquals(0x1401, m.findBuddyHead(0x1401));
+        assertEquals(-1, m.findBuddyHead(0x15c0));
+        assertEquals(0, r.consistency().count(Consistency.Kind.ISOLATE_SHORT));
+    }
 }
