@@ -62,6 +62,11 @@ public final class BuddyModel {
     private int[] count;
     private long allocatedChunks;
     private long lastCaptured = -1;
+    /** Pageblocks per migratetype and mixed pageblocks per zone, maintained (see {@link PageblockCounters}). */
+    private final PageblockCounters pbc;
+    /** Free pages (buddy + per-CPU lists) per memory region of 2^regionShift pfns from pfn 0; null until asked. */
+    private long[] regionFree;
+    private int regionShift;
     /** Returned by freeOnePage when compaction_capture() took the block. */
     public static final long CAPTURED = -2;
 
@@ -104,6 +109,7 @@ public final class BuddyModel {
         Arrays.fill(tail, -1);
         // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE)
         Arrays.fill(pbMt, (byte) MIGRATE_MOVABLE);
+        this.pbc = new PageblockCounters(zones, base, pbMt.length, pbOrder, pbMt);
     }
 
     // ------------------------------------------------------------------ topology
@@ -174,7 +180,30 @@ public final class BuddyModel {
 
     /** Writes the state bits of r, keeping its UNKNOWN bit (only {@link #markKnown} clears that). */
     private void put(int r, int v) {
+        int old = state[r];
         state[r] = (short) ((state[r] & UNKNOWN) | v);
+        retagged(r, old);
+    }
+
+    /** The gfp-migratetype tag of an allocated head (see {@link #markAllocated(long, int, boolean, int)}), or -1. */
+    private static int tag(int s) {
+        return ((s >> KIND_SHIFT) & 3) == KIND_NONE ? ((s >> MT_SHIFT) & 7) - 1 : -1;
+    }
+
+    /** Keeps the mixed-pageblock counters after state[r] changed from old. */
+    private void retagged(int r, int old) {
+        int ot = tag(old);
+        int nt = tag(state[r]);
+        if (ot != nt) {
+            int pb = r >> pbOrder;
+            pbc.retag(pb, pbMt[pb], ot, nt);
+        }
+    }
+
+    /** set_pageblock_migratetype() on pageblock index pb, keeping the counters. */
+    private void retypePageblock(int pb, int mt) {
+        pbc.retype(pb, pbMt[pb], mt);
+        pbMt[pb] = (byte) mt;
     }
 
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
@@ -191,26 +220,39 @@ public final class BuddyModel {
         markAllocated(pfn, order, compound);
         if (allocMt >= 0 && allocMt < KernelSemantics.MIGRATE_TYPES) {
             int r = rel(pfn);
+            int old = state[r];
             state[r] = (short) (state[r] | (allocMt + 1) << MT_SHIFT);
+            retagged(r, old);
         }
     }
-
-    /** Largest zone {@link #mixedPageblocks} scans (its cost is one pass over the zone's pfns). */
-    public static final long MIXED_SCAN_LIMIT = 1L << 26;
 
     /**
      * Pageblocks of zone z holding a page allocated (in the trace) for another migratetype than the pageblock's:
      * the pollution that makes compaction fail. Pages allocated before the start state carry no migratetype and do
-     * not count. -1 for a zone larger than {@link #MIXED_SCAN_LIMIT} pfns.
+     * not count. Maintained: costs O(1) plus a scan of the zone's few edge pageblocks ({@link PageblockCounters}).
      */
     public long mixedPageblocks(int z) {
+        long mixed = pbc.interiorMixed(z);
         Zone zone = zones[z];
-        if (zone.spanned() > MIXED_SCAN_LIMIT) {
-            return -1;
+        for (int pb : pbc.edges(z)) {
+            long s = base + ((long) pb << pbOrder);
+            if (mixedIn(Math.max(s, zone.start), Math.min(s + (1L << pbOrder), zone.end)) > 0) {
+                mixed++;
+            }
         }
+        return mixed;
+    }
+
+    /** {@link #mixedPageblocks} by a pass over every pfn of the zone (the recount tests compare with). */
+    public long mixedPageblocksByScan(int z) {
+        return mixedIn(zones[z].start, zones[z].end);
+    }
+
+    /** Pageblocks with a foreign allocation among the pfns [from, to). */
+    private long mixedIn(long from, long to) {
         long mixed = 0;
         long lastPb = -1;
-        for (long pfn = zone.start; pfn < zone.end; pfn++) {
+        for (long pfn = from; pfn < to; pfn++) {
             long pb = (pfn - base) >> pbOrder;
             if (pb == lastPb) {
                 continue;
@@ -231,7 +273,21 @@ public final class BuddyModel {
 
     /** set_pageblock_migratetype(). */
     public void setPageblockMigratetype(long pfn, int mt) {
-        pbMt[(int) ((pfn - base) >> pbOrder)] = (byte) mt;
+        retypePageblock((int) ((pfn - base) >> pbOrder), mt);
+    }
+
+    /**
+     * Pageblocks of zone z whose migratetype is mt (pagetypeinfo's "Number of blocks type"): every pageblock that
+     * overlaps the zone. Maintained: O(1) plus the zone's few edge pageblocks.
+     */
+    public long pageblocksOfType(int z, int mt) {
+        long n = pbc.interiorByMt(z, mt);
+        for (int pb : pbc.edges(z)) {
+            if (pbMt[pb] == mt) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public long pageblockCount() {
@@ -340,6 +396,9 @@ public final class BuddyModel {
             head[id] = r;
         }
         count[id]++;
+        if (regionFree != null) {
+            regionAdd(r, listPages(id), 1);
+        }
     }
 
     private void listDel(int r) {
@@ -371,6 +430,56 @@ public final class BuddyModel {
             tail[id] = p;
         }
         count[id]--;
+        if (regionFree != null) {
+            regionAdd(r, listPages(id), -1);
+        }
+    }
+
+    /** Pages of one member of list id: 2^order of a buddy list, pindex_to_order() of a per-CPU list. */
+    private int listPages(int id) {
+        return id < nBuddyLists ? 1 << (id / MIGRATE_TYPES) % nrOrders
+                : 1 << ks.pindexToOrder((id - nBuddyLists) % nrPcp);
+    }
+
+    /**
+     * Keeps free pages per memory region of 2^shift pfns (from pfn 0) up to date from now on: one pass over the
+     * lists here, then every list add/del counts. A block may span regions when regions are smaller than it.
+     */
+    public void trackRegions(int shift) {
+        regionShift = shift;
+        regionFree = new long[(int) ((base + n - 1 >> shift) + 1)];
+        for (int id = 0; id < head.length; id++) {
+            for (int r = head[id]; r >= 0; r = link(nextC, r)) {
+                regionAdd(r, listPages(id), 1);
+            }
+        }
+    }
+
+    /** The region size trackRegions counts with, -1 when it is off. */
+    public int regionShift() {
+        return regionFree == null ? -1 : regionShift;
+    }
+
+    private void regionAdd(int r, int pages, int sign) {
+        long pfn = base + r;
+        int reg = (int) (pfn >> regionShift);
+        long end = pfn + pages;
+        long regionEnd = (long) (reg + 1) << regionShift;
+        if (end <= regionEnd) {
+            regionFree[reg] += sign * pages;
+            return;
+        }
+        while (pfn < end) {
+            reg = (int) (pfn >> regionShift);
+            long k = Math.min(end, (long) (reg + 1) << regionShift) - pfn;
+            regionFree[reg] += sign * k;
+            pfn += k;
+        }
+    }
+
+    /** Free pages (buddy and per-CPU lists) in memory region reg; 0 outside the model or before trackRegions. */
+    public long regionFreePages(int reg) {
+        return regionFree == null || reg >= regionFree.length ? 0 : regionFree[reg];
     }
 
     private int buddyList(int z, int order, int mt) {
@@ -657,7 +766,7 @@ public final class BuddyModel {
             listDelBuddy(z, buddy);
             put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
-                pbMt[buddy >> pbOrder] = (byte) mt;
+                retypePageblock(buddy >> pbOrder, mt);
             }
             r &= buddy;
             order++;
