@@ -1,6 +1,5 @@
 package io.fragtrace.parser;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,28 +44,11 @@ public final class EventLog {
     }
 
     private void append(ParsedEvent e) {
-        int need = 6 + Long.bitCount(e.present);
+        int need = EventBatch.words(e);
         if (size + need > data.length) {
             data = Arrays.copyOf(data, Math.max(data.length * 2, size + need));
         }
-        long[] d = data;
-        int i = size;
-        d[i++] = (long) e.type.ordinal() | ((long) (e.cpu + 1) & 0xffff) << 8 | (e.pageNull ? 1L << 24 : 0)
-                | (e.hasTimestamp ? 1L << 25 : 0) | ((long) e.pid & 0xffffffffL) << 32;
-        d[i++] = e.timestampNs;
-        d[i++] = e.line;
-        d[i++] = e.present;
-        int text = -1;
-        if (e.type == EventType.MARKER) {
-            text = texts.size();
-            texts.add(e.text().getBytes(StandardCharsets.UTF_8));
-        }
-        d[i++] = ((long) e.commId() << 32) | (e.gfpId() & 0xffffffffL);
-        d[i++] = ((long) e.tgid << 32) | (text & 0xffffffffL);
-        for (long bits = e.present; bits != 0; bits &= bits - 1) {
-            d[i++] = e.values[Long.numberOfTrailingZeros(bits)];
-        }
-        size = i;
+        size = EventBatch.pack(e, data, size, texts);
         events++;
     }
 
@@ -76,25 +58,7 @@ public final class EventLog {
         long[] d = data;
         int i = 0;
         while (i < size) {
-            long h = d[i++];
-            ev.reset(null);
-            ev.type = EventType.byOrdinal((int) (h & 0xff));
-            ev.cpu = (int) ((h >>> 8) & 0xffff) - 1;
-            ev.pageNull = (h & (1L << 24)) != 0;
-            ev.hasTimestamp = (h & (1L << 25)) != 0;
-            ev.pid = (int) (h >>> 32);
-            ev.timestampNs = d[i++];
-            ev.line = d[i++];
-            long present = d[i++];
-            ev.present = present;
-            long ids = d[i++];
-            long t = d[i++];
-            ev.tgid = (int) (t >>> 32);
-            int text = (int) t;
-            ev.restore((int) (ids >> 32), (int) ids, text >= 0 ? texts.get(text) : null);
-            for (long bits = present; bits != 0; bits &= bits - 1) {
-                ev.values[Long.numberOfTrailingZeros(bits)] = d[i++];
-            }
+            i = EventBatch.unpack(d, i, ev, texts);
             visitor.onEvent(ev);
         }
     }

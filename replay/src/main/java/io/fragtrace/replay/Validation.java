@@ -3,7 +3,7 @@ package io.fragtrace.replay;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
-import io.fragtrace.parser.TraceParser;
+import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
@@ -133,7 +133,7 @@ public final class Validation {
         }
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
         long t0 = System.nanoTime();
-        ParseReport pr = new TraceParser().parse(input, replay);
+        ParseReport pr = new PipelinedParser().parse(input, replay);
         double secs = (System.nanoTime() - t0) / 1e9;
         Result r = compare(model, after, afterDir);
         r.bundle = bundle.toString();

@@ -4,7 +4,7 @@ import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
-import io.fragtrace.parser.TraceParser;
+import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.Validation;
@@ -90,7 +90,7 @@ public final class ReplayRun {
         });
         StatsCollector stats = new StatsCollector();
         List<ReplayCsv.Marker> markers = new ArrayList<>();
-        ParseReport report = new TraceParser().parse(input, e -> {
+        ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
             replay.onEvent(e);
             compaction.onEvent(e);
