@@ -48,6 +48,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--naive", description = "do not infer untraced kernel paths (to measure the gap they close)")
     boolean naive;
 
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
+    boolean quiet;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,7 +60,10 @@ final class ValidateCommand implements Callable<Integer> {
             if (!Files.isDirectory(bundle)) {
                 throw new SnapshotException(bundle + ": not a folder (validate needs a capture bundle)");
             }
-            r = Validation.run(bundle, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive);
+            io.fragtrace.parser.TraceInput in = io.fragtrace.parser.TraceInput.of(bundle.toString());
+            try (Progress p = Progress.start(in, quiet, null)) {
+                r = Validation.run(in, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive, null);
+            }
         } catch (SnapshotException | TraceInputException e) {
             err.println("fragtrace: " + e.getMessage());
             return Main.EXIT_USAGE;
