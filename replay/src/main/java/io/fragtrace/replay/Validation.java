@@ -3,6 +3,7 @@ package io.fragtrace.replay;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
@@ -113,6 +114,58 @@ public final class Validation {
      */
     public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
             throws SnapshotException, TraceInputException {
+        Pending p = prepare(input, override, modelUntraced, startAtNs);
+        ParseReport pr = new PipelinedParser().parse(input, p.visitor());
+        return p.finish(pr);
+    }
+
+    /**
+     * A validation whose events come from a parse run by the caller ({@code replay} feeds its own pass to it, so
+     * the trace is read once): {@link #visitor()} gets every event, {@link #finish} compares.
+     */
+    public static final class Pending {
+        private final TraceInput input;
+        private final BuddyDump after;
+        private final Path afterDir;
+        private final StartState start;
+        private final ObservedReplay replay;
+        private final long t0 = System.nanoTime();
+
+        private Pending(TraceInput input, BuddyDump after, Path afterDir, StartState start, ObservedReplay replay) {
+            this.input = input;
+            this.after = after;
+            this.afterDir = afterDir;
+            this.start = start;
+            this.replay = replay;
+        }
+
+        public TraceVisitor visitor() {
+            return replay;
+        }
+
+        /** Compares the model with after/ once the parse is done. */
+        public Result finish(ParseReport pr) throws SnapshotException {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            BuddyModel model = start.model();
+            Result r = compare(model, after, afterDir);
+            r.bundle = input.bundle().toString();
+            r.kernel = model.ks.name();
+            r.startState = start.kind();
+            r.eventsApplied = replay.eventsApplied();
+            r.eventsSkipped = replay.eventsSkipped();
+            r.consistency = replay.consistency().asMap();
+            r.parseProblems = pr == null ? 0 : pr.badLines();
+            r.snapshotProblems = start.problems().size() + after.problems().count();
+            r.snapshotProblemExamples.addAll(start.problems());
+            r.snapshotProblemExamples.addAll(after.problems().examples());
+            r.replaySeconds = secs;
+            return r;
+        }
+    }
+
+    /** Loads after/ and the start state and sets up the windowed replay of {@link #run}, without parsing. */
+    public static Pending prepare(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
+            throws SnapshotException, TraceInputException {
         Path bundle = input.bundle();
         Path afterDir = bundle == null ? null : bundle.resolve("after");
         if (afterDir == null || !Files.isRegularFile(afterDir.resolve("buddydump.txt"))) {
@@ -132,22 +185,7 @@ public final class Validation {
             to[z] = a.lockNs;
         }
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
-        long t0 = System.nanoTime();
-        ParseReport pr = new PipelinedParser().parse(input, replay);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Result r = compare(model, after, afterDir);
-        r.bundle = bundle.toString();
-        r.kernel = model.ks.name();
-        r.startState = start.kind();
-        r.eventsApplied = replay.eventsApplied();
-        r.eventsSkipped = replay.eventsSkipped();
-        r.consistency = replay.consistency().asMap();
-        r.parseProblems = pr == null ? 0 : pr.badLines();
-        r.snapshotProblems = start.problems().size() + after.problems().count();
-        r.snapshotProblemExamples.addAll(start.problems());
-        r.snapshotProblemExamples.addAll(after.problems().examples());
-        r.replaySeconds = secs;
-        return r;
+        return new Pending(input, after, afterDir, start, replay);
     }
 
     /** Compares a model with a dump (and the printed indexes beside it, when present). */

@@ -5,6 +5,7 @@ import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.PipelinedParser;
+import io.fragtrace.replay.HeapCheck;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.Validation;
@@ -90,9 +91,17 @@ public final class ReplayRun {
         });
         StatsCollector stats = new StatsCollector();
         List<ReplayCsv.Marker> markers = new ArrayList<>();
+        Path bundle = input.bundle();
+        boolean hasAfter = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"));
+        // fidelity in the same pass (a second model fed the same events) when two models fit the heap, else after
+        Validation.Pending check = hasAfter && 2 * HeapCheck.bytesFor(model.endPfn()) <= Runtime.getRuntime().maxMemory()
+                ? Validation.prepare(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
         ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
             replay.onEvent(e);
+            if (check != null) {
+                check.visitor().onEvent(e);
+            }
             compaction.onEvent(e);
             stats.onEvent(e);
             if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
@@ -105,9 +114,8 @@ public final class ReplayRun {
         List<SampleBuffer.Instant> instants = samples.instants();
         List<ZoneSample> series = samples.samples();
         List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
-        Path bundle = input.bundle();
-        Validation.Result fidelity = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"))
-                ? Validation.run(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
+        Validation.Result fidelity = check != null ? check.finish(report)
+                : hasAfter ? Validation.run(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
         TraceStats traceStats = stats.finish(report);
         Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity,
                 start.kind(), start.notes(), model.unknownFraction());
