@@ -1,6 +1,6 @@
 package io.fragtrace.bench;
 
-import io.fragtrace.parser.PipelinedParser;
+import io.fragtrace.parser.TraceParser;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.report.output.ReplayRun;
@@ -21,8 +21,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The three main jobs end to end from the stored bundle, as the CLI runs them (reading, decompression and parsing
- * on their own threads, the model on the caller's): {@code stats}, {@code validate}, and {@code replay} with
+ * The three main jobs end to end from the stored bundle, as the CLI runs them (decompression on its own thread;
+ * for validate and replay, parsing on another while the model runs on the caller's): {@code stats},
+ * {@code validate}, and {@code replay} with
  * every output file and report.html. {@code -p trace=/path/to/bundle} runs a generated synthetic bundle
  * ({@link SyntheticTrace}). Single-shot: one op is one whole run.
  */
@@ -40,7 +41,7 @@ public class EndToEndBenchmark {
     public long stats() throws Exception {
         TraceInput in = TraceInput.of(BenchData.resolve(trace).toString());
         StatsCollector c = new StatsCollector();
-        return c.finish(new PipelinedParser().parse(in, c)).hashCode();
+        return c.finish(new TraceParser().parse(in, c)).hashCode();
     }
 
     @Benchmark

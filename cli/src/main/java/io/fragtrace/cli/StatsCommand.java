@@ -3,7 +3,7 @@ package io.fragtrace.cli;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
-import io.fragtrace.parser.PipelinedParser;
+import io.fragtrace.parser.TraceParser;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
@@ -65,7 +65,7 @@ final class StatsCommand implements Callable<Integer> {
         long[] events = new long[1];
         ParseReport report;
         try (Progress p = Progress.start(in, quiet, () -> events[0])) {
-            report = new PipelinedParser().parse(in, e -> {
+            report = new TraceParser().parse(in, e -> {
                 events[0]++;
                 collector.onEvent(e);
             });
