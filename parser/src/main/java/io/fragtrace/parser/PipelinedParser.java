@@ -9,7 +9,8 @@ import java.util.concurrent.BlockingQueue;
  * runs the visitor (the model), so a replay uses both cores in one pass. Parsed events travel in fixed-size
  * {@link EventBatch}es through a small bounded ring ({@link #RING} batches of {@link #BATCH_WORDS} words), so memory
  * stays bounded whatever the trace length; the visitor sees exactly the events, in exactly the order, of a
- * streaming parse. On a single-CPU machine it is a plain streaming parse.
+ * streaming parse. On a single-CPU machine, or with {@code -Dfragtrace.parseThreads=1}, it is a plain streaming
+ * parse (on a machine whose cores are busy with other work the handoff costs more than the second thread gives).
  */
 public final class PipelinedParser {
     /** Words per batch (about 20 k events; 1 MiB). */
@@ -26,7 +27,7 @@ public final class PipelinedParser {
 
     /** Parses a whole input; the report says what was not an event. */
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
+        if (!twoThreads()) {
             return parser.parse(input, visitor);
         }
         return run(visitor, sink -> {
@@ -39,11 +40,19 @@ public final class PipelinedParser {
     }
 
     public ParseReport parse(InputStream in, String name, TraceVisitor visitor) {
+        if (!twoThreads()) {
+            return parser.parse(in, name, visitor);
+        }
         try {
             return run(visitor, sink -> parser.parse(in, name, sink));
         } catch (TraceInputException e) {
             throw new IllegalStateException(e); // only parse(TraceInput) opens files
         }
+    }
+
+    /** Two threads unless the JVM has one CPU or {@code -Dfragtrace.parseThreads=1} (FRAGTRACE_JAVA_OPTS) asks. */
+    static boolean twoThreads() {
+        return Runtime.getRuntime().availableProcessors() >= 2 && Integer.getInteger("fragtrace.parseThreads", 2) >= 2;
     }
 
     private interface Producer {
