@@ -64,9 +64,8 @@ public final class BuddyModel {
     private long lastCaptured = -1;
     /** Pageblocks per migratetype and mixed pageblocks per zone, maintained (see {@link PageblockCounters}). */
     private final PageblockCounters pbc;
-    /** Free pages (buddy + per-CPU lists) per memory region of 2^regionShift pfns from pfn 0; null until asked. */
-    private long[] regionFree;
-    private int regionShift;
+    /** Free pages per memory region, maintained at list add/del once {@link #trackRegions} is called. */
+    private RegionCounters regions;
     /** Returned by freeOnePage when compaction_capture() took the block. */
     public static final long CAPTURED = -2;
 
@@ -109,7 +108,7 @@ public final class BuddyModel {
         Arrays.fill(tail, -1);
         // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE)
         Arrays.fill(pbMt, (byte) MIGRATE_MOVABLE);
-        this.pbc = new PageblockCounters(zones, base, pbMt.length, pbOrder, pbMt);
+        this.pbc = new PageblockCounters(zones, base, pbOrder, state, pbMt);
     }
 
     // ------------------------------------------------------------------ topology
@@ -182,28 +181,12 @@ public final class BuddyModel {
     private void put(int r, int v) {
         int old = state[r];
         state[r] = (short) ((state[r] & UNKNOWN) | v);
-        retagged(r, old);
+        pbc.stateWritten(r, old);
     }
 
     /** The gfp-migratetype tag of an allocated head (see {@link #markAllocated(long, int, boolean, int)}), or -1. */
-    private static int tag(int s) {
+    static int tag(int s) {
         return ((s >> KIND_SHIFT) & 3) == KIND_NONE ? ((s >> MT_SHIFT) & 7) - 1 : -1;
-    }
-
-    /** Keeps the mixed-pageblock counters after state[r] changed from old. */
-    private void retagged(int r, int old) {
-        int ot = tag(old);
-        int nt = tag(state[r]);
-        if (ot != nt) {
-            int pb = r >> pbOrder;
-            pbc.retag(pb, pbMt[pb], ot, nt);
-        }
-    }
-
-    /** set_pageblock_migratetype() on pageblock index pb, keeping the counters. */
-    private void retypePageblock(int pb, int mt) {
-        pbc.retype(pb, pbMt[pb], mt);
-        pbMt[pb] = (byte) mt;
     }
 
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
@@ -222,7 +205,7 @@ public final class BuddyModel {
             int r = rel(pfn);
             int old = state[r];
             state[r] = (short) (state[r] | (allocMt + 1) << MT_SHIFT);
-            retagged(r, old);
+            pbc.stateWritten(r, old);
         }
     }
 
@@ -232,39 +215,12 @@ public final class BuddyModel {
      * not count. Maintained: costs O(1) plus a scan of the zone's few edge pageblocks ({@link PageblockCounters}).
      */
     public long mixedPageblocks(int z) {
-        long mixed = pbc.interiorMixed(z);
-        Zone zone = zones[z];
-        for (int pb : pbc.edges(z)) {
-            long s = base + ((long) pb << pbOrder);
-            if (mixedIn(Math.max(s, zone.start), Math.min(s + (1L << pbOrder), zone.end)) > 0) {
-                mixed++;
-            }
-        }
-        return mixed;
+        return pbc.mixed(z, zones[z]);
     }
 
     /** {@link #mixedPageblocks} by a pass over every pfn of the zone (the recount tests compare with). */
     public long mixedPageblocksByScan(int z) {
-        return mixedIn(zones[z].start, zones[z].end);
-    }
-
-    /** Pageblocks with a foreign allocation among the pfns [from, to). */
-    private long mixedIn(long from, long to) {
-        long mixed = 0;
-        long lastPb = -1;
-        for (long pfn = from; pfn < to; pfn++) {
-            long pb = (pfn - base) >> pbOrder;
-            if (pb == lastPb) {
-                continue;
-            }
-            int st = state[rel(pfn)];
-            int allocMt = ((st >> MT_SHIFT) & 7) - 1;
-            if (allocMt >= 0 && ((st >> KIND_SHIFT) & 3) == KIND_NONE && allocMt != pbMt[(int) pb]) {
-                mixed++;
-                lastPb = pb; // counted: skip the rest of this pageblock
-            }
-        }
-        return mixed;
+        return pbc.mixedIn(zones[z].start, zones[z].end);
     }
 
     public int pageblockMigratetype(long pfn) {
@@ -273,21 +229,12 @@ public final class BuddyModel {
 
     /** set_pageblock_migratetype(). */
     public void setPageblockMigratetype(long pfn, int mt) {
-        retypePageblock((int) ((pfn - base) >> pbOrder), mt);
+        pbc.setType((int) ((pfn - base) >> pbOrder), mt);
     }
 
-    /**
-     * Pageblocks of zone z whose migratetype is mt (pagetypeinfo's "Number of blocks type"): every pageblock that
-     * overlaps the zone. Maintained: O(1) plus the zone's few edge pageblocks.
-     */
+    /** Pageblocks of zone z (every one overlapping it) whose migratetype is mt, maintained: pagetypeinfo's count. */
     public long pageblocksOfType(int z, int mt) {
-        long n = pbc.interiorByMt(z, mt);
-        for (int pb : pbc.edges(z)) {
-            if (pbMt[pb] == mt) {
-                n++;
-            }
-        }
-        return n;
+        return pbc.ofType(z, mt);
     }
 
     public long pageblockCount() {
@@ -396,8 +343,8 @@ public final class BuddyModel {
             head[id] = r;
         }
         count[id]++;
-        if (regionFree != null) {
-            regionAdd(r, listPages(id), 1);
+        if (regions != null) {
+            regions.add(base + r, listPages(id), 1);
         }
     }
 
@@ -430,8 +377,8 @@ public final class BuddyModel {
             tail[id] = p;
         }
         count[id]--;
-        if (regionFree != null) {
-            regionAdd(r, listPages(id), -1);
+        if (regions != null) {
+            regions.add(base + r, listPages(id), -1);
         }
     }
 
@@ -441,45 +388,24 @@ public final class BuddyModel {
                 : 1 << ks.pindexToOrder((id - nBuddyLists) % nrPcp);
     }
 
-    /**
-     * Keeps free pages per memory region of 2^shift pfns (from pfn 0) up to date from now on: one pass over the
-     * lists here, then every list add/del counts. A block may span regions when regions are smaller than it.
-     */
+    /** Keeps free pages per memory region of 2^shift pfns (from pfn 0) up to date from now on (one list pass). */
     public void trackRegions(int shift) {
-        regionShift = shift;
-        regionFree = new long[(int) ((base + n - 1 >> shift) + 1)];
+        regions = new RegionCounters(shift, base + n);
         for (int id = 0; id < head.length; id++) {
             for (int r = head[id]; r >= 0; r = link(nextC, r)) {
-                regionAdd(r, listPages(id), 1);
+                regions.add(base + r, listPages(id), 1);
             }
         }
     }
 
     /** The region size trackRegions counts with, -1 when it is off. */
     public int regionShift() {
-        return regionFree == null ? -1 : regionShift;
-    }
-
-    private void regionAdd(int r, int pages, int sign) {
-        long pfn = base + r;
-        int reg = (int) (pfn >> regionShift);
-        long end = pfn + pages;
-        long regionEnd = (long) (reg + 1) << regionShift;
-        if (end <= regionEnd) {
-            regionFree[reg] += sign * pages;
-            return;
-        }
-        while (pfn < end) {
-            reg = (int) (pfn >> regionShift);
-            long k = Math.min(end, (long) (reg + 1) << regionShift) - pfn;
-            regionFree[reg] += sign * k;
-            pfn += k;
-        }
+        return regions == null ? -1 : regions.shift;
     }
 
     /** Free pages (buddy and per-CPU lists) in memory region reg; 0 outside the model or before trackRegions. */
     public long regionFreePages(int reg) {
-        return regionFree == null || reg >= regionFree.length ? 0 : regionFree[reg];
+        return regions == null ? 0 : regions.get(reg);
     }
 
     private int buddyList(int z, int order, int mt) {
@@ -766,7 +692,7 @@ public final class BuddyModel {
             listDelBuddy(z, buddy);
             put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
-                retypePageblock(buddy >> pbOrder, mt);
+                pbc.setType(buddy >> pbOrder, mt);
             }
             r &= buddy;
             order++;

@@ -19,6 +19,10 @@ final class PageblockCounters {
     private static final int STRIDE = 8;
 
     private final int pbOrder;
+    private final long base;
+    /** The model's arrays (shared, not copied): page state per pfn, migratetype per pageblock. */
+    private final short[] state;
+    private final byte[] pbMt;
     /** Zone of an interior pageblock, -1 for an edge or a pageblock outside every zone. */
     private final byte[] interiorZone;
     /** Per pageblock × tag: allocated heads carrying that gfp migratetype. */
@@ -34,14 +38,18 @@ final class PageblockCounters {
 
     /**
      * @param base  the model's first pfn (pageblock-aligned)
-     * @param pbs   pageblocks modelled
-     * @param pbMt  the initial pageblock migratetypes
+     * @param state the model's page states
+     * @param pbMt  the model's pageblock migratetypes (their initial values are counted)
      */
-    PageblockCounters(Zone[] zones, long base, int pbs, int pbOrder, byte[] pbMt) {
+    PageblockCounters(Zone[] zones, long base, int pbOrder, short[] state, byte[] pbMt) {
+        int pbs = pbMt.length;
         if (pbOrder > 15) {
             throw new IllegalArgumentException("pageblock_order " + pbOrder + " too large for 16-bit counters");
         }
         this.pbOrder = pbOrder;
+        this.base = base;
+        this.state = state;
+        this.pbMt = pbMt;
         this.interiorZone = new byte[pbs];
         this.tagged = new char[pbs * STRIDE];
         this.taggedTotal = new char[pbs];
@@ -90,8 +98,61 @@ final class PageblockCounters {
         }
     }
 
-    int[] edges(int z) {
-        return edges[z];
+    /** state[r] was just written over old: keeps the mixed counts (only an allocated head's tag matters). */
+    void stateWritten(int r, int old) {
+        int ot = BuddyModel.tag(old);
+        int nt = BuddyModel.tag(state[r]);
+        if (ot != nt) {
+            int pb = r >> pbOrder;
+            retag(pb, pbMt[pb], ot, nt);
+        }
+    }
+
+    /** set_pageblock_migratetype() of pageblock index pb, with the counts. */
+    void setType(int pb, int mt) {
+        retype(pb, pbMt[pb], mt);
+        pbMt[pb] = (byte) mt;
+    }
+
+    /** Mixed pageblocks of zone z: the interior count plus a scan of its edge pageblocks' pfns inside it. */
+    long mixed(int z, Zone zone) {
+        long n = mixed[z];
+        for (int pb : edges[z]) {
+            long s = base + ((long) pb << pbOrder);
+            if (mixedIn(Math.max(s, zone.start), Math.min(s + (1L << pbOrder), zone.end)) > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Pageblocks of zone z whose migratetype is mt: interior count plus its edges. */
+    long ofType(int z, int mt) {
+        long n = byMt[z][mt];
+        for (int pb : edges[z]) {
+            if (pbMt[pb] == mt) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Pageblocks with a foreign allocation among the pfns [from, to), by a pass over them (the recount). */
+    long mixedIn(long from, long to) {
+        long n = 0;
+        long lastPb = -1;
+        for (long pfn = from; pfn < to; pfn++) {
+            int pb = (int) ((pfn - base) >> pbOrder);
+            if (pb == lastPb) {
+                continue;
+            }
+            int t = BuddyModel.tag(state[(int) (pfn - base)]);
+            if (t >= 0 && t != pbMt[pb]) {
+                n++;
+                lastPb = pb; // counted: skip the rest of this pageblock
+            }
+        }
+        return n;
     }
 
     private boolean isMixed(int pb, int mt) {
@@ -100,7 +161,7 @@ final class PageblockCounters {
     }
 
     /** An allocated head of pageblock pb changed its tag (-1 = none) from oldTag to newTag. */
-    void retag(int pb, int pbMt, int oldTag, int newTag) {
+    private void retag(int pb, int pbMt, int oldTag, int newTag) {
         int z = interiorZone[pb];
         if (z < 0) {
             return;
@@ -122,7 +183,7 @@ final class PageblockCounters {
     }
 
     /** set_pageblock_migratetype() of pageblock pb from oldMt to newMt. */
-    void retype(int pb, int oldMt, int newMt) {
+    private void retype(int pb, int oldMt, int newMt) {
         int z = interiorZone[pb];
         if (z < 0 || oldMt == newMt) {
             return;
@@ -138,15 +199,5 @@ final class PageblockCounters {
         if (was != now) {
             mixed[z] += now ? 1 : -1;
         }
-    }
-
-    /** Interior pageblocks of zone z per migratetype (edges not included). */
-    long interiorByMt(int z, int mt) {
-        return byMt[z][mt];
-    }
-
-    /** Interior mixed pageblocks of zone z (edges not included). */
-    long interiorMixed(int z) {
-        return mixed[z];
     }
 }
