@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A progress bar on stderr for long runs: stored bytes read of the file size, events/s, ETA. It polls the
+ * A progress bar on stderr for long runs: stored bytes read of the file size, MB/s, ETA, and events/s when the
+ * command counts them (events may be null). It polls the
  * input's byte counter from its own thread, so the parse loop pays nothing. Off with --quiet or when the
  * session is not interactive.
  */
@@ -41,8 +42,10 @@ final class Progress implements AutoCloseable {
         long t0 = System.nanoTime();
         t.scheduleAtFixedRate(() -> {
             bar.stepTo(in.rawBytesRead());
-            double s = (System.nanoTime() - t0) / 1e9;
-            bar.setExtraMessage(String.format(" %.1f M events/s", events.getAsLong() / Math.max(s, 1e-3) / 1e6));
+            if (events != null) {
+                double s = (System.nanoTime() - t0) / 1e9;
+                bar.setExtraMessage(String.format(" %.1f M events/s", events.getAsLong() / Math.max(s, 1e-3) / 1e6));
+            }
         }, 250, 250, TimeUnit.MILLISECONDS);
         return new Progress(bar, t);
     }

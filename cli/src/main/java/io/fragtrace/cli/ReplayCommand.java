@@ -181,7 +181,10 @@ final class ReplayCommand implements Callable<Integer> {
         var f = result.summary().json().get("fidelity");
         String fidelity;
         if (f == null) {
-            fidelity = "no after/ snapshot to check against";
+            boolean after = in.bundle() != null
+                    && java.nio.file.Files.isRegularFile(in.bundle().resolve("after/buddydump.txt"));
+            fidelity = after ? "fidelity not checked: too large for a second model in this heap; run fragtrace validate"
+                    : "no after/ snapshot to check against";
         } else {
             long pages = f.get("pages_mismatched").asLong();
             fidelity = "fidelity against after/: " + (f.get("exact").asBoolean()

@@ -58,6 +58,9 @@ final class ValidateCommand implements Callable<Integer> {
                     + "and the rule applied (consistency kind)")
     Integer explain;
 
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
+    boolean quiet;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,7 +81,9 @@ final class ValidateCommand implements Callable<Integer> {
                 OutputGuard.checkJsonFile(json, "--json", inputs);
             }
             Inputs.noteBundle(spec, bundle.toString(), in);
-            r = Validation.run(in, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive, null);
+            try (Progress p = Progress.start(in, quiet, null)) {
+                r = Validation.run(in, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive, null);
+            }
         } catch (SnapshotException | TraceInputException e) {
             err.println("fragtrace: " + e.getMessage());
             return Main.EXIT_USAGE;

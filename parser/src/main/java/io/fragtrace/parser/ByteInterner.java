@@ -34,6 +34,11 @@ public final class ByteInterner {
         return strings.get(id);
     }
 
+    /** The bytes interned as id (for a consumer thread's interner to learn the same ids in the same order). */
+    byte[] key(int id) {
+        return keys[id];
+    }
+
     public int intern(byte[] b, int off, int len) {
         long h = hash(b, off, len);
         int mask = table.length - 1;

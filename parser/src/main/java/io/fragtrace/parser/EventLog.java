@@ -1,6 +1,5 @@
 package io.fragtrace.parser;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,15 +44,11 @@ public final class EventLog {
     }
 
     private void append(ParsedEvent e) {
-        if (size + PackedEvent.MAX_LONGS > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, size + PackedEvent.MAX_LONGS));
+        int need = EventBatch.words(e);
+        if (size + need > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, size + need));
         }
-        int text = -1;
-        if (e.type == EventType.MARKER) {
-            text = texts.size();
-            texts.add(e.text().getBytes(StandardCharsets.UTF_8));
-        }
-        size = PackedEvent.write(e, data, size, text);
+        size = EventBatch.pack(e, data, size, texts);
         events++;
     }
 
@@ -62,8 +57,7 @@ public final class EventLog {
         ParsedEvent ev = new ParsedEvent(parser.comms, parser.gfps);
         int i = 0;
         while (i < size) {
-            int text = PackedEvent.textSlot(data, i);
-            i = PackedEvent.read(data, i, ev, text >= 0 ? texts.get(text) : null);
+            i = EventBatch.unpack(data, i, ev, texts);
             visitor.onEvent(ev);
         }
     }

@@ -158,11 +158,12 @@ public final class TraceInput {
 
     private static InputStream decompress(InputStream counted) throws IOException {
         BufferedInputStream in = (BufferedInputStream) counted;
+        // compressed input decompresses on its own thread, ahead of the parser
         return switch (detect(in)) {
-            case GZIP -> new GZIPInputStream(in, 1 << 16);
-            case XZ -> new XZInputStream(in);
-            case ZSTD -> new ZstdInputStream(in);
-            case BZIP2 -> new BZip2CompressorInputStream(in, true);
+            case GZIP -> new ReadAheadInputStream(new GZIPInputStream(in, 1 << 16));
+            case XZ -> new ReadAheadInputStream(new XZInputStream(in));
+            case ZSTD -> new ReadAheadInputStream(new ZstdInputStream(in));
+            case BZIP2 -> new ReadAheadInputStream(new BZip2CompressorInputStream(in, true));
             case NONE -> in;
         };
     }

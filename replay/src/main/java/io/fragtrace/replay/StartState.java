@@ -55,6 +55,11 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
                 ? ZoneInfo.load(before.resolve("zoneinfo")) : null;
         if (before != null && Files.isRegularFile(before.resolve("buddydump.txt"))) {
             BuddyDump dump = ModelLoader.loadDump(before);
+            long end = 0;
+            for (BuddyDump.Zone dz : dump.zones()) {
+                end = Math.max(end, dz.start + dz.spanned);
+            }
+            HeapCheck.require(before.resolve("buddydump.txt").toString(), end);
             KernelSemantics ks = override != null
                     ? override.withPageblockOrder(dump.pageblockOrder()).withNrOrders(dump.nrOrders())
                     : ModelLoader.semanticsFor(bundle, dump);
@@ -90,7 +95,9 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
             if (facts.pageblockOrder > 0 && override == null) {
                 ks = ks.withPageblockOrder(facts.pageblockOrder);
             }
-            BuddyModel model = new BuddyModel(ks, parseZones(topology.zones()), 64);
+            List<io.fragtrace.replay.model.Zone> zones = parseZones(topology.zones());
+            HeapCheck.require("--zones " + topology.zones(), zones.stream().mapToLong(z -> z.end).max().orElse(0));
+            BuddyModel model = new BuddyModel(ks, zones, 64);
             model.markAllUnknown();
             return new StartState(model, filled(model, Long.MIN_VALUE), "zones-flag",
                     List.of("zones from --zones " + topology.zones() + "; every page unknown until an event touches it"),
@@ -106,6 +113,7 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
                     + ", beyond the " + (MAX_DEFAULT_PFNS >> 18) + " GiB the default zones can model; give a bundle "
                     + "folder with before/zoneinfo");
         }
+        HeapCheck.require(input.displayName(), endPfn);
         BuddyModel model = ModelLoader.x86Default(endPfn, ks, 64);
         return new StartState(model, filled(model, Long.MIN_VALUE), "x86-default",
                 List.of("no snapshots: x86-64 zones (DMA, DMA32, Normal) up to " + (topology.memBytes() > 0

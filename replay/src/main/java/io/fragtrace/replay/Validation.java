@@ -3,7 +3,8 @@ package io.fragtrace.replay;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
-import io.fragtrace.parser.TraceParser;
+import io.fragtrace.parser.TraceVisitor;
+import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
@@ -127,6 +128,76 @@ public final class Validation {
      */
     public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs,
                              long[] watch, int steps) throws SnapshotException, TraceInputException {
+        Pending p = prepare(input, override, modelUntraced, startAtNs, watch, steps);
+        ParseReport pr = new PipelinedParser().parse(input, p.visitor());
+        return p.finish(pr);
+    }
+
+    /**
+     * A validation whose events come from a parse run by the caller ({@code replay} feeds its own pass to it, so
+     * the trace is read once): {@link #visitor()} gets every event, {@link #finish} compares.
+     */
+    public static final class Pending {
+        private final TraceInput input;
+        private final BuddyDump after;
+        private final Path afterDir;
+        private final StartState start;
+        private final ObservedReplay replay;
+        private final LockOrderSorter sorter;
+        private final PfnWatch watcher;
+        private final long[] watch;
+        private final long t0 = System.nanoTime();
+
+        private Pending(TraceInput input, BuddyDump after, Path afterDir, StartState start, ObservedReplay replay,
+                        long[] watch, int steps) {
+            this.input = input;
+            this.after = after;
+            this.afterDir = afterDir;
+            this.start = start;
+            this.replay = replay;
+            this.watch = watch;
+            this.watcher = watch.length == 0 ? null : new PfnWatch(replay, watch, steps);
+            this.sorter = new LockOrderSorter(replay, watcher == null ? replay : watcher,
+                    LockOrderSorter.DEFAULT_WINDOW, 0);
+        }
+
+        /** Receives the trace's events in printed order (the lock order is recovered inside). */
+        public TraceVisitor visitor() {
+            return sorter;
+        }
+
+        /** Compares the model with after/ once the parse is done. */
+        public Result finish(ParseReport pr) throws SnapshotException {
+            sorter.finish();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            BuddyModel model = start.model();
+            Result r = compare(model, after, afterDir);
+            r.bundle = input.bundle().toString();
+            r.kernel = model.ks.name();
+            r.startState = start.kind();
+            r.eventsApplied = replay.eventsApplied();
+            r.eventsSkipped = replay.eventsSkipped();
+            r.consistency = replay.consistency().asMap();
+            r.parseProblems = pr == null ? 0 : pr.badLines();
+            r.snapshotProblems = start.problems().size() + after.problems().count();
+            r.snapshotProblemExamples.addAll(start.problems());
+            r.snapshotProblemExamples.addAll(after.problems().examples());
+            r.replaySeconds = secs;
+            for (int i = 0; i < watch.length; i++) {
+                r.explain.put(watch[i], watcher.history(i));
+            }
+            return r;
+        }
+    }
+
+    /** Loads after/ and the start state and sets up the windowed replay of {@link #run}, without parsing. */
+    public static Pending prepare(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
+            throws SnapshotException, TraceInputException {
+        return prepare(input, override, modelUntraced, startAtNs, new long[0], 0);
+    }
+
+    private static Pending prepare(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs,
+                                   long[] watch, int steps) throws SnapshotException, TraceInputException {
         Path bundle = input.bundle();
         Path afterDir = bundle == null ? null : bundle.resolve("after");
         if (afterDir == null || !Files.isRegularFile(afterDir.resolve("buddydump.txt"))) {
@@ -146,29 +217,7 @@ public final class Validation {
             to[z] = a.lockNs;
         }
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
-        long t0 = System.nanoTime();
-        PfnWatch watcher = watch.length == 0 ? null : new PfnWatch(replay, watch, steps);
-        LockOrderSorter sorter = new LockOrderSorter(replay, watcher == null ? replay : watcher,
-                LockOrderSorter.DEFAULT_WINDOW, 0);
-        ParseReport pr = new TraceParser().parse(input, sorter);
-        sorter.finish();
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Result r = compare(model, after, afterDir);
-        r.bundle = bundle.toString();
-        r.kernel = model.ks.name();
-        r.startState = start.kind();
-        r.eventsApplied = replay.eventsApplied();
-        r.eventsSkipped = replay.eventsSkipped();
-        r.consistency = replay.consistency().asMap();
-        r.parseProblems = pr == null ? 0 : pr.badLines();
-        r.snapshotProblems = start.problems().size() + after.problems().count();
-        r.snapshotProblemExamples.addAll(start.problems());
-        r.snapshotProblemExamples.addAll(after.problems().examples());
-        r.replaySeconds = secs;
-        for (int i = 0; i < watch.length; i++) {
-            r.explain.put(watch[i], watcher.history(i));
-        }
-        return r;
+        return new Pending(input, after, afterDir, start, replay, watch, steps);
     }
 
     /** Compares a model with a dump (and the printed indexes beside it, when present). */

@@ -20,7 +20,10 @@ import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
 public record ZoneStats(String zone, long[] nrFree, long[] freePagesByMt, long[] pageblocksByMt, long pcpPages,
                         int[] extfragIndex, int[] unusableIndex, int fragmentationScore) {
 
-    /** Computes the figures of zone z (allocates a few small arrays; call at sample points, not per event). */
+    /**
+     * The figures of zone z from the model's maintained counters: O(orders × migratetypes), whatever the zone's size
+     * (allocates a few small arrays; call at sample points, not per event).
+     */
     public static ZoneStats of(BuddyModel m, int z) {
         int orders = m.nrOrders();
         long[] nr = new long[orders];
@@ -33,12 +36,8 @@ public record ZoneStats(String zone, long[] nrFree, long[] freePagesByMt, long[]
         }
         long[] pb = new long[MIGRATE_TYPES];
         var zone = m.zone(z);
-        long step = 1L << m.pageblockOrder();
-        for (long p = zone.start & -step; p < zone.end; p += step) {
-            int mt = m.pageblockMigratetype(p);
-            if (mt >= 0 && mt < MIGRATE_TYPES) {
-                pb[mt]++;
-            }
+        for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+            pb[mt] = m.pageblocksOfType(z, mt);
         }
         int[] ef = new int[orders];
         int[] un = new int[orders];

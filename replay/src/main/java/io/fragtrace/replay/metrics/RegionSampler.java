@@ -29,6 +29,7 @@ public final class RegionSampler {
         nodeOf = new int[n];
         present = new long[n];
         java.util.Arrays.fill(nodeOf, -1);
+        m.trackRegions(regionShift);
         for (Zone z : m.zones()) {
             for (long pfn = z.start; pfn < z.end; pfn++) {
                 if (holes == null || !holes.isHole(pfn)) {
@@ -61,8 +62,23 @@ public final class RegionSampler {
         return firstPfn + ((long) r << regionShift);
     }
 
-    /** Pages in use per region now. */
+    /**
+     * Pages in use per region now, from the model's maintained free pages per region: O(regions), whatever the
+     * number of free blocks (the first call on a model starts the counting, one pass over its lists).
+     */
     public long[] used(BuddyModel m) {
+        if (m.regionShift() != regionShift) {
+            m.trackRegions(regionShift);
+        }
+        long[] used = new long[present.length];
+        for (int r = 0; r < used.length; r++) {
+            used[r] = Math.max(0, present[r] - m.regionFreePages(r));
+        }
+        return used;
+    }
+
+    /** {@link #used} by walking every free list and per-CPU list (the full recount tests compare with). */
+    public long[] usedByScan(BuddyModel m) {
         long[] free = new long[present.length];
         for (int z = 0; z < m.zoneCount(); z++) {
             for (int o = 0; o < m.nrOrders(); o++) {

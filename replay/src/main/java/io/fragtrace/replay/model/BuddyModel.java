@@ -62,6 +62,10 @@ public final class BuddyModel {
     private int[] count;
     private long allocatedChunks;
     private long lastCaptured = -1;
+    /** Pageblocks per migratetype and mixed pageblocks per zone, maintained (see {@link PageblockCounters}). */
+    private final PageblockCounters pbc;
+    /** Free pages per memory region, maintained at list add/del once {@link #trackRegions} is called. */
+    private RegionCounters regions;
     /** Returned by freeOnePage when compaction_capture() took the block. */
     public static final long CAPTURED = -2;
 
@@ -104,6 +108,7 @@ public final class BuddyModel {
         Arrays.fill(tail, -1);
         // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE)
         Arrays.fill(pbMt, (byte) MIGRATE_MOVABLE);
+        this.pbc = new PageblockCounters(zones, base, pbOrder, state, pbMt);
     }
 
     // ------------------------------------------------------------------ topology
@@ -174,7 +179,14 @@ public final class BuddyModel {
 
     /** Writes the state bits of r, keeping its UNKNOWN bit (only {@link #markKnown} clears that). */
     private void put(int r, int v) {
+        int old = state[r];
         state[r] = (short) ((state[r] & UNKNOWN) | v);
+        pbc.stateWritten(r, old);
+    }
+
+    /** The gfp-migratetype tag of an allocated head (see {@link #markAllocated(long, int, boolean, int)}), or -1. */
+    static int tag(int s) {
+        return ((s >> KIND_SHIFT) & 3) == KIND_NONE ? ((s >> MT_SHIFT) & 7) - 1 : -1;
     }
 
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
@@ -191,38 +203,24 @@ public final class BuddyModel {
         markAllocated(pfn, order, compound);
         if (allocMt >= 0 && allocMt < KernelSemantics.MIGRATE_TYPES) {
             int r = rel(pfn);
+            int old = state[r];
             state[r] = (short) (state[r] | (allocMt + 1) << MT_SHIFT);
+            pbc.stateWritten(r, old);
         }
     }
-
-    /** Largest zone {@link #mixedPageblocks} scans (its cost is one pass over the zone's pfns). */
-    public static final long MIXED_SCAN_LIMIT = 1L << 26;
 
     /**
      * Pageblocks of zone z holding a page allocated (in the trace) for another migratetype than the pageblock's:
      * the pollution that makes compaction fail. Pages allocated before the start state carry no migratetype and do
-     * not count. -1 for a zone larger than {@link #MIXED_SCAN_LIMIT} pfns.
+     * not count. Maintained: costs O(1) plus a scan of the zone's few edge pageblocks ({@link PageblockCounters}).
      */
     public long mixedPageblocks(int z) {
-        Zone zone = zones[z];
-        if (zone.spanned() > MIXED_SCAN_LIMIT) {
-            return -1;
-        }
-        long mixed = 0;
-        long lastPb = -1;
-        for (long pfn = zone.start; pfn < zone.end; pfn++) {
-            long pb = (pfn - base) >> pbOrder;
-            if (pb == lastPb) {
-                continue;
-            }
-            int st = state[rel(pfn)];
-            int allocMt = ((st >> MT_SHIFT) & 7) - 1;
-            if (allocMt >= 0 && ((st >> KIND_SHIFT) & 3) == KIND_NONE && allocMt != pbMt[(int) pb]) {
-                mixed++;
-                lastPb = pb; // counted: skip the rest of this pageblock
-            }
-        }
-        return mixed;
+        return pbc.mixed(z, zones[z]);
+    }
+
+    /** {@link #mixedPageblocks} by a pass over every pfn of the zone (the recount tests compare with). */
+    public long mixedPageblocksByScan(int z) {
+        return pbc.mixedIn(zones[z].start, zones[z].end);
     }
 
     public int pageblockMigratetype(long pfn) {
@@ -231,7 +229,12 @@ public final class BuddyModel {
 
     /** set_pageblock_migratetype(). */
     public void setPageblockMigratetype(long pfn, int mt) {
-        pbMt[(int) ((pfn - base) >> pbOrder)] = (byte) mt;
+        pbc.setType((int) ((pfn - base) >> pbOrder), mt);
+    }
+
+    /** Pageblocks of zone z (every one overlapping it) whose migratetype is mt, maintained: pagetypeinfo's count. */
+    public long pageblocksOfType(int z, int mt) {
+        return pbc.ofType(z, mt);
     }
 
     public long pageblockCount() {
@@ -340,6 +343,9 @@ public final class BuddyModel {
             head[id] = r;
         }
         count[id]++;
+        if (regions != null) {
+            regions.add(base + r, listPages(id), 1);
+        }
     }
 
     private void listDel(int r) {
@@ -371,6 +377,35 @@ public final class BuddyModel {
             tail[id] = p;
         }
         count[id]--;
+        if (regions != null) {
+            regions.add(base + r, listPages(id), -1);
+        }
+    }
+
+    /** Pages of one member of list id: 2^order of a buddy list, pindex_to_order() of a per-CPU list. */
+    private int listPages(int id) {
+        return id < nBuddyLists ? 1 << (id / MIGRATE_TYPES) % nrOrders
+                : 1 << ks.pindexToOrder((id - nBuddyLists) % nrPcp);
+    }
+
+    /** Keeps free pages per memory region of 2^shift pfns (from pfn 0) up to date from now on (one list pass). */
+    public void trackRegions(int shift) {
+        regions = new RegionCounters(shift, base + n);
+        for (int id = 0; id < head.length; id++) {
+            for (int r = head[id]; r >= 0; r = link(nextC, r)) {
+                regions.add(base + r, listPages(id), 1);
+            }
+        }
+    }
+
+    /** The region size trackRegions counts with, -1 when it is off. */
+    public int regionShift() {
+        return regions == null ? -1 : regions.shift;
+    }
+
+    /** Free pages (buddy and per-CPU lists) in memory region reg; 0 outside the model or before trackRegions. */
+    public long regionFreePages(int reg) {
+        return regions == null ? 0 : regions.get(reg);
     }
 
     private int buddyList(int z, int order, int mt) {
@@ -657,7 +692,7 @@ public final class BuddyModel {
             listDelBuddy(z, buddy);
             put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
-                pbMt[buddy >> pbOrder] = (byte) mt;
+                pbc.setType(buddy >> pbOrder, mt);
             }
             r &= buddy;
             order++;

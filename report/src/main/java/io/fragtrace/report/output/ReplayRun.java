@@ -4,7 +4,8 @@ import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
-import io.fragtrace.parser.TraceParser;
+import io.fragtrace.parser.PipelinedParser;
+import io.fragtrace.replay.HeapCheck;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.order.LockOrderSorter;
 import io.fragtrace.replay.StartState;
@@ -91,10 +92,19 @@ public final class ReplayRun {
         });
         StatsCollector stats = new StatsCollector(options.intervalNs());
         List<ReplayCsv.Marker> markers = new ArrayList<>();
+        Path bundle = input.bundle();
+        boolean hasAfter = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"));
+        // fidelity in the same pass (a second model fed the same events) when two models fit the heap; else not
+        // checked here (a second model next to the first would not fit: fragtrace validate checks it alone)
+        Validation.Pending check = hasAfter && 2 * HeapCheck.bytesFor(model.endPfn()) <= Runtime.getRuntime().maxMemory()
+                ? Validation.prepare(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
         LockOrderSorter sorter = new LockOrderSorter(replay);
-        ParseReport report = new TraceParser().parse(input, e -> {
+        ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
             sorter.onEvent(e);
+            if (check != null) {
+                check.visitor().onEvent(e);
+            }
             compaction.onEvent(e);
             stats.onEvent(e);
             if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
@@ -108,12 +118,15 @@ public final class ReplayRun {
         List<SampleBuffer.Instant> instants = samples.instants();
         List<ZoneSample> series = samples.samples();
         List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
-        Path bundle = input.bundle();
-        Validation.Result fidelity = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"))
-                ? Validation.run(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
+        Validation.Result fidelity = check != null ? check.finish(report) : null;
+        List<String> notes = new ArrayList<>(start.notes());
+        if (hasAfter && check == null) {
+            notes.add("fidelity against after/ not checked: a second model of " + (model.endPfn() >> 18)
+                    + " GiB does not fit this heap next to the replay's (fragtrace validate checks it)");
+        }
         TraceStats traceStats = stats.finish(report);
         Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity,
-                start.kind(), start.notes(), model.unknownFraction());
+                start.kind(), notes, model.unknownFraction());
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         AtomicOutput.writeDir(out, dir -> {
             csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));

@@ -9,7 +9,7 @@ import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
-import io.fragtrace.parser.TraceParser;
+import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.config.KernelConfig;
@@ -80,7 +80,7 @@ public final class SimulateRun {
         CompactionTracker observed = new CompactionTracker();
         StatsCollector stats = new StatsCollector(intervalNs);
         List<ReplayCsv.Marker> markers = new ArrayList<>();
-        ParseReport report = new TraceParser().parse(input, e -> {
+        ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
             sim.onEvent(e);
             observed.onEvent(e);
