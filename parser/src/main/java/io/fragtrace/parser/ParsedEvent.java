@@ -16,7 +16,10 @@ public final class ParsedEvent {
     int pid;
     int tgid;
     final long[] values = new long[Field.COUNT];
+    /** Fields the line printed. */
     long present;
+    /** Fields holding a value (printed or declared default): cleared at the next reset, so nothing goes stale. */
+    private long filled;
     boolean pageNull;
 
     byte[] buf;
@@ -32,6 +35,9 @@ public final class ParsedEvent {
     private final ByteInterner comms;
     private final ByteInterner gfps;
     private long[] gfpBitsById = new long[64];
+    private String[] gfpShownById = new String[64];
+    /** How a raw hex gfp mask is named ({@link TraceParser#gfpLayout}). */
+    Gfp.Layout gfpLayout = Gfp.Layout.V6_12;
 
     ParsedEvent(ByteInterner comms, ByteInterner gfps) {
         this.comms = comms;
@@ -40,6 +46,10 @@ public final class ParsedEvent {
 
     void reset(byte[] buf) {
         this.buf = buf;
+        for (long m = filled; m != 0; m &= m - 1) {
+            values[Long.numberOfTrailingZeros(m)] = 0;
+        }
+        filled = 0;
         present = 0;
         pageNull = false;
         commId = -1;
@@ -68,6 +78,24 @@ public final class ParsedEvent {
     void set(Field f, long v) {
         values[f.ordinal()] = v;
         present |= 1L << f.ordinal();
+        filled |= 1L << f.ordinal();
+    }
+
+    /** Gives each optional field the line did not print its declared default ({@link EventTable}). */
+    void applyDefaults(EventTable.Spec spec) {
+        for (long m = spec.optional & ~present; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
+            values[i] = switch (spec.derived[i]) {
+                case NONE, FALLBACK_BELOW_PAGEBLOCK -> spec.defaults[i];
+                case ORDER_IS_ZERO -> values[Field.ORDER.ordinal()] == 0 ? 1 : 0;
+            };
+            filled |= 1L << i;
+        }
+        if (spec.derived[Field.FRAGMENTING.ordinal()] == EventTable.Derived.FALLBACK_BELOW_PAGEBLOCK
+                && has(Field.PAGEBLOCK_ORDER)) {
+            set(Field.FRAGMENTING,
+                    values[Field.FALLBACK_ORDER.ordinal()] < values[Field.PAGEBLOCK_ORDER.ordinal()] ? 1 : 0);
+        }
     }
 
     public EventType type() {
@@ -102,10 +130,12 @@ public final class ParsedEvent {
         return tgid;
     }
 
+    /** Whether the line printed the field (a declared default does not count). */
     public boolean has(Field f) {
         return (present & (1L << f.ordinal())) != 0;
     }
 
+    /** The printed value, else the field's declared default for this event ({@link EventTable}), else 0. */
     public long get(Field f) {
         if (f == Field.GFP) {
             return gfpBits();
@@ -113,6 +143,7 @@ public final class ParsedEvent {
         return values[f.ordinal()];
     }
 
+    /** The printed value, else {@code absent}. */
     public long get(Field f, long absent) {
         return has(f) ? get(f) : absent;
     }
@@ -161,13 +192,23 @@ public final class ParsedEvent {
         return gfpId;
     }
 
+    /** The gfp flags as the kernel prints them: a raw hex mask (trace-cmd report -R) is named as show_gfp_flags() would. */
     public String gfpText() {
         int id = gfpId();
-        return id < 0 ? "" : gfps.string(id);
+        return id < 0 ? "" : gfpName(id);
     }
 
     public String gfpName(int id) {
-        return gfps.string(id);
+        if (id >= gfpShownById.length) {
+            gfpShownById = java.util.Arrays.copyOf(gfpShownById, Math.max(id + 1, gfpShownById.length * 2));
+        }
+        String shown = gfpShownById[id];
+        if (shown == null) {
+            String text = gfps.string(id);
+            shown = Gfp.isRaw(text) ? Gfp.show(Gfp.parse(text), gfpLayout) : text;
+            gfpShownById[id] = shown;
+        }
+        return shown;
     }
 
     /** {@link Gfp} bits, parsed once per distinct gfp string. */
