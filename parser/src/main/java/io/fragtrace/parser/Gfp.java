@@ -182,6 +182,11 @@ public final class Gfp {
 
     /** Bits of a printed gfp string: {@code GFP_KERNEL|__GFP_ZERO}, {@code 0x140cca}, {@code GFP_KERNEL|0x2}, {@code none}. */
     public static long parse(String text) {
+        return parse(text, Layout.V6_3);
+    }
+
+    /** As {@link #parse(String)}, with the composite names of the given kernel's layout (GFP_NOWAIT). */
+    public static long parse(String text, Layout layout) {
         long bits = 0;
         int start = 0;
         int n = text.length();
@@ -191,7 +196,9 @@ public final class Gfp {
             String tok = text.substring(start, end).trim();
             if (!tok.isEmpty()) {
                 Long v = NAMES.get(tok);
-                if (v != null) {
+                if (v != null && layout == Layout.V6_12 && tok.equals("GFP_NOWAIT")) {
+                    bits |= v | NOWARN;
+                } else if (v != null) {
                     bits |= v;
                 } else {
                     bits |= parseNumber(tok);

@@ -222,7 +222,7 @@ public final class ParsedEvent {
         }
         long bits = gfpBitsById[id];
         if (bits == 0) {
-            bits = Gfp.parse(gfps.string(id)) | (1L << 62); // bit 62 marks "computed"
+            bits = Gfp.parse(gfps.string(id), gfpLayout) | (1L << 62); // bit 62 marks "computed"
             gfpBitsById[id] = bits;
         }
         return bits & ~(1L << 62);
