@@ -172,6 +172,19 @@ public final class Gfp {
         return out.toString();
     }
 
+    /**
+     * A raw mask named for display. With the kernel known, as that kernel prints it. Unknown: named with the newest
+     * layout only when every bit has a name there; otherwise kept verbatim, as a mask of a kernel before 4.10 (other
+     * bit positions, e.g. 0x27000c0 of 4.4's GFP_KERNEL family) would be misnamed.
+     */
+    public static String showRaw(long raw, Layout layout, String verbatim) {
+        if (layout != null) {
+            return show(raw, layout);
+        }
+        String named = show(raw, Layout.V6_12);
+        return named.contains("0x") ? verbatim : named;
+    }
+
     /** Whether a printed gfp text is a bare number (a raw mask), not names. */
     static boolean isRaw(String text) {
         return text.startsWith("0x") && text.indexOf('|') < 0 && (parseNumber(text) & UNKNOWN_NAME) == 0;

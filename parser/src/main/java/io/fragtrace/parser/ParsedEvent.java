@@ -36,8 +36,8 @@ public final class ParsedEvent {
     private final ByteInterner gfps;
     private long[] gfpBitsById = new long[64];
     private String[] gfpShownById = new String[64];
-    /** How a raw hex gfp mask is named ({@link TraceParser#gfpLayout}). */
-    Gfp.Layout gfpLayout = Gfp.Layout.V6_12;
+    /** How a raw hex gfp mask is named ({@link TraceParser#gfpLayout}); null: the kernel is not known. */
+    Gfp.Layout gfpLayout;
 
     ParsedEvent(ByteInterner comms, ByteInterner gfps) {
         this.comms = comms;
@@ -192,7 +192,7 @@ public final class ParsedEvent {
         return gfpId;
     }
 
-    /** The gfp flags as the kernel prints them: a raw hex mask (trace-cmd report -R) is named as show_gfp_flags() would. */
+    /** The gfp flags as the kernel prints them: a raw hex mask (trace-cmd report -R) is named as show_gfp_flags() would ({@link Gfp#showRaw}). */
     public String gfpText() {
         int id = gfpId();
         return id < 0 ? "" : gfpName(id);
@@ -205,7 +205,7 @@ public final class ParsedEvent {
         String shown = gfpShownById[id];
         if (shown == null) {
             String text = gfps.string(id);
-            shown = Gfp.isRaw(text) ? Gfp.show(Gfp.parse(text), gfpLayout) : text;
+            shown = Gfp.isRaw(text) ? Gfp.showRaw(Gfp.parse(text), gfpLayout, text) : text;
             gfpShownById[id] = shown;
         }
         return shown;
@@ -222,7 +222,7 @@ public final class ParsedEvent {
         }
         long bits = gfpBitsById[id];
         if (bits == 0) {
-            bits = Gfp.parse(gfps.string(id), gfpLayout) | (1L << 62); // bit 62 marks "computed"
+            bits = Gfp.parse(gfps.string(id), gfpLayout == null ? Gfp.Layout.V6_3 : gfpLayout) | (1L << 62); // bit 62 marks "computed"
             gfpBitsById[id] = bits;
         }
         return bits & ~(1L << 62);

@@ -64,7 +64,7 @@ public final class TraceParser {
     private long num;
     private int numEnd;
 
-    /** The gfp names raw hex masks are named with (the trace's kernel); the newest ({@link Gfp.Layout#V6_12}) unless set. */
+    /** The kernel's gfp layout, for naming raw hex masks and reading composite names ({@link Gfp#showRaw}); unset: not known. */
     public TraceParser gfpLayout(Gfp.Layout layout) {
         ev.gfpLayout = layout;
         return this;
