@@ -1,5 +1,7 @@
 package io.fragtrace.replay.config;
 
+import io.fragtrace.replay.model.KernelSemantics;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -107,10 +109,11 @@ public final class Configs {
                     + " (at most max_order), got '" + values.get(Knob.PAGEBLOCK_ORDER) + "'");
         }
         KernelConfig c = new KernelConfig(name, p.getProperty("description", name), values);
-        if (!c.atLeast(4, 6) && c.kcompactd()) {
+        KernelSemantics version = KernelSemantics.forKernel(c.kernel());
+        if (!version.kcompactd() && c.kcompactd()) {
             throw new ConfigException("config " + name + ": kcompactd = on needs kernel >= 4.6 (it came with 4.6)");
         }
-        if (!c.atLeast(5, 9) && c.compactionProactiveness() > 0) {
+        if (!version.proactiveCompaction() && c.compactionProactiveness() > 0) {
             throw new ConfigException("config " + name
                     + ": compaction_proactiveness > 0 needs kernel >= 5.9 (proactive compaction came with 5.9)");
         }

@@ -132,12 +132,4 @@ public final class KernelConfig {
         }
         return v;
     }
-
-    /** True when {@link #kernel} is at least major.minor. */
-    public boolean atLeast(int major, int minor) {
-        String[] p = kernel().split("\\.");
-        int ma = Integer.parseInt(p[0]);
-        int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
-        return ma > major || (ma == major && mi >= minor);
-    }
 }

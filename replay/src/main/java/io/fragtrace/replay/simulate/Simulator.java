@@ -114,14 +114,8 @@ public final class Simulator implements TraceVisitor {
     private final int n;
     private final long startNs;
 
-    // version switches (config kernel)
-    private final boolean findSmallest;   // 4.13+: fall back to the smallest page when not stealing a whole block
-    private final boolean alikeSteal;     // 4.12+: free + alike pages >= half a block claims it
-    private final boolean boostOn;        // 5.0+: watermark boosting
-    private final boolean noFragmentOn;   // 5.0+: ALLOC_NOFRAGMENT
-    private final boolean retryAfterSteal; // 4.13+: __rmqueue_fallback steals, __rmqueue retries __rmqueue_smallest
-    private final boolean legacyPcp;      // before 5.13: order-0 pcp only, high = 6 * batch, drain batch at a time
-    private final boolean hasHarder;      // ALLOC_HARDER / __GFP_ATOMIC exists (6.1 layout; 6.3+ renamed)
+    /** The config kernel's semantics: every version switch of the policy (KernelSemantics, nowhere else). */
+    private final KernelSemantics version;
 
     // watermarks
     final long[][] wmark;
@@ -235,13 +229,7 @@ public final class Simulator implements TraceVisitor {
         this.base = model.basePfn();
         this.n = (int) (model.endPfn() - base);
         this.startNs = startNs;
-        this.findSmallest = cfg.atLeast(4, 13);
-        this.alikeSteal = cfg.atLeast(4, 12);
-        this.boostOn = cfg.atLeast(5, 0);
-        this.noFragmentOn = cfg.atLeast(5, 0);
-        this.retryAfterSteal = cfg.atLeast(4, 13);
-        this.legacyPcp = !cfg.atLeast(5, 13);
-        this.hasHarder = true;
+        this.version = KernelSemantics.forKernel(cfg.kernel());
         this.thpDefrag = cfg.thpDefrag();
         this.thpEnabled = cfg.thpEnabled();
         kzone = new int[nz];
@@ -313,7 +301,7 @@ public final class Simulator implements TraceVisitor {
                 int[] hb = pcpCpus != null && z < pcpCpus.length && c < pcpCpus[z].length && pcpCpus[z][c] != null
                         ? pcpCpus[z][c] : new int[] {6 * 31, 31};
                 int batch = cfg.pcpBatch() > 0 ? cfg.pcpBatch() : hb[1];
-                int high = cfg.pcpHigh() >= 0 ? cfg.pcpHigh() : (legacyPcp ? 6 * batch : hb[0]);
+                int high = cfg.pcpHigh() >= 0 ? cfg.pcpHigh() : (!version.pcpHighOrders() ? 6 * batch : hb[0]);
                 pcpHigh[z][c] = high;
                 pcpBatch[z][c] = batch;
                 pcpCount[z][c] = model.pcpCount(z, c);
@@ -359,12 +347,10 @@ public final class Simulator implements TraceVisitor {
         }
     }
 
-    /** Kernel semantics for a config: 6.10+ rules when the config says so, pcp high orders from 5.13. */
+    /** Kernel semantics for a config: its kernel's, with the dump's orders. */
     public static KernelSemantics semantics(KernelConfig cfg, int nrOrders, int pageblockOrder) {
-        KernelSemantics base = cfg.atLeast(6, 10) ? KernelSemantics.V6_12 : KernelSemantics.V6_1;
-        return new KernelSemantics("sim-" + cfg.kernel(), nrOrders, pageblockOrder, cfg.atLeast(5, 13),
-                base.freeBatchedDoubles(), base.extfragTakesPage(), base.strictFreelistMt(),
-                base.changeOwnershipIsBlockType());
+        return KernelSemantics.forKernel(cfg.kernel()).withName("sim-" + cfg.kernel()).withNrOrders(nrOrders)
+                .withPageblockOrder(pageblockOrder);
     }
 
     /** enum zone_type index of a zone name. */
@@ -877,7 +863,7 @@ public final class Simulator implements TraceVisitor {
      * preferred zone is Normal and DMA32 below it exists. */
     int allocFlagsNofragment(int pref, long gfp) {
         int flags = (gfp & Gfp.KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0;
-        if (!noFragmentOn) {
+        if (!version.allocNofragment()) {
             return flags;
         }
         if (kzone[pref] != ZONE_NORMAL) {
@@ -1057,7 +1043,7 @@ public final class Simulator implements TraceVisitor {
     /** rmqueue() (mm/page_alloc.c, 6.1): per-CPU list for pcp_allowed_order(), else rmqueue_buddy(). */
     long rmqueue(int z, int order, int mt, int flags, int cpu) {
         long p = -1;
-        if (ks.pcpAllowedOrder(order) && (!legacyPcp || order == 0)) {
+        if (ks.pcpAllowedOrder(order) && (version.pcpHighOrders() || order == 0)) {
             p = rmqueuePcplist(z, order, mt, flags, cpu);
         }
         if (p < 0) {
@@ -1104,7 +1090,7 @@ public final class Simulator implements TraceVisitor {
         long p = m.pcpHeadPfn(z, cpu, pindex);
         if (p < 0) {
             int batch = pcpBatch[z][cpu];
-            if (!legacyPcp && batch > 1) {
+            if (version.pcpHighOrders() && batch > 1) {
                 batch = Math.max(batch >> order, 2);
             }
             rmqueueBulk(z, order, batch, cpu, pindex, mt, flags);
@@ -1139,7 +1125,7 @@ public final class Simulator implements TraceVisitor {
             if (p >= 0) {
                 return p;
             }
-            if (!retryAfterSteal) {
+            if (!version.retryAfterSteal()) {
                 return rmqueueFallback44(z, order, mt);
             }
             if (!rmqueueFallback(z, order, mt, flags)) {
@@ -1189,7 +1175,7 @@ public final class Simulator implements TraceVisitor {
             if (fb == -1) {
                 continue;
             }
-            if (findSmallest && !canSteal && startMt == MIGRATE_MOVABLE && co > order) {
+            if (version.fallbackToSmallest() && !canSteal && startMt == MIGRATE_MOVABLE && co > order) {
                 fb = -1;
                 for (co = order; co <= maxOrder; co++) {
                     fb = findSuitableFallback(z, co, startMt, false);
@@ -1260,7 +1246,7 @@ public final class Simulator implements TraceVisitor {
             stats.fallbacksChangedOwnership++;
             return;
         }
-        if (boostOn) {
+        if (version.watermarkBoost()) {
             long nb = Watermarks.boostWatermark(boost[z], wmark[z][WMARK_HIGH], zones[z].managed,
                     cfg.watermarkBoostFactor(), pb);
             if (nb >= 0) {
@@ -1282,7 +1268,7 @@ public final class Simulator implements TraceVisitor {
         }
         long movable = countMovable(p & -pbPages);
         long alike;
-        if (!alikeSteal) {
+        if (!version.alikeSteal()) {
             alike = 0;
         } else if (startMt == MIGRATE_MOVABLE) {
             alike = movable;
@@ -1332,7 +1318,7 @@ public final class Simulator implements TraceVisitor {
             return;
         }
         int mt = m.pageblockMigratetype(pfn);
-        if (ks.pcpAllowedOrder(order) && (!legacyPcp || order == 0) && mt != MIGRATE_ISOLATE) {
+        if (ks.pcpAllowedOrder(order) && (version.pcpHighOrders() || order == 0) && mt != MIGRATE_ISOLATE) {
             freeUnrefPageCommit(z, cpu, pfn, order, mt);
         } else {
             m.freeOnePage(z, pfn, order, mt, false);
@@ -1348,7 +1334,7 @@ public final class Simulator implements TraceVisitor {
         pcpMt[(int) (pfn - base)] = (byte) mt;
         pcpCount[z][cpu] += 1L << order;
         int batch = pcpBatch[z][cpu];
-        if (legacyPcp) {
+        if (!version.pcpHighOrders()) {
             if (pcpCount[z][cpu] >= pcpHigh[z][cpu]) {
                 freePcppagesBulk(z, cpu, batch, pindex);
             }
