@@ -48,7 +48,10 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
  * mm/page_alloc.c, allocation side: __alloc_pages(), get_page_from_freelist(), the watermark checks, rmqueue() with the per-CPU lists, __rmqueue_smallest()/__rmqueue_fallback() and stealing.
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
-abstract class PageAlloc extends PageFree {
+abstract class PageAlloc extends PageFree implements BuddyModel.StealPolicy {
+    /** alloc_flags of the allocation inside steal_suitable_fallback() (for ZONE_BOOSTED_WATERMARK). */
+    int stealFlags;
+
     PageAlloc(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
         super(model, cfg, pcpCpus, kpageflags, startNs);
     }
@@ -444,45 +447,39 @@ abstract class PageAlloc extends PageFree {
         return -1;
     }
 
-    /**
-     * steal_suitable_fallback() (mm/page_alloc.c, 4.12-6.14): a block of pageblock order or more changes owner
-     * whole; otherwise boost the watermark (5.0+), and when the whole block may be stolen move its free pages and
-     * claim it if free + alike pages reach half a block (alike = movable pages for a movable request; for others, the
-     * non-free non-movable pages of a MOVABLE block). Movable = allocated pages the model knows to be movable
-     * (PageLRU stand-in).
-     */
+    /** steal_suitable_fallback() (mm/page_alloc.c): BuddyModel's, with this allocation's boost and claim rule. */
     void stealSuitableFallback(int z, long p, int co, int flags, int startMt, boolean wholeBlock) {
-        int oldType = m.pageblockMigratetype(p);
-        if (oldType == MIGRATE_HIGHATOMIC) {
-            m.moveToFreeList(z, p, co, startMt);
-            return;
-        }
-        if (co >= pb) {
-            m.changePageblockRange(p, co, startMt);
-            m.moveToFreeList(z, p, co, startMt);
+        stealFlags = flags;
+        int r = m.stealSuitableFallback(z, p, co, startMt, wholeBlock, this);
+        if (r == BuddyModel.STEAL_BLOCK_RANGE || r == BuddyModel.STEAL_CLAIMED) {
             stats.fallbacksChangedOwnership++;
+        }
+    }
+
+    /** boost_watermark() (mm/page_alloc.c, 5.0+) and ZONE_BOOSTED_WATERMARK when the allocation may wake kswapd. */
+    @Override
+    public void boostWatermark(int z) {
+        if (!version.watermarkBoost()) {
             return;
         }
-        if (version.watermarkBoost()) {
-            long nb = Watermarks.boostWatermark(boost[z], wmark[z][WMARK_HIGH], zones[z].managed,
-                    cfg.watermarkBoostFactor(), pb);
-            if (nb >= 0) {
-                boost[z] = nb;
-                stats.boosts++;
-                if ((flags & ALLOC_KSWAPD) != 0) {
-                    boostedFlag[z] = true;
-                }
+        long nb = Watermarks.boostWatermark(boost[z], wmark[z][WMARK_HIGH], zones[z].managed,
+                cfg.watermarkBoostFactor(), pb);
+        if (nb >= 0) {
+            boost[z] = nb;
+            stats.boosts++;
+            if ((stealFlags & ALLOC_KSWAPD) != 0) {
+                boostedFlag[z] = true;
             }
         }
-        if (!wholeBlock) {
-            m.moveToFreeList(z, p, co, startMt);
-            return;
-        }
-        int free = m.moveFreepagesBlock(z, p, startMt);
-        if (free == 0) {
-            m.moveToFreeList(z, p, co, startMt);
-            return;
-        }
+    }
+
+    /**
+     * steal_suitable_fallback()'s claim (mm/page_alloc.c): free + alike pages of at least half a pageblock; alike
+     * are the movable pages for a movable request, the non-free non-movable pages of a movable block otherwise
+     * (4.12+; before, free pages only).
+     */
+    @Override
+    public boolean claimBlock(long p, int free, int oldType, int startMt) {
         long movable = countMovable(p & -pbPages);
         long alike;
         if (!version.alikeSteal()) {
@@ -494,10 +491,7 @@ abstract class PageAlloc extends PageFree {
         } else {
             alike = 0;
         }
-        if (free + alike >= 1L << (pb - 1)) {
-            m.setPageblockMigratetype(p, startMt);
-            stats.fallbacksChangedOwnership++;
-        }
+        return free + alike >= 1L << (pb - 1);
     }
 
     /** move_freepages()' num_movable: allocated pages of the block that are movable (PageLRU). */

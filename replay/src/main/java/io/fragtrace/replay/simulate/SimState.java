@@ -90,11 +90,6 @@ abstract class SimState {
             {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE},     // RECLAIMABLE
     };
 
-    /** Samples the model over time (same contract as the observed replay's sampler). */
-    public interface Sampler {
-        void sample(Simulator sim, long timeNs, String marker);
-    }
-
     final BuddyModel m;
     final KernelSemantics ks;
     final KernelConfig cfg;
@@ -161,7 +156,7 @@ abstract class SimState {
     long nowNs = Long.MIN_VALUE;
     long lastTimeNs = Long.MIN_VALUE;
     long events;
-    Sampler sampler;
+    Simulator.Sampler sampler;
     long sampleIntervalNs;
     long nextSampleNs = Long.MIN_VALUE;
     final SimStats stats = new SimStats();
@@ -400,7 +395,7 @@ abstract class SimState {
         return (Simulator) this;
     }
 
-    public void setSampler(Sampler s, long intervalNs) {
+    public void setSampler(Simulator.Sampler s, long intervalNs) {
         this.sampler = s;
         this.sampleIntervalNs = intervalNs;
         if (nextSampleNs != Long.MIN_VALUE && lastTimeNs != Long.MIN_VALUE) {

@@ -57,6 +57,11 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
  * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up, atomically.
  */
 public final class Simulator extends Regions implements TraceVisitor {
+    /** Samples the model over time (same contract as the observed replay's sampler). */
+    public interface Sampler {
+        void sample(Simulator sim, long timeNs, String marker);
+    }
+
     /**
      * @param model       the start state (ModelLoader.fromDump of the before dump), built with {@link #semantics}
      * @param cfg         the configuration
