@@ -1,6 +1,5 @@
 package io.fragtrace.parser;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -234,27 +233,5 @@ public final class EventTable {
             }
         }
         return f.name().toLowerCase();
-    }
-
-    /** Every spelling of a field, current first. */
-    public static List<String> keys(Field f) {
-        List<String> out = new ArrayList<>();
-        for (Spelling s : SPELLING) {
-            if (s.field == f) {
-                out.add(s.key);
-            }
-        }
-        return out;
-    }
-
-    /** The fields an event must print; a line without one is reported as malformed. */
-    public static boolean isRequired(EventType t, Field f) {
-        return (SPECS[t.ordinal()].required & (1L << f.ordinal())) != 0;
-    }
-
-    /** The fields an event may print. */
-    public static boolean isDeclared(EventType t, Field f) {
-        Spec s = SPECS[t.ordinal()];
-        return ((s.required | s.optional) & (1L << f.ordinal())) != 0;
     }
 }

@@ -165,15 +165,6 @@ public enum Knob {
         }
     }
 
-    public static Knob byKey(String key) {
-        for (Knob k : values()) {
-            if (k.key.equals(key)) {
-                return k;
-            }
-        }
-        return null;
-    }
-
     /** The key table of docs/configs.md. */
     public static String markdownTable() {
         StringBuilder b = new StringBuilder("| key | values | default | mirrors | meaning |\n|---|---|---|---|---|\n");
