@@ -45,7 +45,8 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
- * mm/compaction.c: compaction_suitable(), try_to_compact_pages(), compact_zone() with its migrate and free scanners, __compact_finished(), the skip bits and cached scanner positions; the state of one pass is a {@link CompactControl}.
+ * mm/compaction.c: compaction_suitable(), try_to_compact_pages(), compact_zone() with its migrate and free scanners,
+ * __compact_finished(), the skip bits and cached scanner positions; the state of one pass is a {@link CompactControl}.
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Compaction extends PageAlloc {
@@ -135,7 +136,8 @@ abstract class Compaction extends PageAlloc {
                 continue;
             }
             // compact_zone_order()
-            CompactControl cc = new CompactControl(z, order, prio == PRIO_ASYNC ? MigrateMode.ASYNC : MigrateMode.SYNC_LIGHT, mt, flags,
+            CompactControl cc = new CompactControl(z, order,
+                    prio == PRIO_ASYNC ? MigrateMode.ASYNC : MigrateMode.SYNC_LIGHT, mt, flags,
                     highestKz, CompactionContext.DIRECT);
             cc.wholeZone = prio == PRIO_SYNC_FULL;
             cc.ignoreSkipHint = prio == PRIO_SYNC_FULL;
@@ -155,10 +157,12 @@ abstract class Compaction extends PageAlloc {
         return rc;
     }
 
+    /** try_to_compact_pages()'s rc = max(status, rc) over the zones (mm/compaction.c). */
     static CompactStatus max(CompactStatus a, CompactStatus b) {
         return a.ordinal() >= b.ordinal() ? a : b;
     }
 
+    /** pageblock_start_pfn() (include/linux/pageblock-flags.h). */
     long pageblockStart(long pfn) {
         return pfn & -pbPages;
     }
@@ -179,6 +183,7 @@ abstract class Compaction extends PageAlloc {
         resetCachedPositions(z);
     }
 
+    /** The index of a pfn's pageblock in the skip bits (PB_migrate_skip, mm/compaction.c). */
     int blockIndex(long pfn) {
         return (int) ((pfn - base) >> pb);
     }
@@ -372,6 +377,7 @@ abstract class Compaction extends PageAlloc {
         return nrMigrate > 0;
     }
 
+    /** update_cached_migrate() (mm/compaction.c): advance zone->compact_cached_migrate_pfn[sync]. */
     void updateCachedMigrate(CompactControl cc, long pfn) {
         if (cc.wholeZone && cc.ignoreSkipHint) {
             return;
@@ -605,6 +611,7 @@ abstract class Compaction extends PageAlloc {
         return new long[] {Math.min(pfn, end), got};
     }
 
+    /** zone->free_area[order].nr_free for every order (what fill_contig_page_info() reads, mm/vmstat.c). */
     long[] nrFree(int z) {
         long[] a = new long[maxOrder + 1];
         for (int o = 0; o <= maxOrder; o++) {

@@ -45,7 +45,8 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
- * mm/compaction.c, the daemon: wakeup_kcompactd(), kcompactd_node_suitable(), kcompactd_do_work(), and proactive compaction (fragmentation_score_node(), should_proactive_compact_node(), the 500 ms timeout).
+ * mm/compaction.c, the daemon: wakeup_kcompactd(), kcompactd_node_suitable(), kcompactd_do_work(), and proactive
+ * compaction (fragmentation_score_node(), should_proactive_compact_node(), the 500 ms timeout).
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Kcompactd extends Compaction {
@@ -109,7 +110,8 @@ abstract class Kcompactd extends Compaction {
             if (compactionSuitable(z, order, 0, highest) != CompactStatus.CONTINUE) {
                 continue;
             }
-            CompactControl cc = new CompactControl(z, order, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0, highest, CompactionContext.KCOMPACTD);
+            CompactControl cc = new CompactControl(z, order, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0, highest,
+                    CompactionContext.KCOMPACTD);
             CompactStatus st = compactZone(cc);
             if (st == CompactStatus.SUCCESS) {
                 defer[z].compactionDeferReset(order, false);
@@ -150,7 +152,8 @@ abstract class Kcompactd extends Compaction {
     }
 
     /**
-     * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when should_proactive_compact_node();
+     * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
+     * should_proactive_compact_node();
      * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop.
      */
     long proactiveTimeout(long atNs) {
@@ -165,7 +168,8 @@ abstract class Kcompactd extends Compaction {
                 if (zones[z].present == 0) {
                     continue;
                 }
-                CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0, MAX_NR_ZONES - 1,
+                CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0,
+                        MAX_NR_ZONES - 1,
                         CompactionContext.PROACTIVE);
                 cc.wholeZone = true;
                 cc.ignoreSkipHint = true;

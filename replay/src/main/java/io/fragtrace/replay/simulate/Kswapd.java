@@ -45,7 +45,8 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
- * mm/vmscan.c: wakeup_kswapd(), pgdat_balanced(), and balance_pgdat() with what stands in for reclaim (the trace's own frees: kswapd reclaims nothing itself).
+ * mm/vmscan.c: wakeup_kswapd(), pgdat_balanced(), and balance_pgdat() with what stands in for reclaim (the trace's own
+ * frees: kswapd reclaims nothing itself).
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Kswapd extends Kcompactd {

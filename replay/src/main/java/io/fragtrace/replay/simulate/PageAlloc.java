@@ -45,7 +45,8 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
- * mm/page_alloc.c, allocation side: __alloc_pages(), get_page_from_freelist(), the watermark checks, rmqueue() with the per-CPU lists, __rmqueue_smallest()/__rmqueue_fallback() and stealing.
+ * mm/page_alloc.c, allocation side: __alloc_pages(), get_page_from_freelist(), the watermark checks, rmqueue() with the
+ * per-CPU lists, __rmqueue_smallest()/__rmqueue_fallback() and stealing.
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class PageAlloc extends PageFree implements BuddyModel.StealPolicy {

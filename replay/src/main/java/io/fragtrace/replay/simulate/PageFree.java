@@ -45,7 +45,8 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
- * mm/page_alloc.c, free side: free_unref_page(), free_unref_page_commit(), free_pcppages_bulk(), drain_all_pages(); __free_one_page() is BuddyModel's.
+ * mm/page_alloc.c, free side: free_unref_page(), free_unref_page_commit(), free_pcppages_bulk(), drain_all_pages();
+ * __free_one_page() is BuddyModel's.
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class PageFree extends SimState {
@@ -188,6 +189,7 @@ abstract class PageFree extends SimState {
         }
     }
 
+    /** The per-CPU pagesets of a CPU first seen in the trace (setup_zone_pageset(), mm/page_alloc.c). */
     void ensureCpu(int cpu) {
         if (cpu < cpus) {
             return;

@@ -45,7 +45,8 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
- * Memory regions of the memory-power-management RFC (not in mainline): region-sorted __rmqueue_smallest(), region accounting and the evacuation worker.
+ * Memory regions of the memory-power-management RFC (not in mainline): region-sorted __rmqueue_smallest(), region
+ * accounting and the evacuation worker.
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Regions extends Kswapd {

@@ -126,6 +126,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
     }
 
+    /** trace_marker lines: the workload's own sysctl and THP writes, applied as at runtime. */
     void marker(ParsedEvent e) {
         String text = e.text();
         if (sampler != null) {
@@ -171,6 +172,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
     }
 
+    /** mm_page_alloc: one request served by the model's __alloc_pages(); the trace pfn maps to the model's page. */
     void alloc(ParsedEvent e) {
         int order = e.order();
         if (order < 0 || order > maxOrder) {
@@ -262,10 +264,12 @@ public final class Simulator extends Regions implements TraceVisitor {
         return n;
     }
 
+    /** Whether the task is inside a traced migrate_pages() of the kernel's own run. */
     boolean migrating(int pid) {
         return contains(migratingPids, nMigrating, pid);
     }
 
+    /** mm_page_free / mm_page_free_batched: the model page mapped to the trace pfn is freed (free_unref_page()). */
     void free(ParsedEvent e, boolean batched) {
         long tp = e.pfn();
         int order = e.has(Field.ORDER) ? e.order() : 0;
@@ -341,6 +345,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
     }
 
+    /** Whether a trace block and a model block map page by page (a compound page kept whole). */
     boolean contiguous(int tr, int mr, int order) {
         for (int i = 1; i < 1 << order; i++) {
             if (t2m[tr + i] != mr + i) {
@@ -386,6 +391,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         return Watermarks.recommendedMinFreeKbytes(0, pb, nrZones, freeBuffer);
     }
 
+    /** set_recommended_min_free_kbytes() (mm/khugepaged.c) when THP is switched on at runtime. */
     void setRecommendedMinFreeKbytes() {
         int nrZones = 0;
         long freeBuffer = 0;
@@ -411,6 +417,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         return minFreeKbytes;
     }
 
+    /** The daemons' clock: pending kswapd/kcompactd work and kcompactd()'s 500 ms proactive timeout (mm/compaction.c). */
     void advanceDaemons(long ts) {
         runPendingDaemons();
         if (cfg.kcompactd() && cfg.compactionProactiveness() > 0) {
@@ -430,6 +437,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
     }
 
+    /** Daemon work woken since the last event, run atomically: evacuation, balance_pgdat(), kcompactd_do_work(). */
     void runPendingDaemons() {
         if (evacuationPending) {
             evacuationPending = false;
