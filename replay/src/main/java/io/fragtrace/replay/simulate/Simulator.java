@@ -417,7 +417,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         return minFreeKbytes;
     }
 
-    /** The daemons' clock: pending kswapd/kcompactd work and kcompactd()'s 500 ms proactive timeout (mm/compaction.c). */
+    /** The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s 500 ms proactive timeout (compaction.c). */
     void advanceDaemons(long ts) {
         runPendingDaemons();
         if (cfg.kcompactd() && cfg.compactionProactiveness() > 0) {
