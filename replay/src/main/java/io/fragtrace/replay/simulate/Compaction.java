@@ -474,16 +474,9 @@ abstract class Compaction extends PageAlloc {
             }
             amt[dst] = amt[src];
             aord[dst] = 0;
-            int t = m2t[src];
-            m2t[dst] = t;
-            if (t >= 0) {
-                t2m[t] = dst;
-            } else if (t <= ORPHAN_BASE) {
-                orphanSlots[ORPHAN_BASE - t] = dst;
-            }
+            map.moved(src, dst);
             amt[src] = FREE;
             aord[src] = -1;
-            m2t[src] = -1;
             long sp = base + src;
             regionUsed[(int) (sp / regionPages)]--;
             regionUsed[(int) ((base + dst) / regionPages)]++;

@@ -111,16 +111,9 @@ abstract class Regions extends Kswapd {
             int d = (int) (dst - base);
             amt[d] = amt[r];
             aord[d] = 0;
-            int t = m2t[r];
-            m2t[d] = t;
-            if (t >= 0) {
-                t2m[t] = d;
-            } else if (t <= ORPHAN_BASE) {
-                orphanSlots[ORPHAN_BASE - t] = d;
-            }
+            map.moved(r, d);
             amt[r] = FREE;
             aord[r] = -1;
-            m2t[r] = -1;
             regionUsed[reg]--;
             regionUsed[(int) (dst / regionPages)]++;
             m.freeOnePage(z, pfn, 0, m.pageblockMigratetype(pfn), false);

@@ -68,11 +68,6 @@ abstract class SimState {
     public static final int ZONE_MOVABLE = 3;
     public static final int MAX_NR_ZONES = 5;
 
-    /** Page-identity values of {@link #t2m}. */
-    static final int UNMAPPED = -1;
-    static final int MODEL_FAILED = -2;
-    /** m2t values at or below this mark orphans: slot = ORPHAN_BASE - value. */
-    static final int ORPHAN_BASE = -10;
     /** amt values: -1 free (buddy or pcp); 0..2 allocated with that migratetype; PINNED allocated, not movable. */
     static final byte FREE = -1;
     static final byte PINNED = 7;
@@ -127,8 +122,8 @@ abstract class SimState {
     final BitSet skip;
     final int[] proactiveWmarks;
     // page identity
-    final int[] t2m;
-    final int[] m2t;
+    /** The trace↔model page map. */
+    final PfnMap map;
     final byte[] amt;
     final byte[] aord;
     // daemons
@@ -171,10 +166,6 @@ abstract class SimState {
     /** pids inside a traced compact_zone() (mm_compaction_begin .. end) of the kernel's own run. */
     int[] compactingPids = new int[8];
     int nCompacting;
-    /** Model pages whose trace page the kernel migrated (untraced target pfn): slot → model rel, FIFO per order. */
-    int[] orphanSlots = new int[64];
-    int nOrphanSlots;
-    final java.util.ArrayDeque<Integer>[] orphans;
     int curCpu;
     int lastCompactResult;
 
@@ -309,20 +300,11 @@ abstract class SimState {
         skip = new BitSet((int) (n >> pb) + 1);
         proactiveWmarks = Watermarks.fragmentationScoreWmarks(cfg.compactionProactiveness());
         // page identity: the start state's allocated pages keep their pfn
-        t2m = new int[n];
-        m2t = new int[n];
+        map = new PfnMap(n, maxOrder);
         amt = new byte[n];
         aord = new byte[n];
-        Arrays.fill(t2m, UNMAPPED);
-        Arrays.fill(m2t, -1);
         Arrays.fill(amt, FREE);
         Arrays.fill(aord, (byte) -1);
-        @SuppressWarnings("unchecked")
-        java.util.ArrayDeque<Integer>[] o = new java.util.ArrayDeque[maxOrder + 1];
-        for (int i = 0; i <= maxOrder; i++) {
-            o[i] = new java.util.ArrayDeque<>();
-        }
-        orphans = o;
         regionsOn = cfg.regions();
         regionPages = Math.max(1L << pb, cfg.regionSizeMb() << 8); // MiB → 4 KiB pages
         nRegions = (int) ((base + n + regionPages - 1) / regionPages);
@@ -379,8 +361,8 @@ abstract class SimState {
                 }
                 amt[r] = mt;
                 aord[r] = 0;
-                t2m[r] = r;
-                m2t[r] = r;
+                map.t2m[r] = r;
+                map.m2t[r] = r;
                 regionUsed[(int) (pfn / regionPages)]++;
                 pfn++;
             }
@@ -438,11 +420,7 @@ abstract class SimState {
 
     /** Model pages still held for kernel-migrated trace pages whose new pfn was not freed yet. */
     public int orphansPending() {
-        int c = 0;
-        for (var q : orphans) {
-            c += q.size();
-        }
-        return c;
+        return map.orphansPending();
     }
 
     /** Pages the model holds allocated. */

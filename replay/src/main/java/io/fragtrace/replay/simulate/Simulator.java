@@ -196,7 +196,7 @@ public final class Simulator extends Regions implements TraceVisitor {
                     int tr = (int) (tp - base);
                     for (int i = 0; i < 1 << order; i++) {
                         unmapTrace(tr + i);
-                        t2m[tr + i] = MODEL_FAILED;
+                        map.t2m[tr + i] = PfnMap.MODEL_FAILED;
                     }
                 }
             }
@@ -216,7 +216,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         for (int i = 0; i < 1 << order; i++) {
             amt[mr + i] = (byte) (compound ? mt | COMPOUND_BIT : mt);
             aord[mr + i] = -1;
-            m2t[mr + i] = -1;
+            map.m2t[mr + i] = -1;
         }
         aord[mr] = (byte) order;
         if (traceFailed) {
@@ -231,18 +231,18 @@ public final class Simulator extends Regions implements TraceVisitor {
         int tr = (int) (tp - base);
         for (int i = 0; i < 1 << order; i++) {
             unmapTrace(tr + i);
-            t2m[tr + i] = mr + i;
-            m2t[mr + i] = tr + i;
+            map.t2m[tr + i] = mr + i;
+            map.m2t[mr + i] = tr + i;
         }
     }
 
     /** Drops a stale mapping of a trace pfn (the trace re-allocated a page the model still maps). */
     void unmapTrace(int tr) {
-        int old = t2m[tr];
-        if (old >= 0 && m2t[old] == tr) {
-            m2t[old] = -1;
+        int old = map.t2m[tr];
+        if (old >= 0 && map.m2t[old] == tr) {
+            map.m2t[old] = -1;
         }
-        t2m[tr] = UNMAPPED;
+        map.t2m[tr] = PfnMap.UNMAPPED;
     }
 
     static boolean contains(int[] a, int n, int pid) {
@@ -277,12 +277,12 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         int tr = (int) (tp - base);
-        int mr = t2m[tr];
+        int mr = map.t2m[tr];
         int cpu = Math.max(0, e.cpu());
-        if (mr == MODEL_FAILED) {
+        if (mr == PfnMap.MODEL_FAILED) {
             for (int i = 0; i < 1 << order; i++) {
-                if (t2m[tr + i] == MODEL_FAILED) {
-                    t2m[tr + i] = UNMAPPED;
+                if (map.t2m[tr + i] == PfnMap.MODEL_FAILED) {
+                    map.t2m[tr + i] = PfnMap.UNMAPPED;
                 }
             }
             stats.freesOfModelFailed++;
@@ -293,11 +293,11 @@ public final class Simulator extends Regions implements TraceVisitor {
                 // release_freepages() of the kernel's own compaction: free pages it had isolated, never allocated
                 stats.kernelReleasedFree++;
             } else if (!batched) {
-                Integer slot = orphans[order].pollFirst();
+                Integer slot = map.orphans[order].pollFirst();
                 if (slot != null) {
                     // the new pfn of a page the kernel migrated (untraced migration target) is freed
-                    int r = orphanSlots[slot];
-                    m2t[r] = -1;
+                    int r = map.orphanSlots[slot];
+                    map.m2t[r] = -1;
                     stats.frees++;
                     freeUnit(r, order, cpu);
                 } else {
@@ -309,37 +309,37 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (nMigrating > 0 && !batched && aord[mr] == order && migrating(e.pid()) && contiguous(tr, mr, order)) {
             // the kernel migrated this page: its old pfn is freed, the page lives on at a pfn the trace does not
             // show until it is freed; the model keeps its own copy allocated (an orphan) until then
-            if (nOrphanSlots == orphanSlots.length) {
-                orphanSlots = Arrays.copyOf(orphanSlots, nOrphanSlots * 2);
+            if (map.nOrphanSlots == map.orphanSlots.length) {
+                map.orphanSlots = Arrays.copyOf(map.orphanSlots, map.nOrphanSlots * 2);
             }
-            int slot = nOrphanSlots++;
-            orphanSlots[slot] = mr;
+            int slot = map.nOrphanSlots++;
+            map.orphanSlots[slot] = mr;
             for (int i = 0; i < 1 << order; i++) {
-                t2m[tr + i] = UNMAPPED;
-                m2t[mr + i] = -1;
+                map.t2m[tr + i] = PfnMap.UNMAPPED;
+                map.m2t[mr + i] = -1;
             }
-            m2t[mr] = ORPHAN_BASE - slot;
-            orphans[order].addLast(slot);
+            map.m2t[mr] = PfnMap.ORPHAN_BASE - slot;
+            map.orphans[order].addLast(slot);
             stats.kernelMigrated++;
             return;
         }
         stats.frees++;
         if (aord[mr] == order && contiguous(tr, mr, order)) {
             for (int i = 0; i < 1 << order; i++) {
-                t2m[tr + i] = UNMAPPED;
-                m2t[mr + i] = -1;
+                map.t2m[tr + i] = PfnMap.UNMAPPED;
+                map.m2t[mr + i] = -1;
             }
             freeUnit(mr, order, cpu);
             return;
         }
         // a split page (split_page) or a start-state page the model moved page by page: free page by page
         for (int i = 0; i < 1 << order; i++) {
-            int r = t2m[tr + i];
+            int r = map.t2m[tr + i];
             if (r < 0) {
                 continue;
             }
-            t2m[tr + i] = UNMAPPED;
-            m2t[r] = -1;
+            map.t2m[tr + i] = PfnMap.UNMAPPED;
+            map.m2t[r] = -1;
             aord[r] = 0;
             freeUnit(r, 0, cpu);
         }
@@ -348,7 +348,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     /** Whether a trace block and a model block map page by page (a compound page kept whole). */
     boolean contiguous(int tr, int mr, int order) {
         for (int i = 1; i < 1 << order; i++) {
-            if (t2m[tr + i] != mr + i) {
+            if (map.t2m[tr + i] != mr + i) {
                 return false;
             }
         }
