@@ -1,46 +1,22 @@
 package io.fragtrace.replay.simulate;
 
 import io.fragtrace.parser.CompactStatus;
-import io.fragtrace.parser.EventType;
-import io.fragtrace.parser.Field;
-import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.MigrateMode;
-import io.fragtrace.parser.ParsedEvent;
-import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.parser.ZoneType;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionRun;
-import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
-import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.List;
 
-import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
-import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_ISOLATE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
-import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_PCPTYPES;
-import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_RECLAIMABLE;
-import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
 import static io.fragtrace.replay.model.KernelSemantics.PAGE_ALLOC_COSTLY_ORDER;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CMA;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CPUSET;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HARDER;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HIGH;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_KSWAPD;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NOFRAGMENT;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NO_WATERMARKS;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_OOM;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MASK;
-import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MIN;
-import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
