@@ -86,15 +86,15 @@ public final class EventLog {
             ev.timestampNs = d[i++];
             ev.line = d[i++];
             long present = d[i++];
+            ev.present = present;
             long ids = d[i++];
             long t = d[i++];
             ev.tgid = (int) (t >>> 32);
             int text = (int) t;
             ev.restore((int) (ids >> 32), (int) ids, text >= 0 ? texts.get(text) : null);
             for (long bits = present; bits != 0; bits &= bits - 1) {
-                ev.set(Field.VALUES[Long.numberOfTrailingZeros(bits)], d[i++]);
+                ev.values[Long.numberOfTrailingZeros(bits)] = d[i++];
             }
-            ev.applyDefaults(EventTable.spec(ev.type));
             visitor.onEvent(ev);
         }
     }

@@ -113,6 +113,12 @@ public final class EventTable {
         Spec() {
             Arrays.fill(derived, Derived.NONE);
         }
+
+        /** The value of a field the line did not print: its declared default (0 for a field the event lacks). */
+        long absent(int field, long[] values) {
+            return derived[field] == Derived.ORDER_IS_ZERO
+                    ? (values[Field.ORDER.ordinal()] == 0 ? 1 : 0) : defaults[field];
+        }
     }
 
     /** {@code page=} (the struct page pointer; {@code (null)} for a failed allocation). */

@@ -16,10 +16,8 @@ public final class ParsedEvent {
     int pid;
     int tgid;
     final long[] values = new long[Field.COUNT];
-    /** Fields the line printed. */
+    /** Fields the line printed; values[] of the others is never read (see {@link #get(Field)}). */
     long present;
-    /** Fields holding a value (printed or declared default): cleared at the next reset, so nothing goes stale. */
-    private long filled;
     boolean pageNull;
 
     byte[] buf;
@@ -46,10 +44,6 @@ public final class ParsedEvent {
 
     void reset(byte[] buf) {
         this.buf = buf;
-        for (long m = filled; m != 0; m &= m - 1) {
-            values[Long.numberOfTrailingZeros(m)] = 0;
-        }
-        filled = 0;
         present = 0;
         pageNull = false;
         commId = -1;
@@ -78,19 +72,13 @@ public final class ParsedEvent {
     void set(Field f, long v) {
         values[f.ordinal()] = v;
         present |= 1L << f.ordinal();
-        filled |= 1L << f.ordinal();
     }
 
-    /** Gives each optional field the line did not print its declared default ({@link EventTable}). */
-    void applyDefaults(EventTable.Spec spec) {
-        for (long m = spec.optional & ~present; m != 0; m &= m - 1) {
-            int i = Long.numberOfTrailingZeros(m);
-            values[i] = switch (spec.derived[i]) {
-                case NONE, FALLBACK_BELOW_PAGEBLOCK -> spec.defaults[i];
-                case ORDER_IS_ZERO -> values[Field.ORDER.ordinal()] == 0 ? 1 : 0;
-            };
-            filled |= 1L << i;
-        }
+    /**
+     * Fields the kernel's TP_printk computes, recomputed from the printed inputs ({@link EventTable.Derived}):
+     * mm_page_alloc_extfrag's fragmenting whenever pageblock_order is printed.
+     */
+    void derive(EventTable.Spec spec) {
         if (spec.derived[Field.FRAGMENTING.ordinal()] == EventTable.Derived.FALLBACK_BELOW_PAGEBLOCK
                 && has(Field.PAGEBLOCK_ORDER)) {
             set(Field.FRAGMENTING,
@@ -135,12 +123,16 @@ public final class ParsedEvent {
         return (present & (1L << f.ordinal())) != 0;
     }
 
-    /** The printed value, else the field's declared default for this event ({@link EventTable}), else 0. */
+    /**
+     * The printed value, else the field's declared default for this event ({@link EventTable}), else 0: never a
+     * value left from an earlier line.
+     */
     public long get(Field f) {
         if (f == Field.GFP) {
             return gfpBits();
         }
-        return values[f.ordinal()];
+        int i = f.ordinal();
+        return (present & (1L << i)) != 0 ? values[i] : EventTable.spec(type).absent(i, values);
     }
 
     /** The printed value, else {@code absent}. */
@@ -149,15 +141,15 @@ public final class ParsedEvent {
     }
 
     public long pfn() {
-        return values[Field.PFN.ordinal()];
+        return get(Field.PFN);
     }
 
     public int order() {
-        return (int) values[Field.ORDER.ordinal()];
+        return (int) get(Field.ORDER);
     }
 
     public int migratetype() {
-        return (int) values[Field.MIGRATETYPE.ordinal()];
+        return (int) get(Field.MIGRATETYPE);
     }
 
     /** mm_page_alloc that returned no page ({@code page=(null)} / {@code pfn=0}). */
@@ -192,7 +184,7 @@ public final class ParsedEvent {
         return gfpId;
     }
 
-    /** The gfp flags as the kernel prints them: a raw hex mask (trace-cmd report -R) is named as show_gfp_flags() would ({@link Gfp#showRaw}). */
+    /** The gfp flags as the kernel prints them: a raw hex mask (trace-cmd report -R) named ({@link Gfp#showRaw}). */
     public String gfpText() {
         int id = gfpId();
         return id < 0 ? "" : gfpName(id);
@@ -222,7 +214,8 @@ public final class ParsedEvent {
         }
         long bits = gfpBitsById[id];
         if (bits == 0) {
-            bits = Gfp.parse(gfps.string(id), gfpLayout == null ? Gfp.Layout.V6_3 : gfpLayout) | (1L << 62); // bit 62 marks "computed"
+            bits = Gfp.parse(gfps.string(id), gfpLayout == null ? Gfp.Layout.V6_3 : gfpLayout)
+                    | (1L << 62); // bit 62 marks "computed"
             gfpBitsById[id] = bits;
         }
         return bits & ~(1L << 62);

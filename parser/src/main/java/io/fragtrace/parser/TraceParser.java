@@ -549,7 +549,7 @@ public final class TraceParser {
             report.problem(type.kernelName() + ": missing " + EventTable.key(f), lineNo, text(b, s, e));
             return;
         }
-        ev.applyDefaults(spec);
+        ev.derive(spec);
         deliver();
     }
 
