@@ -118,14 +118,13 @@ public final class ParsedEvent {
         return tgid;
     }
 
-    /** Whether the line printed the field (a declared default does not count). */
     public boolean has(Field f) {
         return (present & (1L << f.ordinal())) != 0;
     }
 
     /**
      * The printed value, else the field's declared default for this event ({@link EventTable}), else 0: never a
-     * value left from an earlier line.
+     * value left from an earlier line. {@link #has} tells whether the line printed it.
      */
     public long get(Field f) {
         if (f == Field.GFP) {
