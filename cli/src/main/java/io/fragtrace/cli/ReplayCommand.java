@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code fragtrace replay}: the buddy-allocator model driven by a real trace, sampled over time. */
@@ -103,6 +105,17 @@ final class ReplayCommand implements Callable<Integer> {
         if (naive || kernel != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--naive and --kernel apply to --mode observed only (simulate takes the kernel from --config)");
+        }
+        List<String> ignored = new ArrayList<>();
+        for (String flag : List.of("--start-at", "--region-mb", "--mem", "--zones")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                ignored.add(flag);
+            }
+        }
+        if (!ignored.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.join(", ", ignored)
+                    + (ignored.size() == 1 ? " applies" : " apply") + " to --mode observed only (simulate starts from "
+                    + "the bundle's before/ snapshot; its regions come from --config: region_size_mb)");
         }
         KernelConfig cfg;
         try {

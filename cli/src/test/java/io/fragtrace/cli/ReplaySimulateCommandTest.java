@@ -60,4 +60,20 @@ class ReplaySimulateCommandTest {
         assertTrue(r.err().contains("no-such-preset"), r.err());
         assertFalse(Files.exists(tmp.resolve("o")));
     }
+
+    @Test
+    void simulateRejectsTheObservedOnlyFlagsInOneLine(@TempDir Path tmp) {
+        String bundle = ValidateCommandTest.samples().resolve("fragment-thp-256M").toString();
+        String[][] flags = {{"--region-mb", "256"}, {"--start-at", "1.5"}, {"--mem", "256M"},
+                {"--zones", "DMA:0x1-0x1000"}};
+        for (String[] f : flags) {
+            ValidateCommandTest.Run r = ValidateCommandTest.run("replay", bundle, "--mode", "simulate", f[0], f[1],
+                    "--out", tmp.resolve("o").toString(), "-q");
+            assertEquals(2, r.exit(), f[0]);
+            assertTrue(r.err().contains(f[0] + " applies to --mode observed only"), r.err());
+            assertEquals(1, r.err().lines().filter(l -> l.contains("observed only")).count(), r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace");
+            assertFalse(Files.exists(tmp.resolve("o")));
+        }
+    }
 }

@@ -86,11 +86,120 @@ public final class Gfp {
         NAMES.put("none", 0L);
     }
 
+    /**
+     * The gfp names of a kernel, for naming a raw (hex) mask: {@code trace-cmd report -R}, and text tools that could
+     * not resolve the names, print the kernel's own bits. 4.10-6.2 have ___GFP_ATOMIC at 0x200 (GFP_ATOMIC =
+     * __GFP_HIGH|__GFP_ATOMIC|__GFP_KSWAPD_RECLAIM); 6.3 removed it (GFP_ATOMIC = __GFP_HIGH|__GFP_KSWAPD_RECLAIM).
+     * GFP_NOWAIT is __GFP_KSWAPD_RECLAIM on 6.1 and __GFP_KSWAPD_RECLAIM|__GFP_NOWARN on 6.12 (both as the
+     * sample captures print 0x2800); the first release with the second form was not checked, 6.12 is assumed.
+     * The KASAN tag bits (CONFIG_KASAN_HW_TAGS, arm64 MTE only) and __GFP_NOLOCKDEP (CONFIG_LOCKDEP) are 0 in
+     * distribution kernels and are left as hex.
+     */
+    public enum Layout {
+        V4_10, V6_3, V6_12;
+
+        /** The layout of a kernel release such as {@code 6.12.107+deb13-amd64}; the newest when unknown. */
+        public static Layout forKernel(String release) {
+            if (release == null) {
+                return V6_12;
+            }
+            String[] p = release.trim().split("[^0-9]+", 3);
+            try {
+                int major = Integer.parseInt(p[0]);
+                int minor = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+                int v = major * 1000 + minor;
+                return v < 6003 ? V4_10 : v < 6012 ? V6_3 : V6_12;
+            } catch (NumberFormatException e) {
+                return V6_12;
+            }
+        }
+    }
+
+    /**
+     * show_gfp_flags() of include/trace/events/mmflags.h (4.10-6.12 order of __def_gfpflag_names): composite
+     * names first, then single bits; each matching mask is printed and cleared, what is left is printed in hex.
+     */
+    private static final String[] SHOW_NAMES = {"GFP_TRANSHUGE", "GFP_TRANSHUGE_LIGHT", "GFP_HIGHUSER_MOVABLE",
+            "GFP_HIGHUSER", "GFP_USER", "GFP_KERNEL_ACCOUNT", "GFP_KERNEL", "GFP_NOFS", "GFP_ATOMIC", "GFP_NOIO",
+            "GFP_NOWAIT", "GFP_DMA", "__GFP_HIGHMEM", "GFP_DMA32", "__GFP_HIGH", "__GFP_ATOMIC", "__GFP_IO",
+            "__GFP_FS", "__GFP_NOWARN", "__GFP_RETRY_MAYFAIL", "__GFP_NOFAIL", "__GFP_NORETRY", "__GFP_COMP",
+            "__GFP_ZERO", "__GFP_NOMEMALLOC", "__GFP_MEMALLOC", "__GFP_HARDWALL", "__GFP_THISNODE",
+            "__GFP_RECLAIMABLE", "__GFP_MOVABLE", "__GFP_ACCOUNT", "__GFP_WRITE", "__GFP_RECLAIM",
+            "__GFP_DIRECT_RECLAIM", "__GFP_KSWAPD_RECLAIM", "__GFP_ZEROTAGS"};
+
+    /** The names the kernel prints for a raw mask in this layout (no KASAN tag bits, no lockdep). */
+    public static String show(long raw, Layout layout) {
+        if (raw == 0) {
+            return "none";
+        }
+        long kernel = RECLAIM | IO | FS;
+        long user = kernel | HARDWALL;
+        long highuserMovable = user | HIGHMEM | MOVABLE;
+        long transhugeLight = (highuserMovable | COMP | NOMEMALLOC | NOWARN) & ~RECLAIM;
+        boolean atomicBit = layout == Layout.V4_10;
+        StringBuilder out = new StringBuilder();
+        long left = raw;
+        for (String name : SHOW_NAMES) {
+            long mask = switch (name) {
+                case "GFP_TRANSHUGE" -> transhugeLight | DIRECT_RECLAIM;
+                case "GFP_TRANSHUGE_LIGHT" -> transhugeLight;
+                case "GFP_HIGHUSER_MOVABLE" -> highuserMovable;
+                case "GFP_HIGHUSER" -> user | HIGHMEM;
+                case "GFP_USER" -> user;
+                case "GFP_KERNEL_ACCOUNT" -> kernel | ACCOUNT;
+                case "GFP_KERNEL" -> kernel;
+                case "GFP_NOFS" -> RECLAIM | IO;
+                case "GFP_ATOMIC" -> HIGH | KSWAPD_RECLAIM | (atomicBit ? ATOMIC : 0);
+                case "GFP_NOIO" -> RECLAIM;
+                case "GFP_NOWAIT" -> KSWAPD_RECLAIM | (layout == Layout.V6_12 ? NOWARN : 0);
+                case "__GFP_ATOMIC" -> atomicBit ? ATOMIC : 0;
+                default -> NAMES.get(name);
+            };
+            if (mask != 0 && (left & mask) == mask) {
+                if (out.length() > 0) {
+                    out.append('|');
+                }
+                out.append(name);
+                left &= ~mask;
+            }
+        }
+        if (left != 0) {
+            if (out.length() > 0) {
+                out.append('|');
+            }
+            out.append("0x").append(Long.toHexString(left));
+        }
+        return out.toString();
+    }
+
+    /**
+     * A raw mask named for display. With the kernel known, as that kernel prints it. Unknown: named with the newest
+     * layout only when every bit has a name there; otherwise kept verbatim, as a mask of a kernel before 4.10 (other
+     * bit positions, e.g. 0x27000c0 of 4.4's GFP_KERNEL family) would be misnamed.
+     */
+    public static String showRaw(long raw, Layout layout, String verbatim) {
+        if (layout != null) {
+            return show(raw, layout);
+        }
+        String named = show(raw, Layout.V6_12);
+        return named.contains("0x") ? verbatim : named;
+    }
+
+    /** Whether a printed gfp text is a bare number (a raw mask), not names. */
+    static boolean isRaw(String text) {
+        return text.startsWith("0x") && text.indexOf('|') < 0 && (parseNumber(text) & UNKNOWN_NAME) == 0;
+    }
+
     private Gfp() {
     }
 
     /** Bits of a printed gfp string: {@code GFP_KERNEL|__GFP_ZERO}, {@code 0x140cca}, {@code GFP_KERNEL|0x2}, {@code none}. */
     public static long parse(String text) {
+        return parse(text, Layout.V6_3);
+    }
+
+    /** As {@link #parse(String)}, with the composite names of the given kernel's layout (GFP_NOWAIT). */
+    public static long parse(String text, Layout layout) {
         long bits = 0;
         int start = 0;
         int n = text.length();
@@ -100,7 +209,9 @@ public final class Gfp {
             String tok = text.substring(start, end).trim();
             if (!tok.isEmpty()) {
                 Long v = NAMES.get(tok);
-                if (v != null) {
+                if (v != null && layout == Layout.V6_12 && tok.equals("GFP_NOWAIT")) {
+                    bits |= v | NOWARN;
+                } else if (v != null) {
                     bits |= v;
                 } else {
                     bits |= parseNumber(tok);

@@ -25,8 +25,4 @@ public enum MigrateMode {
     public static MigrateMode byOrdinal(long ordinal) {
         return ordinal >= 0 && ordinal < VALUES.length ? VALUES[(int) ordinal] : UNKNOWN;
     }
-
-    public boolean isSync() {
-        return this != ASYNC && this != UNKNOWN;
-    }
 }

@@ -16,6 +16,7 @@ public final class ParsedEvent {
     int pid;
     int tgid;
     final long[] values = new long[Field.COUNT];
+    /** Fields the line printed; values[] of the others is never read (see {@link #get(Field)}). */
     long present;
     boolean pageNull;
     /** The hardirq/softirq character of the irq-flags column ('.', 's', 'h', 'H', 'z', 'Z'), 0 when absent. */
@@ -36,6 +37,9 @@ public final class ParsedEvent {
     private final ByteInterner comms;
     private final ByteInterner gfps;
     private long[] gfpBitsById = new long[64];
+    private String[] gfpShownById = new String[64];
+    /** How a raw hex gfp mask is named ({@link TraceParser#gfpLayout}); null: the kernel is not known. */
+    Gfp.Layout gfpLayout;
 
     ParsedEvent(ByteInterner comms, ByteInterner gfps) {
         this.comms = comms;
@@ -87,6 +91,18 @@ public final class ParsedEvent {
     void set(Field f, long v) {
         values[f.ordinal()] = v;
         present |= 1L << f.ordinal();
+    }
+
+    /**
+     * Fields the kernel's TP_printk computes, recomputed from the printed inputs ({@link EventTable.Derived}):
+     * mm_page_alloc_extfrag's fragmenting whenever pageblock_order is printed.
+     */
+    void derive(EventTable.Spec spec) {
+        if (spec.derived[Field.FRAGMENTING.ordinal()] == EventTable.Derived.FALLBACK_BELOW_PAGEBLOCK
+                && has(Field.PAGEBLOCK_ORDER)) {
+            set(Field.FRAGMENTING,
+                    values[Field.FALLBACK_ORDER.ordinal()] < values[Field.PAGEBLOCK_ORDER.ordinal()] ? 1 : 0);
+        }
     }
 
     public EventType type() {
@@ -143,27 +159,33 @@ public final class ParsedEvent {
         return (present & (1L << f.ordinal())) != 0;
     }
 
+    /**
+     * The printed value, else the field's declared default for this event ({@link EventTable}), else 0: never a
+     * value left from an earlier line. {@link #has} tells whether the line printed it.
+     */
     public long get(Field f) {
         if (f == Field.GFP) {
             return gfpBits();
         }
-        return values[f.ordinal()];
+        int i = f.ordinal();
+        return (present & (1L << i)) != 0 ? values[i] : EventTable.spec(type).absent(i, values);
     }
 
+    /** The printed value, else {@code absent}. */
     public long get(Field f, long absent) {
         return has(f) ? get(f) : absent;
     }
 
     public long pfn() {
-        return values[Field.PFN.ordinal()];
+        return get(Field.PFN);
     }
 
     public int order() {
-        return (int) values[Field.ORDER.ordinal()];
+        return (int) get(Field.ORDER);
     }
 
     public int migratetype() {
-        return (int) values[Field.MIGRATETYPE.ordinal()];
+        return (int) get(Field.MIGRATETYPE);
     }
 
     /** mm_page_alloc that returned no page ({@code page=(null)} / {@code pfn=0}). */
@@ -198,13 +220,23 @@ public final class ParsedEvent {
         return gfpId;
     }
 
+    /** The gfp flags as the kernel prints them: a raw hex mask (trace-cmd report -R) named ({@link Gfp#showRaw}). */
     public String gfpText() {
         int id = gfpId();
-        return id < 0 ? "" : gfps.string(id);
+        return id < 0 ? "" : gfpName(id);
     }
 
     public String gfpName(int id) {
-        return gfps.string(id);
+        if (id >= gfpShownById.length) {
+            gfpShownById = java.util.Arrays.copyOf(gfpShownById, Math.max(id + 1, gfpShownById.length * 2));
+        }
+        String shown = gfpShownById[id];
+        if (shown == null) {
+            String text = gfps.string(id);
+            shown = Gfp.isRaw(text) ? Gfp.showRaw(Gfp.parse(text), gfpLayout, text) : text;
+            gfpShownById[id] = shown;
+        }
+        return shown;
     }
 
     /** {@link Gfp} bits, parsed once per distinct gfp string. */
@@ -218,7 +250,8 @@ public final class ParsedEvent {
         }
         long bits = gfpBitsById[id];
         if (bits == 0) {
-            bits = Gfp.parse(gfps.string(id)) | (1L << 62); // bit 62 marks "computed"
+            bits = Gfp.parse(gfps.string(id), gfpLayout == null ? Gfp.Layout.V6_3 : gfpLayout)
+                    | (1L << 62); // bit 62 marks "computed"
             gfpBitsById[id] = bits;
         }
         return bits & ~(1L << 62);

@@ -89,7 +89,7 @@ public sealed interface TraceEvent {
             case MM_PAGE_FREE -> new PageFree(h, e.pfn(), e.order(), false);
             case MM_PAGE_FREE_BATCHED -> new PageFree(h, e.pfn(), (int) e.get(Field.ORDER, 0), true);
             case MM_PAGE_ALLOC_ZONE_LOCKED -> new ZoneLocked(h, e.pfn(), e.order(), e.migratetype(),
-                    e.get(Field.PERCPU_REFILL, e.order() == 0 ? 1 : 0) != 0);
+                    e.get(Field.PERCPU_REFILL) != 0);
             case MM_PAGE_PCPU_DRAIN, MM_PAGE_PCPU_REFILL -> new PcpuMove(h, k, e.pfn(), e.order(), e.migratetype());
             case MM_PAGE_ALLOC_EXTFRAG -> new Extfrag(h, e.pfn(), (int) e.get(Field.ALLOC_ORDER),
                     (int) e.get(Field.FALLBACK_ORDER), (int) e.get(Field.PAGEBLOCK_ORDER, -1),

@@ -15,16 +15,13 @@ public final class TraceParser {
     static final int MAX_LINE = 1 << 20;
     /** With no trace line in this many leading bytes, the input is not a trace. */
     static final long NOT_A_TRACE_WINDOW = 4L << 20;
-    private static final int PAGE_KEY = -2;
     private static final int EXAMPLE_TEXT = 200;
 
     private static final ByteKeyTable EVENTS = new ByteKeyTable(64);
-    private static final ByteKeyTable KEYS = new ByteKeyTable(64);
     private static final ByteKeyTable MODES = new ByteKeyTable(16);
     private static final ByteKeyTable STATUSES = new ByteKeyTable(16);
     private static final ByteKeyTable ZONES = new ByteKeyTable(8);
     private static final ByteKeyTable REASONS = new ByteKeyTable(16);
-    private static final long[] REQUIRED = new long[EventType.values().length];
 
     static {
         for (EventType t : EventType.values()) {
@@ -32,12 +29,6 @@ public final class TraceParser {
                 EVENTS.put(n, t.ordinal());
             }
         }
-        for (Field f : Field.VALUES) {
-            for (String k : f.keys) {
-                KEYS.put(k, f.ordinal());
-            }
-        }
-        KEYS.put("page", PAGE_KEY);
         for (MigrateMode m : MigrateMode.values()) {
             for (String s : m.spellings) {
                 MODES.put(s, m.ordinal());
@@ -56,40 +47,6 @@ public final class TraceParser {
                 REASONS.put(s, r.ordinal());
             }
         }
-        require(EventType.MM_PAGE_ALLOC, Field.PFN, Field.ORDER);
-        require(EventType.MM_PAGE_FREE, Field.PFN, Field.ORDER);
-        require(EventType.MM_PAGE_FREE_BATCHED, Field.PFN);
-        require(EventType.MM_PAGE_ALLOC_ZONE_LOCKED, Field.PFN, Field.ORDER, Field.MIGRATETYPE);
-        require(EventType.MM_PAGE_PCPU_DRAIN, Field.PFN, Field.ORDER, Field.MIGRATETYPE);
-        require(EventType.MM_PAGE_PCPU_REFILL, Field.PFN, Field.ORDER, Field.MIGRATETYPE);
-        require(EventType.MM_PAGE_ALLOC_EXTFRAG, Field.PFN, Field.ALLOC_ORDER, Field.FALLBACK_ORDER,
-                Field.ALLOC_MIGRATETYPE, Field.FALLBACK_MIGRATETYPE);
-        require(EventType.MM_COMPACTION_ISOLATE_MIGRATEPAGES, Field.NR_SCANNED, Field.NR_TAKEN);
-        require(EventType.MM_COMPACTION_ISOLATE_FREEPAGES, Field.NR_SCANNED, Field.NR_TAKEN);
-        require(EventType.MM_COMPACTION_FAST_ISOLATE_FREEPAGES, Field.NR_SCANNED, Field.NR_TAKEN);
-        require(EventType.MM_COMPACTION_MIGRATEPAGES, Field.NR_MIGRATED, Field.NR_FAILED);
-        require(EventType.MM_COMPACTION_BEGIN, Field.ZONE_START, Field.MIGRATE_PFN, Field.FREE_PFN, Field.ZONE_END);
-        require(EventType.MM_COMPACTION_END, Field.ZONE_START, Field.MIGRATE_PFN, Field.FREE_PFN, Field.ZONE_END,
-                Field.STATUS);
-        require(EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES, Field.ORDER);
-        require(EventType.MM_COMPACTION_FINISHED, Field.ORDER, Field.STATUS);
-        require(EventType.MM_COMPACTION_SUITABLE, Field.ORDER, Field.STATUS);
-        require(EventType.MM_COMPACTION_DEFERRED, Field.ORDER);
-        require(EventType.MM_COMPACTION_DEFER_COMPACTION, Field.ORDER);
-        require(EventType.MM_COMPACTION_DEFER_RESET, Field.ORDER);
-        require(EventType.MM_COMPACTION_KCOMPACTD_SLEEP, Field.NID);
-        require(EventType.MM_COMPACTION_WAKEUP_KCOMPACTD, Field.NID, Field.ORDER);
-        require(EventType.MM_COMPACTION_KCOMPACTD_WAKE, Field.NID, Field.ORDER);
-        require(EventType.MM_VMSCAN_KSWAPD_WAKE, Field.NID, Field.ORDER);
-        require(EventType.MM_VMSCAN_KSWAPD_SLEEP, Field.NID);
-        require(EventType.MM_VMSCAN_WAKEUP_KSWAPD, Field.NID, Field.ORDER);
-        require(EventType.MM_MIGRATE_PAGES, Field.NR_SUCCEEDED, Field.NR_FAILED);
-    }
-
-    private static void require(EventType t, Field... fields) {
-        for (Field f : fields) {
-            REQUIRED[t.ordinal()] |= 1L << f.ordinal();
-        }
     }
 
     final ByteInterner comms = new ByteInterner(1 << 16);
@@ -106,6 +63,12 @@ public final class TraceParser {
     // result of parseNumber
     private long num;
     private int numEnd;
+
+    /** The kernel's gfp layout, for naming raw hex masks and reading composite names ({@link Gfp#showRaw}); unset: not known. */
+    public TraceParser gfpLayout(Gfp.Layout layout) {
+        ev.gfpLayout = layout;
+        return this;
+    }
 
     /** Parses a whole input; the report says what was not an event. */
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
@@ -571,6 +534,7 @@ public final class TraceParser {
             deliver();
             return;
         }
+        EventTable.Spec spec = EventTable.spec(type);
         while (k < e) {
             while (k < e && b[k] == ' ') {
                 k++;
@@ -582,10 +546,10 @@ public final class TraceParser {
             if (k >= e || b[k] == ' ') {
                 continue; // a word without '=' (e.g. "watermark" in mm_setup_per_zone_wmarks)
             }
-            int key = KEYS.get(b, ks, k - ks);
+            int key = spec.keys.get(b, ks, k - ks);
             k++;
             int vs = k;
-            if (key >= 0 && Field.VALUES[key].kind == Field.Kind.RANGE) {
+            if (key >= 0 && EventTable.SPELLING[key].read() == EventTable.Read.RANGE) {
                 k = range(b, s, vs, e);
                 if (k < 0) {
                     return;
@@ -599,26 +563,33 @@ public final class TraceParser {
             if (ve > vs && b[ve - 1] == ',') {
                 ve--;
             }
-            if (key == PAGE_KEY) {
+            if (key == EventTable.PAGE_KEY) {
                 ev.pageNull = isNullPointer(b, vs, ve);
-            } else if (key >= 0 && !value(Field.VALUES[key], b, s, vs, ve, e)) {
+            } else if (key >= 0 && !value(EventTable.SPELLING[key], b, s, vs, ve, e)) {
                 return;
             }
         }
-        long missing = REQUIRED[type.ordinal()] & ~ev.present;
+        long missing = spec.required & ~ev.present;
         if (missing != 0) {
             Field f = Field.VALUES[Long.numberOfTrailingZeros(missing)];
-            report.problem(type.kernelName() + ": missing " + (f.keys.length > 0 ? f.keys[0] : f.name()), lineNo,
-                    text(b, s, e));
+            report.problem(type.kernelName() + ": missing " + EventTable.key(f), lineNo, text(b, s, e));
             return;
         }
+        ev.derive(spec);
         deliver();
     }
 
-    /** trace-cmd prints markers as {@code print: tracing_mark_write: text} or {@code print: 0xffffffff81234s: text}. */
+    /** trace-cmd prints markers as {@code print: tracing_mark_write: text}, {@code print: 0xffffffff81234s: text} or (-R) {@code print: ip=tracing_mark_write buf=text}. */
     private void markerText(byte[] b, int k, int e) {
         String tag = "tracing_mark_write: ";
-        if (startsWith(b, k, e, tag)) {
+        if (startsWith(b, k, e, "ip=")) { // trace-cmd report -R: "ip=tracing_mark_write buf=text"
+            for (int j = k; j + 5 <= e; j++) {
+                if (b[j] == ' ' && startsWith(b, j + 1, e, "buf=")) {
+                    k = j + 5;
+                    break;
+                }
+            }
+        } else if (startsWith(b, k, e, tag)) {
             k += tag.length();
         } else if (startsWith(b, k, e, "0x")) {
             int j = k + 2;
@@ -647,8 +618,9 @@ public final class TraceParser {
         visitor.onEvent(ev);
     }
 
-    private boolean value(Field f, byte[] b, int s, int vs, int ve, int e) {
-        switch (f.kind) {
+    private boolean value(EventTable.Spelling sp, byte[] b, int s, int vs, int ve, int e) {
+        Field f = sp.field();
+        switch (sp.read()) {
             case GFP -> {
                 ev.gfpOff = vs;
                 ev.gfpLen = ve - vs;
@@ -666,6 +638,20 @@ public final class TraceParser {
             }
             case ZONE -> {
                 return word(f, ZONES, ZoneType.UNKNOWN.ordinal(), b, s, vs, ve, e);
+            }
+            case SYNC_FLAG -> {
+                if (!number(f, b, s, vs, ve, e)) {
+                    return false;
+                }
+                ev.set(f, (num != 0 ? MigrateMode.SYNC_ANY : MigrateMode.ASYNC).ordinal());
+                return true;
+            }
+            case SHIFT -> {
+                if (!number(f, b, s, vs, ve, e)) {
+                    return false;
+                }
+                ev.set(f, num >= 0 && num < 63 ? 1L << num : 0);
+                return true;
             }
             default -> {
                 return number(f, b, s, vs, ve, e);
@@ -687,7 +673,7 @@ public final class TraceParser {
         int status = parseNumber(b, vs, ve);
         if (status != 0 || numEnd != ve) {
             report.problem(ev.type.kernelName() + ": " + (status == 2 ? "number overflows 64 bits in " : "bad value for ")
-                    + f.keys[0], lineNo, text(b, s, e));
+                    + EventTable.key(f), lineNo, text(b, s, e));
             return false;
         }
         ev.set(f, num);

@@ -31,6 +31,8 @@ import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
  * order, and the fragmentation / unusable indexes against the kernel's printed ones.
  */
 public final class Validation {
+    /** Examples of each kind of mismatch kept per zone (was the hidden -Dfragtrace.examples). */
+    static final int MAX_EXAMPLES = 5;
     /** Per-zone comparison. */
     public static final class ZoneResult {
         public String zone;
@@ -272,7 +274,7 @@ public final class Validation {
                         fill(mState, pfn - zone.start, 1L << o, (byte) 1);
                         if (!kBlocks.contains(k)) {
                             zr.freeBlocksExtra++;
-                            if (zr.extraExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
+                            if (zr.extraExamples.size() < MAX_EXAMPLES) {
                                 zr.extraExamples.add("0x" + Long.toHexString(pfn) + " order " + o + " mt " + mt);
                             }
                         } else if (kBlockMt.get(k) != mt) {
@@ -311,7 +313,7 @@ public final class Validation {
             for (BuddyDump.Block b : dz.blocks) {
                 if (!mBlocks.contains(key(b.pfn(), b.order()))) {
                     zr.freeBlocksMissing++;
-                    if (zr.missingExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
+                    if (zr.missingExamples.size() < MAX_EXAMPLES) {
                         zr.missingExamples.add("0x" + Long.toHexString(b.pfn()) + " order " + b.order() + " mt "
                                 + b.migratetype());
                     }
@@ -329,7 +331,7 @@ public final class Validation {
             }
             for (int i = 0; i < span; i++) {
                 if (kState[i] != mState[i]) {
-                    if (zr.pageExamples.size() < Integer.getInteger("fragtrace.examples", 5)) {
+                    if (zr.pageExamples.size() < MAX_EXAMPLES) {
                         zr.pageExamples.add("0x" + Long.toHexString(zone.start + i) + " kernel " + STATE[kState[i]]
                                 + " model " + STATE[mState[i]]);
                         zr.pagePfns.add(zone.start + i);

@@ -1,66 +1,135 @@
 package io.fragtrace.replay.config;
 
-/**
- * The kernel knobs a simulation runs under. Values mirror the sysctls and build constants of the same names;
- * {@code -1} means "auto": computed as the kernel computes it at boot (min_free_kbytes from
- * calculate_min_free_kbytes(), pcp batch/high from zone_batchsize()/zone_highsize(), mm/page_alloc.c).
- * Format and keys: docs/configs.md.
- */
-public record KernelConfig(
-        String name,
-        String description,
-        /** Kernel version whose semantics apply, e.g. "6.1" (see {@link #atLeast}). */
-        String kernel,
-        /** Largest buddy order, inclusive (MAX_ORDER - 1 before 6.4, MAX_PAGE_ORDER since 6.8). */
-        int maxOrder,
-        int pageblockOrder,
-        long minFreeKbytes,
-        int watermarkScaleFactor,
-        int watermarkBoostFactor,
-        int extfragThreshold,
-        int compactionProactiveness,
-        boolean kcompactd,
-        ThpMode thpEnabled,
-        ThpDefrag thpDefrag,
-        int pcpHigh,
-        int pcpBatch,
-        boolean regions,
-        long regionSizeMb,
-        int regionEvacuateMaxUsed) {
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+/**
+ * The kernel knobs a simulation runs under, one value per {@link Knob} (the declaration of each knob: key, range,
+ * default, what it mirrors). {@code -1} means "auto": computed as the kernel computes it at boot (min_free_kbytes
+ * from calculate_min_free_kbytes(), pcp batch/high from zone_batchsize()/zone_highsize(), mm/page_alloc.c).
+ * Built by {@link Configs}; format and keys: docs/configs.md.
+ */
+public final class KernelConfig {
     /** /sys/kernel/mm/transparent_hugepage/enabled. */
     public enum ThpMode { ALWAYS, MADVISE, NEVER }
 
     /** /sys/kernel/mm/transparent_hugepage/defrag. */
     public enum ThpDefrag { ALWAYS, DEFER, DEFER_MADVISE, MADVISE, NEVER }
 
-    /** The values under their docs/configs.md keys, in that order ("auto" for automatic values). */
-    public java.util.Map<String, Object> values() {
-        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
-        v.put("kernel", kernel);
-        v.put("max_order", maxOrder);
-        v.put("pageblock_order", pageblockOrder);
-        v.put("min_free_kbytes", minFreeKbytes < 0 ? "auto" : minFreeKbytes);
-        v.put("watermark_scale_factor", watermarkScaleFactor);
-        v.put("watermark_boost_factor", watermarkBoostFactor);
-        v.put("extfrag_threshold", extfragThreshold);
-        v.put("compaction_proactiveness", compactionProactiveness);
-        v.put("kcompactd", kcompactd ? "on" : "off");
-        v.put("thp_enabled", thpEnabled.name().toLowerCase(java.util.Locale.ROOT));
-        v.put("thp_defrag", thpDefrag.name().toLowerCase(java.util.Locale.ROOT).replace('_', '+'));
-        v.put("pcp_high", pcpHigh < 0 ? "auto" : pcpHigh);
-        v.put("pcp_batch", pcpBatch < 0 ? "auto" : pcpBatch);
-        v.put("regions", regions ? "on" : "off");
-        v.put("region_size_mb", regionSizeMb);
-        v.put("region_evacuate_max_used", regionEvacuateMaxUsed);
-        return v;
+    private final String name;
+    private final String description;
+    private final EnumMap<Knob, Object> values;
+
+    KernelConfig(String name, String description, EnumMap<Knob, Object> values) {
+        for (Knob k : Knob.values()) {
+            if (!values.containsKey(k)) {
+                throw new IllegalArgumentException("no value for " + k.key);
+            }
+        }
+        this.name = name;
+        this.description = description;
+        this.values = new EnumMap<>(values);
     }
 
-    /** True when {@link #kernel} is at least major.minor. */
-    public boolean atLeast(int major, int minor) {
-        String[] p = kernel.split("\\.");
-        int ma = Integer.parseInt(p[0]);
-        int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
-        return ma > major || (ma == major && mi >= minor);
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The value of a knob (see {@link Knob#parse} for its Java type). */
+    public Object get(Knob k) {
+        return values.get(k);
+    }
+
+    private int integer(Knob k) {
+        return ((Number) values.get(k)).intValue();
+    }
+
+    private long number(Knob k) {
+        return ((Number) values.get(k)).longValue();
+    }
+
+    /** Kernel version whose semantics apply, e.g. "6.1". */
+    public String kernel() {
+        return (String) values.get(Knob.KERNEL);
+    }
+
+    /** Largest buddy order, inclusive (MAX_ORDER - 1 before 6.4, MAX_PAGE_ORDER since 6.8). */
+    public int maxOrder() {
+        return integer(Knob.MAX_ORDER);
+    }
+
+    public int pageblockOrder() {
+        return integer(Knob.PAGEBLOCK_ORDER);
+    }
+
+    public long minFreeKbytes() {
+        return number(Knob.MIN_FREE_KBYTES);
+    }
+
+    public int watermarkScaleFactor() {
+        return integer(Knob.WATERMARK_SCALE_FACTOR);
+    }
+
+    public int watermarkBoostFactor() {
+        return integer(Knob.WATERMARK_BOOST_FACTOR);
+    }
+
+    public int extfragThreshold() {
+        return integer(Knob.EXTFRAG_THRESHOLD);
+    }
+
+    public int compactionProactiveness() {
+        return integer(Knob.COMPACTION_PROACTIVENESS);
+    }
+
+    public boolean kcompactd() {
+        return (Boolean) values.get(Knob.KCOMPACTD);
+    }
+
+    public ThpMode thpEnabled() {
+        return (ThpMode) values.get(Knob.THP_ENABLED);
+    }
+
+    public ThpDefrag thpDefrag() {
+        return (ThpDefrag) values.get(Knob.THP_DEFRAG);
+    }
+
+    public int pcpHigh() {
+        return integer(Knob.PCP_HIGH);
+    }
+
+    public int pcpBatch() {
+        return integer(Knob.PCP_BATCH);
+    }
+
+    public boolean regions() {
+        return (Boolean) values.get(Knob.REGIONS);
+    }
+
+    public long regionSizeMb() {
+        return number(Knob.REGION_SIZE_MB);
+    }
+
+    public int regionEvacuateMaxUsed() {
+        return integer(Knob.REGION_EVACUATE_MAX_USED);
+    }
+
+    /**
+     * The values under their docs/configs.md keys, in {@link Knob} order: "auto" for automatic values, on/off for
+     * switches, the config words for choices, numbers as numbers.
+     */
+    public Map<String, Object> values() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        for (Knob k : Knob.values()) {
+            Object val = values.get(k);
+            v.put(k.key, val instanceof Number n && !(k.type == Knob.Type.AUTO_INT && n.longValue() < 0)
+                    ? val : k.format(val));
+        }
+        return v;
     }
 }

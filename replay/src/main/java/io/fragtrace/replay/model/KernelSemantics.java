@@ -1,23 +1,36 @@
 package io.fragtrace.replay.model;
 
 /**
- * Every kernel-version difference the model knows about, in one place. Pick with {@link #forRelease(String)} (from
- * {@code guest/uname.txt} or the 6.12 buddydump header {@code release=}); default {@link #V6_1}.
+ * Every kernel-version difference the model knows about, in one place: each is a field, set from the version by
+ * {@link #forVersion(int, int)} and nowhere else (no version test elsewhere). Pick with {@link #forRelease(String)}
+ * (a bundle's {@code guest/uname.txt} or the 6.12 buddydump header {@code release=}; default {@link #V6_1}) or
+ * {@link #forKernel(String)} (a config's {@code kernel}).
  *
  * @param name                 label
  * @param nrOrders             NR_PAGE_ORDERS (6.12) / MAX_ORDER (6.1, exclusive): orders 0..nrOrders-1
  * @param pageblockOrder       pageblock_order (9 on x86-64 with hugetlb)
- * @param pcpHighOrders        pcp_allowed_order(): orders 0..3 and pageblock_order go to per-CPU lists (5.13+)
+ * @param pcpHighOrders        pcp_allowed_order(): orders 0..3 and pageblock_order go to per-CPU lists (5.13+);
+ *                             before, order-0 pcp lists only, high = 6 * batch, drained a batch at a time
  * @param freeBatchedDoubles   a batched free emits mm_page_free *and* mm_page_free_batched (6.1)
  * @param extfragTakesPage     mm_page_alloc_extfrag itself takes the page off the free lists (6.10+ steal path)
  * @param strictFreelistMt     free blocks always sit on their pageblock's list; a merge across pageblocks
  *                             re-types the buddy's pageblock (__free_one_page, 6.10+)
  * @param changeOwnershipIsBlockType change_ownership = (alloc_mt == pageblock mt after the steal) (5.x+; older:
- *                             alloc_mt == fallback_mt)
+ *                             alloc_mt == fallback_mt; the model uses the 6.1 form for every version before 6.10)
+ * @param kcompactd            per-node kcompactd threads (4.6+)
+ * @param proactiveCompaction  vm.compaction_proactiveness and the proactive fragmentation score (5.9+)
+ * @param watermarkBoost       boost_watermark() after a fragmenting fallback (5.0+)
+ * @param allocNofragment      ALLOC_NOFRAGMENT: avoid fallbacks that fragment while other zones have room (5.0+)
+ * @param alikeSteal           steal_suitable_fallback() counts "alike" pages toward claiming a block (4.12+)
+ * @param fallbackToSmallest   __rmqueue_fallback() takes the smallest page when it does not steal a whole block
+ *                             (4.13+)
+ * @param retryAfterSteal      __rmqueue() retries __rmqueue_smallest() after a steal (4.13+)
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
-                              boolean changeOwnershipIsBlockType) {
+                              boolean changeOwnershipIsBlockType, boolean kcompactd, boolean proactiveCompaction,
+                              boolean watermarkBoost, boolean allocNofragment, boolean alikeSteal,
+                              boolean fallbackToSmallest, boolean retryAfterSteal) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -28,8 +41,22 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     public static final int MIGRATE_TYPES = 5;
     public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
 
-    public static final KernelSemantics V6_1 = new KernelSemantics("6.1", 11, 9, true, true, false, false, true);
-    public static final KernelSemantics V6_12 = new KernelSemantics("6.12", 11, 9, true, false, true, true, true);
+    public static final KernelSemantics V6_1 = forVersion(6, 1);
+    public static final KernelSemantics V6_12 = forVersion(6, 12);
+
+    /** The semantics of kernel major.minor (x86-64: 11 orders, pageblock order 9). */
+    public static KernelSemantics forVersion(int major, int minor) {
+        int v = major * 1000 + minor;
+        boolean v610 = v >= 6010;
+        return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
+                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013);
+    }
+
+    /** A config's {@code kernel} ("6.1", "4.4"). */
+    public static KernelSemantics forKernel(String version) {
+        String[] p = version.split("\\.");
+        return forVersion(Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0);
+    }
 
     /** Kernel release string ("6.1.0-56-amd64", "6.12.107+deb13-amd64", or a uname -a line) to semantics. */
     public static KernelSemantics forRelease(String release) {
@@ -49,12 +76,20 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
 
     public KernelSemantics withPageblockOrder(int order) {
         return new KernelSemantics(name, nrOrders, order, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
-                strictFreelistMt, changeOwnershipIsBlockType);
+                strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
+                allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal);
     }
 
     public KernelSemantics withNrOrders(int n) {
         return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
-                strictFreelistMt, changeOwnershipIsBlockType);
+                strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
+                allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal);
+    }
+
+    public KernelSemantics withName(String label) {
+        return new KernelSemantics(label, nrOrders, pageblockOrder, pcpHighOrders, freeBatchedDoubles,
+                extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
+                watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

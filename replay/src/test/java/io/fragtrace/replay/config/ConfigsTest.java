@@ -37,7 +37,7 @@ class ConfigsTest {
         assertFalse(old.kcompactd());
         assertEquals(0, old.compactionProactiveness());
         assertEquals(0, old.watermarkBoostFactor());
-        assertFalse(old.atLeast(4, 6));
+        assertFalse(io.fragtrace.replay.model.KernelSemantics.forKernel(old.kernel()).kcompactd());
         KernelConfig pro = Configs.load("proactive");
         assertEquals(90, pro.compactionProactiveness());
         assertEquals(500, pro.extfragThreshold(), "the rest comes from linux-6.1");

@@ -197,7 +197,7 @@ class SimulatorRulesTest {
         m.setPageblockMigratetype(0, MIGRATE_UNMOVABLE);
         m.freeListHeadPfn(0, 8, MIGRATE_MOVABLE);
         Simulator s = sim(m, "linux-6.1");
-        Simulator.Cc cc = s.new Cc(0, 9, io.fragtrace.parser.MigrateMode.ASYNC, MIGRATE_MOVABLE, 0, 1,
+        CompactControl cc = new CompactControl(0, 9, io.fragtrace.parser.MigrateMode.ASYNC, MIGRATE_MOVABLE, 0, 1,
                 io.fragtrace.replay.compaction.CompactionContext.DIRECT);
         s.compactZone(cc);
         // nothing was migrated out of the unmovable pageblock 0: [256,512) still allocated
@@ -260,14 +260,9 @@ class SimulatorRulesTest {
         assertEquals(0, s.freeRegions());                            // every region has allocated pages
         // drive the handshake through the simulator's event path: an allocation in a fresh region is only noted
         // by allocPages' caller, so emulate via the package API: hint region 3 and run the worker
-        java.lang.reflect.Field hint = Simulator.class.getDeclaredField("regionHint");
-        hint.setAccessible(true);
-        hint.setInt(s, 3);
-        java.lang.reflect.Method freeUnit = Simulator.class.getDeclaredMethod("freeUnit", int.class, int.class,
-                int.class);
-        freeUnit.setAccessible(true);
+        s.regionHint = 3;
         // a free anywhere (pfn 2000, a start-state page) hands the hint over; the worker runs with the next event
-        freeUnit.invoke(s, 2000, 0, 0);
+        s.freeUnit(2000, 0, 0);
         s.finish();
         assertEquals(1, s.stats().evacuationsAttempted);
         assertEquals(1, s.stats().evacuationsSucceeded);

@@ -128,7 +128,7 @@ public final class StatsCollector implements TraceVisitor {
             case MM_PAGE_FREE_BATCHED -> batched(e);
             case MM_PAGE_ALLOC_ZONE_LOCKED -> {
                 add(zoneLocked, e.order());
-                if (e.get(Field.PERCPU_REFILL, 0) != 0) {
+                if (e.get(Field.PERCPU_REFILL) != 0) {
                     add(refill, e.order());
                 }
             }

@@ -1,0 +1,152 @@
+package io.fragtrace.replay.simulate;
+
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.MigrateMode;
+import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.compaction.Interval;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.FragMetrics;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
+
+/**
+ * mm/compaction.c, the daemon: wakeup_kcompactd(), kcompactd_node_suitable(), kcompactd_do_work(), and proactive
+ * compaction (fragmentation_score_node(), should_proactive_compact_node(), the 500 ms timeout).
+ * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
+ */
+abstract class Kcompactd extends Compaction {
+    Kcompactd(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
+        super(model, cfg, pcpCpus, kpageflags, startNs);
+    }
+
+    // ------------------------------------------------------------------ kcompactd
+
+    /**
+     * wakeup_kcompactd() (mm/compaction.c, 4.6+): order 0 never; raise kcompactd_max_order, lower
+     * kcompactd_highest_zoneidx; wake only a sleeping kcompactd and only when kcompactd_node_suitable().
+     */
+    void wakeupKcompactd(int order, int highestKz) {
+        if (!cfg.kcompactd() || order == 0) {
+            return;
+        }
+        if (kcompactdMaxOrder < order) {
+            kcompactdMaxOrder = order;
+        }
+        if (kcompactdHighest > highestKz) {
+            kcompactdHighest = highestKz;
+        }
+        if (kcompactdPending) {
+            return;
+        }
+        if (!kcompactdNodeSuitable()) {
+            return;
+        }
+        stats.wakeupKcompactd++;
+        kcompactdPending = true;
+    }
+
+    /** kcompactd_node_suitable() (mm/compaction.c, 6.1). */
+    boolean kcompactdNodeSuitable() {
+        for (int z = 0; z < nz; z++) {
+            if (kzone[z] > kcompactdHighest || zones[z].present == 0) {
+                continue;
+            }
+            if (compactionSuitable(z, kcompactdMaxOrder, 0, kcompactdHighest) == CompactStatus.CONTINUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** kcompactd_do_work() (mm/compaction.c, 6.1). */
+    void kcompactdDoWork() {
+        stats.kcompactdWakes++;
+        int order = kcompactdMaxOrder;
+        int highest = kcompactdHighest;
+        long begin = nowNs;
+        for (int z = 0; z < nz; z++) {
+            if (kzone[z] > highest || zones[z].present == 0) {
+                continue;
+            }
+            if (defer[z].compactionDeferred(order)) {
+                stats.deferred++;
+                continue;
+            }
+            if (compactionSuitable(z, order, 0, highest) != CompactStatus.CONTINUE) {
+                continue;
+            }
+            CompactControl cc = new CompactControl(z, order, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0, highest,
+                    CompactionContext.KCOMPACTD);
+            CompactStatus st = compactZone(cc);
+            if (st == CompactStatus.SUCCESS) {
+                defer[z].compactionDeferReset(order, false);
+                stats.deferReset++;
+            } else if (st == CompactStatus.PARTIAL_SKIPPED || st == CompactStatus.COMPLETE) {
+                drainAllPages(z);
+                defer[z].deferCompaction(order);
+                stats.deferCompaction++;
+            }
+        }
+        if (kcompactdMaxOrder <= order) {
+            kcompactdMaxOrder = 0;
+        }
+        if (kcompactdHighest >= highest) {
+            kcompactdHighest = MAX_NR_ZONES - 1;
+        }
+        kcompactdIntervals.add(new Interval(zones[0].nid, begin, nowNs, order));
+    }
+
+    /** fragmentation_score_node() (mm/compaction.c) of the model now. */
+    public long fragmentationScoreNode() {
+        long[] present = new long[nz];
+        long[][] nrFree = new long[nz][];
+        for (int z = 0; z < nz; z++) {
+            present[z] = zones[z].present;
+            nrFree[z] = nrFree(z);
+        }
+        return FragMetrics.fragmentationScoreNode(present, nrFree);
+    }
+
+    /** should_proactive_compact_node() (mm/compaction.c, 5.9+). */
+    boolean shouldProactiveCompactNode() {
+        if (cfg.compactionProactiveness() == 0 || kswapdAwake) {
+            return false;
+        }
+        return fragmentationScoreNode() > proactiveWmarks[1];
+    }
+
+    /**
+     * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
+     * should_proactive_compact_node();
+     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop.
+     */
+    long proactiveTimeout(long atNs) {
+        stats.proactiveChecks++;
+        long timeout = HPAGE_FRAG_CHECK_INTERVAL_NS;
+        if (shouldProactiveCompactNode()) {
+            long prev = fragmentationScoreNode();
+            stats.proactiveRuns++;
+            long begin = nowNs;
+            nowNs = atNs;
+            for (int z = 0; z < nz; z++) {
+                if (zones[z].present == 0) {
+                    continue;
+                }
+                CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0,
+                        MAX_NR_ZONES - 1,
+                        CompactionContext.PROACTIVE);
+                cc.wholeZone = true;
+                cc.ignoreSkipHint = true;
+                cc.proactive = true;
+                compactZone(cc);
+            }
+            nowNs = begin;
+            kcompactdIntervals.add(new Interval(zones[0].nid, atNs, atNs, -1));
+            if (fragmentationScoreNode() >= prev) {
+                timeout = HPAGE_FRAG_CHECK_INTERVAL_NS << Deferral.COMPACT_MAX_DEFER_SHIFT;
+            }
+        }
+        return timeout;
+    }
+}

@@ -1,0 +1,496 @@
+package io.fragtrace.replay.simulate;
+
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.Gfp;
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.model.BuddyModel;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_PCPTYPES;
+import static io.fragtrace.replay.model.KernelSemantics.PAGE_ALLOC_COSTLY_ORDER;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CMA;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CPUSET;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HARDER;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HIGH;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_KSWAPD;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NOFRAGMENT;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NO_WATERMARKS;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_OOM;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_LOW;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MASK;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MIN;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
+
+/**
+ * mm/page_alloc.c, allocation side: __alloc_pages(), get_page_from_freelist(), the watermark checks, rmqueue() with the
+ * per-CPU lists, __rmqueue_smallest()/__rmqueue_fallback() and stealing.
+ * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
+ */
+abstract class PageAlloc extends PageFree implements BuddyModel.StealPolicy {
+    /** alloc_flags of the allocation inside steal_suitable_fallback() (for ZONE_BOOSTED_WATERMARK). */
+    int stealFlags;
+
+    PageAlloc(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
+        super(model, cfg, pcpCpus, kpageflags, startNs);
+    }
+
+    // ------------------------------------------------------------------ allocation
+
+    /** gfp_zone() (include/linux/gfp.h): the highest zone index the request may use. */
+    static int gfpZone(long gfp) {
+        if ((gfp & Gfp.DMA) != 0) {
+            return ZONE_DMA;
+        }
+        if ((gfp & Gfp.DMA32) != 0) {
+            return ZONE_DMA32;
+        }
+        if ((gfp & Gfp.MOVABLE) != 0 && (gfp & Gfp.HIGHMEM) != 0) {
+            return ZONE_MOVABLE;
+        }
+        return ZONE_NORMAL;
+    }
+
+    /** The preferred zone: the highest populated model zone at or below highestKz; -1 if none. */
+    int preferredZone(int highestKz) {
+        for (int z = nz - 1; z >= 0; z--) {
+            if (kzone[z] <= highestKz && zones[z].managed > 0) {
+                return z;
+            }
+        }
+        return -1;
+    }
+
+    /** __alloc_pages() (mm/page_alloc.c): the fast path, then the slow path. Returns the model pfn or -1. */
+    long allocPages(int order, long gfp, int cpu, ParsedEvent e) {
+        int mt = Gfp.migratetype(gfp);
+        int highestKz = gfpZone(gfp);
+        int pref = preferredZone(highestKz);
+        if (pref < 0) {
+            return -1;
+        }
+        int flags = ALLOC_WMARK_LOW | allocFlagsNofragment(pref, gfp);
+        long p = getPageFromFreelist(order, mt, flags, highestKz, cpu, gfp);
+        if (p >= 0) {
+            return p;
+        }
+        return allocPagesSlowpath(order, gfp, mt, highestKz, cpu);
+    }
+
+    /** alloc_flags_nofragment() (mm/page_alloc.c, 5.0+): ALLOC_KSWAPD from the gfp, ALLOC_NOFRAGMENT when the
+     * preferred zone is Normal and DMA32 below it exists. */
+    int allocFlagsNofragment(int pref, long gfp) {
+        int flags = (gfp & Gfp.KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0;
+        if (!version.allocNofragment()) {
+            return flags;
+        }
+        if (kzone[pref] != ZONE_NORMAL) {
+            return flags;
+        }
+        return flags | ALLOC_NOFRAGMENT;
+    }
+
+    /** gfp_to_alloc_flags() (mm/page_alloc.c, 6.1). */
+    static int gfpToAllocFlags(long gfp) {
+        int flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+        if ((gfp & Gfp.HIGH) != 0) {
+            flags |= ALLOC_HIGH;
+        }
+        if ((gfp & Gfp.KSWAPD_RECLAIM) != 0) {
+            flags |= ALLOC_KSWAPD;
+        }
+        if ((gfp & Gfp.ATOMIC) != 0) {
+            if ((gfp & Gfp.NOMEMALLOC) == 0) {
+                flags |= ALLOC_HARDER;
+            }
+            flags &= ~ALLOC_CPUSET;
+        }
+        if (Gfp.migratetype(gfp) == MIGRATE_MOVABLE) {
+            flags |= ALLOC_CMA;
+        }
+        return flags;
+    }
+
+    /**
+     * __alloc_pages_slowpath() (mm/page_alloc.c, 6.1), without reclaim: wake kswapd, retry at the min watermark,
+     * async direct compaction for costly (or non-movable high-order) requests, then the retry loop with compaction at
+     * rising priority (should_compact_retry). Non-costly requests that still fail are served with
+     * ALLOC_NO_WATERMARKS as a stand-in for the reclaim the trace's frees show (counted).
+     */
+    long allocPagesSlowpath(int order, long gfp, int mt, int highestKz, int cpu) {
+        boolean canDirect = (gfp & Gfp.DIRECT_RECLAIM) != 0;
+        boolean costly = order > PAGE_ALLOC_COSTLY_ORDER;
+        int flags = gfpToAllocFlags(gfp);
+        if ((flags & ALLOC_KSWAPD) != 0) {
+            wakeAllKswapds(order, gfp, highestKz);
+        }
+        long p = getPageFromFreelist(order, mt, flags, highestKz, cpu, gfp);
+        if (p >= 0) {
+            return p;
+        }
+        int prio = PRIO_ASYNC;
+        if (canDirect && (costly || (order > 0 && mt != MIGRATE_MOVABLE))) {
+            p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, PRIO_ASYNC, cpu);
+            if (p >= 0) {
+                return p;
+            }
+            if (costly && (gfp & Gfp.NORETRY) != 0) {
+                if (lastCompactResult == CompactStatus.SKIPPED.ordinal()
+                        || lastCompactResult == CompactStatus.DEFERRED.ordinal()) {
+                    return -1;
+                }
+                prio = PRIO_ASYNC;
+            }
+        }
+        for (int retries = 0; retries <= MAX_COMPACT_RETRIES; retries++) {
+            if ((flags & ALLOC_KSWAPD) != 0) {
+                wakeAllKswapds(order, gfp, highestKz);
+            }
+            p = getPageFromFreelist(order, mt, flags, highestKz, cpu, gfp);
+            if (p >= 0) {
+                return p;
+            }
+            if (!canDirect) {
+                return -1;
+            }
+            // __alloc_pages_direct_reclaim(): not modelled (the trace's frees are the reclaim)
+            if (order > 0) {
+                p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, prio, cpu);
+                if (p >= 0) {
+                    return p;
+                }
+            }
+            if ((gfp & Gfp.NORETRY) != 0) {
+                return -1;
+            }
+            if (costly && (gfp & Gfp.RETRY_MAYFAIL) == 0) {
+                return -1;
+            }
+            // should_compact_retry(): raise the priority while compaction did not get there
+            if (order > 0 && prio > PRIO_SYNC_FULL
+                    && lastCompactResult != CompactStatus.SKIPPED.ordinal()) {
+                prio--;
+                continue;
+            }
+            if (!costly) {
+                p = getPageFromFreelist(order, mt, flags | ALLOC_NO_WATERMARKS, highestKz, cpu, gfp);
+                if (p >= 0) {
+                    stats.reclaimStandIns++;
+                }
+                return p;
+            }
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * get_page_from_freelist() (mm/page_alloc.c): the zonelist from the preferred zone down, zone_watermark_fast()
+     * against the flags' watermark plus boost, then rmqueue(); without ALLOC_NOFRAGMENT on a second pass.
+     */
+    long getPageFromFreelist(int order, int mt, int flags, int highestKz, int cpu, long gfp) {
+        while (true) {
+            for (int z = nz - 1; z >= 0; z--) {
+                if (kzone[z] > highestKz || zones[z].managed == 0) {
+                    continue;
+                }
+                if ((flags & ALLOC_NO_WATERMARKS) == 0) {
+                    long mark = wmark[z][flags & ALLOC_WMARK_MASK] + boost[z];
+                    if (!zoneWatermarkFast(z, order, mark, highestKz, flags, gfp)) {
+                        continue;
+                    }
+                }
+                long p = rmqueue(z, order, mt, flags, cpu);
+                if (p >= 0) {
+                    return p;
+                }
+            }
+            if ((flags & ALLOC_NOFRAGMENT) != 0) {
+                flags &= ~ALLOC_NOFRAGMENT;
+                continue;
+            }
+            return -1;
+        }
+    }
+
+    /** zone_watermark_fast() (mm/page_alloc.c, 6.1). */
+    boolean zoneWatermarkFast(int z, int order, long mark, int highestKz, int flags, long gfp) {
+        long free = m.freePages(z);
+        if (order == 0) {
+            long reserved = ((flags & ALLOC_HARDER) == 0 ? reservedHighatomic[z] : 0);
+            long usable = free - Math.min(free, reserved);
+            if (usable > mark + lowmem[z][highestKz]) {
+                return true;
+            }
+        }
+        if (zoneWatermarkOk(z, order, mark, highestKz, flags, free)) {
+            return true;
+        }
+        if (order == 0 && (gfp & Gfp.ATOMIC) != 0 && boost[z] > 0 && (flags & ALLOC_WMARK_MASK) == WMARK_MIN) {
+            return zoneWatermarkOk(z, order, wmark[z][WMARK_MIN], highestKz, flags, free);
+        }
+        return false;
+    }
+
+    /**
+     * __zone_watermark_ok() (mm/page_alloc.c, 4.4-6.12): the order-0 test of {@link Watermarks#order0Ok}, then for a
+     * high-order request a free block of at least that order on a MIGRATE_PCPTYPES list (or HIGHATOMIC for
+     * ALLOC_HARDER/ALLOC_OOM).
+     */
+    public boolean zoneWatermarkOk(int z, int order, long mark, int highestKz, int flags, long freePages) {
+        if (!Watermarks.order0Ok(freePages, order, mark, lowmem[z][highestKz], flags, reservedHighatomic[z])) {
+            return false;
+        }
+        if (order == 0) {
+            return true;
+        }
+        boolean harder = (flags & (ALLOC_HARDER | ALLOC_OOM)) != 0;
+        for (int o = order; o <= maxOrder; o++) {
+            for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+                if (m.freeListLength(z, o, mt) > 0) {
+                    return true;
+                }
+            }
+            if (harder && m.freeListLength(z, o, MIGRATE_HIGHATOMIC) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** rmqueue() (mm/page_alloc.c, 6.1): per-CPU list for pcp_allowed_order(), else rmqueue_buddy(). */
+    long rmqueue(int z, int order, int mt, int flags, int cpu) {
+        long p = -1;
+        if (ks.pcpAllowedOrder(order) && (version.pcpHighOrders() || order == 0)) {
+            p = rmqueuePcplist(z, order, mt, flags, cpu);
+        }
+        if (p < 0) {
+            // rmqueue_buddy()
+            if (order > 0 && (flags & ALLOC_HARDER) != 0) {
+                p = m.rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC);
+            }
+            if (p < 0) {
+                p = rmqueueMain(z, order, mt, flags);
+            }
+        }
+        if (boostedFlag[z]) {
+            boostedFlag[z] = false;
+            wakeupKswapd(z, 0, 0, kzone[z]);
+        }
+        return p;
+    }
+
+    /** rmqueue_pcplist() + __rmqueue_pcplist() (mm/page_alloc.c, 6.1): refill with rmqueue_bulk() when empty. */
+    long rmqueuePcplist(int z, int order, int mt, int flags, int cpu) {
+        ensureCpu(cpu);
+        int pindex = ks.orderToPindex(mt, order);
+        freeFactor[z][cpu] >>= 1;
+        long p = m.pcpHeadPfn(z, cpu, pindex);
+        if (p < 0) {
+            int batch = pcpBatch[z][cpu];
+            if (version.pcpHighOrders() && batch > 1) {
+                batch = Math.max(batch >> order, 2);
+            }
+            rmqueueBulk(z, order, batch, cpu, pindex, mt, flags);
+            p = m.pcpHeadPfn(z, cpu, pindex);
+            if (p < 0) {
+                return -1;
+            }
+        }
+        m.pcpDel(p);
+        pcpCount[z][cpu] -= 1L << order;
+        return p;
+    }
+
+    /** rmqueue_bulk() (mm/page_alloc.c, 6.1): up to count blocks from __rmqueue() to the tail of the pcp list. */
+    void rmqueueBulk(int z, int order, int count, int cpu, int pindex, int mt, int flags) {
+        for (int i = 0; i < count; i++) {
+            long p = rmqueueMain(z, order, mt, flags);
+            if (p < 0) {
+                break;
+            }
+            m.pcpAdd(z, cpu, p, order, pindex, true);
+            pcpMt[(int) (p - base)] = (byte) mt;
+            pcpCount[z][cpu] += 1L << order;
+        }
+        stats.pcpRefills++;
+    }
+
+    /** __rmqueue() (mm/page_alloc.c, 4.13-6.14): __rmqueue_smallest, else steal with __rmqueue_fallback and retry. */
+    long rmqueueMain(int z, int order, int mt, int flags) {
+        while (true) {
+            long p = regionsOn ? rmqueueSmallestRegion(z, order, mt) : m.rmqueueSmallest(z, order, mt);
+            if (p >= 0) {
+                return p;
+            }
+            if (!version.retryAfterSteal()) {
+                return rmqueueFallback44(z, order, mt);
+            }
+            if (!rmqueueFallback(z, order, mt, flags)) {
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * find_suitable_fallback() (mm/page_alloc.c, 4.4-6.14): the first fallbacks[mt] list of this order that is not
+     * empty; sets {@link #canSteal} from can_steal_fallback(). -1 if none (or none stealable when onlyStealable).
+     */
+    int findSuitableFallback(int z, int order, int mt, boolean onlyStealable) {
+        canSteal = false;
+        if (mt >= FALLBACKS.length || m.nrFree(z, order) == 0) {
+            return -1;
+        }
+        for (int fb : FALLBACKS[mt]) {
+            if (m.freeListLength(z, order, fb) == 0) {
+                continue;
+            }
+            if (ks.canStealFallback(order, mt)) {
+                canSteal = true;
+            }
+            if (!onlyStealable || canSteal) {
+                return fb;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * __rmqueue_fallback() (mm/page_alloc.c, 4.13-6.14): search from the largest order down for a fallback list
+     * (down to pageblock_order under ALLOC_NOFRAGMENT); a movable request that cannot steal the whole block takes
+     * the smallest fallback page instead (find_smallest); steal_suitable_fallback() moves it to our list.
+     */
+    boolean rmqueueFallback(int z, int order, int startMt, int flags) {
+        int minOrder = order;
+        if ((flags & ALLOC_NOFRAGMENT) != 0) {
+            minOrder = pb;
+        }
+        int co;
+        int fb = -1;
+        boolean found = false;
+        for (co = maxOrder; co >= minOrder; co--) {
+            fb = findSuitableFallback(z, co, startMt, false);
+            if (fb == -1) {
+                continue;
+            }
+            if (version.fallbackToSmallest() && !canSteal && startMt == MIGRATE_MOVABLE && co > order) {
+                fb = -1;
+                for (co = order; co <= maxOrder; co++) {
+                    fb = findSuitableFallback(z, co, startMt, false);
+                    if (fb != -1) {
+                        break;
+                    }
+                }
+            }
+            found = fb != -1;
+            break;
+        }
+        if (!found) {
+            return false;
+        }
+        long p = m.freeListHeadPfn(z, co, fb);
+        stealSuitableFallback(z, p, co, flags, startMt, canSteal);
+        stats.fallbacks++;
+        return true;
+    }
+
+    /**
+     * __rmqueue_fallback() of 4.4-4.12: the largest fallback page, stolen (move_freepages_block, claim when half the
+     * block moved) when can_steal, then split with expand() onto the requested type's list.
+     */
+    long rmqueueFallback44(int z, int order, int startMt) {
+        for (int co = maxOrder; co >= order; co--) {
+            int fb = findSuitableFallback(z, co, startMt, false);
+            if (fb == -1) {
+                continue;
+            }
+            long p = m.freeListHeadPfn(z, co, fb);
+            if (canSteal) {
+                if (co >= pb) {
+                    m.changePageblockRange(p, co, startMt);
+                    stats.fallbacksChangedOwnership++;
+                } else {
+                    int moved = m.moveFreepagesBlock(z, p, startMt);
+                    if (moved >= 1 << (pb - 1)) {
+                        m.setPageblockMigratetype(p, startMt);
+                        stats.fallbacksChangedOwnership++;
+                    }
+                }
+            }
+            m.delPageFromFreeList(p);
+            m.expand(z, p, order, co, startMt);
+            stats.fallbacks++;
+            return p;
+        }
+        return -1;
+    }
+
+    /** steal_suitable_fallback() (mm/page_alloc.c): BuddyModel's, with this allocation's boost and claim rule. */
+    void stealSuitableFallback(int z, long p, int co, int flags, int startMt, boolean wholeBlock) {
+        stealFlags = flags;
+        int r = m.stealSuitableFallback(z, p, co, startMt, wholeBlock, this);
+        if (r == BuddyModel.STEAL_BLOCK_RANGE || r == BuddyModel.STEAL_CLAIMED) {
+            stats.fallbacksChangedOwnership++;
+        }
+    }
+
+    /** boost_watermark() (mm/page_alloc.c, 5.0+) and ZONE_BOOSTED_WATERMARK when the allocation may wake kswapd. */
+    @Override
+    public void boostWatermark(int z) {
+        if (!version.watermarkBoost()) {
+            return;
+        }
+        long nb = Watermarks.boostWatermark(boost[z], wmark[z][WMARK_HIGH], zones[z].managed,
+                cfg.watermarkBoostFactor(), pb);
+        if (nb >= 0) {
+            boost[z] = nb;
+            stats.boosts++;
+            if ((stealFlags & ALLOC_KSWAPD) != 0) {
+                boostedFlag[z] = true;
+            }
+        }
+    }
+
+    /**
+     * steal_suitable_fallback()'s claim (mm/page_alloc.c): free + alike pages of at least half a pageblock; alike
+     * are the movable pages for a movable request, the non-free non-movable pages of a movable block otherwise
+     * (4.12+; before, free pages only).
+     */
+    @Override
+    public boolean claimBlock(long p, int free, int oldType, int startMt) {
+        long movable = countMovable(p & -pbPages);
+        long alike;
+        if (!version.alikeSteal()) {
+            alike = 0;
+        } else if (startMt == MIGRATE_MOVABLE) {
+            alike = movable;
+        } else if (oldType == MIGRATE_MOVABLE) {
+            alike = pbPages - (free + movable);
+        } else {
+            alike = 0;
+        }
+        return free + alike >= 1L << (pb - 1);
+    }
+
+    /** move_freepages()' num_movable: allocated pages of the block that are movable (PageLRU). */
+    long countMovable(long blockStart) {
+        long c = 0;
+        int r0 = (int) (blockStart - base);
+        for (int r = r0; r < r0 + pbPages && r < n; r++) {
+            if ((amt[r] & 0x0f) == MIGRATE_MOVABLE && amt[r] != FREE) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    // ------------------------------------------------------------------ implemented by the layers above
+
+    abstract void wakeAllKswapds(int order, long gfp, int highestKz);
+
+    abstract long allocPagesDirectCompact(int order, long gfp, int flags, int mt, int highestKz, int prio, int cpu);
+
+    abstract long rmqueueSmallestRegion(int z, int order, int mt);
+}

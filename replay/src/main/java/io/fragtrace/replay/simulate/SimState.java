@@ -1,0 +1,435 @@
+package io.fragtrace.replay.simulate;
+
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.replay.compaction.CompactionRun;
+import io.fragtrace.replay.compaction.Interval;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Zone;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_RECLAIMABLE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
+
+/**
+ * The simulator's state (zones, watermarks, per-CPU lists, deferral, cached scanner positions, skip bits, the
+ * trace-to-model page map, daemons, regions) and its set-up from the start state; the kernel functions are in the
+ * layers above it, one per kernel file: {@link PageFree}, {@link PageAlloc}, {@link Compaction}, {@link Kcompactd},
+ * {@link Kswapd}, {@link Regions}, and the driver {@link Simulator}.
+ */
+abstract class SimState {
+    /** enum compact_priority (include/linux/compaction.h). */
+    public static final int PRIO_SYNC_FULL = 0;
+    public static final int PRIO_SYNC_LIGHT = 1;
+    public static final int PRIO_ASYNC = 2;
+    /** COMPACT_CLUSTER_MAX = SWAP_CLUSTER_MAX. */
+    public static final int COMPACT_CLUSTER_MAX = 32;
+    /** HPAGE_FRAG_CHECK_INTERVAL_MSEC (mm/compaction.c). */
+    public static final long HPAGE_FRAG_CHECK_INTERVAL_NS = 500_000_000L;
+    /** MAX_COMPACT_RETRIES (mm/page_alloc.c). */
+    public static final int MAX_COMPACT_RETRIES = 16;
+    /** Kernel zone indexes (enum zone_type, x86-64). */
+    public static final int ZONE_DMA = 0;
+    public static final int ZONE_DMA32 = 1;
+    public static final int ZONE_NORMAL = 2;
+    public static final int ZONE_MOVABLE = 3;
+    public static final int MAX_NR_ZONES = 5;
+
+    /** amt values: -1 free (buddy or pcp); 0..2 allocated with that migratetype; PINNED allocated, not movable. */
+    static final byte FREE = -1;
+    static final byte PINNED = 7;
+    static final byte COMPOUND_BIT = 0x10;
+
+    /** /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
+    public static final int KPF_LRU = 5;
+    public static final int KPF_BUDDY = 10;
+    public static final int KPF_COMPOUND_HEAD = 15;
+    public static final int KPF_COMPOUND_TAIL = 16;
+
+    static final int[][] FALLBACKS = {
+            {MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE},   // UNMOVABLE
+            {MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE}, // MOVABLE
+            {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE},     // RECLAIMABLE
+    };
+
+    final BuddyModel m;
+    final KernelSemantics ks;
+    final KernelConfig cfg;
+    final int nz;
+    final Zone[] zones;
+    final int[] kzone;
+    final int pb;
+    final long pbPages;
+    final int maxOrder;
+    final long base;
+    final int n;
+    final long startNs;
+
+    /** The config kernel's semantics: every version switch of the policy (KernelSemantics, nowhere else). */
+    final KernelSemantics version;
+
+    // watermarks
+    final long[][] wmark;
+    final long[] boost;
+    final boolean[] boostedFlag;
+    final long[][] lowmem;
+    final long[] reservedHighatomic;
+    // pcp
+    int cpus;
+    int[][] pcpHigh;
+    int[][] pcpBatch;
+    long[][] pcpCount;
+    int[][] freeFactor;
+    final byte[] pcpMt;
+    // compaction
+    final Deferral[] defer;
+    final long[][] cachedMigrate;
+    final long[] cachedFree;
+    final boolean[] blockskipFlush;
+    final BitSet skip;
+    final int[] proactiveWmarks;
+    // page identity
+    /** The trace↔model page map. */
+    final PfnMap map;
+    final byte[] amt;
+    final byte[] aord;
+    // daemons
+    boolean kswapdAwake;
+    boolean kswapdRunPending;
+    int kswapdOrderReq;
+    int kswapdHighestReq = MAX_NR_ZONES;
+    int kswapdAllocOrder;
+    int kswapdReclaimOrder;
+    int kswapdHighest;
+    long kswapdBeginNs;
+    /** Pages the model freed since kswapd woke: the stand-in for kswapd's nr_reclaimed. */
+    long freedSinceKswapdWake;
+    int kcompactdMaxOrder;
+    int kcompactdHighest = MAX_NR_ZONES - 1;
+    boolean kcompactdPending;
+    long nextProactiveNs = Long.MIN_VALUE;
+    KernelConfig.ThpDefrag thpDefrag;
+    KernelConfig.ThpMode thpEnabled;
+    /** vm.min_free_kbytes as the model has it (for "auto": estimated from the start state's min watermarks). */
+    long minFreeKbytes;
+    final long[][] startWmark;
+    boolean honorWorkloadSysctls = true;
+    // time, sampling, output
+    long nowNs = Long.MIN_VALUE;
+    long lastTimeNs = Long.MIN_VALUE;
+    long events;
+    Simulator.Sampler sampler;
+    long sampleIntervalNs;
+    long nextSampleNs = Long.MIN_VALUE;
+    final SimStats stats = new SimStats();
+    final List<CompactionRun> runs = new ArrayList<>();
+    final List<Interval> kswapdIntervals = new ArrayList<>();
+    final List<Interval> kcompactdIntervals = new ArrayList<>();
+    int curPid;
+    ParsedEvent curEvent;
+    /** pids inside a traced migrate_pages() (mm_migrate_pages_start .. mm_migrate_pages) of the kernel's own run. */
+    int[] migratingPids = new int[8];
+    int nMigrating;
+    /** pids inside a traced compact_zone() (mm_compaction_begin .. end) of the kernel's own run. */
+    int[] compactingPids = new int[8];
+    int nCompacting;
+    int curCpu;
+    int lastCompactResult;
+
+    // memory regions (the memory-power-management patch set, section 3 of issue 4)
+    final boolean regionsOn;
+    final long regionPages;
+    final int nRegions;
+    final long[] regionUsed;
+    final long[] regionPresent;
+    int regionHint = -1;
+    boolean evacuationPending;
+    int evacuationRegion = -1;
+
+    // scratch for compaction
+    int[] migrateList = new int[COMPACT_CLUSTER_MAX];
+    int nrMigrate;
+    int[] targets = new int[1024];
+    int targetHead;
+    int targetTail;
+    int[] callIsolated = new int[1024];
+    boolean canSteal;
+
+    /**
+     * @param model       the start state (ModelLoader.fromDump of the before dump), built with {@link #semantics}
+     * @param cfg         the configuration
+     * @param pcpCpus     per-zone per-CPU {high, batch} from the start state (BuddyDump "C" lines), for "auto"
+     * @param kpageflags  /proc/kpageflags of the start state (one long per pfn from pfn 0), or null: decides which
+     *                    allocated pages of the start state are movable (KPF_LRU, not compound); without it, pages in
+     *                    MOVABLE pageblocks are taken as movable
+     * @param startNs     the start state's instant (events at or before it are already reflected)
+     */
+    SimState(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
+        this.m = model;
+        this.ks = model.ks;
+        this.cfg = cfg;
+        this.nz = model.zoneCount();
+        this.zones = model.zones().toArray(new Zone[0]);
+        this.pb = model.pageblockOrder();
+        this.pbPages = 1L << pb;
+        this.maxOrder = model.nrOrders() - 1;
+        this.base = model.basePfn();
+        this.n = (int) (model.endPfn() - base);
+        this.startNs = startNs;
+        this.version = KernelSemantics.forKernel(cfg.kernel());
+        this.thpDefrag = cfg.thpDefrag();
+        this.thpEnabled = cfg.thpEnabled();
+        kzone = new int[nz];
+        for (int z = 0; z < nz; z++) {
+            kzone[z] = kernelZoneIndex(zones[z].name);
+        }
+        // watermarks: __setup_per_zone_wmarks with the config's knobs, or the start state's for "auto"
+        wmark = new long[nz][3];
+        long[] managed = new long[nz];
+        for (int z = 0; z < nz; z++) {
+            managed[z] = zones[z].managed;
+        }
+        if (cfg.minFreeKbytes() < 0) {
+            long sumMin = 0;
+            for (int z = 0; z < nz; z++) {
+                sumMin += zones[z].wmarkMin;
+            }
+            minFreeKbytes = sumMin << 2;
+            for (int z = 0; z < nz; z++) {
+                long min = zones[z].wmarkMin;
+                long gap = Math.max(min >> 2, managed[z] * cfg.watermarkScaleFactor() / 10000);
+                wmark[z][WMARK_MIN] = min;
+                wmark[z][WMARK_LOW] = min + gap;
+                wmark[z][WMARK_HIGH] = min + 2 * gap;
+            }
+        } else {
+            minFreeKbytes = cfg.minFreeKbytes();
+            long[][] w = Watermarks.setupPerZoneWmarks(cfg.minFreeKbytes(), cfg.watermarkScaleFactor(), managed);
+            for (int z = 0; z < nz; z++) {
+                wmark[z] = w[z];
+            }
+        }
+        startWmark = new long[nz][];
+        for (int z = 0; z < nz; z++) {
+            startWmark[z] = wmark[z].clone();
+        }
+        if (cfg.minFreeKbytes() >= 0) {
+            if (thpEnabled != KernelConfig.ThpMode.NEVER) {
+                setRecommendedMinFreeKbytes();
+            }
+        } else if (minFreeKbytes < recommendedNow()) {
+            // "auto": the start state's watermarks stand, and with them the THP state they show (khugepaged had
+            // not raised min_free_kbytes, so THP was off); a workload write to transparent_hugepage/enabled raises it
+            thpEnabled = KernelConfig.ThpMode.NEVER;
+        }
+        boost = new long[nz];
+        boostedFlag = new boolean[nz];
+        lowmem = new long[nz][MAX_NR_ZONES];
+        reservedHighatomic = new long[nz];
+        for (int z = 0; z < nz; z++) {
+            long[] p = zones[z].lowmemReserve;
+            for (int i = 0; i < MAX_NR_ZONES && i < p.length; i++) {
+                lowmem[z][i] = p[i];
+            }
+            for (long pfn = zones[z].start & -pbPages; pfn < zones[z].end; pfn += pbPages) {
+                if (model.pageblockMigratetype(Math.max(pfn, zones[z].start)) == MIGRATE_HIGHATOMIC) {
+                    reservedHighatomic[z] += pbPages;
+                }
+            }
+        }
+        // pcp
+        cpus = Math.max(model.maxCpus(), 1);
+        pcpHigh = new int[nz][cpus];
+        pcpBatch = new int[nz][cpus];
+        pcpCount = new long[nz][cpus];
+        freeFactor = new int[nz][cpus];
+        for (int z = 0; z < nz; z++) {
+            for (int c = 0; c < cpus; c++) {
+                int[] hb = pcpCpus != null && z < pcpCpus.length && c < pcpCpus[z].length && pcpCpus[z][c] != null
+                        ? pcpCpus[z][c] : new int[] {6 * 31, 31};
+                int batch = cfg.pcpBatch() > 0 ? cfg.pcpBatch() : hb[1];
+                int high = cfg.pcpHigh() >= 0 ? cfg.pcpHigh() : (!version.pcpHighOrders() ? 6 * batch : hb[0]);
+                pcpHigh[z][c] = high;
+                pcpBatch[z][c] = batch;
+                pcpCount[z][c] = model.pcpCount(z, c);
+            }
+        }
+        pcpMt = new byte[n];
+        // compaction state
+        defer = new Deferral[nz];
+        cachedMigrate = new long[nz][2];
+        cachedFree = new long[nz];
+        blockskipFlush = new boolean[nz];
+        for (int z = 0; z < nz; z++) {
+            defer[z] = new Deferral();
+            resetCachedPositions(z);
+        }
+        skip = new BitSet((int) (n >> pb) + 1);
+        proactiveWmarks = Watermarks.fragmentationScoreWmarks(cfg.compactionProactiveness());
+        // page identity: the start state's allocated pages keep their pfn
+        map = new PfnMap(n, maxOrder);
+        amt = new byte[n];
+        aord = new byte[n];
+        Arrays.fill(amt, FREE);
+        Arrays.fill(aord, (byte) -1);
+        regionsOn = cfg.regions();
+        regionPages = Math.max(1L << pb, cfg.regionSizeMb() << 8); // MiB → 4 KiB pages
+        nRegions = (int) ((base + n + regionPages - 1) / regionPages);
+        regionUsed = new long[nRegions];
+        regionPresent = new long[nRegions];
+        initStartState(kpageflags);
+        for (int z = 0; z < nz; z++) {
+            for (long pfn = zones[z].start; pfn < zones[z].end; pfn++) {
+                regionPresent[(int) (pfn / regionPages)]++;
+            }
+        }
+    }
+
+    /** Kernel semantics for a config: its kernel's, with the dump's orders. */
+    public static KernelSemantics semantics(KernelConfig cfg, int nrOrders, int pageblockOrder) {
+        return KernelSemantics.forKernel(cfg.kernel()).withName("sim-" + cfg.kernel()).withNrOrders(nrOrders)
+                .withPageblockOrder(pageblockOrder);
+    }
+
+    /** enum zone_type index of a zone name. */
+    public static int kernelZoneIndex(String name) {
+        return switch (name) {
+            case "DMA" -> ZONE_DMA;
+            case "DMA32" -> ZONE_DMA32;
+            case "Normal" -> ZONE_NORMAL;
+            case "Movable" -> ZONE_MOVABLE;
+            default -> 4;
+        };
+    }
+
+    void initStartState(long[] kpf) {
+        for (int z = 0; z < nz; z++) {
+            Zone zone = zones[z];
+            for (long pfn = zone.start; pfn < zone.end; ) {
+                int r = (int) (pfn - base);
+                int kind = m.kind(pfn);
+                if (kind == BuddyModel.KIND_BUDDY) {
+                    pfn += 1L << m.orderAt(pfn);
+                    continue;
+                }
+                if (kind == BuddyModel.KIND_PCP) {
+                    pcpMt[r] = (byte) m.listMigratetype(pfn);
+                    pfn += 1L << m.orderAt(pfn);
+                    continue;
+                }
+                byte mt;
+                if (kpf != null && pfn < kpf.length) {
+                    long f = kpf[(int) pfn];
+                    boolean lru = (f & (1L << KPF_LRU)) != 0;
+                    boolean compound = (f & ((1L << KPF_COMPOUND_HEAD) | (1L << KPF_COMPOUND_TAIL))) != 0;
+                    mt = lru && !compound ? (byte) MIGRATE_MOVABLE : PINNED;
+                } else {
+                    mt = m.pageblockMigratetype(pfn) == MIGRATE_MOVABLE ? (byte) MIGRATE_MOVABLE : PINNED;
+                }
+                amt[r] = mt;
+                aord[r] = 0;
+                map.t2m[r] = r;
+                map.m2t[r] = r;
+                regionUsed[(int) (pfn / regionPages)]++;
+                pfn++;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ configuration of the run
+
+    /** When true (default), the workload's own writes to THP defrag seen as trace markers apply (as at runtime). */
+    public Simulator honorWorkloadSysctls(boolean on) {
+        this.honorWorkloadSysctls = on;
+        return (Simulator) this;
+    }
+
+    public void setSampler(Simulator.Sampler s, long intervalNs) {
+        this.sampler = s;
+        this.sampleIntervalNs = intervalNs;
+        if (nextSampleNs != Long.MIN_VALUE && lastTimeNs != Long.MIN_VALUE) {
+            nextSampleNs = lastTimeNs + intervalNs;
+        }
+    }
+
+    public BuddyModel model() {
+        return m;
+    }
+
+    public SimStats stats() {
+        return stats;
+    }
+
+    public List<CompactionRun> runs() {
+        return runs;
+    }
+
+    public List<Interval> kswapdIntervals() {
+        return kswapdIntervals;
+    }
+
+    public List<Interval> kcompactdIntervals() {
+        return kcompactdIntervals;
+    }
+
+    /** The start state's instant: events at or before it are already reflected in it. */
+    public long startNs() {
+        return startNs;
+    }
+
+    public long lastTimeNs() {
+        return lastTimeNs;
+    }
+
+    public long[] watermarks(int z) {
+        return wmark[z].clone();
+    }
+
+    /** Model pages still held for kernel-migrated trace pages whose new pfn was not freed yet. */
+    public int orphansPending() {
+        return map.orphansPending();
+    }
+
+    /** Pages the model holds allocated. */
+    public long allocatedPages() {
+        long c = 0;
+        for (byte a : amt) {
+            if (a != FREE) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    public KernelConfig.ThpDefrag thpDefrag() {
+        return thpDefrag;
+    }
+
+    /** Ends the run: closes open daemon intervals and runs daemon work still pending. */
+    public void finish() {
+        runPendingDaemons();
+        if (kswapdAwake) {
+            kswapdIntervals.add(new Interval(zones[0].nid, kswapdBeginNs, -1, kswapdAllocOrder));
+        }
+    }
+
+    // ------------------------------------------------------------------ implemented by the layers above
+
+    abstract void setRecommendedMinFreeKbytes();
+
+    abstract long recommendedNow();
+
+    abstract void resetCachedPositions(int z);
+
+    abstract void runPendingDaemons();
+}

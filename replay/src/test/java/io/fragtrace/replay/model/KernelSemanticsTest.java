@@ -1,0 +1,46 @@
+package io.fragtrace.replay.model;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each version switch flips at the release the kernel's history gives (mm/compaction.c, mm/page_alloc.c of each
+ * release): kcompactd 4.6, the "alike pages" claim in steal_suitable_fallback() 4.12, __rmqueue_fallback()'s
+ * smallest-page fallback and __rmqueue()'s retry 4.13, watermark boosting and ALLOC_NOFRAGMENT 5.0, proactive
+ * compaction 5.9, high-order pcp lists 5.13, the 6.10 free-list/steal rework.
+ */
+class KernelSemanticsTest {
+    @Test
+    void eachSwitchFlipsAtItsRelease() {
+        assertFalse(KernelSemantics.forKernel("4.5").kcompactd());
+        assertTrue(KernelSemantics.forKernel("4.6").kcompactd());
+        assertFalse(KernelSemantics.forKernel("4.11").alikeSteal());
+        assertTrue(KernelSemantics.forKernel("4.12").alikeSteal());
+        assertFalse(KernelSemantics.forKernel("4.12").fallbackToSmallest());
+        assertTrue(KernelSemantics.forKernel("4.13").fallbackToSmallest());
+        assertTrue(KernelSemantics.forKernel("4.13").retryAfterSteal());
+        assertFalse(KernelSemantics.forKernel("4.20").watermarkBoost());
+        assertTrue(KernelSemantics.forKernel("5.0").watermarkBoost());
+        assertTrue(KernelSemantics.forKernel("5.0").allocNofragment());
+        assertFalse(KernelSemantics.forKernel("5.8").proactiveCompaction());
+        assertTrue(KernelSemantics.forKernel("5.9").proactiveCompaction());
+        assertFalse(KernelSemantics.forKernel("5.12").pcpHighOrders());
+        assertTrue(KernelSemantics.forKernel("5.13").pcpHighOrders());
+        assertFalse(KernelSemantics.forKernel("6.9").extfragTakesPage());
+        assertTrue(KernelSemantics.forKernel("6.10").extfragTakesPage());
+    }
+
+    @Test
+    void theTwoCaptureKernelsAreTheNamedConstants() {
+        assertEquals(KernelSemantics.V6_1, KernelSemantics.forKernel("6.1"));
+        assertEquals(KernelSemantics.V6_12, KernelSemantics.forKernel("6.12"));
+        assertEquals(KernelSemantics.V6_12, KernelSemantics.forRelease("6.12.107+deb13-amd64"));
+        // 6.1 emits mm_page_free and mm_page_free_batched for a batched page; 6.12 only mm_page_free_batched's
+        // folio (sample-traces/*/trace.txt.gz)
+        assertTrue(KernelSemantics.V6_1.freeBatchedDoubles());
+        assertFalse(KernelSemantics.V6_12.freeBatchedDoubles());
+    }
+}

@@ -1,0 +1,224 @@
+package io.fragtrace.replay.simulate;
+
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.Gfp;
+import io.fragtrace.parser.MigrateMode;
+import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.model.BuddyModel;
+import org.junit.jupiter.api.Test;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.simulate.SimulatorRulesTest.sim;
+import static io.fragtrace.replay.simulate.SimulatorRulesTest.zone;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kswapd wake/sleep (mm/vmscan.c), wakeup_kcompactd() and kcompactd_node_suitable(), __compact_finished(),
+ * isolate_migratepages_block() and the proactive fragmentation score (mm/compaction.c, 6.1), on the one-zone fixture
+ * of {@link SimulatorRulesTest}: DMA32 [0, 4096), 8 MOVABLE pageblocks of 512 pages, watermarks min 10, low 14,
+ * high 18, lowmem_reserve 0, every page allocated (order 0, movable) unless put on a free list. Expected values are
+ * worked out by hand beside each assertion.
+ */
+class DaemonAndScannerRulesTest {
+    /** kcompactd and kswapd take zone_idx(DMA32) = 1 as highest_zoneidx. */
+    private static final int DMA32 = 1;
+
+    /** 275 free order-2 blocks (1100 pages), none of order >= 9: a fragmented zone. */
+    private static BuddyModel scattered() {
+        BuddyModel m = zone();
+        for (int i = 0; i < 275; i++) {
+            m.addToFreeList(0, 8L * i, 2, MIGRATE_MOVABLE, true);
+        }
+        return m;
+    }
+
+    /** 16 free order-2 blocks (64 pages). */
+    private static BuddyModel low() {
+        BuddyModel m = zone();
+        for (int i = 0; i < 16; i++) {
+            m.addToFreeList(0, 1024 + 8L * i, 2, MIGRATE_MOVABLE, true);
+        }
+        return m;
+    }
+
+    @Test
+    void kswapdWakesWhenTheNodeIsNotBalancedAndSleepsAtOrderZero() {
+        Simulator s = sim(low(), "linux-6.1");
+        // pgdat_balanced(order 9): __zone_watermark_ok(free 64 - (512 - 1) < high 18) fails -> wake
+        s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 9, DMA32);
+        assertEquals(1, s.stats().wakeupKswapd);
+        assertTrue(s.kswapdAwake);
+        // a second wakeup while kswapd runs only raises the request
+        s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 10, DMA32);
+        assertEquals(1, s.stats().wakeupKswapd);
+        s.runKswapd();
+        // balance_pgdat took kswapd_order = 10; nothing freed (< compact_gap(10) = 2048), but the node is balanced at
+        // order 0 (64 > 18): kswapd gives up the high order and sleeps with order 0 -> no kcompactd wake
+        assertFalse(s.kswapdAwake);
+        assertEquals(1, s.stats().kswapdWakes);
+        assertEquals(1, s.stats().kswapdSleeps);
+        assertEquals(0, s.kswapdIntervals().get(0).order());
+        assertEquals(0, s.stats().wakeupKcompactd);
+    }
+
+    @Test
+    void kswapdThatReclaimedCompactGapSleepsAtTheAllocationOrderAndAsksKcompactd() {
+        Simulator s = sim(low(), "linux-6.1");
+        s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 9, DMA32);
+        s.kswapdRunPending = false;     // the first run's bookkeeping by hand: order 9 requested
+        s.kswapdAllocOrder = 9;
+        s.kswapdReclaimOrder = 9;
+        s.kswapdHighest = DMA32;
+        s.freedSinceKswapdWake = 1024;  // nr_reclaimed >= compact_gap(9) = 2 << 9 = 1024
+        s.runKswapd();
+        // kswapd_shrink_node(): reclaim order drops to 0; balanced at 0 -> sleep with kswapd_order 9 and
+        // wakeup_kcompactd(9): kcompactd_node_suitable() = compaction_suitable(order 9): order-9 min watermark fails,
+        // order-0 check needs free > low 14 + compact_gap 1024 = 1038, free is 64 -> SKIPPED -> kcompactd stays asleep
+        assertFalse(s.kswapdAwake);
+        assertEquals(9, s.kswapdIntervals().get(0).order());
+        assertEquals(0, s.stats().wakeupKcompactd);
+    }
+
+    @Test
+    void aBalancedNodeWakesNeitherDaemon() {
+        BuddyModel m = low();
+        m.addToFreeList(0, 3584, 9, MIGRATE_MOVABLE, true);
+        Simulator s = sim(m, "linux-6.1");
+        // free 576: 576 - 511 = 65 > high 18 and free_area[9] has a block -> pgdat_balanced; GFP_NOWAIT has no
+        // __GFP_DIRECT_RECLAIM -> wakeup_kcompactd(9), whose compaction_suitable() is SUCCESS (the order-9 min
+        // watermark holds) -> not CONTINUE -> no wake
+        s.wakeupKswapd(0, Gfp.parse("GFP_NOWAIT"), 9, DMA32);
+        assertFalse(s.kswapdAwake);
+        assertEquals(0, s.stats().wakeupKswapd);
+        assertEquals(0, s.stats().wakeupKcompactd);
+    }
+
+    @Test
+    void kcompactdWakesOnlyWhenCompactionWouldHelp() {
+        // scattered: 1100 free pages in 275 order-2 blocks. compaction_suitable(order 9): order-9 watermark fails;
+        // 1100 > low 14 + compact_gap 1024 = 1038; fragmentation_index = 1000 - (1000 + 1100 * 1000 / 512) / 275
+        // = 1000 - (1000 + 2148) / 275 = 1000 - 11 = 989 > extfrag_threshold 500 -> CONTINUE -> suitable, woken
+        Simulator s = sim(scattered(), "linux-6.1");
+        s.wakeupKcompactd(9, DMA32);
+        assertEquals(1, s.stats().wakeupKcompactd);
+        assertTrue(s.kcompactdPending);
+        // order 0 never wakes kcompactd
+        Simulator s0 = sim(scattered(), "linux-6.1");
+        s0.wakeupKcompactd(0, DMA32);
+        assertEquals(0, s0.stats().wakeupKcompactd);
+        // 6 free order-8 blocks (1536 pages): 1536 > 1038, but fragmentation_index = 1000 - (1000 + 1536000 / 512) / 6
+        // = 1000 - 4000 / 6 = 1000 - 666 = 334 <= 500 -> NOT_SUITABLE_ZONE (reclaim, not compaction) -> no wake
+        BuddyModel m = zone();
+        for (int i = 0; i < 6; i++) {
+            m.addToFreeList(0, 512L * i, 8, MIGRATE_MOVABLE, true);
+        }
+        Simulator s2 = sim(m, "linux-6.1");
+        assertFalse(s2.kcompactdNodeSuitable());
+        s2.wakeupKcompactd(9, DMA32);
+        assertEquals(0, s2.stats().wakeupKcompactd);
+        // kcompactd = off (linux-4.4): never
+        Simulator old = sim(scattered(), "linux-4.4");
+        old.wakeupKcompactd(9, DMA32);
+        assertEquals(0, old.stats().wakeupKcompactd);
+    }
+
+    @Test
+    void proactiveFragmentationScore() {
+        // fragmentation_score_zone() = extfrag_for_order(zone, 9) = (free - suitable blocks << 9) * 100 / free;
+        // fragmentation_score_zone_weighted() = present * zone score / (node_present_pages + 1), one zone of 4096
+        Simulator s = sim(scattered(), "linux-6.1");
+        assertEquals(99, s.fragmentationScoreNode());            // (1100 - 0) * 100 / 1100 = 100; 4096 * 100 / 4097
+        // proactiveness 20: wmark low = max(100 - 20, 5) = 80, high = min(80 + 10, 100) = 90; 99 > 90
+        assertTrue(s.shouldProactiveCompactNode());
+        BuddyModel m = low();
+        m.addToFreeList(0, 3584, 9, MIGRATE_MOVABLE, true);
+        Simulator t = sim(m, "linux-6.1");
+        assertEquals(10, t.fragmentationScoreNode());            // (576 - 512) * 100 / 576 = 11; 4096 * 11 / 4097
+        assertFalse(t.shouldProactiveCompactNode());
+        // kswapd running: never proactive
+        s.kswapdAwake = true;
+        assertFalse(s.shouldProactiveCompactNode());
+    }
+
+    private static CompactControl cc(int order, MigrateMode mode, CompactionContext ctx) {
+        return new CompactControl(0, order, mode, MIGRATE_MOVABLE, 0, DMA32, ctx);
+    }
+
+    @Test
+    void compactFinished() {
+        Simulator s = sim(scattered(), "linux-6.1");
+        // scanners met (free pfn 512 and migrate pfn 512 in one pageblock): COMPLETE for a whole-zone pass, else
+        // PARTIAL_SKIPPED
+        CompactControl met = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
+        met.migratePfn = 512;
+        met.freePfn = 512;
+        assertEquals(CompactStatus.PARTIAL_SKIPPED, s.compactFinished(met));
+        met.wholeZone = true;
+        assertEquals(CompactStatus.COMPLETE, s.compactFinished(met));
+        // order -1 (not proactive): CONTINUE
+        CompactControl any = cc(-1, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
+        any.migratePfn = 512;
+        any.freePfn = 4096;
+        assertEquals(CompactStatus.CONTINUE, s.compactFinished(any));
+        // mid-pageblock: finish the block first
+        CompactControl mid = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
+        mid.migratePfn = 600;
+        mid.freePfn = 4096;
+        assertEquals(CompactStatus.CONTINUE, s.compactFinished(mid));
+        // aligned, no free block of order >= 9 on any list: NO_SUITABLE_PAGE, which compact_finished() reports as
+        // CONTINUE
+        mid.migratePfn = 1024;
+        assertEquals(CompactStatus.CONTINUE, s.compactFinished(mid));
+        // a free order-9 block on the MOVABLE list: SUCCESS
+        BuddyModel m = scattered();
+        m.addToFreeList(0, 3584, 9, MIGRATE_MOVABLE, true);
+        Simulator t = sim(m, "linux-6.1");
+        assertEquals(CompactStatus.SUCCESS, t.compactFinished(mid));
+        // proactive, on the zone's unweighted score: 100 > wmark low 80 -> CONTINUE; kswapd running -> PARTIAL_SKIPPED;
+        // 11 <= 80 -> SUCCESS
+        CompactControl pro = cc(-1, MigrateMode.SYNC_LIGHT, CompactionContext.PROACTIVE);
+        pro.proactive = true;
+        pro.migratePfn = 1024;
+        pro.freePfn = 4096;
+        assertEquals(CompactStatus.CONTINUE, s.compactFinished(pro));
+        s.kswapdAwake = true;
+        assertEquals(CompactStatus.PARTIAL_SKIPPED, s.compactFinished(pro));
+        BuddyModel u = low();
+        u.addToFreeList(0, 3584, 9, MIGRATE_MOVABLE, true);
+        assertEquals(CompactStatus.SUCCESS, sim(u, "linux-6.1").compactFinished(pro));
+    }
+
+    @Test
+    void isolateMigratepagesBlockStepsOverBuddiesAndStopsAtClusterMax() {
+        // block [0, 512): a free order-4 block at [16, 32), every other page allocated, order 0, movable.
+        // kcompactd (sync, no skip_on_failure): pfn 0..15 isolated (16), pfn 16 is PageBuddy order 4 -> low_pfn += 15,
+        // pfn 32..47 isolated: 32 = COMPACT_CLUSTER_MAX at pfn 47 -> ++low_pfn, break -> returns 48;
+        // nr_scanned = 16 + 1 + 16 = 33
+        BuddyModel m = zone();
+        m.addToFreeList(0, 16, 4, MIGRATE_MOVABLE, true);
+        Simulator s = sim(m, "linux-6.1");
+        CompactControl c = cc(9, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
+        assertEquals(48, s.isolateMigratepagesBlock(c, 0, 512, 0));
+        assertEquals(32, s.nrMigrate);
+        assertEquals(33, c.migrateScanned);
+        assertEquals(32, c.migrateIsolated);
+        assertEquals(15, s.migrateList[15]);
+        assertEquals(32, s.migrateList[16]);
+    }
+
+    @Test
+    void asyncDirectIsolationGivesUpTheOrderAlignedChunkAtTheFirstFailure() {
+        // async direct compaction for order 9 (skip_on_failure, chunk 512): pfn 0..4 isolated, pfn 5 cannot be
+        // (pinned) -> isolate_fail: the 5 go back (nr_migratepages = 0), low_pfn = next_skip_pfn - 1 = 511 -> the
+        // loop ends at 512; nr_scanned 6
+        Simulator s = sim(zone(), "linux-6.1");
+        s.amt[5] = SimState.PINNED;
+        CompactControl c = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
+        assertEquals(512, s.isolateMigratepagesBlock(c, 0, 512, 0));
+        assertEquals(0, s.nrMigrate);
+        assertEquals(6, c.migrateScanned);
+        assertEquals(0, c.migrateIsolated);
+    }
+}
