@@ -39,7 +39,7 @@ final class TraceDatFormat {
                 {"nid", "NID", "NUMBER"}, {"node", "NID", "NUMBER"}, {"node_id", "NID", "NUMBER"},
                 {"zone", "ZONE", "ZONE"}, {"zid", "ZID", "NUMBER"}, {"classzone_idx", "HIGHEST_ZONEIDX", "ZONE"},
                 {"highest_zoneidx", "HIGHEST_ZONEIDX", "ZONE"}, {"order_failed", "ORDER_FAILED", "NUMBER"},
-                {"consider", "CONSIDER", "NUMBER"}, {"limit", "LIMIT", "NUMBER"}, {"sync", "SYNC", "NUMBER"},
+                {"consider", "CONSIDER", "NUMBER"}, {"limit", "LIMIT", "NUMBER"},
                 {"nr_succeeded", "NR_SUCCEEDED", "NUMBER"}, {"nr_thp_succeeded", "NR_THP_SUCCEEDED", "NUMBER"},
                 {"nr_thp_failed", "NR_THP_FAILED", "NUMBER"}, {"nr_thp_split", "NR_THP_SPLIT", "NUMBER"},
                 {"nr_split", "NR_SPLIT", "NUMBER"}, {"reason", "REASON", "REASON"}, {"page", "", "PAGE"},
