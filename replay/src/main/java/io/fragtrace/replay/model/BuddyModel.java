@@ -258,11 +258,6 @@ public final class BuddyModel {
         return (id / nrPcp) % maxCpus;
     }
 
-    /** pindex of the per-CPU list holding pfn. */
-    public int pcpPindexOf(long pfn) {
-        return (pcpListOf.get(rel(pfn)) - nBuddyLists) % nrPcp;
-    }
-
     /** Head pfn of the free buddy block containing pfn, or -1. */
     public long findBuddyHead(long pfn) {
         return findHead(pfn, KIND_BUDDY);
@@ -981,16 +976,6 @@ public final class BuddyModel {
         put(r, 0);
     }
 
-    /** Number of blocks ahead of pfn on its per-CPU list (0 = it is the head). */
-    public int pcpPositionOf(long pfn) {
-        int r = rel(pfn);
-        int k = 0;
-        for (int p = link(prevC, r); p >= 0; p = link(prevC, p)) {
-            k++;
-        }
-        return k;
-    }
-
     /** The head of the per-CPU list holding pfn. */
     public long pcpHeadOfListOf(long pfn) {
         return base + head[pcpListOf.get(rel(pfn))];
@@ -1025,16 +1010,6 @@ public final class BuddyModel {
 
     public void clearState(long pfn) {
         put(rel(pfn), 0);
-    }
-
-    /** Next buddy head at or after pfn and before end, or -1 (linear scan; for the compaction free scanner). */
-    public long nextBuddyHead(long pfn, long end) {
-        for (long p = pfn; p < end; p++) {
-            if (((state[rel(p)] >> KIND_SHIFT) & 3) == KIND_BUDDY) {
-                return p;
-            }
-        }
-        return -1;
     }
 
     public boolean inRange(long pfn) {
