@@ -26,24 +26,7 @@ final class TraceDatReader implements PrintFmt.Record {
     private static final Map<String, Integer> REASONS = new HashMap<>();
 
     static {
-        for (MigrateMode m : MigrateMode.values()) {
-            for (String s : m.spellings) {
-                MODES.put(s, m.ordinal());
-            }
-        }
-        for (CompactStatus c : CompactStatus.values()) {
-            for (String s : c.spellings) {
-                STATUSES.put(s, c.ordinal());
-            }
-        }
-        for (ZoneType z : ZoneType.values()) {
-            ZONES.put(z.name(), z.ordinal());
-        }
-        for (MigrateReason r : MigrateReason.values()) {
-            for (String s : r.spellings) {
-                REASONS.put(s, r.ordinal());
-            }
-        }
+        TraceParser.vocabulary(MODES::put, STATUSES::put, ZONES::put, REASONS::put);
     }
 
     private final TraceDatFile file;

@@ -29,22 +29,31 @@ public final class TraceParser {
                 EVENTS.put(n, t.ordinal());
             }
         }
+        vocabulary(MODES::put, STATUSES::put, ZONES::put, REASONS::put);
+    }
+
+    /**
+     * The printed words of the symbolic fields, each with its enum ordinal: migrate modes, compaction statuses, zone
+     * names, migrate reasons (shared by the text parser and the trace.dat reader).
+     */
+    static void vocabulary(java.util.function.ObjIntConsumer<String> modes, java.util.function.ObjIntConsumer<String> statuses,
+                           java.util.function.ObjIntConsumer<String> zones, java.util.function.ObjIntConsumer<String> reasons) {
         for (MigrateMode m : MigrateMode.values()) {
             for (String s : m.spellings) {
-                MODES.put(s, m.ordinal());
+                modes.accept(s, m.ordinal());
             }
         }
         for (CompactStatus c : CompactStatus.values()) {
             for (String s : c.spellings) {
-                STATUSES.put(s, c.ordinal());
+                statuses.accept(s, c.ordinal());
             }
         }
         for (ZoneType z : ZoneType.values()) {
-            ZONES.put(z.name(), z.ordinal());
+            zones.accept(z.name(), z.ordinal());
         }
         for (MigrateReason r : MigrateReason.values()) {
             for (String s : r.spellings) {
-                REASONS.put(s, r.ordinal());
+                reasons.accept(s, r.ordinal());
             }
         }
     }
