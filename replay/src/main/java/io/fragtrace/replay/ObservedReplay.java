@@ -7,6 +7,7 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.Consistency.Kind;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.StealFallback;
 import io.fragtrace.replay.model.KernelSemantics;
 
 import java.util.Arrays;
@@ -644,7 +645,7 @@ public final class ObservedReplay implements TraceVisitor {
                 }
                 return;
             }
-            m.stealSuitableFallback61(z, pfn, fallbackOrder, allocMt, changeOwnership);
+            StealFallback.stealSuitableFallback61(m, z, pfn, fallbackOrder, allocMt, changeOwnership);
             return;
         }
         if (m.kind(pfn) != KIND_BUDDY) {

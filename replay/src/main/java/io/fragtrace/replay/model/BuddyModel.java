@@ -3,7 +3,6 @@ package io.fragtrace.replay.model;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
 import static io.fragtrace.replay.model.KernelSemantics.migratetypeIsMergeable;
@@ -864,83 +863,6 @@ public final class BuddyModel {
         for (int i = 0; i < nr; i++) {
             setPageblockMigratetype(pfn + ((long) i << pbOrder), mt);
         }
-    }
-
-    /**
-     * What steal_suitable_fallback() decides outside the free lists, answered by the driver: observed mode takes the
-     * trace's change_ownership, simulate mode counts free + alike pages and boosts the watermark.
-     */
-    public interface StealPolicy {
-        /** boost_watermark() and ZONE_BOOSTED_WATERMARK (5.0+), at the point the kernel calls it. */
-        void boostWatermark(int z);
-
-        /** Whether the pageblock of pfn changes owner after freePages free pages of it moved to startMt's list. */
-        boolean claimBlock(long pfn, int freePages, int oldBlockType, int startMt);
-    }
-
-    /** steal_suitable_fallback() outcomes. */
-    public static final int STEAL_SINGLE_PAGE = 0, STEAL_BLOCK_RANGE = 1, STEAL_CLAIMED = 2, STEAL_NOT_CLAIMED = 3;
-
-    private static final StealPolicy TRACE_CLAIMS = policy(true);
-    private static final StealPolicy TRACE_KEEPS = policy(false);
-
-    private static StealPolicy policy(boolean claim) {
-        return new StealPolicy() {
-            @Override
-            public void boostWatermark(int z) {
-            }
-
-            @Override
-            public boolean claimBlock(long pfn, int freePages, int oldBlockType, int startMt) {
-                return claim;
-            }
-        };
-    }
-
-    /**
-     * steal_suitable_fallback() (mm/page_alloc.c, 4.12-6.14), called from __rmqueue_fallback(): a highatomic block
-     * moves alone; a block of at least pageblock order takes every pageblock it covers; else the watermark is boosted,
-     * and when the whole pageblock may be stolen every free block of it moves to the tail of free_list[startMt] and
-     * the pageblock changes owner if the policy says so; otherwise only the fallback block moves. One implementation
-     * for both drivers.
-     */
-    public int stealSuitableFallback(int z, long pfn, int currentOrder, int startMt, boolean wholeBlock,
-                                     StealPolicy policy) {
-        int oldBlockType = pageblockMigratetype(pfn);
-        if (oldBlockType == MIGRATE_HIGHATOMIC) {
-            moveToFreeList(z, pfn, currentOrder, startMt);
-            return STEAL_SINGLE_PAGE;
-        }
-        if (currentOrder >= pbOrder) {
-            changePageblockRange(pfn, currentOrder, startMt);
-            moveToFreeList(z, pfn, currentOrder, startMt);
-            return STEAL_BLOCK_RANGE;
-        }
-        policy.boostWatermark(z);
-        if (!wholeBlock) {
-            moveToFreeList(z, pfn, currentOrder, startMt);
-            return STEAL_SINGLE_PAGE;
-        }
-        int free = moveFreepagesBlock(z, pfn, startMt);
-        if (free == 0) {
-            moveToFreeList(z, pfn, currentOrder, startMt);
-            return STEAL_SINGLE_PAGE;
-        }
-        if (policy.claimBlock(pfn, free, oldBlockType, startMt)) {
-            setPageblockMigratetype(pfn, startMt);
-            return STEAL_CLAIMED;
-        }
-        return STEAL_NOT_CLAIMED;
-    }
-
-    /**
-     * steal_suitable_fallback() of 6.1 as the observed replay drives it, just before the mm_page_alloc_extfrag trace:
-     * the pageblock changes owner when the trace says change_ownership=1 (the free+alike &gt;= half test needs PageLRU
-     * counts the trace does not carry).
-     */
-    public void stealSuitableFallback61(int z, long pfn, int currentOrder, int startMt, boolean changeOwnership) {
-        stealSuitableFallback(z, pfn, currentOrder, startMt, ks.canStealFallback(currentOrder, startMt),
-                changeOwnership ? TRACE_CLAIMS : TRACE_KEEPS);
     }
 
     /**

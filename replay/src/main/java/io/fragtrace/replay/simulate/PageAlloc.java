@@ -5,6 +5,7 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.StealFallback;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
@@ -29,7 +30,7 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
  * per-CPU lists, __rmqueue_smallest()/__rmqueue_fallback() and stealing.
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
-abstract class PageAlloc extends PageFree implements BuddyModel.StealPolicy {
+abstract class PageAlloc extends PageFree implements StealFallback.Policy {
     /** alloc_flags of the allocation inside steal_suitable_fallback() (for ZONE_BOOSTED_WATERMARK). */
     int stealFlags;
 
@@ -430,8 +431,8 @@ abstract class PageAlloc extends PageFree implements BuddyModel.StealPolicy {
     /** steal_suitable_fallback() (mm/page_alloc.c): BuddyModel's, with this allocation's boost and claim rule. */
     void stealSuitableFallback(int z, long p, int co, int flags, int startMt, boolean wholeBlock) {
         stealFlags = flags;
-        int r = m.stealSuitableFallback(z, p, co, startMt, wholeBlock, this);
-        if (r == BuddyModel.STEAL_BLOCK_RANGE || r == BuddyModel.STEAL_CLAIMED) {
+        int r = StealFallback.stealSuitableFallback(m, z, p, co, startMt, wholeBlock, this);
+        if (r == StealFallback.STEAL_BLOCK_RANGE || r == StealFallback.STEAL_CLAIMED) {
             stats.fallbacksChangedOwnership++;
         }
     }

@@ -128,7 +128,7 @@ class BuddyModelRulesTest {
         m.addToFreeList(0, 8, 2, MIGRATE_RECLAIMABLE, false);
         m.addToFreeList(0, 100, 0, MIGRATE_RECLAIMABLE, false);
         assertFalse(KernelSemantics.V6_1.canStealFallback(2, MIGRATE_MOVABLE));
-        m.stealSuitableFallback61(0, 8, 2, MIGRATE_MOVABLE, false);
+        StealFallback.stealSuitableFallback61(m, 0, 8, 2, MIGRATE_MOVABLE, false);
         assertArrayEquals(new long[] {8}, m.freeList(0, 2, MIGRATE_MOVABLE));
         assertArrayEquals(new long[] {100}, m.freeList(0, 0, MIGRATE_RECLAIMABLE));
         assertEquals(MIGRATE_RECLAIMABLE, m.pageblockMigratetype(0));
@@ -137,14 +137,14 @@ class BuddyModelRulesTest {
         BuddyModel m2 = model(KernelSemantics.V6_1);
         m2.addToFreeList(0, 8, 2, MIGRATE_MOVABLE, false);
         m2.addToFreeList(0, 100, 0, MIGRATE_MOVABLE, false);
-        m2.stealSuitableFallback61(0, 8, 2, MIGRATE_UNMOVABLE, true);
+        StealFallback.stealSuitableFallback61(m2, 0, 8, 2, MIGRATE_UNMOVABLE, true);
         assertArrayEquals(new long[] {8}, m2.freeList(0, 2, MIGRATE_UNMOVABLE));
         assertArrayEquals(new long[] {100}, m2.freeList(0, 0, MIGRATE_UNMOVABLE));
         assertEquals(MIGRATE_UNMOVABLE, m2.pageblockMigratetype(0));
         // fallback order >= pageblock_order: change_pageblock_range re-types all 2 pageblocks of an order-10 block
         BuddyModel m3 = model(KernelSemantics.V6_1);
         m3.addToFreeList(0, 1024, 10, MIGRATE_MOVABLE, false);
-        m3.stealSuitableFallback61(0, 1024, 10, MIGRATE_RECLAIMABLE, true);
+        StealFallback.stealSuitableFallback61(m3, 0, 1024, 10, MIGRATE_RECLAIMABLE, true);
         assertEquals(MIGRATE_RECLAIMABLE, m3.pageblockMigratetype(1024));
         assertEquals(MIGRATE_RECLAIMABLE, m3.pageblockMigratetype(1536));
         assertArrayEquals(new long[] {1024}, m3.freeList(0, 10, MIGRATE_RECLAIMABLE));
