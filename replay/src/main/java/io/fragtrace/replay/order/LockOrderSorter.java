@@ -108,6 +108,7 @@ public final class LockOrderSorter implements TraceVisitor {
         } else {
             memoCpu = cpu;
             memoTime = time;
+            memoScanned = base;
         }
         memoFound = -1;
         long limit = time + slackNs;
