@@ -17,36 +17,22 @@ final class TraceDatFormat {
     enum Kind { NUMBER, GFP, RANGE, RANGE_END, MODE, STATUS, ZONE, REASON, PAGE }
 
     /**
-     * Printed key → (Field constant name, kind). Coupled to {@link Field} by constant name only (the text parser's
-     * table of the same keys lives with {@link Field}); a Field renamed there fails TraceDatReaderTest.
+     * Printed key → (Field constant name, kind), from {@link EventTable}'s spellings (the one declaration of every
+     * tracepoint's keys): a trace.dat event is decoded by evaluating its TP_printk, so it prints the text spellings;
+     * the raw-entry spellings of {@code trace-cmd report -R} ({@code sync=}, {@code defer_shift=}) do not occur.
      */
     private static final Map<String, String[]> KEYS = new HashMap<>();
 
     static {
-        String[][] table = {
-                {"pfn", "PFN", "NUMBER"}, {"order", "ORDER", "NUMBER"}, {"migratetype", "MIGRATETYPE", "NUMBER"},
-                {"gfp_flags", "GFP", "GFP"}, {"gfp_mask", "GFP", "GFP"}, {"percpu_refill", "PERCPU_REFILL", "NUMBER"},
-                {"cold", "COLD", "NUMBER"}, {"alloc_order", "ALLOC_ORDER", "NUMBER"},
-                {"fallback_order", "FALLBACK_ORDER", "NUMBER"}, {"pageblock_order", "PAGEBLOCK_ORDER", "NUMBER"},
-                {"alloc_migratetype", "ALLOC_MIGRATETYPE", "NUMBER"},
-                {"fallback_migratetype", "FALLBACK_MIGRATETYPE", "NUMBER"}, {"fragmenting", "FRAGMENTING", "NUMBER"},
-                {"change_ownership", "CHANGE_OWNERSHIP", "NUMBER"}, {"range", "RANGE_START", "RANGE"},
-                {"nr_scanned", "NR_SCANNED", "NUMBER"}, {"nr_taken", "NR_TAKEN", "NUMBER"},
-                {"nr_migrated", "NR_MIGRATED", "NUMBER"}, {"nr_failed", "NR_FAILED", "NUMBER"},
-                {"zone_start", "ZONE_START", "NUMBER"}, {"migrate_pfn", "MIGRATE_PFN", "NUMBER"},
-                {"free_pfn", "FREE_PFN", "NUMBER"}, {"zone_end", "ZONE_END", "NUMBER"}, {"mode", "MODE", "MODE"},
-                {"status", "STATUS", "STATUS"}, {"ret", "STATUS", "STATUS"}, {"priority", "PRIORITY", "NUMBER"},
-                {"nid", "NID", "NUMBER"}, {"node", "NID", "NUMBER"}, {"node_id", "NID", "NUMBER"},
-                {"zone", "ZONE", "ZONE"}, {"zid", "ZID", "NUMBER"}, {"classzone_idx", "HIGHEST_ZONEIDX", "ZONE"},
-                {"highest_zoneidx", "HIGHEST_ZONEIDX", "ZONE"}, {"order_failed", "ORDER_FAILED", "NUMBER"},
-                {"consider", "CONSIDER", "NUMBER"}, {"limit", "LIMIT", "NUMBER"},
-                {"nr_succeeded", "NR_SUCCEEDED", "NUMBER"}, {"nr_thp_succeeded", "NR_THP_SUCCEEDED", "NUMBER"},
-                {"nr_thp_failed", "NR_THP_FAILED", "NUMBER"}, {"nr_thp_split", "NR_THP_SPLIT", "NUMBER"},
-                {"nr_split", "NR_SPLIT", "NUMBER"}, {"reason", "REASON", "REASON"}, {"page", "", "PAGE"},
-        };
-        for (String[] row : table) {
-            KEYS.put(row[0], new String[] {row[1], row[2]});
+        for (EventTable.Spelling sp : EventTable.SPELLING) {
+            switch (sp.read()) {
+                case NUMBER, GFP, RANGE, MODE, STATUS, ZONE, REASON ->
+                        KEYS.putIfAbsent(sp.key(), new String[] {sp.field().name(), sp.read().name()});
+                default -> {
+                }
+            }
         }
+        KEYS.put("page", new String[] {"", "PAGE"});
     }
 
     /** Printed keys known to the mapping (for the test that keeps it in step with {@link Field}). */
