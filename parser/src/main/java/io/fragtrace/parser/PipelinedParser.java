@@ -30,7 +30,7 @@ public final class PipelinedParser {
         if (!twoThreads()) {
             return parser.parse(input, visitor);
         }
-        return run(visitor, sink -> {
+        return run(visitor, input.gfpLayout(), sink -> {
             try {
                 return parser.parse(input, sink);
             } catch (TraceInputException e) {
@@ -44,7 +44,7 @@ public final class PipelinedParser {
             return parser.parse(in, name, visitor);
         }
         try {
-            return run(visitor, sink -> parser.parse(in, name, sink));
+            return run(visitor, null, sink -> parser.parse(in, name, sink));
         } catch (TraceInputException e) {
             throw new IllegalStateException(e); // only parse(TraceInput) opens files
         }
@@ -73,7 +73,7 @@ public final class PipelinedParser {
         }
     }
 
-    private ParseReport run(TraceVisitor visitor, Producer producer) throws TraceInputException {
+    private ParseReport run(TraceVisitor visitor, Gfp.Layout gfpLayout, Producer producer) throws TraceInputException {
         full.clear();
         free.clear();
         failure = null;
@@ -102,6 +102,7 @@ public final class PipelinedParser {
         ByteInterner comms = new ByteInterner(Integer.MAX_VALUE);
         ByteInterner gfps = new ByteInterner(Integer.MAX_VALUE);
         ParsedEvent ev = new ParsedEvent(comms, gfps);
+        ev.gfpLayout = gfpLayout;
         try {
             while (true) {
                 EventBatch b = full.take();

@@ -87,6 +87,30 @@ public final class TraceInput {
         return bundle;
     }
 
+    /**
+     * The kernel release of a bundle from {@code guest/uname.txt} ({@code uname -a}, or {@code uname -r} alone), null
+     * without a bundle or that file.
+     */
+    public static String unameRelease(Path bundle) {
+        Path uname = bundle == null ? null : bundle.resolve("guest").resolve("uname.txt");
+        if (uname == null || !java.nio.file.Files.isRegularFile(uname)) {
+            return null;
+        }
+        try {
+            String[] t = java.nio.file.Files.readString(uname, java.nio.charset.StandardCharsets.ISO_8859_1).trim()
+                    .split("\\s+");
+            return t.length >= 3 ? t[2] : t[0];
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** The gfp bit layout of the bundle's kernel (how flag names become bits), null when the kernel is not known. */
+    public Gfp.Layout gfpLayout() {
+        String release = unameRelease(bundle);
+        return release == null ? null : Gfp.Layout.forKernel(release);
+    }
+
     /** Size of the stored file (compressed if it is), -1 for stdin. */
     public long sizeBytes() {
         try {

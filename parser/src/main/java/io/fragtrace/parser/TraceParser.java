@@ -81,6 +81,9 @@ public final class TraceParser {
 
     /** Parses a whole input; the report says what was not an event. */
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
+        if (ev.gfpLayout == null) {
+            ev.gfpLayout = input.gfpLayout(); // flag names mean the bits of the bundle's kernel
+        }
         ParseReport r;
         try (InputStream in = input.open()) {
             r = parse(in, input.displayName(), visitor, input);

@@ -1,5 +1,6 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.TraceInput;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
@@ -7,8 +8,6 @@ import io.fragtrace.replay.snapshot.BuddyDump;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,16 +33,7 @@ public final class ModelLoader {
         if (dump != null && dump.release() != null) {
             return dump.release();
         }
-        Path uname = bundle == null ? null : bundle.resolve("guest").resolve("uname.txt");
-        if (uname == null || !Files.isRegularFile(uname)) {
-            return null;
-        }
-        try {
-            String[] t = Files.readString(uname, StandardCharsets.ISO_8859_1).trim().split("\\s+");
-            return t.length >= 3 ? t[2] : t[0];
-        } catch (IOException e) {
-            return null;
-        }
+        return TraceInput.unameRelease(bundle);
     }
 
     /** The exact start state of a buddydump: free lists and pcp lists in list order, pageblock migratetypes. */

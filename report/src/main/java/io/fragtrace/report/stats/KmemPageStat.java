@@ -58,9 +58,14 @@ public final class KmemPageStat {
     private long[] rowLivePages = new long[64];
     private int rows;
     private String[] gfpNames = new String[64];
+    /** The gfp bits of each name as the parser decoded them (the trace's kernel's layout when the bundle tells it). */
+    private long[] gfpBits = new long[64];
 
-    /** One mm_page_alloc with a valid order: {@code slot} its migratetype slot, {@code gfpId} -1 without gfp. */
-    void alloc(long pfn, int order, int slot, int gfpId, String gfpName, boolean failed) {
+    /**
+     * One mm_page_alloc with a valid order: {@code slot} its migratetype slot, {@code gfpId} -1 without gfp,
+     * {@code bits} the gfp mask (the kernel's raw value: perf's {@code -s gfp} orders by it).
+     */
+    void alloc(long pfn, int order, int slot, int gfpId, String gfpName, long bits, boolean failed) {
         long n = 1L << order;
         nrAllocs++;
         allocPages += n;
@@ -71,9 +76,11 @@ public final class KmemPageStat {
         }
         if (gfpId >= gfpNames.length) {
             gfpNames = Arrays.copyOf(gfpNames, Math.max(gfpId + 1, gfpNames.length * 2));
+            gfpBits = Arrays.copyOf(gfpBits, gfpNames.length);
         }
         if (gfpId >= 0 && gfpNames[gfpId] == null) {
             gfpNames[gfpId] = gfpName;
+            gfpBits[gfpId] = bits;
         }
         long key = key(gfpId, order, slot);
         if (rows >= MAX_ROWS && rowIndex.get(key, -1) < 0) { // a hostile number of distinct gfp strings
@@ -209,8 +216,9 @@ public final class KmemPageStat {
             long k = rowKey[r];
             int gfpId = (int) (k >>> 9) - 1;
             String flags = gfpId >= 0 && gfpId < gfpNames.length && gfpNames[gfpId] != null ? gfpNames[gfpId] : "";
+            long bits = gfpId >= 0 && gfpId < gfpNames.length && gfpNames[gfpId] != null ? gfpBits[gfpId] : 0;
             out.add(new Row((int) ((k >>> 4) & 0x1f), (int) (k & 0xf), flags, GfpCompact.of(flags),
-                    Gfp.parse(flags) & 0xffffffffffL, req, live ? rowLivePages[r] : rowPages[r]));
+                    bits & 0xffffffffffL, req, live ? rowLivePages[r] : rowPages[r]));
         }
         out.sort(sort.comparator());
         return out;

@@ -202,7 +202,7 @@ public final class StatsCollector implements TraceVisitor {
         long mt = e.has(Field.MIGRATETYPE) ? e.migratetype() : Gfp.migratetype(e.gfpBits());
         int slot = mtSlot(mt);
         if (valid) {
-            kmem.alloc(e.pfn(), order, slot, gfp, gfp >= 0 ? gfpNames[gfp] : null, e.isFailedAlloc());
+            kmem.alloc(e.pfn(), order, slot, gfp, gfp >= 0 ? gfpNames[gfp] : null, e.gfpBits(), e.isFailedAlloc());
             pollution.onAlloc(e, order, slot);
         } else {
             kmem.invalidOrder++;
