@@ -20,7 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Single-threaded parse throughput on a decompressed sample capture. One op = the whole trace; the MB/s and
+ * Single-threaded parse throughput on a decompressed sample capture, in every input format Fragtrace reads. One op = the whole trace; the MB/s and
  * events/s figures are printed by {@code bench/run} from the op time and the sizes printed at setup.
  */
 @State(Scope.Benchmark)
@@ -30,7 +30,14 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class ParseBenchmark {
-    @Param({"fragment-thp-256M", "mixed-churn-512M"})
+    /**
+     * A bundle's trace, or a file in one: the variants files are the same 128,618 events as trace-cmd's binary
+     * trace.dat (file version 7, zstd chunks inflated inside the op), its {@code trace-cmd report} text, the kernel's
+     * own text, and perf.data of the same run (compare with {@code time trace-cmd report -i trace.dat > /dev/null}).
+     */
+    @Param({"fragment-thp-256M", "mixed-churn-512M", "variants-fragment-thp-256M-k6.12/trace.dat.gz",
+            "variants-fragment-thp-256M-k6.12/trace-cmd-report.txt.gz", "variants-fragment-thp-256M-k6.12/trace.txt.gz",
+            "variants-fragment-thp-256M-k6.12/perf.data.gz"})
     public String trace;
 
     private byte[] data;

@@ -2,14 +2,17 @@ package io.fragtrace.replay.model;
 
 import java.util.Arrays;
 
-/** Open-addressing int → int map (keys >= 0) for the few per-CPU list members; allocates only when it grows. */
-final class IntIntMap {
+/**
+ * Open-addressing int → int map (keys and values >= 0; linear probing, backward-shift removal) for the per-CPU list
+ * members and for stats' live allocations; allocates only when it grows.
+ */
+public final class IntIntMap {
     private int[] keys;
     private int[] vals;
     private int size;
     private int mask;
 
-    IntIntMap(int capacity) {
+    public IntIntMap(int capacity) {
         int cap = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1);
         keys = new int[cap];
         vals = new int[cap];
@@ -22,7 +25,8 @@ final class IntIntMap {
         return h ^ (h >>> 16);
     }
 
-    int get(int k) {
+    /** The value of k, -1 when absent. */
+    public int get(int k) {
         for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
             int kk = keys[i];
             if (kk == k) {
@@ -34,8 +38,8 @@ final class IntIntMap {
         }
     }
 
-    void put(int k, int v) {
-        if ((size + 1) * 2 > keys.length) {
+    public void put(int k, int v) {
+        if ((size + 1) * 4L > keys.length * 3L) { // load up to 3/4: 8 bytes a slot, pfns of a whole machine
             grow();
         }
         for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
@@ -53,14 +57,16 @@ final class IntIntMap {
         }
     }
 
-    void remove(int k) {
+    /** Removes k; returns its value, -1 when it was absent. */
+    public int remove(int k) {
         int i = hash(k) & mask;
         while (keys[i] != k) {
             if (keys[i] < 0) {
-                return;
+                return -1;
             }
             i = (i + 1) & mask;
         }
+        int removed = vals[i];
         // backward-shift deletion: move later entries of the cluster whose home slot is not in (i, j]
         int j = i;
         while (true) {
@@ -79,9 +85,10 @@ final class IntIntMap {
         }
         keys[i] = -1;
         size--;
+        return removed;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
