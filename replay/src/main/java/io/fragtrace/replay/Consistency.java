@@ -38,6 +38,9 @@ public final class Consistency {
         CAPTURE(false),
         /** Inferred: free pages taken by untraced compaction free-page search (6.1 fast_isolate_freepages). */
         UNTRACED_ISOLATION(false),
+        /** Inferred: a free showed that an untraced isolation took another block of the same size than the model
+         * guessed; the two were exchanged ({@code UntracedGuesses}). */
+        UNTRACED_GUESS_CORRECTED(false),
         /** Inferred: per-CPU pages taken by __alloc_pages_bulk() (no mm_page_alloc), seen when a later allocation
          * takes a page from behind them on the list. */
         UNTRACED_BULK_ALLOC(false),
@@ -74,6 +77,7 @@ public final class Consistency {
 
     /** Counts one occurrence; the text is built only for the first few (no allocation afterwards). */
     public void add(Kind kind, long timeNs, long line, String what, long pfn, int order) {
+        if (System.getenv("FT_DEBUG") != null) System.err.println("CONS " + kind + " line " + line + " " + what + " pfn=0x" + Long.toHexString(pfn) + " order=" + order);
         if (counts[kind.ordinal()]++ < MAX_EXAMPLES) {
             examples.computeIfAbsent(kind, k -> new ArrayList<>())
                     .add(new Example(timeNs, line, what + " pfn=0x" + Long.toHexString(pfn) + " order=" + order));

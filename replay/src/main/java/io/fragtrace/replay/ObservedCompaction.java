@@ -432,6 +432,7 @@ final class ObservedCompaction {
     void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
         long[] r = fastSearch(e, c, c.freePfn, true);
         if (r[2] >= 0) {
+            this.r.guesses.record(r[2], Long.numberOfTrailingZeros(r[1]), MIGRATE_MOVABLE, c.zone);
             consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
                     Long.numberOfTrailingZeros(r[1]));
         }
@@ -662,6 +663,7 @@ final class ObservedCompaction {
             m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
         }
         m.isolateFreePage(page, order);
+        r.guesses.record(page, order, MIGRATE_MOVABLE, z);
         if (c != null) {
             c.nrFreepages += nrTaken;
             c.freePfn = freePfn;

@@ -284,11 +284,18 @@ public final class ObservedReplay implements TraceVisitor {
         if (evUnknown) {
             m.markKnown(pfn, order);
         }
+        if (e.type() != EventType.MM_PAGE_FREE && e.type() != EventType.MM_PAGE_FREE_BATCHED) {
+            guesses.touched(pfn, order, e.type() == EventType.MM_PAGE_ALLOC
+                    || e.type() == EventType.MM_PAGE_ALLOC_ZONE_LOCKED || e.type() == EventType.MM_PAGE_ALLOC_EXTFRAG);
+        }
         return z;
     }
 
     /** The current event's pages were unknown until now (no contradiction is possible then). */
     private boolean evUnknown;
+
+    /** Blocks taken by untraced paths, open to correction by later frees (see {@link UntracedGuesses}). */
+    final UntracedGuesses guesses = new UntracedGuesses();
 
     // ------------------------------------------------------------------ kmem
 
@@ -534,8 +541,18 @@ public final class ObservedReplay implements TraceVisitor {
             // the captured / taken block was never seen allocated; the free tells us it was
             m.clearState(pfn);
         } else if (anyFree(pfn, order)) {
+            long h = m.findBuddyHead(pfn);
+            int k = h >= 0 ? m.orderAt(h) : -1;
+            int listMt = h >= 0 ? m.listMigratetype(h) : -1;
             consistency.add(Kind.FREE_OF_FREE, e.timestampNs(), e.line(), e.type().kernelName(), pfn, order);
             m.takeRange(pfn, order);
+            long back = modelUntraced && !guesses.isEmpty() ? guesses.freedWhileFree(m, z, pfn, order, h, k, listMt) : -1;
+            if (back >= 0) {
+                consistency.add(Kind.UNTRACED_GUESS_CORRECTED, e.timestampNs(), e.line(),
+                        "block 0x" + Long.toHexString(h) + " freed whole: the untraced search took it, not", back, k);
+            }
+        } else {
+            guesses.touched(pfn, order, false);
         }
         m.clearState(pfn);
         int mt = m.pageblockMigratetype(pfn);

@@ -75,12 +75,14 @@ class CaptureFidelityTest {
     @Test
     void parallel512MSmp4() throws Exception {
         // 4 CPUs at once on 6.1: was 68 pages off with one pcp list wrong. The softirq frees that hit a pcp-locked
-        // loop are read from the irq-flags column (the pcp lists now match); 64 pages remain: one order-6 block the
-        // 6.1 untraced fast search takes during two concurrent compactions (see README)
+        // loop are read from the irq-flags column (the pcp lists now match); the last 64 pages were an order-6 block
+        // the untraced fast search was guessed to take, refuted when the 64 pages of another order-6 block were freed
+        // while the model had them free (UntracedGuesses). The lists those two searches rotated keep another order.
         Validation.Result r = Validation.run(Samples.bundle("parallel-512M-smp4"), null, true);
-        assertTrue(r.pagesMismatched <= 64, r.pagesMismatched + " pages");
+        assertExact(r);
+        assertEquals(1L, r.consistency.getOrDefault("untraced_guess_corrected", 0L));
+        assertTrue(r.freeListsOrderDiffer <= 3, r.freeListsOrderDiffer + " lists in another order");
         assertEquals(0, r.pcpListsDiffer);
-        assertEquals(0, r.pageblocksMismatched);
     }
 
     /** Every free block, page, pageblock and per-CPU page as the kernel's after/ dump, and its printed indexes. */
