@@ -23,6 +23,9 @@ import java.util.Set;
  * markers ({@code ... set FILE = VALUE}), read with {@link #parseWrite}.
  */
 public record BundleConfig(KernelConfig config, List<Setting> settings) {
+    /** The config name that means "the bundle's own configuration" (over {@link Configs#DEFAULT}). */
+    public static final String OWN = "bundle";
+
     /** The knobs a simulation changes at runtime when a marker writes them (Simulator.marker()). */
     public static final Set<Knob> APPLIED_AT_RUNTIME = Set.of(Knob.THP_ENABLED, Knob.THP_DEFRAG);
 

@@ -13,6 +13,8 @@ import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.config.BundleConfig;
+import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
@@ -62,6 +64,28 @@ public final class SimulateRun {
         this.input = input;
         this.config = config;
         this.intervalNs = intervalNs;
+    }
+
+    /**
+     * A run under a preset or file, or under {@code bundle}: the configuration of the kernel the bundle was captured
+     * on ({@link BundleConfig}, over linux-6.1).
+     */
+    public static SimulateRun of(TraceInput input, String config, long intervalNs) throws ConfigException,
+            TraceInputException {
+        String c = config == null ? Configs.DEFAULT : config;
+        if (BundleConfig.OWN.equals(c)) {
+            if (input.bundle() == null) {
+                throw new TraceInputException(input.displayName() + ": --config bundle needs a bundle folder");
+            }
+            BundleConfig b = BundleConfig.read(input.bundle(), Configs.DEFAULT);
+            return new SimulateRun(input, b.config(), intervalNs).withSettings(b.settings());
+        }
+        return new SimulateRun(input, Configs.load(c), intervalNs);
+    }
+
+    /** The configuration of the run. */
+    public KernelConfig config() {
+        return config;
     }
 
     /** Where each knob of the config came from (a bundle's own settings, see {@link BundleConfig}). */
