@@ -26,12 +26,18 @@ CAPTURES="fragment-thp-256M fragment-thp-256M-k6.12 mixed-churn-512M"
 for c in $CAPTURES; do
   java -jar "$JAR" replay "sample-traces/$c" --out "$OUT/runs/$c" --quiet
 done
+# simulate mode: its own section "Model vs kernel" (the calibration against the kernel the trace recorded)
+java -jar "$JAR" replay sample-traces/kcompactd-512M --mode simulate --config linux-6.1 \
+  --out "$OUT/runs/simulate-kcompactd-512M" --quiet
 # synthetic-A/-B: the test fixture (ReplayFixture), with extfrag.over_time and extfrag.pollution in stats.json
 java -cp "$JAR:report/target/test-classes" io.fragtrace.report.html.ReplayFixture "$OUT/runs" synthetic
 
 java -jar "$JAR" diff "$OUT/runs/fragment-thp-256M" "$OUT/runs/fragment-thp-256M-k6.12" --out "$OUT/diff-6.1-vs-6.12" \
   | tee "$OUT/diff-6.1-vs-6.12.txt"
 java -jar "$JAR" diff "$OUT/runs/synthetic-A" "$OUT/runs/synthetic-B" --out "$OUT/diff-synthetic" >/dev/null
+# one capture under two configurations: A's error against the kernel next to each difference
+java -jar "$JAR" diff sample-traces/fragment-thp-256M --config-a linux-6.1 --config-b proactive \
+  --out "$OUT/diff-configs" --quiet | tee "$OUT/diff-configs.txt"
 
 fail=0
 # The reader's gestures (drag to zoom, double-click, hover, legend click) are driven by scripts/interaction-check.cjs
@@ -106,7 +112,7 @@ static_check() { # nothing loaded from outside the page: no src/href but data: a
   fi
 }
 
-for c in $CAPTURES synthetic-A; do
+for c in $CAPTURES synthetic-A simulate-kcompactd-512M; do
   r="$OUT/runs/$c/report.html"
   static_check "$r"
   shot "$r" "report-$c"

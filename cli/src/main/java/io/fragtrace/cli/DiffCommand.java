@@ -3,7 +3,6 @@ package io.fragtrace.cli;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.config.ConfigException;
-import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
@@ -31,7 +30,9 @@ import java.util.concurrent.Callable;
                 "configs, the same workload runs under both.",
                 "Writes DIR/diff.html: the runs overlaid on the same axes (A blue, B orange) and delta tables:",
                 "fragmentation index per order at the end and averaged over time, compaction passes, success",
-                "rate, pages migrated, kcompactd wakes, free regions, allocation failures by order. Also the",
+                "rate, pages migrated, kcompactd wakes, free regions, allocation failures by order; next to each",
+                "difference, a simulated A's own error against the kernel the trace recorded (its calibration),",
+                "so a difference smaller than that error is seen as meaning nothing. Also the",
                 "tables as CSV and summary.txt; the summary (biggest differences first) is printed. Runs made",
                 "from bundles are kept in DIR/run-a and DIR/run-b with their own report.html.",
                 "A and B need the same page size and max_order and a zone in common."},
@@ -55,7 +56,8 @@ final class DiffCommand implements Callable<Integer> {
             description = "bundle or replay output folder of run B (default: A's bundle again, for two configs)")
     Path b;
 
-    @Option(names = "--config-a", paramLabel = "CONFIG", description = "simulate run A under this configuration")
+    @Option(names = "--config-a", paramLabel = "CONFIG", description = "simulate run A under this configuration (a "
+            + "preset, a file, or bundle: the capture's own kernel configuration)")
     String configA;
 
     @Option(names = "--config-b", paramLabel = "CONFIG", description = "simulate run B under this configuration")
@@ -123,7 +125,7 @@ final class DiffCommand implements Callable<Integer> {
         }
         TraceInput in = Inputs.open(spec, input.toString());
         if (config != null) {
-            SimulateRun sim = new SimulateRun(in, Configs.load(config), 0);
+            SimulateRun sim = SimulateRun.of(in, config, 0);
             try (Progress p = Progress.start(in, quiet, sim::eventsSeen)) {
                 sim.run(dir);
             }

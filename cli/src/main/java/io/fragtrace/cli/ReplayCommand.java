@@ -4,7 +4,6 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.config.ConfigException;
-import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.OutputGuard;
@@ -98,7 +97,8 @@ final class ReplayCommand implements Callable<Integer> {
     Mode mode;
 
     @Option(names = "--config", paramLabel = "CONFIG",
-            description = "simulate mode: a preset (fragtrace configs) or a properties file; default linux-6.1")
+            description = "simulate mode: a preset (fragtrace configs), a properties file, or bundle (the capture's own "
+                    + "kernel configuration, as fragtrace calibrate reads it); default linux-6.1")
     String config;
 
     private Integer simulate(TraceInput in) throws TraceInputException, SnapshotException, IOException {
@@ -117,13 +117,13 @@ final class ReplayCommand implements Callable<Integer> {
                     + (ignored.size() == 1 ? " applies" : " apply") + " to --mode observed only (simulate starts from "
                     + "the bundle's before/ snapshot; its regions come from --config: region_size_mb)");
         }
-        KernelConfig cfg;
+        SimulateRun run;
         try {
-            cfg = Configs.load(config == null ? Configs.DEFAULT : config);
+            run = SimulateRun.of(in, config, interval == null ? 0 : (long) (interval * 1e9));
         } catch (ConfigException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        SimulateRun run = new SimulateRun(in, cfg, interval == null ? 0 : (long) (interval * 1e9));
+        KernelConfig cfg = run.config();
         SimulateRun.Result result;
         try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
             result = run.run(out);
@@ -139,6 +139,10 @@ final class ReplayCommand implements Callable<Integer> {
                 sim.get("kcompactd").get("wakes").get("observed").asLong(),
                 d == null ? "" : "; end buddyinfo distance " + d.get("blocks").asLong() + " blocks, "
                         + d.get("pages").asLong() + " pages");
+        var cal = result.summary().get("calibration");
+        spec.commandLine().getOut().printf("model vs kernel: %d of %d calibration rows within their bars (%s; "
+                        + "report.html, Model vs kernel)%n", cal.get("rows_passed").asInt(),
+                cal.get("rows_with_a_bar").asInt(), cal.get("verdict").asText());
         return Main.EXIT_OK;
     }
 

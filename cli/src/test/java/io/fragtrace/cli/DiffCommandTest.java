@@ -139,5 +139,30 @@ class DiffCommandTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertEquals("linux-4.4", json.readTree(out.resolve("run-a/summary.json").toFile()).at("/config/name").asText());
         assertEquals("proactive", json.readTree(out.resolve("run-b/summary.json").toFile()).at("/config/name").asText());
+        // a proactive pass that ends COMPLETE compacted the whole zone, its normal end: a success, not a failure
+        // (enum compact_result, include/linux/compaction.h); recounted from run B's passes by context and status
+        var byCtx = json.readTree(out.resolve("run-b/summary.json").toFile()).at("/compaction/by_context");
+        long ok = 0;
+        long all = 0;
+        for (var it = byCtx.fields(); it.hasNext(); ) {
+            var ctx = it.next();
+            for (var st = ctx.getValue().fields(); st.hasNext(); ) {
+                var e = st.next();
+                all += e.getValue().asLong();
+                boolean wholeZone = ctx.getKey().equals("PROACTIVE") || ctx.getKey().equals("MANUAL");
+                if (e.getKey().equals("SUCCESS") || (wholeZone && e.getKey().equals("COMPLETE"))) {
+                    ok += e.getValue().asLong();
+                }
+            }
+        }
+        assertTrue(byCtx.at("/PROACTIVE/COMPLETE").asLong() > 0, "the proactive passes end COMPLETE");
+        assertEquals(Long.toString(ok), m.get("compaction passes that succeeded")[1]);
+        assertEquals((double) ok / all, Double.parseDouble(m.get("compaction success rate")[1]), 1e-4);
+        // A's error against the kernel stands next to each difference A's calibration measures
+        String summary = Files.readString(out.resolve("summary.txt"));
+        assertTrue(summary.contains("A against the kernel: "), summary);
+        assertTrue(summary.contains("A vs kernel: model "), summary);
+        String html = Files.readString(out.resolve("diff.html"));
+        assertTrue(html.contains("What the trace cannot tell"), "diff.html says what the trace cannot tell");
     }
 }

@@ -45,6 +45,17 @@ class ReplaySimulateCommandTest {
         // compaction.csv rows are the model's passes
         long rows = Files.readAllLines(out.resolve("compaction.csv")).size() - 1;
         assertEquals(sim.get("compaction").get("attempts").get("model").asLong(), rows);
+        // the calibration: the kernel side is the same tracker's count; the report shows it and says what is true
+        JsonNode cal = s.get("calibration");
+        assertEquals(14, cal.at("/rows/0/kernel").asLong(), "compaction attempts, kernel: 14 passes after L");
+        assertEquals("compaction attempts", cal.at("/rows/0/name").asText());
+        assertTrue(cal.get("phases").size() > 1);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Model vs kernel"), "its own section");
+        assertTrue(html.contains("Knobs in force"));
+        assertFalse(html.contains(" 0 applied"), "simulate mode applies no trace event as observed mode does");
+        assertFalse(html.contains("fidelity</td><td>not checked"), "simulate mode says how far from the kernel");
+        assertTrue(html.contains("calibration rows within their bars"));
     }
 
     @Test

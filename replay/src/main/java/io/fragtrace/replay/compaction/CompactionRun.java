@@ -22,7 +22,8 @@ public record CompactionRun(
         return endNs - beginNs;
     }
 
+    /** Success by the kernel's meaning of the status for this pass's order ({@link CompactOutcome}). */
     public boolean succeeded() {
-        return status == CompactStatus.SUCCESS;
+        return CompactOutcome.succeeded(order, status);
     }
 }

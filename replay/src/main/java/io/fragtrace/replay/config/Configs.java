@@ -44,6 +44,23 @@ public final class Configs {
         return build(nameOrPath, resolve(nameOrPath, new ArrayList<>()));
     }
 
+    /**
+     * A configuration derived from {@code base} (preset or file) with some keys replaced, each value checked as in a
+     * file; {@code name} and {@code description} name the result.
+     */
+    public static KernelConfig derive(String base, String name, String description, Map<String, String> values)
+            throws ConfigException {
+        Properties p = resolve(base, new ArrayList<>());
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!keys().containsKey(e.getKey())) {
+                throw new ConfigException("config " + name + ": unknown key '" + e.getKey() + "'");
+            }
+            p.setProperty(e.getKey(), e.getValue());
+        }
+        p.setProperty("description", description);
+        return build(name, p);
+    }
+
     private static Properties resolve(String nameOrPath, List<String> chain) throws ConfigException {
         if (chain.contains(nameOrPath)) {
             throw new ConfigException("config " + nameOrPath + ": 'extends' loops back (" + String.join(" -> ", chain)

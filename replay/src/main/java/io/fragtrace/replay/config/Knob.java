@@ -70,6 +70,32 @@ public enum Knob {
         this.meaning = meaning;
     }
 
+    /**
+     * The sysctl or sysfs file whose content is this knob's value, from the {@code mirrors} declaration
+     * ({@code vm.X} is /proc/sys/vm/X), or null: a kernel constant, or a file in other units
+     * ({@code percpu_pagelist_high_fraction} is a fraction of the zone, not {@code pcp_high}'s pages).
+     */
+    public String file() {
+        if (this == PCP_HIGH) {
+            return null;
+        }
+        String m = mirrors.replace("`", "");
+        if (m.startsWith("vm.") && m.indexOf(' ') < 0) {
+            return "/proc/sys/vm/" + m.substring(3);
+        }
+        return m.startsWith("/sys/") && m.indexOf(' ') < 0 ? m : null;
+    }
+
+    /** The knob whose value a sysctl/sysfs file holds ({@link #file()}), or null. */
+    public static Knob ofFile(String file) {
+        for (Knob k : values()) {
+            if (file.equals(k.file())) {
+                return k;
+            }
+        }
+        return null;
+    }
+
     /** The words a {@link Type#CHOICE} knob takes. */
     public List<String> choices() {
         return switch (this) {

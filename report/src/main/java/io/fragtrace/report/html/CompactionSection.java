@@ -92,8 +92,8 @@ final class CompactionSection extends Section {
         Table t = cp.copy();
         t.addColumns(bins(t.doubleColumn("end_s"), n));
         DoubleColumn ok = DoubleColumn.create("succeeded");
-        for (String s : t.stringColumn("status")) {
-            ok.append("SUCCESS".equals(s) ? 1 : 0);
+        for (int r = 0; r < t.rowCount(); r++) {
+            ok.append(Tables.passSucceeded(t, r) ? 1 : 0);
         }
         t.addColumns(ok);
         t.replaceColumn("order", ints(t.doubleColumn("order")));
@@ -113,9 +113,9 @@ final class CompactionSection extends Section {
                 g.intColumn("order").copy(), DoubleColumn.create("passes", g.numberColumn(3).asDoubleArray()),
                 DoubleColumn.create("succeeded", g.numberColumn(4).asDoubleArray()), rate);
         XYChart c = Charts.xy("Compaction success rate over time, by context and order", xTitle(),
-                "passes that ended in SUCCESS (%)");
+                "passes that succeeded (%)");
         ObjectNode spec = Interactive.lines("Compaction success rate over time, by context and order", xTitle(),
-                "passes that ended in SUCCESS (%)");
+                "passes that succeeded (%)");
         Interactive.yRange(spec, -3.0, 103.0);
         int i = 0;
         Table keys = out.selectColumns("context", "order").dropDuplicateRows().sortOn("context", "order");
@@ -146,7 +146,9 @@ final class CompactionSection extends Section {
         Charts.markers(c, markerTimes, span(), -3, 103);
         page.h3("Success over time");
         page.note("Passes are put in " + n + " equal time bins by their end; a point is the share of the"
-                + " bin's passes of that context and order whose mm_compaction_end status was SUCCESS.");
+                + " bin's passes of that context and order that succeeded: mm_compaction_end status SUCCESS, or"
+                + " COMPLETE for a whole-zone (proactive, manual) pass, whose normal end it is (enum compact_result,"
+                + " include/linux/compaction.h).");
         timeChart("compaction_success", spec, c, out, "Compaction success rate per bin.");
     }
 

@@ -80,8 +80,8 @@ final class DaemonSection extends Section {
             return;
         }
         page.note("Bars: a daemon awake (wake to sleep, daemons.csv; still awake at the end: drawn to the end of"
-                + " the trace). Dots: compaction passes by context at their begin time, green SUCCESS, red"
-                + " otherwise.");
+                + " the trace). Dots: compaction passes by context at their begin time, green when it"
+                + " succeeded (SUCCESS, or COMPLETE for a whole-zone proactive or manual pass), red otherwise.");
         XYChart c = Charts.xy("kswapd and kcompactd activity, compaction passes", xTitle(), "");
         ObjectNode spec = Interactive.lines("kswapd and kcompactd activity, compaction passes", xTitle(), "");
         List<String> labels = new ArrayList<>();
@@ -116,7 +116,7 @@ final class DaemonSection extends Section {
             List<Double> fx = new ArrayList<>();
             for (int r = 0; r < rows.rowCount(); r++) {
                 double x = rows.doubleColumn("begin_s").getDouble(r) - first;
-                ("SUCCESS".equals(rows.stringColumn("status").get(r)) ? ox : fx).add(x);
+                (Tables.passSucceeded(rows, r) ? ox : fx).add(x);
             }
             if (!ox.isEmpty()) {
                 Charts.points(c, ctx.toLowerCase(Locale.ROOT) + " success", unbox(ox), fill(ox.size(), lane),

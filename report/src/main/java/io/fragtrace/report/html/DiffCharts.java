@@ -162,7 +162,7 @@ final class DiffCharts {
             int ok = 0;
             for (int r = 0; r < n; r++) {
                 x[r + 1] = Tables.round(cp.doubleColumn("end_s").getDouble(r) - first, 6);
-                ok += "SUCCESS".equals(cp.stringColumn("status").get(r)) ? 1 : 0;
+                ok += Tables.passSucceeded(cp, r) ? 1 : 0;
                 y[r + 1] = r + 1;
                 ys[r + 1] = ok;
             }

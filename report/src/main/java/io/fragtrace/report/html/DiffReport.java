@@ -3,6 +3,7 @@ package io.fragtrace.report.html;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.calibrate.Baseline;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
@@ -181,6 +182,7 @@ public final class DiffReport {
             String summary = summaryText();
             page.h2("summary", "Biggest differences");
             page.raw("<pre>" + Page.esc(summary) + "</pre>\n");
+            footing();
             Table all = metricsTable();
             files.put("diff_metrics.csv", Tables.csv(all));
             page.h2("metrics", "Compaction, reclaim, allocation failures and zones");
@@ -274,17 +276,33 @@ public final class DiffReport {
             return p.isNumber() ? p.asDouble() : f.compaction().rowCount();
         }
 
+        /**
+         * Passes that succeeded by the kernel's meaning (SUCCESS, or COMPLETE for a proactive or manual whole-zone
+         * pass): summary.json compaction.by_context, else compaction.csv.
+         */
         static double successes(ReplayFolder f) {
             Table c = f.compaction();
             JsonNode byCtx = f.summary().path("compaction").path("by_context");
             if (byCtx.isObject() && byCtx.size() > 0) {
                 double s = 0;
-                for (JsonNode ctx : byCtx) {
-                    s += ctx.path("SUCCESS").asDouble();
+                for (var it = byCtx.fields(); it.hasNext(); ) {
+                    var ctx = it.next();
+                    for (var st = ctx.getValue().fields(); st.hasNext(); ) {
+                        var e = st.next();
+                        if (io.fragtrace.replay.compaction.CompactOutcome.succeeded(ctx.getKey(),
+                                "PROACTIVE".equals(ctx.getKey()) || "MANUAL".equals(ctx.getKey()) ? -1 : 1,
+                                e.getKey())) {
+                            s += e.getValue().asDouble();
+                        }
+                    }
                 }
                 return s;
             }
-            return c.where(c.stringColumn("status").isEqualTo("SUCCESS")).rowCount();
+            int ok = 0;
+            for (int r = 0; r < c.rowCount(); r++) {
+                ok += Tables.passSucceeded(c, r) ? 1 : 0;
+            }
+            return ok;
         }
 
         static double byContext(ReplayFolder f, String ctx) {
@@ -428,15 +446,48 @@ public final class DiffReport {
 
         Table metricsTable() {
             Table t = Table.create("diff_metrics", StringColumn.create("metric"), DoubleColumn.create("a"),
-                    DoubleColumn.create("b"), DoubleColumn.create("delta"), DoubleColumn.create("relative"));
+                    DoubleColumn.create("b"), DoubleColumn.create("delta"), DoubleColumn.create("relative"),
+                    StringColumn.create("a_vs_kernel"));
             for (Metric m : metrics) {
                 t.stringColumn(0).append(m.name());
                 t.doubleColumn(1).append(m.a());
                 t.doubleColumn(2).append(m.b());
                 t.doubleColumn(3).append(Tables.round(m.delta(), 6));
                 t.doubleColumn(4).append(Tables.round(m.relative(), 4));
+                t.stringColumn(5).append(Baseline.errorFor(calibrationA(), m.name()));
             }
             return t;
+        }
+
+        /** A's calibration against the kernel (a simulate run's summary.json), or null. */
+        JsonNode calibrationA() {
+            JsonNode c = a.summary().path("calibration");
+            return c.isObject() ? c : null;
+        }
+
+        /** Whether a difference can mean anything: A's own error against the kernel, and what the trace cannot tell. */
+        void footing() {
+            JsonNode c = calibrationA();
+            page.h2("footing", "Does a difference mean anything?");
+            if (c == null) {
+                page.p("A is " + (a.summary().path("mode").asText("observed").equals("simulate")
+                        ? "a simulate run without a calibration (written by an older version)"
+                        : "the kernel's own run (observed mode): its numbers are the kernel's")
+                        + "; no calibration error applies to it.");
+            } else {
+                page.p("A, the model under " + Page.esc(c.path("config").path("name").asText()) + ", against the"
+                        + " kernel the trace recorded: " + c.path("rows_passed").asInt() + " of "
+                        + c.path("rows_with_a_bar").asInt() + " calibration rows within their bars ("
+                        + c.path("verdict").asText() + "). Column a_vs_kernel of the table below gives A's error"
+                        + " for each compared number: a difference between A and B smaller than that error does not"
+                        + " tell the configurations apart.");
+            }
+            page.p("What the trace cannot tell:");
+            StringBuilder ul = new StringBuilder("<ul>");
+            for (String line : Baseline.cannotTell(c)) {
+                ul.append("<li>").append(Page.esc(line)).append("</li>");
+            }
+            page.raw(ul.append("</ul>\n").toString());
         }
 
         /** Ranked by relative difference, then absolute; metrics unknown on either side are left out. */
@@ -451,6 +502,13 @@ public final class DiffReport {
             StringBuilder s = new StringBuilder();
             s.append("A: ").append(who(a)).append('\n');
             s.append("B: ").append(who(b)).append('\n');
+            JsonNode cal = calibrationA();
+            if (cal != null) {
+                s.append("A against the kernel: ").append(cal.path("rows_passed").asInt()).append(" of ")
+                        .append(cal.path("rows_with_a_bar").asInt()).append(" calibration rows within their bars (")
+                        .append(cal.path("verdict").asText()).append("); a difference smaller than A's error says"
+                        + " nothing about B.\n");
+            }
             List<Metric> r = ranked();
             if (r.isEmpty()) {
                 s.append("No differences in the ").append(metrics.size()).append(" compared numbers.\n");
@@ -461,6 +519,10 @@ public final class DiffReport {
             for (Metric m : r.subList(0, Math.min(TOP, r.size()))) {
                 s.append(String.format(Locale.ROOT, "  %-58s A %s  B %s  (%s%s)%n", m.name(), fmt(m.a()), fmt(m.b()),
                         m.delta() > 0 ? "+" : "", fmt(m.delta())));
+                String err = Baseline.errorFor(calibrationA(), m.name());
+                if (!err.isEmpty()) {
+                    s.append("      A vs kernel: ").append(err).append('\n');
+                }
             }
             if (r.size() > TOP) {
                 s.append("  ... ").append(r.size() - TOP).append(" more in diff_metrics.csv\n");

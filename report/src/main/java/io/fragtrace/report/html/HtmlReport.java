@@ -78,6 +78,7 @@ public final class HtmlReport {
         SummarySection summary = new SummarySection(s);
         summary.header();
         summary.summary();
+        new CalibrationSection(s).write();
         IndexSections index = new IndexSections(s);
         index.fragmentation();
         index.unusable();

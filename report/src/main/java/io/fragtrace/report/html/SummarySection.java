@@ -34,7 +34,8 @@ final class SummarySection extends Section {
         page.raw("<p class=\"sub\">" + Page.esc(kernel) + " · " + Page.esc(mode)
                 + (cfg.isMissingNode() || cfg.isNull() ? "" : " · config " + Page.esc(configName(cfg)))
                 + " · " + Page.esc(s.path("tool").asText("fragtrace")) + "</p>\n");
-        page.raw("<nav><a href=\"#summary\">summary</a><a href=\"#frag\">fragmentation index</a>"
+        page.raw("<nav><a href=\"#summary\">summary</a>" + (s.path("calibration").isObject()
+                ? "<a href=\"#calibration\">model vs kernel</a>" : "") + "<a href=\"#frag\">fragmentation index</a>"
                 + "<a href=\"#unusable\">unusable index</a><a href=\"#buddyinfo\">buddyinfo</a>"
                 + "<a href=\"#migratetype\">migratetypes</a><a href=\"#mixed\">mixed pageblocks</a>"
                 + "<a href=\"#regions\">regions</a><a href=\"#compaction\">compaction</a>"
@@ -62,7 +63,17 @@ final class SummarySection extends Section {
         double last = f.lastS();
         kv.add(new String[] {"span", String.format(Locale.ROOT, "%.6f s to %.6f s (%.3f s)", first, last,
                 last - first)});
-        kv.add(new String[] {"events", num("events.applied") + " applied, " + num("events.skipped") + " skipped"});
+        boolean simulate = "simulate".equals(s.path("mode").asText());
+        if (simulate) {
+            kv.add(new String[] {"events", num("events.read") + " read, " + num("events.after_start_state")
+                    + " after the start state; the request stream (" + num("events.requests")
+                    + " allocation requests, " + num("events.frees") + " frees) served by the model's own policy;"
+                    + " the kernel's compaction, per-CPU, fallback and daemon events are its baseline (Model vs"
+                    + " kernel), not applied"});
+        } else {
+            kv.add(new String[] {"events", num("events.applied") + " applied, " + num("events.skipped")
+                    + " skipped"});
+        }
         long lost = in.path("lost_events").asLong();
         kv.add(new String[] {"lost events", lost == 0 ? "<span class=\"ok\">" + num("input.lost_events") + "</span>"
                 : "<span class=\"warn\">" + num("input.lost_events") + " (the picture is incomplete)</span>"});
@@ -74,8 +85,13 @@ final class SummarySection extends Section {
             kv.add(new String[] {"contradictions reconciled", contradictions(cons)});
             kv.add(new String[] {"inferred or counted, not contradictions", inferred(cons)});
         }
-        kv.add(new String[] {"unknown fraction", num("unknown_fraction", 100, 2) + " % of pages of unknown state"
-                + " at the start (" + Page.esc(s.path("start_state").path("from").asText("?")) + ")"});
+        if (s.has("unknown_fraction")) {
+            kv.add(new String[] {"unknown fraction", num("unknown_fraction", 100, 2) + " % of pages of unknown"
+                    + " state at the start (" + Page.esc(s.path("start_state").path("from").asText("?")) + ")"});
+        } else if (simulate) {
+            kv.add(new String[] {"start state", "the kernel's before/buddydump.txt (exact free lists, pcp lists and"
+                    + " pageblocks)"});
+        }
         JsonNode fid = s.path("fidelity");
         if (fid.isObject()) {
             boolean exact = fid.path("exact").asBoolean();
@@ -85,6 +101,8 @@ final class SummarySection extends Section {
                     + num("fidelity.free_blocks_extra") + " extra, " + num("fidelity.pageblocks_mismatched")
                     + " pageblocks mismatched, extfrag index max error "
                     + num("fidelity.extfrag_index_max_error", 1, 3)});
+        } else if (simulate) {
+            kv.add(new String[] {"fidelity (model vs kernel)", simulateFidelity(s.path("calibration"))});
         } else {
             kv.add(new String[] {"fidelity", "not checked (the input has no before/after snapshot)"});
         }
@@ -123,6 +141,26 @@ final class SummarySection extends Section {
             page.h3("End of the trace (summary.json end_state)");
             page.table(end);
         }
+    }
+
+    /** A simulate run's fidelity: its own policy, so not exact by design; how far from the kernel it ended up. */
+    static String simulateFidelity(JsonNode cal) {
+        if (!cal.isObject()) {
+            return "the model runs its own policy (simulate mode), so it is not replayed against the after snapshot";
+        }
+        String end = "";
+        for (JsonNode r : cal.path("rows")) {
+            if (r.path("key").asText().equals("end_buddyinfo") && r.path("error").isNumber()) {
+                boolean ok = "PASS".equals(r.path("verdict").asText());
+                end = "<span class=\"" + (ok ? "ok" : "warn") + "\">" + String.format(Locale.ROOT, "%.1f %%",
+                        100 * r.path("error").asDouble()) + "</span> of the kernel's free memory on another order at"
+                        + " the end; ";
+            }
+        }
+        boolean pass = "PASS".equals(cal.path("verdict").asText());
+        return end + "<span class=\"" + (pass ? "ok" : "warn") + "\">" + cal.path("rows_passed").asInt() + " of "
+                + cal.path("rows_with_a_bar").asInt() + "</span> calibration rows within their bars (<a"
+                + " href=\"#calibration\">Model vs kernel</a>)";
     }
 
     /** consistency.contradictions with its kinds: events the model disagreed with, where the trace won. */

@@ -122,4 +122,14 @@ public final class Tables {
         }
         return BigDecimal.valueOf(d).setScale(digits, java.math.RoundingMode.HALF_UP).doubleValue();
     }
+
+    /**
+     * Whether row r of compaction.csv is a pass that succeeded by the kernel's meaning of its status: SUCCESS, or
+     * COMPLETE for a whole-zone (proactive, manual) pass ({@link io.fragtrace.replay.compaction.CompactOutcome}).
+     */
+    static boolean passSucceeded(Table cp, int r) {
+        double order = cp.doubleColumn("order").getDouble(r);
+        return io.fragtrace.replay.compaction.CompactOutcome.succeeded(cp.stringColumn("context").get(r),
+                Double.isNaN(order) ? 0 : (int) order, cp.stringColumn("status").get(r));
+    }
 }

@@ -12,6 +12,9 @@ import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.config.BundleConfig;
+import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
@@ -22,6 +25,9 @@ import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
+import io.fragtrace.report.calibrate.Calibration;
+import io.fragtrace.report.calibrate.CalibrationJson;
+import io.fragtrace.report.calibrate.Calibrator;
 import io.fragtrace.report.html.HtmlReport;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
@@ -52,11 +58,40 @@ public final class SimulateRun {
     private final KernelConfig config;
     private final long intervalNs;
     private volatile long events;
+    private List<BundleConfig.Setting> settings;
 
     public SimulateRun(TraceInput input, KernelConfig config, long intervalNs) {
         this.input = input;
         this.config = config;
         this.intervalNs = intervalNs;
+    }
+
+    /**
+     * A run under a preset or file, or under {@code bundle}: the configuration of the kernel the bundle was captured
+     * on ({@link BundleConfig}, over linux-6.1).
+     */
+    public static SimulateRun of(TraceInput input, String config, long intervalNs) throws ConfigException,
+            TraceInputException {
+        String c = config == null ? Configs.DEFAULT : config;
+        if (BundleConfig.OWN.equals(c)) {
+            if (input.bundle() == null) {
+                throw new TraceInputException(input.displayName() + ": --config bundle needs a bundle folder");
+            }
+            BundleConfig b = BundleConfig.read(input.bundle(), Configs.DEFAULT);
+            return new SimulateRun(input, b.config(), intervalNs).withSettings(b.settings());
+        }
+        return new SimulateRun(input, Configs.load(c), intervalNs);
+    }
+
+    /** The configuration of the run. */
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** Where each knob of the config came from (a bundle's own settings, see {@link BundleConfig}). */
+    public SimulateRun withSettings(List<BundleConfig.Setting> settings) {
+        this.settings = settings;
+        return this;
     }
 
     public long eventsSeen() {
@@ -78,10 +113,18 @@ public final class SimulateRun {
         SampleBuffer samples = new SampleBuffer(Long.MIN_VALUE, intervalNs, null);
         sim.setSampler(samples, samples.intervalNs());
         CompactionTracker observed = new CompactionTracker();
+        // model against kernel, per phase: the calibration object of summary.json (report/calibrate)
+        Calibrator calibrator = new Calibrator(input, sim, observed, true);
         StatsCollector stats = new StatsCollector(intervalNs);
         List<ReplayCsv.Marker> markers = new ArrayList<>();
+        long[] afterStart = new long[1];
+        long startNs = sim.startNs();
         ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
+            if (e.timestampNs() > startNs) {
+                afterStart[0]++;
+            }
+            calibrator.onEvent(e);
             sim.onEvent(e);
             observed.onEvent(e);
             stats.onEvent(e);
@@ -93,6 +136,7 @@ public final class SimulateRun {
             throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
         }
         sim.finish();
+        Calibration calibration = calibrator.finish();
         List<ZoneSample> series = samples.samples();
         List<ZoneSample> end = SampleBuffer.withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null));
         Map<String, long[]> after = null;
@@ -101,7 +145,8 @@ public final class SimulateRun {
             after = Simulation.readBuddyinfo(afterInfo);
         }
         TraceStats traceStats = stats.finish(report);
-        ObjectNode summary = summary(input, report, config, sim, end, observed, after);
+        ObjectNode summary = summary(input, report, config, sim, end, observed, after, afterStart[0]);
+        summary.set("calibration", CalibrationJson.of(calibration, config, settings));
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         AtomicOutput.writeDir(out, dir -> {
             csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
@@ -131,7 +176,8 @@ public final class SimulateRun {
 
 
     static ObjectNode summary(TraceInput input, ParseReport report, KernelConfig config, Simulator sim,
-                              List<ZoneSample> end, CompactionTracker observed, Map<String, long[]> after) {
+                              List<ZoneSample> end, CompactionTracker observed, Map<String, long[]> after,
+                              long afterStart) {
         BuddyModel model = sim.model();
         SimStats s = sim.stats();
         ObjectNode r = Summary.header(input, report, model, "simulate", sim::watermarks);
@@ -141,6 +187,8 @@ public final class SimulateRun {
         for (long v : s.requests) {
             requests += v;
         }
+        ev.put("read", report.totalEvents());
+        ev.put("after_start_state", afterStart);
         ev.put("requests", requests);
         ev.put("frees", s.frees);
         Summary.eventsByName(ev, report);
@@ -148,6 +196,7 @@ public final class SimulateRun {
         // the model's compaction in the observed summary's shape
         ObjectNode comp = r.putObject("compaction");
         comp.put("passes", s.passes());
+        comp.put("succeeded", Summary.succeeded(s::passes));
         Summary.byContext(comp.putObject("by_context"), s::passes);
         comp.put("deferred", s.deferred);
         comp.put("defer_compaction", s.deferCompaction);
@@ -176,10 +225,11 @@ public final class SimulateRun {
         ObjectNode n = JSON.createObjectNode();
         ObjectNode c = n.putObject("compaction");
         long obsSuccess = 0;
+        long modelSuccess = 0;
         for (CompactionContext ctx : CompactionContext.values()) {
-            obsSuccess += t.passes(ctx, CompactStatus.SUCCESS);
+            obsSuccess += Summary.successes(t::passes, ctx);
+            modelSuccess += Summary.successes(s::passes, ctx);
         }
-        long modelSuccess = s.passesWith(CompactStatus.SUCCESS);
         c.set("attempts", pair(s.passes(), t.passes()));
         c.set("successes", pair(modelSuccess, obsSuccess));
         c.set("failures", pair(s.passes() - modelSuccess, t.passes() - obsSuccess));
@@ -191,7 +241,7 @@ public final class SimulateRun {
             }
             ObjectNode cn = JSON.createObjectNode();
             cn.set("attempts", pair(s.passes(ctx), om));
-            cn.set("successes", pair(s.passes(ctx, CompactStatus.SUCCESS), t.passes(ctx, CompactStatus.SUCCESS)));
+            cn.set("successes", pair(Summary.successes(s::passes, ctx), Summary.successes(t::passes, ctx)));
             byCtx.set(ctx.name(), cn);
         }
         long obsDeferred = 0;

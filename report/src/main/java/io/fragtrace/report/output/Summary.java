@@ -12,6 +12,7 @@ import io.fragtrace.replay.Consistency;
 import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.Validation;
+import io.fragtrace.replay.compaction.CompactOutcome;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.CompactionTracker;
@@ -152,6 +153,26 @@ public final class Summary {
         long passes(CompactionContext c, CompactStatus s);
     }
 
+    /** Passes of a context that succeeded by the kernel's meaning of their status ({@link CompactOutcome}). */
+    static long successes(PassCounts counts, CompactionContext c) {
+        long n = 0;
+        for (CompactStatus st : CompactStatus.values()) {
+            if (CompactOutcome.succeeded(c, st)) {
+                n += counts.passes(c, st);
+            }
+        }
+        return n;
+    }
+
+    /** Passes that succeeded, all contexts. */
+    static long succeeded(PassCounts counts) {
+        long n = 0;
+        for (CompactionContext c : CompactionContext.values()) {
+            n += successes(counts, c);
+        }
+        return n;
+    }
+
     /** compaction.by_context: context -> end status -> passes, non-zero only. */
     static void byContext(ObjectNode out, PassCounts counts) {
         for (CompactionContext c : CompactionContext.values()) {
@@ -201,6 +222,7 @@ public final class Summary {
 
     private static void compaction(ObjectNode n, CompactionTracker t, int nrOrders) {
         n.put("passes", t.passes());
+        n.put("succeeded", succeeded(t::passes));
         byContext(n.putObject("by_context"), t::passes);
         ObjectNode byOrder = n.putObject("by_order");
         long deferred = 0;

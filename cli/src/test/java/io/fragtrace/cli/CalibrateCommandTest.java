@@ -1,0 +1,232 @@
+package io.fragtrace.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * fragtrace calibrate on the small sample captures. The harness is checked, not the model: every kernel-side count
+ * it reports is recounted here from the trace text itself (lines after the start state's instant, the latest
+ * {@code L zone seconds} of before/buddydump.txt), and a whole-zone pass that ends COMPLETE counts as a success.
+ * The table itself is printed (the model's calibration is issue 12's other half).
+ */
+class CalibrateCommandTest {
+    static final List<String> BUNDLES = List.of("fragment-thp-256M", "fragment-thp-256M-k6.12",
+            "compact-memory-512M-k6.12", "kcompactd-512M");
+    static JsonNode json;
+    static String text;
+
+    @BeforeAll
+    static void calibrate(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("calibration.json");
+        String[] args = new String[BUNDLES.size() + 4];
+        args[0] = "calibrate";
+        for (int i = 0; i < BUNDLES.size(); i++) {
+            args[i + 1] = StatsCommandTest.samples().resolve(BUNDLES.get(i)).toString();
+        }
+        args[BUNDLES.size() + 1] = "--json";
+        args[BUNDLES.size() + 2] = out.toString();
+        args[BUNDLES.size() + 3] = "-q";
+        StatsCommandTest.Run r = StatsCommandTest.run(args);
+        assertEquals(0, r.exit(), r.err());
+        text = r.out();
+        System.out.println(text); // the calibration table as the model stands
+        json = new ObjectMapper().readTree(out.toFile());
+    }
+
+    /** What a grep of the trace text finds after the start state's instant. */
+    record Counted(Map<String, Long> endsByStatus, Map<String, Long> endsByStatusKcompactd, long kcompactdWakes,
+                   long kswapdWakes, Map<Integer, Long> failedByOrder, long migrated) {
+    }
+
+    static long micros(String s) {
+        int dot = s.indexOf('.');
+        return Long.parseLong(s.substring(0, dot)) * 1_000_000 + Long.parseLong(s.substring(dot + 1));
+    }
+
+    /** The start state's instant: the latest "L zone seconds.micros" line of before/buddydump.txt. */
+    static long startMicros(Path bundle) throws Exception {
+        long l = Long.MIN_VALUE;
+        for (String line : Files.readAllLines(bundle.resolve("before/buddydump.txt"))) {
+            if (line.startsWith("L ")) {
+                l = Math.max(l, micros(line.split("\\s+")[2]));
+            }
+        }
+        return l;
+    }
+
+    static String field(String line, String key) {
+        int i = line.indexOf(key);
+        int e = line.indexOf(' ', i + key.length());
+        return line.substring(i + key.length(), e < 0 ? line.length() : e);
+    }
+
+    static Counted count(Path bundle) throws Exception {
+        long from = startMicros(bundle);
+        Map<String, Long> ends = new TreeMap<>();
+        Map<String, Long> endsK = new TreeMap<>();
+        Map<Integer, Long> failed = new TreeMap<>();
+        long kc = 0;
+        long ks = 0;
+        long migrated = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(bundle.resolve("trace.txt.gz"))), StandardCharsets.ISO_8859_1))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                int ev = line.indexOf(": mm_");
+                if (line.startsWith("#") || ev < 0) {
+                    continue;
+                }
+                String ts = line.substring(line.lastIndexOf(' ', ev - 1) + 1, ev);
+                if (micros(ts) <= from) {
+                    continue;
+                }
+                String rest = line.substring(ev + 2);
+                if (rest.startsWith("mm_compaction_end:")) {
+                    String st = field(rest, "status=");
+                    ends.merge(st, 1L, Long::sum);
+                    if (line.trim().startsWith("kcompactd")) {
+                        endsK.merge(st, 1L, Long::sum);
+                    }
+                } else if (rest.startsWith("mm_compaction_kcompactd_wake:")) {
+                    kc++;
+                } else if (rest.startsWith("mm_vmscan_kswapd_wake:")) {
+                    ks++;
+                } else if (rest.startsWith("mm_compaction_migratepages:")) {
+                    migrated += Long.parseLong(field(rest, "nr_migrated="));
+                } else if (rest.startsWith("mm_page_alloc:")
+                        && (rest.contains(" pfn=0x0 ") || rest.contains("page=(null)"))) {
+                    failed.merge(Integer.parseInt(field(rest, "order=")), 1L, Long::sum);
+                }
+            }
+        }
+        return new Counted(ends, endsK, kc, ks, failed, migrated);
+    }
+
+    static JsonNode bundle(String name) {
+        for (JsonNode b : json.path("bundles")) {
+            if (Path.of(b.path("bundle").asText()).getFileName().toString().equals(name)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no calibration for " + name);
+    }
+
+    static JsonNode row(JsonNode cal, String key) {
+        for (JsonNode r : cal.path("rows")) {
+            if (r.path("key").asText().equals(key)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void kernelSideEqualsTheTraceText() throws Exception {
+        for (String name : BUNDLES) {
+            Counted c = count(StatsCommandTest.samples().resolve(name));
+            JsonNode cal = bundle(name);
+            // compaction passes by end status, all contexts summed
+            Map<String, Long> byStatus = new TreeMap<>();
+            Map<String, Long> byStatusK = new TreeMap<>();
+            cal.path("outcomes").path("kernel").fields().forEachRemaining(ctx -> ctx.getValue().fields()
+                    .forEachRemaining(st -> {
+                        String s = st.getKey().toLowerCase();
+                        byStatus.merge(s, st.getValue().asLong(), Long::sum);
+                        if (ctx.getKey().equals("KCOMPACTD") || ctx.getKey().equals("PROACTIVE")) {
+                            byStatusK.merge(s, st.getValue().asLong(), Long::sum);
+                        }
+                    }));
+            assertEquals(c.endsByStatus(), byStatus, name + ": mm_compaction_end lines by status");
+            assertEquals(c.endsByStatusKcompactd(), byStatusK, name + ": kcompactd's passes (kcompactd and proactive)");
+            long ends = c.endsByStatus().values().stream().mapToLong(Long::longValue).sum();
+            assertEquals(ends, row(cal, "attempts").path("kernel").asLong(), name + ": attempts");
+            assertEquals(c.kcompactdWakes(), row(cal, "kcompactd_wakes").path("kernel").asLong(), name);
+            assertEquals(c.kswapdWakes(), row(cal, "kswapd_wakes").path("kernel").asLong(), name);
+            assertEquals(c.migrated(), row(cal, "migrated").path("kernel").asLong(), name + ": nr_migrated sum");
+            for (int o = 0; o <= 10; o++) {
+                JsonNode f = row(cal, "failures." + o);
+                assertEquals(c.failedByOrder().getOrDefault(o, 0L), f == null ? 0 : f.path("kernel").asLong(),
+                        name + ": failed mm_page_alloc of order " + o);
+            }
+            // the phases add up to the total
+            long phaseAttempts = 0;
+            for (JsonNode p : cal.path("phases")) {
+                phaseAttempts += p.path("kernel").path("attempts").asLong();
+            }
+            assertEquals(ends, phaseAttempts, name + ": phases sum to the total");
+        }
+    }
+
+    /**
+     * compact-memory-512M-k6.12: the trace's passes by tasks other than kcompactd with no try_to_compact_pages are
+     * the two writes to /proc/sys/vm/compact_memory (one pass per zone each: DMA and DMA32, meta.txt), and each
+     * ends COMPLETE — the normal end of a whole-zone pass, so 4 of 4 succeed; kcompactd's proactive passes likewise.
+     */
+    @Test
+    void completeWholeZonePassesAreSuccesses() throws Exception {
+        JsonNode cal = bundle("compact-memory-512M-k6.12");
+        assertEquals(4, row(cal, "attempts.MANUAL").path("kernel").asLong());
+        assertEquals(4, cal.path("outcomes").path("kernel").path("MANUAL").path("COMPLETE").asLong());
+        assertEquals(100.0, row(cal, "success_rate.MANUAL").path("kernel").asDouble(), 1e-9);
+        Counted c = count(StatsCommandTest.samples().resolve("kcompactd-512M"));
+        JsonNode k = bundle("kcompactd-512M");
+        long proactive = row(k, "attempts.PROACTIVE").path("kernel").asLong();
+        assertTrue(proactive > 0);
+        // kcompactd's passes are all SUCCESS or COMPLETE in the text; every proactive one counts as a success
+        long okK = c.endsByStatusKcompactd().getOrDefault("success", 0L)
+                + c.endsByStatusKcompactd().getOrDefault("complete", 0L);
+        assertEquals(c.endsByStatusKcompactd().values().stream().mapToLong(Long::longValue).sum(), okK);
+        assertEquals(100.0, row(k, "success_rate.PROACTIVE").path("kernel").asDouble(), 1e-9);
+    }
+
+    /** The bundle's own settings are in force: meta.txt's min_free_kbytes, the kernel from guest/uname.txt. */
+    @Test
+    void theCapturesOwnKnobsAreInForce() {
+        JsonNode a = bundle("fragment-thp-256M").path("config").path("knobs");
+        JsonNode b = bundle("compact-memory-512M-k6.12").path("config").path("knobs");
+        assertEquals("1782", knob(a, "min_free_kbytes").path("value").asText()); // meta.txt: 1782
+        assertEquals("6.1", knob(a, "kernel").path("value").asText());
+        assertEquals("2725", knob(b, "min_free_kbytes").path("value").asText()); // guest/settings.txt: 2725
+        assertEquals("6.12", knob(b, "kernel").path("value").asText());
+        assertTrue(knob(b, "min_free_kbytes").path("from").asText().startsWith("guest/settings.txt"));
+        // the workload's two writes to compact_memory are recorded, and said not to be applied
+        JsonNode w = bundle("compact-memory-512M-k6.12").path("sysctl_writes");
+        assertEquals(2, w.size());
+        assertEquals("/proc/sys/vm/compact_memory", w.get(0).path("file").asText());
+        assertTrue(text.contains("NOT applied by the model"), text);
+        assertTrue(text.contains("bars:"), text);
+    }
+
+    static JsonNode knob(JsonNode knobs, String key) {
+        for (JsonNode k : knobs) {
+            if (k.path("key").asText().equals(key)) {
+                return k;
+            }
+        }
+        throw new AssertionError(key);
+    }
+
+    @Test
+    void notABundleIsAOneLineError(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("t.txt");
+        Files.writeString(f, "x\n");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", f.toString()), "not a bundle");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", tmp.resolve("nope").toString()),
+                "no such file");
+    }
+}

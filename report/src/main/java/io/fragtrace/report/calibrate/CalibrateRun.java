@@ -1,0 +1,73 @@
+package io.fragtrace.report.calibrate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fragtrace.parser.ParseReport;
+import io.fragtrace.parser.PipelinedParser;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.ModelLoader;
+import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.config.BundleConfig;
+import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.simulate.Simulation;
+import io.fragtrace.replay.simulate.Simulator;
+import io.fragtrace.replay.snapshot.SnapshotException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code fragtrace calibrate} for one bundle: the trace's request stream through the model under the configuration
+ * of the capture's own kernel ({@link BundleConfig}), compared with what that kernel did ({@link Calibrator}). One
+ * pass over the trace; nothing is written.
+ */
+public final class CalibrateRun {
+    private final TraceInput input;
+    private final String baseConfig;
+    private volatile long events;
+
+    /** @param baseConfig the preset or file for the knobs the bundle does not record */
+    public CalibrateRun(TraceInput input, String baseConfig) {
+        this.input = input;
+        this.baseConfig = baseConfig;
+    }
+
+    public long eventsSeen() {
+        return events;
+    }
+
+    /** The bundle's name, its kernel release and the calibration object (docs/calibrate.md). */
+    public record Result(String bundle, String release, ObjectNode calibration, Calibration table) {
+    }
+
+    public Result run() throws TraceInputException, SnapshotException, ConfigException, IOException {
+        Path bundle = input.bundle();
+        if (bundle == null || !Files.isRegularFile(bundle.resolve("before").resolve("buddydump.txt"))) {
+            throw new TraceInputException(input.displayName() + ": calibrate needs a bundle folder with "
+                    + "before/buddydump.txt for its start state (see sample-traces/README.md)");
+        }
+        BundleConfig bc = BundleConfig.read(bundle, baseConfig);
+        Simulator sim = Simulation.forBundle(bundle, bc.config());
+        CompactionTracker kernel = new CompactionTracker();
+        Calibrator cal = new Calibrator(input, sim, kernel, true);
+        ParseReport report = new PipelinedParser().parse(input, e -> {
+            events++;
+            cal.onEvent(e);
+            sim.onEvent(e);
+            kernel.onEvent(e);
+        });
+        if (report.notATrace()) {
+            throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
+        }
+        sim.finish();
+        Calibration c = cal.finish();
+        ObjectNode json = CalibrationJson.of(c, bc.config(), bc.settings());
+        String release = ModelLoader.release(bundle, null);
+        ObjectNode out = json.objectNode();
+        out.put("bundle", bundle.toString());
+        out.put("kernel_release", release);
+        out.setAll(json);
+        return new Result(bundle.toString(), release == null ? "unknown" : release, out, c);
+    }
+}

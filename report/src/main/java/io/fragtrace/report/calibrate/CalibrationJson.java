@@ -1,0 +1,164 @@
+package io.fragtrace.report.calibrate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.config.BundleConfig;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.config.Knob;
+
+import java.util.List;
+
+/** The {@code calibration} object of summary.json and of {@code fragtrace calibrate --json} (docs/calibrate.md). */
+public final class CalibrationJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CalibrationJson() {
+    }
+
+    /**
+     * @param config   the configuration the model ran under
+     * @param settings where each knob's value came from (the bundle's files), or null: all from {@code config}
+     */
+    public static ObjectNode of(Calibration c, KernelConfig config, List<BundleConfig.Setting> settings) {
+        ObjectNode n = JSON.createObjectNode();
+        int[] p = c.passed();
+        n.put("verdict", c.verdict().name());
+        n.put("rows_passed", p[0]);
+        n.put("rows_with_a_bar", p[1]);
+        ObjectNode bars = n.putObject("bars");
+        bars.put("success_rate_points", Calibration.SUCCESS_POINTS);
+        bars.put("attempts_share", Calibration.ATTEMPTS_SHARE);
+        bars.put("attempts_abs", Calibration.ATTEMPTS_ABS);
+        bars.put("end_buddyinfo_share", Calibration.END_SHARE);
+        n.put("success_rule", "SUCCESS, or COMPLETE for a whole-zone pass (proactive, manual: cc->order == -1)");
+        ObjectNode cfg = n.putObject("config");
+        cfg.put("name", config.name());
+        ArrayNode knobs = cfg.putArray("knobs");
+        for (Knob k : Knob.values()) {
+            ObjectNode kn = knobs.addObject();
+            kn.put("key", k.key);
+            kn.put("value", config.values().get(k.key).toString());
+            String from = "config " + config.name();
+            if (settings != null) {
+                for (BundleConfig.Setting s : settings) {
+                    if (s.knob() == k) {
+                        from = s.from();
+                    }
+                }
+            }
+            kn.put("from", from);
+        }
+        ArrayNode ws = n.putArray("sysctl_writes");
+        for (BundleConfig.SysctlWrite w : c.writes()) {
+            ObjectNode wn = ws.addObject();
+            wn.put("time_s", w.timeNs() / 1e9);
+            wn.put("file", w.file());
+            wn.put("value", w.value());
+            wn.put("knob", w.knob() == null ? null : w.knob().key);
+            wn.put("applied_by_model", w.appliedByModel());
+        }
+        ObjectNode end = n.putObject("end");
+        end.put("kernel_from", c.endFrom());
+        end.put("at_s", c.endAtNs() == Long.MAX_VALUE ? null : c.endAtNs() / 1e9);
+        if (c.kernelEnd() != null) {
+            ArrayNode zs = end.putArray("zones");
+            for (int z = 0; z < c.zones().length; z++) {
+                if (c.kernelEnd()[z] == null) {
+                    continue;
+                }
+                ObjectNode zn = zs.addObject();
+                zn.put("zone", c.zones()[z]);
+                longs(zn.putArray("kernel"), c.kernelEnd()[z]);
+                longs(zn.putArray("model"), c.modelEnd()[z]);
+            }
+        }
+        n.put("kernel_buddyinfo_over_time", c.overTime() ? "observed replay of the trace, sampled at each marker"
+                : "not computed (a second model does not fit the heap)");
+        ArrayNode rows = n.putArray("rows");
+        for (Calibration.Row r : c.rows()) {
+            ObjectNode rn = rows.addObject();
+            rn.put("key", r.key());
+            rn.put("name", r.name());
+            if (!r.unit().equals("share")) {
+                num(rn, "kernel", r.kernel());
+            }
+            num(rn, "model", r.model());
+            num(rn, "error", r.error());
+            rn.put("unit", r.unit());
+            rn.put("bar", r.bar() == Calibration.Bar.NONE ? null : r.bar().text);
+            rn.put("verdict", r.verdict() == Calibration.Verdict.NONE ? null : r.verdict().name());
+        }
+        ObjectNode outcomes = n.putObject("outcomes");
+        outcomes.set("kernel", outcomes(c, true));
+        outcomes.set("model", outcomes(c, false));
+        ArrayNode ph = n.putArray("phases");
+        for (Calibration.PhaseResult r : c.phases()) {
+            ObjectNode pn = ph.addObject();
+            pn.put("label", r.label());
+            pn.put("from_s", r.fromNs() / 1e9);
+            pn.put("to_s", r.toNs() == Long.MAX_VALUE ? null : r.toNs() / 1e9);
+            pn.set("kernel", tally(r.kernel()));
+            pn.set("model", tally(r.model()));
+            num(pn, "buddyinfo_misplaced", r.misplaced());
+        }
+        return n;
+    }
+
+    private static ObjectNode outcomes(Calibration c, boolean kernel) {
+        ObjectNode n = JSON.createObjectNode();
+        for (CompactionContext ctx : CompactionContext.values()) {
+            ObjectNode cn = JSON.createObjectNode();
+            for (CompactStatus s : CompactStatus.values()) {
+                long v = kernel ? c.kernelPasses(ctx, s) : c.modelPasses(ctx, s);
+                if (v > 0) {
+                    cn.put(s.name(), v);
+                }
+            }
+            if (!cn.isEmpty()) {
+                n.set(ctx.name(), cn);
+            }
+        }
+        return n;
+    }
+
+    static ObjectNode tally(Tally t) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("attempts", t.attempts());
+        n.put("successes", t.successes());
+        ObjectNode by = n.putObject("attempts_by_context");
+        for (CompactionContext c : CompactionContext.values()) {
+            if (t.attempts(c) > 0) {
+                by.put(c.name(), t.attempts(c));
+            }
+        }
+        ObjectNode f = n.putObject("failures_by_order");
+        for (int o = 0; o < Tally.ORDERS; o++) {
+            if (t.failures[o] > 0) {
+                f.put(Integer.toString(o), t.failures[o]);
+            }
+        }
+        n.put("kswapd_wakes", t.kswapdWakes);
+        n.put("kcompactd_wakes", t.kcompactdWakes);
+        n.put("migrated", t.migrated);
+        return n;
+    }
+
+    private static void longs(ArrayNode a, long[] v) {
+        if (v != null) {
+            for (long x : v) {
+                a.add(x);
+            }
+        }
+    }
+
+    private static void num(ObjectNode n, String key, double v) {
+        if (Double.isNaN(v)) {
+            n.putNull(key);
+        } else {
+            n.put(key, Math.round(v * 10000) / 10000.0);
+        }
+    }
+}

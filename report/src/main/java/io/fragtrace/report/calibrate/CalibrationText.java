@@ -1,0 +1,140 @@
+package io.fragtrace.report.calibrate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The calibration of one bundle as text: the rows with their bars and verdicts, the phases, the knobs in force. */
+public final class CalibrationText {
+    private CalibrationText() {
+    }
+
+    /** A row's kernel, model and error columns as text. */
+    public static String[] cells(JsonNode r) {
+        String unit = r.path("unit").asText();
+        if (unit.equals("share")) {
+            return new String[] {"", "", pct(r.path("error"))};
+        }
+        if (unit.equals("percent")) {
+            return new String[] {pct100(r.path("kernel")), pct100(r.path("model")), points(r.path("error"))};
+        }
+        long k = r.path("kernel").asLong();
+        long m = r.path("model").asLong();
+        String err = signed(m - k) + (k == 0 ? "" : String.format(Locale.ROOT, " (%+.0f %%)", 100.0 * (m - k) / k));
+        return new String[] {Long.toString(k), Long.toString(m), err};
+    }
+
+    static String signed(long v) {
+        return v > 0 ? "+" + v : Long.toString(v);
+    }
+
+    static String pct(JsonNode v) {
+        return v.isNumber() ? String.format(Locale.ROOT, "%.1f %%", 100 * v.asDouble()) : "n/a";
+    }
+
+    static String pct100(JsonNode v) {
+        return v.isNumber() ? String.format(Locale.ROOT, "%.1f %%", v.asDouble()) : "n/a";
+    }
+
+    static String points(JsonNode v) {
+        return v.isNumber() ? String.format(Locale.ROOT, "%+.1f pts", v.asDouble()) : "n/a";
+    }
+
+    /** The table of one bundle. */
+    public static String render(String bundle, String release, JsonNode c) {
+        StringBuilder b = new StringBuilder();
+        b.append("== ").append(bundle).append(" · kernel ").append(release).append(" · config ")
+                .append(c.path("config").path("name").asText()).append('\n');
+        List<String[]> t = new ArrayList<>();
+        t.add(new String[] {"row", "kernel", "model", "error", "bar", "verdict"});
+        for (JsonNode r : c.path("rows")) {
+            String[] cells = cells(r);
+            t.add(new String[] {r.path("name").asText(), cells[0], cells[1], cells[2], r.path("bar").asText(""),
+                    r.path("verdict").asText("")});
+        }
+        table(b, t, "  ");
+        b.append(String.format(Locale.ROOT, "  bars: %d of %d rows pass -> %s%n", c.path("rows_passed").asInt(),
+                c.path("rows_with_a_bar").asInt(), c.path("verdict").asText()));
+        b.append("  phases with activity (kernel/model; buddyinfo: model vs the observed replay at the phase end):\n");
+        List<String[]> p = new ArrayList<>();
+        p.add(new String[] {"from_s", "phase", "attempts", "succeeded", "alloc fails", "kswapd", "kcompactd",
+                "migrated", "buddyinfo"});
+        for (JsonNode ph : c.path("phases")) {
+            JsonNode k = ph.path("kernel");
+            JsonNode m = ph.path("model");
+            if (sum(k) + sum(m) == 0) {
+                continue;
+            }
+            p.add(new String[] {String.format(Locale.ROOT, "%.3f", ph.path("from_s").asDouble()),
+                    ph.path("label").asText(), pair(k, m, "attempts"), pair(k, m, "successes"),
+                    failures(k) + "/" + failures(m), pair(k, m, "kswapd_wakes"), pair(k, m, "kcompactd_wakes"),
+                    pair(k, m, "migrated"), pct(ph.path("buddyinfo_misplaced"))});
+        }
+        table(b, p, "    ");
+        List<String> knobs = new ArrayList<>();
+        for (JsonNode k : c.path("config").path("knobs")) {
+            if (!k.path("from").asText().startsWith("config ")) {
+                knobs.add(k.path("key").asText() + "=" + k.path("value").asText());
+            }
+        }
+        if (!knobs.isEmpty()) {
+            b.append("  knobs from the bundle: ").append(String.join(", ", knobs)).append('\n');
+        }
+        for (JsonNode w : c.path("sysctl_writes")) {
+            b.append(String.format(Locale.ROOT, "  write at %.3f s: %s = %s (%s)%n", w.path("time_s").asDouble(),
+                    w.path("file").asText(), w.path("value").asText(), w.path("applied_by_model").asBoolean()
+                            ? "applied by the model" : "NOT applied by the model"));
+        }
+        return b.toString();
+    }
+
+    static long sum(JsonNode t) {
+        return t.path("attempts").asLong() + failures(t) + t.path("kswapd_wakes").asLong()
+                + t.path("kcompactd_wakes").asLong() + t.path("migrated").asLong();
+    }
+
+    static long failures(JsonNode t) {
+        long s = 0;
+        for (JsonNode v : t.path("failures_by_order")) {
+            s += v.asLong();
+        }
+        return s;
+    }
+
+    static String pair(JsonNode k, JsonNode m, String key) {
+        return k.path(key).asLong() + "/" + m.path(key).asLong();
+    }
+
+    /** Left-aligned columns, numbers right-aligned. */
+    static void table(StringBuilder b, List<String[]> rows, String indent) {
+        int cols = rows.get(0).length;
+        int[] w = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder(indent);
+            for (int i = 0; i < cols; i++) {
+                boolean right = i > 0 && !r[i].isEmpty() && (Character.isDigit(r[i].charAt(0))
+                        || r[i].charAt(0) == '+' || r[i].charAt(0) == '-' || r[i].startsWith("n/a"));
+                line.append(right ? pad(r[i], w[i], true) : pad(r[i], w[i], false));
+                if (i < cols - 1) {
+                    line.append("  ");
+                }
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    static String pad(String s, int w, boolean right) {
+        if (s.length() >= w) {
+            return s;
+        }
+        String sp = " ".repeat(w - s.length());
+        return right ? sp + s : s + sp;
+    }
+}
