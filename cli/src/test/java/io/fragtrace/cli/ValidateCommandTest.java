@@ -57,20 +57,22 @@ class ValidateCommandTest {
 
     @Test
     void explainShowsTheHistoryOfTheFirstMismatchedPage(@TempDir Path tmp) throws Exception {
-        // parallel-512M-smp4 ends with one order-6 block (0x14080) free in the kernel and allocated in the model. Read
-        // from the trace by hand: cpu 2's drains at 34.35-35.54 s build it up to order 6 (0x14080, 0x1408c, 0x14099,
-        // 0x140ac), and the untraced 6.1 fast search emulated at line 552782 (pw3's mm_migrate_pages_start) takes it
+        // variants-fragment-thp-256M-k6.12 ends with pfn 0x97ff allocated in the kernel (a compaction target) and free
+        // in the model. Read from trace.txt by hand: work (cpu 1) frees it at line 50737 (mm_page_free) and
+        // 50738 (mm_page_free_batched, same pcp list), cpu 1's drain at line 51851 returns it to the buddy as an
+        // order-0 block, and cpu 0's drain at line 94762 merges it with 0x97fe into an order-1 block
         Path json = tmp.resolve("v.json");
-        Run r = run("validate", samples().resolve("parallel-512M-smp4").toString(), "--explain", "1", "--json",
-                json.toString());
+        Run r = run("validate", samples().resolve("variants-fragment-thp-256M-k6.12").toString(), "--explain", "1",
+                "--json", json.toString());
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.out().contains("Why they differ"), r.out());
-        assertTrue(r.out().contains("pfn 0x14080 kernel free model allocated"), r.out());
-        assertTrue(r.out().contains("line 552782"), r.out());
-        assertTrue(r.out().contains("free (order-6 block 0x14080, list mt 1) -> allocated   [untraced_isolation]"), r.out());
-        JsonNode steps = new ObjectMapper().readTree(json.toFile()).get("explain").get("0x14080");
+        assertTrue(r.out().contains("pfn 0x97ff kernel allocated model free"), r.out());
+        assertTrue(r.out().contains("line 51851"), r.out());
+        assertTrue(r.out().contains("on cpu 1's pcp list (order-0 block 0x97ff) -> free (order-0 block 0x97ff, list mt 1)"),
+                r.out());
+        JsonNode steps = new ObjectMapper().readTree(json.toFile()).get("explain").get("0x97ff");
         assertTrue(steps.size() > 1);
-        assertTrue(steps.get(steps.size() - 1).asText().startsWith("line 552782"));
+        assertTrue(steps.get(steps.size() - 1).asText().startsWith("line 94762"));
     }
 
     @Test
