@@ -188,6 +188,14 @@ public final class BuddyModel {
         return ((s >> KIND_SHIFT) & 3) == KIND_NONE ? ((s >> MT_SHIFT) & 7) - 1 : -1;
     }
 
+    /**
+     * The migratetype an allocated head was allocated for (gfp_migratetype(), when its mm_page_alloc was traced), or
+     * -1 (a free, per-CPU or tail page, or one allocated before the start state).
+     */
+    public int allocMigratetype(long pfn) {
+        return tag(state[rel(pfn)]);
+    }
+
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
     public void markAllocated(long pfn, int order, boolean compound) {
         int r = rel(pfn);
