@@ -37,7 +37,7 @@ final class SummarySection extends Section {
         page.raw("<nav><a href=\"#summary\">summary</a><a href=\"#frag\">fragmentation index</a>"
                 + "<a href=\"#unusable\">unusable index</a><a href=\"#buddyinfo\">buddyinfo</a>"
                 + "<a href=\"#migratetype\">migratetypes</a><a href=\"#mixed\">mixed pageblocks</a>"
-                + "<a href=\"#regions\">regions</a><a href=\"#compaction\">compaction</a>"
+                + "<a href=\"#regions\">regions</a><a href=\"#physmem\">physical memory</a><a href=\"#compaction\">compaction</a>"
                 + "<a href=\"#extfrag\">extfrag fallbacks</a><a href=\"#daemons\">kswapd/kcompactd</a><a href=\"#alloc\">allocations</a>"
                 + "<a href=\"#markers\">markers</a></nav>\n");
     }
