@@ -55,7 +55,7 @@ final class MemorySection extends Section {
             page.raw("<h3>" + Page.esc(head) + " <span class=\"note\">" + String.format(Locale.ROOT, "%,d", m.mixed())
                     + " mixed pageblock" + (m.mixed() == 1 ? "" : "s") + "</span></h3>\n");
             files.put(m.file(), bytes);
-            page.figure(m.file(), bytes, "pfn map: " + head, head + ": " + String.format(Locale.ROOT, "%,d", m.mixed())
+            page.figure(m.file(), bytes, "pfn map: " + head, String.format(Locale.ROOT, "%,d", m.mixed())
                     + " mixed pageblocks.", null);
         }
     }
