@@ -230,6 +230,14 @@ public final class BuddyModel {
         return pbc.mixedIn(zones[z].start, zones[z].end);
     }
 
+    /**
+     * Whether the pageblock holding pfn is mixed within zone z, as {@link #mixedPageblocks} counts it: O(1) from the
+     * maintained counters (a scan of the pageblock at a zone edge).
+     */
+    public boolean pageblockMixed(int z, long pfn) {
+        return pbc.mixedAt((int) ((pfn - base) >> pbOrder), zones[z]);
+    }
+
     public int pageblockMigratetype(long pfn) {
         return pbMt[(int) ((pfn - base) >> pbOrder)];
     }

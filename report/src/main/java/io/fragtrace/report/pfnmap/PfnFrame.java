@@ -90,7 +90,15 @@ public final class PfnFrame {
      * @param regionShift log2 of the memory-region size in pages (0: no regions drawn)
      */
     public static PfnFrame capture(BuddyModel m, String label, long timeNs, int regionShift) {
+        return capture(m, label, timeNs, regionShift, false);
+    }
+
+    /** @param walk a cell per pageblock by a pass over every page even when the model's counters would do */
+    static PfnFrame capture(BuddyModel m, String label, long timeNs, int regionShift, boolean walk) {
         boolean perPage = perPage(m);
+        if (!perPage && !walk && m.unknownPages() == 0) {
+            return byPageblock(m, label, timeNs, regionShift);
+        }
         int pbOrder = m.pageblockOrder();
         long pbPages = 1L << pbOrder;
         List<ZoneCells> out = new ArrayList<>();
@@ -170,6 +178,52 @@ public final class PfnFrame {
             out.add(new ZoneCells(z.nid, z.name, z.start, z.end, firstPb, pbs, type, mixed, cells, mixedCount));
         }
         return new PfnFrame(label, timeNs, perPage, pbOrder, m.nrOrders(), regionShift, List.copyOf(out));
+    }
+
+    /**
+     * A cell per pageblock without a pass over the pages (a machine of any size): free pages per pageblock from the
+     * free lists, mixed pageblocks from the model's maintained counters ({@link BuddyModel#pageblockMixed}).
+     */
+    private static PfnFrame byPageblock(BuddyModel m, String label, long timeNs, int regionShift) {
+        int pbOrder = m.pageblockOrder();
+        long pbPages = 1L << pbOrder;
+        List<ZoneCells> out = new ArrayList<>();
+        for (int zi = 0; zi < m.zoneCount(); zi++) {
+            Zone z = m.zone(zi);
+            int pbs = pageblocks(z, pbOrder);
+            if (pbs == 0 || z.present == 0) {
+                continue;
+            }
+            long firstPb = z.start & -pbPages;
+            long[] free = new long[pbs];
+            for (int o = 0; o < m.nrOrders(); o++) {
+                for (int mt = 0; mt < KernelSemantics.MIGRATE_TYPES; mt++) {
+                    for (long pfn : m.freeList(zi, o, mt)) {
+                        long end = pfn + (1L << o);
+                        for (long p = pfn; p < end; p = (p | (pbPages - 1)) + 1) {
+                            free[(int) ((p - firstPb) >> pbOrder)] += Math.min(end, (p | (pbPages - 1)) + 1) - p;
+                        }
+                    }
+                }
+            }
+            byte[] type = new byte[pbs];
+            boolean[] mixed = new boolean[pbs];
+            byte[] cells = new byte[pbs];
+            long mixedCount = 0;
+            for (int b = 0; b < pbs; b++) {
+                long s = firstPb + b * pbPages;
+                int mt = m.pageblockMigratetype(s);
+                type[b] = (byte) mt;
+                mixed[b] = m.pageblockMixed(zi, s);
+                mixedCount += mixed[b] ? 1 : 0;
+                long inZone = Math.min(s + pbPages, z.end) - Math.max(s, z.start);
+                int t = Math.max(0, Math.min(7, mt));
+                cells[b] = free[b] == inZone ? PB_FREE
+                        : free[b] * 2 > inZone ? (byte) (PB_PARTLY_FREE + t) : (byte) (PB_USED + t);
+            }
+            out.add(new ZoneCells(z.nid, z.name, z.start, z.end, firstPb, pbs, type, mixed, cells, mixedCount));
+        }
+        return new PfnFrame(label, timeNs, false, pbOrder, m.nrOrders(), regionShift, List.copyOf(out));
     }
 
     /** Migratetype names as /proc/pagetypeinfo prints them (no CMA in the model). */

@@ -92,6 +92,49 @@ class PfnFrameTest {
     }
 
     @Test
+    void theCountersGiveThePageblockCellsAPassOverThePagesGives() {
+        // 1100 pageblocks (above the per-page limit), the zone starting mid-pageblock (pfn 100) so its first pageblock
+        // is an edge; free blocks of every order, per-CPU pages, allocations of every type scattered
+        Zone z = new Zone(0, 0, "Normal", 100, 1100 * 512 - 100);
+        z.present = z.spanned();
+        BuddyModel m = new BuddyModel(KernelSemantics.V6_1, List.of(z), 2);
+        java.util.Random rnd = new java.util.Random(14);
+        for (int pb = 1; pb < 1100; pb++) {
+            long s = pb * 512L;
+            if (pb == 1000 || pb == 1001) {
+                continue; // the order-10 block below
+            }
+            m.setPageblockMigratetype(s, rnd.nextInt(3));
+            switch (rnd.nextInt(5)) {
+                case 0 -> m.addToFreeList(0, s, 9, MIGRATE_MOVABLE, false);
+                case 1 -> m.addToFreeList(0, s + 256, 8, MIGRATE_MOVABLE, false);        // exactly half free
+                case 2 -> {
+                    m.addToFreeList(0, s, 8, MIGRATE_UNMOVABLE, false);
+                    m.addToFreeList(0, s + 256, 4, MIGRATE_UNMOVABLE, false);           // more than half
+                    m.pcpAdd(0, 1, s + 300, 0, MIGRATE_MOVABLE, false);
+                }
+                case 3 -> m.markAllocated(s + rnd.nextInt(512), 0, false, rnd.nextInt(3));
+                default -> m.markAllocated(s + 64, 3, true, rnd.nextInt(3));
+            }
+        }
+        m.addToFreeList(0, 1000 * 512, 10, MIGRATE_MOVABLE, false);                     // over two pageblocks
+        m.markAllocated(150, 0, false, MIGRATE_UNMOVABLE);                               // the edge pageblock: mixed
+        PfnFrame fast = PfnFrame.capture(m, "t", 0, 0);
+        PfnFrame walk = PfnFrame.capture(m, "t", 0, 0, true);
+        assertFalse(fast.perPage);
+        PfnFrame.ZoneCells a = fast.zones.get(0);
+        PfnFrame.ZoneCells b = walk.zones.get(0);
+        assertEquals(1100, a.pageblocks());
+        assertTrue(a.pbMixed()[0]);
+        for (int i = 0; i < 1100; i++) {
+            assertEquals(b.cells()[i], a.cells()[i], "pageblock " + i);
+            assertEquals(b.pbMixed()[i], a.pbMixed()[i], "pageblock " + i);
+        }
+        assertEquals(b.mixed(), a.mixed());
+        assertEquals(m.mixedPageblocks(0), a.mixed());
+    }
+
+    @Test
     void theMapOfTheAfterDumpAgreesWithTheModelsCounts() throws Exception {
         // fragment-thp-256M replayed to its after/ dump (DMA32's L line: 13.077654): per zone, free pages counted
         // from the cells = the model's free pages; mixed pageblocks = the model's maintained count
