@@ -144,13 +144,18 @@ public final class PfnMapImage {
             long pfn = z.firstPbPfn() + b * pbPages;
             if (f.regionShift > 0 && b > 0 && (pfn & ((1L << f.regionShift) - 1)) == 0) {
                 g2.setColor(REGION);
-                g2.setStroke(new BasicStroke(2));
+                g2.setStroke(new BasicStroke(3));
+                int right = MARGIN + g.perRow * g.tileW;
                 if (b % g.perRow == 0) {
-                    g2.drawLine(MARGIN - 40, y, MARGIN + g.perRow * g.tileW, y);
+                    g2.drawLine(MARGIN - 40, y, right, y);
                 } else {
+                    // a step: above the new region's first row part, down at the tile, under the old region's part
+                    g2.drawLine(x, y, right, y);
                     g2.drawLine(x, y, x, y + g.rowH);
+                    g2.drawLine(MARGIN, y + g.rowH, x, y + g.rowH);
                 }
                 g2.drawString("region " + (pfn >> f.regionShift), 4, y + 12);
+                g2.setStroke(new BasicStroke(1));
             }
         }
     }
@@ -270,12 +275,28 @@ public final class PfnMapImage {
             g2.setColor(Color.BLACK);
             g2.drawString("one cell per pageblock (2^" + f.pageblockOrder + " pages)", pos[0], pos[1] + 11);
         }
-        if (f.regionShift > 0) {
+        if (regionBoundaries(f)) {
             newLine(pos, x0);
             g2.setColor(Color.BLACK);
             g2.drawString("dark lines: memory-region boundaries (" + size(1L << f.regionShift) + " regions)", pos[0],
                     pos[1] + 11);
         }
+    }
+
+    /** Whether a memory-region boundary falls inside some zone's pageblocks (drawn, so explained). */
+    private static boolean regionBoundaries(PfnFrame f) {
+        if (f.regionShift <= 0) {
+            return false;
+        }
+        long region = 1L << f.regionShift;
+        for (PfnFrame.ZoneCells z : f.zones) {
+            long first = z.firstPbPfn() + (1L << f.pageblockOrder);
+            long end = z.firstPbPfn() + ((long) z.pageblocks() << f.pageblockOrder);
+            if (((first + region - 1) & -region) < end) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void item(Graphics2D g2, int[] pos, int x0, int w, Color c, String text) {
