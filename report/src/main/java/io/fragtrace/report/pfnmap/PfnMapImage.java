@@ -120,7 +120,7 @@ public final class PfnMapImage {
             if (r % labelEvery == 0) {
                 g2.setColor(new Color(0x555555));
                 String pfn = "0x" + Long.toHexString(z.firstPbPfn() + (long) r * g.perRow * pbPages);
-                g2.drawString(pfn, MARGIN - 6 - fm.stringWidth(pfn), y0 + r * g.rowH + Math.min(g.rowH, fm.getAscent()));
+                g2.drawString(pfn, MARGIN - 6 - fm.stringWidth(pfn), y0 + r * g.rowH + fm.getAscent());
             }
         }
         for (int b = 0; b < z.pageblocks(); b++) {
@@ -142,7 +142,7 @@ public final class PfnMapImage {
                 fill(img, x, y, g.tileW, g.tileH, c);
             }
             long pfn = z.firstPbPfn() + b * pbPages;
-            if (f.regionShift > 0 && b > 0 && (pfn & ((1L << f.regionShift) - 1)) == 0) {
+            if (drawRegions(f, g) && b > 0 && (pfn & ((1L << f.regionShift) - 1)) == 0) {
                 g2.setColor(REGION);
                 g2.setStroke(new BasicStroke(3));
                 int right = MARGIN + g.perRow * g.tileW;
@@ -280,12 +280,25 @@ public final class PfnMapImage {
             g2.setColor(Color.BLACK);
             g2.drawString("dark lines: memory-region boundaries (" + size(1L << f.regionShift) + " regions)", pos[0],
                     pos[1] + 11);
+        } else if (f.regionShift > f.pageblockOrder && !drawRegions(f, grid(f))) {
+            newLine(pos, x0);
+            g2.setColor(Color.BLACK);
+            g2.drawString("memory regions (" + size(1L << f.regionShift) + ") not drawn: fewer than "
+                    + REGION_MIN_ROWS + " rows each at this scale", pos[0], pos[1] + 11);
         }
+    }
+
+    /** Regions are drawn when each spans at least {@link #REGION_MIN_ROWS} rows (else the lines would hide the map). */
+    static final int REGION_MIN_ROWS = 4;
+
+    private static boolean drawRegions(PfnFrame f, Grid g) {
+        return f.regionShift > f.pageblockOrder
+                && (1L << (f.regionShift - f.pageblockOrder)) >= (long) REGION_MIN_ROWS * g.perRow;
     }
 
     /** Whether a memory-region boundary falls inside some zone's pageblocks (drawn, so explained). */
     private static boolean regionBoundaries(PfnFrame f) {
-        if (f.regionShift <= 0) {
+        if (!drawRegions(f, grid(f))) {
             return false;
         }
         long region = 1L << f.regionShift;
