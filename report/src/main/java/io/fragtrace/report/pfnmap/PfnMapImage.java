@@ -90,7 +90,7 @@ public final class PfnMapImage {
         g2.fillRect(0, 0, width, height);
         g2.setColor(Color.BLACK);
         g2.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g2.drawString(title, 8, 20);
+        g2.drawString(fit(title, g2.getFontMetrics(), width - 16), 8, 20);
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
         int y = 34;
         for (PfnFrame.ZoneCells z : f.zones) {
@@ -109,6 +109,18 @@ public final class PfnMapImage {
         legend(g2, f, 8, y + 4, width - 16);
         g2.dispose();
         return img;
+    }
+
+    /** The text, cut with an ellipsis to fit {@code w} pixels (a long marker in a title). */
+    static String fit(String text, FontMetrics fm, int w) {
+        if (fm.stringWidth(text) <= w) {
+            return text;
+        }
+        int n = text.length();
+        while (n > 0 && fm.stringWidth(text.substring(0, n) + "…") > w) {
+            n--;
+        }
+        return text.substring(0, n) + "…";
     }
 
     private static void drawZone(Graphics2D g2, BufferedImage img, PfnFrame f, PfnFrame.ZoneCells z, Grid g, int y0) {
