@@ -188,6 +188,14 @@ public final class BuddyModel {
         return ((s >> KIND_SHIFT) & 3) == KIND_NONE ? ((s >> MT_SHIFT) & 7) - 1 : -1;
     }
 
+    /**
+     * The migratetype an allocated head was allocated for (gfp_migratetype(), when its mm_page_alloc was traced), or
+     * -1 (a free, per-CPU or tail page, or one allocated before the start state).
+     */
+    public int allocMigratetype(long pfn) {
+        return tag(state[rel(pfn)]);
+    }
+
     /** Marks an allocated block head (compound pages are skipped whole by the free scanner). */
     public void markAllocated(long pfn, int order, boolean compound) {
         int r = rel(pfn);
@@ -220,6 +228,14 @@ public final class BuddyModel {
     /** {@link #mixedPageblocks} by a pass over every pfn of the zone (the recount tests compare with). */
     public long mixedPageblocksByScan(int z) {
         return pbc.mixedIn(zones[z].start, zones[z].end);
+    }
+
+    /**
+     * Whether the pageblock holding pfn is mixed within zone z, as {@link #mixedPageblocks} counts it: O(1) from the
+     * maintained counters (a scan of the pageblock at a zone edge).
+     */
+    public boolean pageblockMixed(int z, long pfn) {
+        return pbc.mixedAt((int) ((pfn - base) >> pbOrder), zones[z]);
     }
 
     public int pageblockMigratetype(long pfn) {

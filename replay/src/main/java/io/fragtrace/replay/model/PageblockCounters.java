@@ -126,6 +126,15 @@ final class PageblockCounters {
         return n;
     }
 
+    /** Whether pageblock pb holds a foreign allocation among its pfns inside {@code zone} (maintained, or scanned at an edge). */
+    boolean mixedAt(int pb, Zone zone) {
+        if (interiorZone[pb] >= 0) {
+            return isMixed(pb, pbMt[pb]);
+        }
+        long s = base + ((long) pb << pbOrder);
+        return mixedIn(Math.max(s, zone.start), Math.min(s + (1L << pbOrder), zone.end)) > 0;
+    }
+
     /** Pageblocks of zone z whose migratetype is mt: interior count plus its edges. */
     long ofType(int z, int mt) {
         long n = byMt[z][mt];

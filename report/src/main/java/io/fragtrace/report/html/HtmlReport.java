@@ -87,6 +87,7 @@ public final class HtmlReport {
         zones.migratetypes();
         zones.mixed();
         zones.regions();
+        new MemorySection(s).write();
         new ExtfragSection(s).write();
         new CompactionSection(s).compaction();
         new DaemonSection(s).daemons();

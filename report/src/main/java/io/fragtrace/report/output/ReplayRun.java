@@ -22,6 +22,7 @@ import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.html.HtmlReport;
+import io.fragtrace.report.pfnmap.PfnMaps;
 import io.fragtrace.report.stats.StatsCollector;
 import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.TraceStats;
@@ -84,6 +85,10 @@ public final class ReplayRun {
         RegionSampler regions = options.regionMb() > 0 ? new RegionSampler(model,
                 Long.numberOfTrailingZeros(options.regionMb() << 8), holes(input.bundle())) : null;
         SampleBuffer samples = new SampleBuffer(startNs, options.intervalNs(), regions);
+        PfnMaps pfnMaps = new PfnMaps(startNs, options.regionMb() > 0
+                ? Long.numberOfTrailingZeros(options.regionMb() << 8) : 0);
+        pfnMaps.start(model);
+        samples.markerHook((r, timeNs, marker) -> pfnMaps.marker(r.model(), timeNs, marker));
         replay.setSampler(samples, samples.intervalNs());
         CompactionTracker compaction = new CompactionTracker();
         compaction.setFragmentationIndexSource((zoneStart, order) -> {
@@ -118,6 +123,7 @@ public final class ReplayRun {
         List<SampleBuffer.Instant> instants = samples.instants();
         List<ZoneSample> series = samples.samples();
         List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
+        pfnMaps.end(model, replay.lastTimeNs());
         Validation.Result fidelity = check != null ? check.finish(report) : null;
         List<String> notes = new ArrayList<>(start.notes());
         if (hasAfter && check == null) {
@@ -145,6 +151,7 @@ public final class ReplayRun {
             try (var o = Files.newOutputStream(dir.resolve("summary.json"))) {
                 summary.write(o);
             }
+            pfnMaps.write(dir, input.displayName());
             HtmlReport.writeForRun(dir);
         });
         return new Result(out, summary);

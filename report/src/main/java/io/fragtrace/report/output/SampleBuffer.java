@@ -31,6 +31,8 @@ final class SampleBuffer implements ObservedReplay.Sampler, Simulator.Sampler {
     }
 
     private final long startNs;
+    /** Also told of every marker in observed mode (the pfn maps); this buffer re-registers itself as the sampler. */
+    private ObservedReplay.Sampler markerHook;
     private final RegionSampler regions;
     private final boolean adaptive;
     private long intervalNs;
@@ -56,6 +58,9 @@ final class SampleBuffer implements ObservedReplay.Sampler, Simulator.Sampler {
     /** Observed mode: the replay's model, regions from {@link RegionSampler}. */
     @Override
     public void sample(ObservedReplay replay, long timeNs, String marker) {
+        if (marker != null && markerHook != null) {
+            markerHook.sample(replay, timeNs, marker);
+        }
         take(timeNs, marker, () -> instant(replay, timeNs, marker), iv -> replay.setSampler(this, iv));
     }
 
@@ -64,6 +69,11 @@ final class SampleBuffer implements ObservedReplay.Sampler, Simulator.Sampler {
     public void sample(Simulator sim, long timeNs, String marker) {
         take(timeNs, marker, () -> new Instant(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker)), null),
                 iv -> sim.setSampler(this, iv));
+    }
+
+    /** Calls {@code hook} at each trace marker too (observed mode). */
+    void markerHook(ObservedReplay.Sampler hook) {
+        this.markerHook = hook;
     }
 
     private void take(long timeNs, String marker, java.util.function.Supplier<Instant> sample,

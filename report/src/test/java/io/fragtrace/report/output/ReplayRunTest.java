@@ -241,4 +241,23 @@ class ReplayRunTest {
         assertTrue(e.getMessage().contains("before/zoneinfo"), e.getMessage());
         assertFalse(Files.exists(target));
     }
+
+    @Test
+    void pfnMapsAtTheStartSomeMarkersAndTheEnd() throws Exception {
+        List<CSVRecord> maps = csv("pfnmaps.csv");
+        // the start state is before/buddydump.txt's, whose latest L line is DMA32 10.729506
+        assertEquals("start", maps.get(0).get("kind"));
+        assertEquals("10.729506", maps.get(0).get("time_s"));
+        CSVRecord end = maps.get(maps.size() - 1);
+        assertEquals("end", end.get("kind"));
+        assertEquals(summary.at("/input/last_s").asDouble(), Double.parseDouble(end.get("time_s")), 1e-6);
+        long markers = maps.stream().filter(r -> r.get("kind").equals("marker")).count();
+        assertTrue(markers >= 1 && markers <= 8, "markers " + markers);
+        for (CSVRecord r : maps) {
+            assertTrue(Files.size(out.resolve(r.get("file"))) > 1000, r.get("file"));
+        }
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2 id=\"physmem\">Physical memory</h2>"));
+        assertTrue(html.contains("End of the replay (" + end.get("time_s") + " s)"));
+    }
 }
