@@ -89,6 +89,9 @@ public final class HtmlReport {
         new ExtfragSection(s).write();
         new CompactionSection(s).compaction();
         new DaemonSection(s).daemons();
+        MechanismSections mech = new MechanismSections(s);
+        mech.reporting();
+        mech.reserves();
         new AllocSection(s).allocations();
         summary.markerList();
         s.files.put(FILE, s.page.bytes());
