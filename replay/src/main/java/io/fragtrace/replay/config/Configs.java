@@ -22,7 +22,7 @@ import java.util.Properties;
 public final class Configs {
     /** The built-in presets, in the order {@code fragtrace configs} lists them. */
     public static final List<String> PRESETS = List.of("linux-6.1", "linux-4.4", "proactive", "regions",
-            "page-reporting", "reserves");
+            "page-reporting", "reserves", "zram-pinned");
     public static final String DEFAULT = "linux-6.1";
 
     private Configs() {
@@ -120,6 +120,10 @@ public final class Configs {
         }
         if (c.pageReporting() && !atLeast(c.kernel(), 5, 7)) {
             throw new ConfigException("config " + name + ": page_reporting = on needs kernel >= 5.7 (it came with 5.7)");
+        }
+        if (c.movableNonLru() && !atLeast(c.kernel(), 4, 8)) {
+            throw new ConfigException("config " + name
+                    + ": movable_non_lru = on needs kernel >= 4.8 (zsmalloc and balloon page migration came with 4.8)");
         }
         if (c.pageReportingOrder() > maxOrder) {
             throw new ConfigException("config " + name + ": key 'page_reporting_order' must be auto or 0.." + maxOrder

@@ -136,6 +136,10 @@ public final class KernelConfig {
         return integer(Knob.PAGE_REPORTING_DELAY_MS);
     }
 
+    public boolean movableNonLru() {
+        return (Boolean) values.get(Knob.MOVABLE_NON_LRU);
+    }
+
     /**
      * The values under their docs/configs.md keys, in {@link Knob} order: "auto" for automatic values, on/off for
      * switches, the config words for choices, numbers as numbers.

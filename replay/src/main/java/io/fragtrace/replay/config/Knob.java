@@ -50,7 +50,10 @@ public enum Knob {
     PAGE_REPORTING_CAPACITY("page_reporting_capacity", Type.INT, 1, 4096, "32", "`PAGE_REPORTING_CAPACITY`",
             "blocks reported per batch (per report() call)"),
     PAGE_REPORTING_DELAY_MS("page_reporting_delay_ms", Type.INT, 0, 3_600_000, "2000", "`PAGE_REPORTING_DELAY`",
-            "delay from the first free at or above the order to the reporting pass");
+            "delay from the first free at or above the order to the reporting pass"),
+    MOVABLE_NON_LRU("movable_non_lru", Type.ON_OFF, 0, 0, "on", "`movable_operations` (zsmalloc, balloon; 4.8+)",
+            "compaction migrates movable non-LRU pages (zram's zsmalloc pages, balloon pages); off: they pin their"
+            + " pageblock as before 4.8");
 
     /** How a value is written and read. */
     public enum Type { VERSION, INT, AUTO_INT, ON_OFF, CHOICE, POWER_OF_TWO }

@@ -473,7 +473,8 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         long c = 0;
         int r0 = (int) (blockStart - base);
         for (int r = r0; r < r0 + pbPages && r < n; r++) {
-            if ((amt[r] & 0x0f) == MIGRATE_MOVABLE && amt[r] != FREE) {
+            if ((amt[r] & 0x0f) == MIGRATE_MOVABLE && amt[r] != FREE
+                    && ((amt[r] & NONLRU_BIT) == 0 || cfg.movableNonLru())) { // PageLRU || __PageMovable
                 c++;
             }
         }

@@ -51,6 +51,8 @@ abstract class SimState {
     static final byte FREE = -1;
     static final byte PINNED = 7;
     static final byte COMPOUND_BIT = 0x10;
+    /** amt bit: a movable non-LRU page (zsmalloc, balloon; {@link io.fragtrace.replay.model.NonLruMovable}). */
+    static final byte NONLRU_BIT = 0x20;
 
     /** /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
     public static final int KPF_LRU = 5;

@@ -8,6 +8,7 @@ import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.NonLruMovable;
 import io.fragtrace.replay.model.PageReporting;
 
 import java.util.Arrays;
@@ -197,6 +198,10 @@ public final class Simulator extends Regions implements TraceVisitor {
         regionUsed[reg] += 1L << order;
         byte mt = (byte) Gfp.migratetype(gfp);
         boolean compound = (gfp & Gfp.COMP) != 0 && order > 0;
+        if (NonLruMovable.kind(e.gfpBits(), order) != NonLruMovable.NONE) {
+            mt |= NONLRU_BIT;
+            stats.nonLruAllocated++;
+        }
         for (int i = 0; i < 1 << order; i++) {
             amt[mr + i] = (byte) (compound ? mt | COMPOUND_BIT : mt);
             aord[mr + i] = -1;
