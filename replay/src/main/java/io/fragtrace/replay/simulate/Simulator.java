@@ -402,6 +402,11 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
     }
 
+    /** movable_non_lru: compaction migrates zsmalloc and balloon pages. */
+    public boolean movableNonLru() {
+        return cfg.movableNonLru();
+    }
+
     /** Free page reporting of this run, null when the config has it off. */
     public PageReporting reporting() {
         return reporting;

@@ -13,6 +13,16 @@ final class DiffMechanisms {
     }
 
     static void add(ReplayFolder a, ReplayFolder b, List<ReplayFolder.Zone> zones, List<DiffReport.Metric> out) {
+        for (String[] k : new String[][] {{"pages_allocated", "movable non-LRU pages allocated (zsmalloc, balloon)"},
+                {"pages_migrated", "movable non-LRU pages migrated by compaction"},
+                {"isolation_failures", "compaction isolation failures on non-LRU pages"}}) {
+            JsonNode va = a.summary().path("simulate").path("movable_non_lru").path(k[0]);
+            JsonNode vb = b.summary().path("simulate").path("movable_non_lru").path(k[0]);
+            if (va.isNumber() || vb.isNumber()) {
+                out.add(new DiffReport.Metric(k[1], va.isNumber() ? va.asDouble() : Double.NaN,
+                        vb.isNumber() ? vb.asDouble() : Double.NaN));
+            }
+        }
         for (ReplayFolder.Zone z : zones) {
             String zl = z.label();
             row(out, "reported pages, mean over time, " + zl, a, b, z, "page_reporting", "reported_pages_mean");

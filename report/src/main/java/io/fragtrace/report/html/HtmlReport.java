@@ -92,6 +92,7 @@ public final class HtmlReport {
         MechanismSections mech = new MechanismSections(s);
         mech.reporting();
         mech.reserves();
+        mech.nonLru();
         new AllocSection(s).allocations();
         summary.markerList();
         s.files.put(FILE, s.page.bytes());

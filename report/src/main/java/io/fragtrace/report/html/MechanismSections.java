@@ -8,6 +8,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -169,6 +170,30 @@ final class MechanismSections extends Section {
                     lines, false, "Free pages (buddy lists) minus the min watermark, with low and high for"
                     + " reference.");
         }
+    }
+
+    void nonLru() {
+        page.h2("nonlru", "Movable non-LRU pages");
+        JsonNode nl = f.summary().path("simulate").path("movable_non_lru");
+        if (nl.isMissingNode()) {
+            page.p("Simulate mode only: compaction of zsmalloc (zram) and balloon pages under movable_non_lru.");
+            return;
+        }
+        JsonNode c = f.summary().path("simulate").path("compaction");
+        long attempts = c.path("attempts").path("model").asLong();
+        long ok = c.path("successes").path("model").asLong();
+        page.note("zram's zsmalloc pages and balloon pages, recognised by their allocation's gfp mask (order 0"
+                + " __GFP_MOVABLE|__GFP_HIGHMEM without IO/FS: zsmalloc; GFP_HIGHUSER_MOVABLE|__GFP_NOMEMALLOC|"
+                + "__GFP_NORETRY: balloon). With movable_non_lru = off compaction cannot isolate them (before 4.8).");
+        page.kv(List.of(
+                new String[] {"movable_non_lru", nl.path("on").asBoolean() ? "on" : "off"},
+                new String[] {"pages allocated", String.format(Locale.ROOT, "%,d", nl.path("pages_allocated").asLong())},
+                new String[] {"migrated by compaction", String.format(Locale.ROOT, "%,d",
+                        nl.path("pages_migrated").asLong())},
+                new String[] {"isolation failures on them", String.format(Locale.ROOT, "%,d",
+                        nl.path("isolation_failures").asLong())},
+                new String[] {"compaction passes that succeeded", String.format(Locale.ROOT, "%,d of %,d", ok,
+                        attempts)}));
     }
 
     private static DoubleColumn constant(int n, double v) {

@@ -40,6 +40,7 @@ final class SummarySection extends Section {
                 + "<a href=\"#regions\">regions</a><a href=\"#compaction\">compaction</a>"
                 + "<a href=\"#extfrag\">extfrag fallbacks</a><a href=\"#daemons\">kswapd/kcompactd</a>"
                 + "<a href=\"#reporting\">page reporting</a><a href=\"#reserves\">reserves</a>"
+                + "<a href=\"#nonlru\">non-LRU</a>"
                 + "<a href=\"#alloc\">allocations</a>"
                 + "<a href=\"#markers\">markers</a></nav>\n");
     }

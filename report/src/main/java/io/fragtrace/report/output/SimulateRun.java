@@ -252,6 +252,11 @@ public final class SimulateRun {
         acct.put("below_min_retries", s.belowMin);
         acct.put("pfmemalloc_allocations", s.pfmemalloc);
         acct.put("thp_defrag_at_end", sim.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
+        ObjectNode nl = n.putObject("movable_non_lru");
+        nl.put("on", sim.movableNonLru());
+        nl.put("pages_allocated", s.nonLruAllocated);
+        nl.put("pages_migrated", s.nonLruMigrated);
+        nl.put("isolation_failures", s.nonLruBlocked);
         ObjectNode rg = n.putObject("regions");
         rg.put("on", sim.regionsOn());
         rg.put("regions", sim.regionCount());
