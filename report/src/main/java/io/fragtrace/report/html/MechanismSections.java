@@ -73,13 +73,13 @@ final class MechanismSections extends Section {
                 continue;
             }
             Map<String, DoubleColumn> lines = new LinkedHashMap<>();
-            lines.put("reported (given back)", rep);
             lines.put("free in blocks >= order", rows.doubleColumn("reportable_free"));
+            lines.put("reported (given back)", rep);
             lines.put("reported then reallocated (cumulative)", rows.doubleColumn("reported_reallocated"));
             page.h3(z.label());
             lines("reported_" + z.key(), "Reported free memory, " + z.label(), "pages", rows, lines, true,
-                    "Pages reported to the host now, the free pages it could report, and the reported pages the guest"
-                    + " took back so far.");
+                    "The free pages reporting could give back (blocks at or above the order), the pages reported to"
+                    + " the host now, and the reported pages the guest took back so far.");
         }
     }
 
@@ -176,7 +176,8 @@ final class MechanismSections extends Section {
         page.h2("nonlru", "Movable non-LRU pages");
         JsonNode nl = f.summary().path("simulate").path("movable_non_lru");
         if (nl.isMissingNode()) {
-            page.p("Simulate mode only: compaction of zsmalloc (zram) and balloon pages under movable_non_lru.");
+            page.p("No figures in this run: compaction of zsmalloc (zram) and balloon pages under movable_non_lru is"
+                    + " modelled in simulate mode.");
             return;
         }
         JsonNode c = f.summary().path("simulate").path("compaction");
