@@ -40,6 +40,7 @@ public final class ReserveWatch {
     private final long[] lowestAtNs;
     private final Map<String, long[]> byTask = new HashMap<>();
     private long rowsDropped;
+    private long refusedTotal;
 
     public ReserveWatch(BuddyModel m, ZoneWatermarks wm) {
         this.m = m;
@@ -100,15 +101,9 @@ public final class ReserveWatch {
             noWatermarks[z]++;
             noWatermarkPages[z] += pages;
         }
-        String key = e == null ? "?\t?" : e.comm() + "\t" + e.gfpText();
-        long[] row = byTask.get(key);
+        long[] row = row(e);
         if (row == null) {
-            if (byTask.size() >= MAX_ROWS) {
-                rowsDropped++;
-                return;
-            }
-            row = new long[5];
-            byTask.put(key, row);
+            return;
         }
         for (int w = level; w <= WMARK_HIGH; w++) {
             row[w]++;
@@ -117,6 +112,35 @@ public final class ReserveWatch {
             row[3]++;
         }
         row[4] += pages;
+    }
+
+    /** The (task, gfp) row of e, created when there is room; null when the table is full. */
+    private long[] row(ParsedEvent e) {
+        String key = e == null ? "?\t?" : e.comm() + "\t" + e.gfpText();
+        long[] row = byTask.get(key);
+        if (row == null) {
+            if (byTask.size() >= MAX_ROWS) {
+                rowsDropped++;
+                return null;
+            }
+            row = new long[6];
+            byTask.put(key, row);
+        }
+        return row;
+    }
+
+    /** Simulate mode: a request the model's allocator refused (no page even after the slow path). */
+    public void refused(ParsedEvent e) {
+        refusedTotal++;
+        long[] row = row(e);
+        if (row != null) {
+            row[5]++;
+        }
+    }
+
+    /** Requests refused (simulate mode). */
+    public long refused() {
+        return refusedTotal;
     }
 
     /** Allocations made below watermark w (WMARK_MIN, WMARK_LOW, WMARK_HIGH) in zone z. */
@@ -150,20 +174,20 @@ public final class ReserveWatch {
         return rowsDropped;
     }
 
-    /** One (task, gfp) row: allocations below high, low, min, with no watermark, and their pages. */
+    /** One (task, gfp) row: allocations below high, low, min, with no watermark, their pages, and refusals. */
     public record TaskRow(String task, String gfp, long belowHigh, long belowLow, long belowMin, long noWatermarks,
-                          long pages) {
+                          long pages, long refused) {
     }
 
-    /** The rows, most allocations below min first, then below low, then below high. */
+    /** The rows, most refusals first, then most allocations below min, below low, below high. */
     public List<TaskRow> byTask() {
         List<TaskRow> out = new ArrayList<>();
         byTask.forEach((k, v) -> {
             int tab = k.indexOf('\t');
             out.add(new TaskRow(k.substring(0, tab), k.substring(tab + 1), v[WMARK_HIGH], v[WMARK_LOW], v[WMARK_MIN],
-                    v[3], v[4]));
+                    v[3], v[4], v[5]));
         });
-        out.sort(Comparator.comparingLong(TaskRow::belowMin).thenComparingLong(TaskRow::belowLow)
+        out.sort(Comparator.comparingLong(TaskRow::refused).thenComparingLong(TaskRow::belowMin).thenComparingLong(TaskRow::belowLow)
                 .thenComparingLong(TaskRow::belowHigh).reversed().thenComparing(TaskRow::task));
         return out;
     }

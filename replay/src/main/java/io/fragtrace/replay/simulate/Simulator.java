@@ -175,6 +175,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
         if (mp < 0) {
             stats.modelFailed[order]++;
+            reserves.refused(e);
             if (!traceFailed) {
                 long tp = e.pfn();
                 if (tp >= base && tp + (1L << order) <= base + n) {

@@ -101,4 +101,16 @@ class ReserveWatchTest {
         assertEquals(3, row.belowMin());
         assertEquals(2, row.noWatermarks());
     }
+
+    @Test
+    void refusalsCountPerTaskAndFirst() {
+        // two refusals of the unnamed task: its row sorts before one with only allocations below min
+        BuddyModel m = new BuddyModel(KernelSemantics.V6_1, List.of(new Zone(0, 0, "Normal", 0, 4096)), 1);
+        ReserveWatch w = watch(m);
+        w.refused(null);
+        w.refused(null);
+        assertEquals(2, w.refused());
+        assertEquals(2, w.byTask().get(0).refused());
+        assertEquals(0, w.byTask().get(0).belowHigh());
+    }
 }

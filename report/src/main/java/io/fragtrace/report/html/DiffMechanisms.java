@@ -23,6 +23,12 @@ final class DiffMechanisms {
                         vb.isNumber() ? vb.asDouble() : Double.NaN));
             }
         }
+        JsonNode ra = a.summary().path("reserves").path("refused");
+        JsonNode rb = b.summary().path("reserves").path("refused");
+        if (ra.isNumber() || rb.isNumber()) {
+            out.add(new DiffReport.Metric("requests refused by the allocator (simulate)",
+                    ra.isNumber() ? ra.asDouble() : Double.NaN, rb.isNumber() ? rb.asDouble() : Double.NaN));
+        }
         for (ReplayFolder.Zone z : zones) {
             String zl = z.label();
             row(out, "reported pages, mean over time, " + zl, a, b, z, "page_reporting", "reported_pages_mean");

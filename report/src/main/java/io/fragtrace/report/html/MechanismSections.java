@@ -133,7 +133,7 @@ final class MechanismSections extends Section {
         csvOnly("reserves", t);
         Table tasks = Table.create("reserves_by_task", StringColumn.create("task"), StringColumn.create("gfp"),
                 DoubleColumn.create("below_high"), DoubleColumn.create("below_low"), DoubleColumn.create("below_min"),
-                DoubleColumn.create("no_watermark"), DoubleColumn.create("pages"));
+                DoubleColumn.create("no_watermark"), DoubleColumn.create("pages"), DoubleColumn.create("refused"));
         for (JsonNode r : rs.path("by_task")) {
             tasks.stringColumn(0).append(r.path("task").asText());
             tasks.stringColumn(1).append(r.path("gfp").asText());
@@ -142,10 +142,14 @@ final class MechanismSections extends Section {
             tasks.doubleColumn(4).append(r.path("below_min").asDouble());
             tasks.doubleColumn(5).append(r.path("no_watermarks").asDouble());
             tasks.doubleColumn(6).append(r.path("pages").asDouble());
+            tasks.doubleColumn(7).append(r.path("refused").asDouble());
+        }
+        if (tasks.doubleColumn("refused").sum() == 0) {
+            tasks.removeColumns("refused");
         }
         if (tasks.rowCount() > 0) {
             page.p("Allocations below high by task and gfp flags (the first " + tasks.rowCount() + " of "
-                    + rs.path("task_rows").asLong() + "):");
+                    + rs.path("task_rows").asLong() + "; refused: requests the model could not serve, simulate mode):");
             page.table(tasks);
             csvOnly("reserves_by_task", tasks);
         } else {

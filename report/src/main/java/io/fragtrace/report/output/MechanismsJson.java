@@ -107,7 +107,9 @@ final class MechanismsJson {
             tn.put("below_min", t.belowMin());
             tn.put("no_watermarks", t.noWatermarks());
             tn.put("pages", t.pages());
+            tn.put("refused", t.refused());
         }
+        n.put("refused", w.refused());
         n.put("task_rows", all.size());
         n.put("task_rows_dropped", w.rowsDropped());
     }
