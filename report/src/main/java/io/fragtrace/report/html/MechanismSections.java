@@ -101,9 +101,8 @@ final class MechanismSections extends Section {
                 DoubleColumn.create("no_watermark"), DoubleColumn.create("lowest_headroom"),
                 DoubleColumn.create("lowest_at_s"));
         JsonNode topo = f.summary().path("topology").path("zones");
-        int i = 0;
         for (JsonNode z : rs.path("zones")) {
-            JsonNode tz = topo.path(i++);
+            JsonNode tz = topologyZone(topo, new ReplayFolder.Zone(z.path("node").asInt(), z.path("zone").asText()));
             if (!z.path("watermarks_known").asBoolean()) {
                 continue;
             }
@@ -155,9 +154,8 @@ final class MechanismSections extends Section {
         } else {
             page.p("No allocation was made below the high watermark.");
         }
-        i = 0;
         for (ReplayFolder.Zone z : f.zones()) {
-            JsonNode tz = topo.path(i++);
+            JsonNode tz = topologyZone(topo, z);
             Table rows = f.rows(z);
             DoubleColumn head = rows.doubleColumn("min_headroom");
             if (head.countMissing() == rows.rowCount() || tz.path("watermark_min").isMissingNode()) {
@@ -199,6 +197,16 @@ final class MechanismSections extends Section {
                         nl.path("isolation_failures").asLong())},
                 new String[] {"compaction passes that succeeded", String.format(Locale.ROOT, "%,d of %,d", ok,
                         attempts)}));
+    }
+
+    /** The topology.zones entry of zone z (the folder lists zones in its own order). */
+    private static JsonNode topologyZone(JsonNode topo, ReplayFolder.Zone z) {
+        for (JsonNode n : topo) {
+            if (n.path("node").asInt() == z.node() && n.path("zone").asText().equals(z.zone())) {
+                return n;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static DoubleColumn constant(int n, double v) {
