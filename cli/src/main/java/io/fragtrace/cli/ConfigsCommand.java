@@ -37,7 +37,8 @@ final class ConfigsCommand implements Callable<Integer> {
         }
         if (config == null) {
             for (String name : Configs.PRESETS) {
-                System.out.printf("%-10s  %s%n", name, Configs.load(name).description());
+                int width = Configs.PRESETS.stream().mapToInt(String::length).max().orElse(10);
+                System.out.printf("%-" + width + "s  %s%n", name, Configs.load(name).description());
             }
             return Main.EXIT_OK;
         }

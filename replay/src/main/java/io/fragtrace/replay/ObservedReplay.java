@@ -6,7 +6,9 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.Consistency.Kind;
+import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.StealFallback;
 import io.fragtrace.replay.model.KernelSemantics;
 
@@ -49,6 +51,8 @@ public final class ObservedReplay implements TraceVisitor {
     private boolean modelUntraced = true;
     /** The compacting tasks' compact_control as the trace tells it, and the untraced compaction paths. */
     private final ObservedCompaction compaction;
+    private PageReporting reporting;
+    private ReserveWatch reserves;
 
     public ObservedReplay(BuddyModel model, long[] fromNs, long[] toNs) {
         this.m = model;
@@ -91,6 +95,26 @@ public final class ObservedReplay implements TraceVisitor {
 
     public long lastTimeNs() {
         return lastTimeNs;
+    }
+
+    /** Marks what free page reporting would have reported (mark-only {@link PageReporting}); null: off. */
+    public ObservedReplay withReporting(PageReporting r) {
+        this.reporting = r;
+        return this;
+    }
+
+    /** Classes every allocation against its zone's watermarks; null: off. */
+    public ObservedReplay withReserves(ReserveWatch w) {
+        this.reserves = w;
+        return this;
+    }
+
+    public PageReporting reporting() {
+        return reporting;
+    }
+
+    public ReserveWatch reserves() {
+        return reserves;
     }
 
     /** Turns the inference of untraced kernel paths on/off (off = naive replay, for measuring the gap). */
@@ -141,6 +165,9 @@ public final class ObservedReplay implements TraceVisitor {
             }
         }
         lastTimeNs = ts;
+        if (reporting != null) {
+            reporting.advance(ts);
+        }
         switch (e.type()) {
             case MM_PAGE_ALLOC -> {
                 endPcpLoop(e);
@@ -310,6 +337,9 @@ public final class ObservedReplay implements TraceVisitor {
         int z = zoneFor(e, pfn, order);
         if (z < 0) {
             return;
+        }
+        if (reserves != null) {
+            reserves.allocation(z, m.freePages(z), order, ReserveWatch.GFP_OF_EVENT, e.timestampNs(), e);
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {

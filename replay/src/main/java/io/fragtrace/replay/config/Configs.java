@@ -21,7 +21,8 @@ import java.util.Properties;
  */
 public final class Configs {
     /** The built-in presets, in the order {@code fragtrace configs} lists them. */
-    public static final List<String> PRESETS = List.of("linux-6.1", "linux-4.4", "proactive", "regions");
+    public static final List<String> PRESETS = List.of("linux-6.1", "linux-4.4", "proactive", "regions",
+            "page-reporting", "reserves", "zram-pinned");
     public static final String DEFAULT = "linux-6.1";
 
     private Configs() {
@@ -134,6 +135,24 @@ public final class Configs {
             throw new ConfigException("config " + name
                     + ": compaction_proactiveness > 0 needs kernel >= 5.9 (proactive compaction came with 5.9)");
         }
+        if (c.pageReporting() && !atLeast(c.kernel(), 5, 7)) {
+            throw new ConfigException("config " + name + ": page_reporting = on needs kernel >= 5.7 (it came with 5.7)");
+        }
+        if (c.movableNonLru() && !atLeast(c.kernel(), 4, 8)) {
+            throw new ConfigException("config " + name
+                    + ": movable_non_lru = on needs kernel >= 4.8 (zsmalloc and balloon page migration came with 4.8)");
+        }
+        if (c.pageReportingOrder() > maxOrder) {
+            throw new ConfigException("config " + name + ": key 'page_reporting_order' must be auto or 0.." + maxOrder
+                    + " (at most max_order), got '" + c.pageReportingOrder() + "'");
+        }
         return c;
+    }
+
+    /** A config's MAJOR.MINOR kernel is at least major.minor. */
+    static boolean atLeast(String kernel, int major, int minor) {
+        String[] p = kernel.split("\\.");
+        int ma = Integer.parseInt(p[0]);
+        return ma > major || (ma == major && Integer.parseInt(p[1]) >= minor);
     }
 }

@@ -119,6 +119,27 @@ public final class KernelConfig {
         return integer(Knob.REGION_EVACUATE_MAX_USED);
     }
 
+    public boolean pageReporting() {
+        return (Boolean) values.get(Knob.PAGE_REPORTING);
+    }
+
+    /** page_reporting_order, -1 = auto (pageblock_order). */
+    public long pageReportingOrder() {
+        return number(Knob.PAGE_REPORTING_ORDER);
+    }
+
+    public int pageReportingCapacity() {
+        return integer(Knob.PAGE_REPORTING_CAPACITY);
+    }
+
+    public int pageReportingDelayMs() {
+        return integer(Knob.PAGE_REPORTING_DELAY_MS);
+    }
+
+    public boolean movableNonLru() {
+        return (Boolean) values.get(Knob.MOVABLE_NON_LRU);
+    }
+
     /**
      * The values under their docs/configs.md keys, in {@link Knob} order: "auto" for automatic values, on/off for
      * switches, the config words for choices, numbers as numbers.

@@ -42,7 +42,18 @@ public enum Knob {
     REGION_SIZE_MB("region_size_mb", Type.POWER_OF_TWO, 4, 1 << 20, "512", "(RFC)",
             "region size in MiB (the RFC used 512 MiB per node)"),
     REGION_EVACUATE_MAX_USED("region_evacuate_max_used", Type.INT, 0, 1_000_000, "32", "(RFC)",
-            "evacuate a region only if at most this many pages are used (the RFC: 32)");
+            "evacuate a region only if at most this many pages are used (the RFC: 32)"),
+    PAGE_REPORTING("page_reporting", Type.ON_OFF, 0, 0, "off", "a registered `page_reporting_dev_info` (virtio-balloon)",
+            "free page reporting to a hypervisor (needs kernel >= 5.7)"),
+    PAGE_REPORTING_ORDER("page_reporting_order", Type.AUTO_INT, 0, 15, "auto", "`page_reporting.page_reporting_order`",
+            "smallest order reported; `auto` = `pageblock_order`"),
+    PAGE_REPORTING_CAPACITY("page_reporting_capacity", Type.INT, 1, 4096, "32", "`PAGE_REPORTING_CAPACITY`",
+            "blocks reported per batch (per report() call)"),
+    PAGE_REPORTING_DELAY_MS("page_reporting_delay_ms", Type.INT, 0, 3_600_000, "2000", "`PAGE_REPORTING_DELAY`",
+            "delay from the first free at or above the order to the reporting pass"),
+    MOVABLE_NON_LRU("movable_non_lru", Type.ON_OFF, 0, 0, "on", "`movable_operations` (zsmalloc, balloon; 4.8+)",
+            "compaction migrates movable non-LRU pages (zram's zsmalloc pages, balloon pages); off: they pin their"
+            + " pageblock as before 4.8");
 
     /** How a value is written and read. */
     public enum Type { VERSION, INT, AUTO_INT, ON_OFF, CHOICE, POWER_OF_TWO }

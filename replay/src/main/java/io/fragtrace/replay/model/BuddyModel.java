@@ -33,6 +33,8 @@ public final class BuddyModel {
     private static final int MT_SHIFT = 7;
     /** Bit 10: nothing is known about this page yet (start state without a dump). */
     private static final int UNKNOWN = 0x400;
+    /** Bit 11: PageReported, set by {@link PageReporting}; any other state write clears it. */
+    private static final int REPORTED = 0x800;
 
     private static final int CHUNK_SHIFT = 16;
     private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
@@ -65,6 +67,10 @@ public final class BuddyModel {
     private final PageblockCounters pbc;
     /** Free pages per memory region, maintained at list add/del once {@link #trackRegions} is called. */
     private RegionCounters regions;
+    /** Free pages on the buddy lists per zone, maintained at list add/del (NR_FREE_PAGES without the pcp). */
+    private final long[] zoneFree;
+    /** Free page reporting, null when off: told of frees at or above its order and of reported blocks leaving. */
+    private PageReporting reporting;
     /** Returned by freeOnePage when compaction_capture() took the block. */
     public static final long CAPTURED = -2;
 
@@ -108,6 +114,7 @@ public final class BuddyModel {
         // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE)
         Arrays.fill(pbMt, (byte) MIGRATE_MOVABLE);
         this.pbc = new PageblockCounters(zones, base, pbOrder, state, pbMt);
+        this.zoneFree = new long[zones.length];
     }
 
     // ------------------------------------------------------------------ topology
@@ -181,6 +188,9 @@ public final class BuddyModel {
         int old = state[r];
         state[r] = (short) ((state[r] & UNKNOWN) | v);
         pbc.stateWritten(r, old);
+        if ((old & REPORTED) != 0 && (v & REPORTED) == 0 && reporting != null) {
+            reporting.cleared(zoneOf(base + r), old & ORDER_MASK, false);
+        }
     }
 
     /** The gfp-migratetype tag of an allocated head (see {@link #markAllocated(long, int, boolean, int)}), or -1. */
@@ -353,6 +363,9 @@ public final class BuddyModel {
             head[id] = r;
         }
         count[id]++;
+        if (id < nBuddyLists) {
+            zoneFree[id / (nrOrders * MIGRATE_TYPES)] += listPages(id);
+        }
         if (regions != null) {
             regions.add(base + r, listPages(id), 1);
         }
@@ -387,6 +400,9 @@ public final class BuddyModel {
             tail[id] = p;
         }
         count[id]--;
+        if (id < nBuddyLists) {
+            zoneFree[id / (nrOrders * MIGRATE_TYPES)] -= listPages(id);
+        }
         if (regions != null) {
             regions.add(base + r, listPages(id), -1);
         }
@@ -524,13 +540,9 @@ public final class BuddyModel {
         return s;
     }
 
-    /** Free pages on the buddy lists of a zone (NR_FREE_PAGES without the pcp). */
+    /** Free pages on the buddy lists of a zone (NR_FREE_PAGES without the pcp), maintained at list add/del. */
     public long freePages(int z) {
-        long s = 0;
-        for (int o = 0; o < nrOrders; o++) {
-            s += nrFree(z, o) << o;
-        }
-        return s;
+        return zoneFree[z];
     }
 
     /** Pages on all per-CPU lists of a zone (pcp->count summed). */
@@ -645,8 +657,9 @@ public final class BuddyModel {
     /** move_to_free_list() (mm/page_alloc.c): list_move_tail to another migratetype's list (5.10+). */
     public void moveToFreeList(int z, long pfn, int order, int mt) {
         int r = rel(pfn);
+        int reported = state[r] & REPORTED; // list_move_tail() keeps PageReported
         listDel(r);
-        put(r, (KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
+        put(r, (KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT) | reported);
         listAdd(buddyList(z, order, mt), r, true);
     }
 
@@ -700,6 +713,10 @@ public final class BuddyModel {
                 }
             }
             listDelBuddy(z, buddy);
+            if ((state[buddy] & REPORTED) != 0) {
+                state[buddy] &= ~REPORTED; // del_page_from_free_list() clears PageReported; merged, not allocated
+                reporting.cleared(z, order, true);
+            }
             put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
                 pbc.setType(buddy >> pbOrder, mt);
@@ -710,6 +727,9 @@ public final class BuddyModel {
         boolean toTail = fpiToTail || buddyMergeLikely(z, r, buddy, order);
         put(r, (KIND_BUDDY << KIND_SHIFT) | order | (mt << MT_SHIFT));
         listAdd(buddyList(z, order, mt), r, toTail);
+        if (reporting != null) {
+            reporting.notifyFree(order); // page_reporting_notify_free() at the end of __free_one_page()
+        }
         return base + r;
     }
 
@@ -750,98 +770,14 @@ public final class BuddyModel {
         return -1;
     }
 
-    /**
-     * Takes the 2^order page at pfn out of the free block that contains it. When pfn is the block's head this is
-     * __rmqueue_smallest()'s del_page_from_free_list() + expand(); otherwise (only reached when the model disagrees
-     * with the trace) the other parts are listed at the head like expand() does. Returns false if pfn is not free.
-     */
+    /** {@link TraceWins#takeFromBuddy}. */
     public boolean takeFromBuddy(int z, long pfn, int order, int expandMt) {
-        long h = findBuddyHead(pfn);
-        if (h < 0) {
-            return false;
-        }
-        int k = orderAt(h);
-        if (k < order) {
-            // a smaller free block than asked: take it and whatever else lies in the range
-            delPageFromFreeList(h);
-            takeRange(pfn, order);
-            return true;
-        }
-        delPageFromFreeList(h);
-        if (h == pfn) {
-            expand(z, h, order, k, expandMt);
-            return true;
-        }
-        long lo = h;
-        while (k > order) {
-            k--;
-            long half = 1L << k;
-            if (pfn >= lo + half) {
-                addToFreeList(z, lo, k, expandMt, false);
-                lo += half;
-            } else {
-                addToFreeList(z, lo + half, k, expandMt, false);
-            }
-        }
-        return true;
+        return TraceWins.takeFromBuddy(this, z, pfn, order, expandMt);
     }
 
-    /** Removes every free buddy block and pcp block that overlaps [pfn, pfn + 2^order) (trace-wins reconciliation). */
+    /** {@link TraceWins#takeRange}. */
     public int takeRange(long pfn, int order) {
-        int removed = 0;
-        long end = pfn + (1L << order);
-        long h = findBuddyHead(pfn);
-        if (h >= 0 && h < pfn) {
-            int z = zoneOf(h);
-            int k = orderAt(h);
-            int mt = listMigratetype(h);
-            delPageFromFreeList(h);
-            // give back the parts before pfn and after end
-            releaseRange(z, h, pfn, mt);
-            releaseRange(z, end, h + (1L << k), mt);
-            removed++;
-        }
-        long p = findPcpHead(pfn);
-        if (p >= 0 && p < pfn) {
-            pcpDel(p);
-            removed++;
-        }
-        for (long q = pfn; q < end; ) {
-            int r = rel(q);
-            int s = state[r];
-            int kind = (s >> KIND_SHIFT) & 3;
-            int k = s & ORDER_MASK;
-            if (kind == KIND_BUDDY) {
-                int z = zoneOf(q);
-                int mt = listMigratetype(q);
-                delPageFromFreeList(q);
-                if (q + (1L << k) > end) {
-                    releaseRange(z, end, q + (1L << k), mt);
-                }
-                removed++;
-                q += 1L << Math.min(k, 62);
-            } else if (kind == KIND_PCP) {
-                pcpDel(q);
-                removed++;
-                q += 1L << k;
-            } else {
-                q++;
-            }
-        }
-        return removed;
-    }
-
-    /** Lists [from, to) as maximal aligned free blocks at the head of free_list[mt] (no merging). */
-    private void releaseRange(int z, long from, long to, int mt) {
-        long p = from;
-        while (p < to) {
-            int k = Math.min(Long.numberOfTrailingZeros(p - base | (1L << maxOrder)), maxOrder);
-            while (p + (1L << k) > to) {
-                k--;
-            }
-            addToFreeList(z, p, k, mt, false);
-            p += 1L << k;
-        }
+        return TraceWins.takeRange(this, pfn, order);
     }
 
     /**
@@ -896,6 +832,44 @@ public final class BuddyModel {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------------ free page reporting
+
+    /** Attaches free page reporting (null: off); reported blocks and notifications go to it from now on. */
+    public void setReporting(PageReporting r) {
+        this.reporting = r;
+    }
+
+    /** PageReported() of a free buddy head. */
+    public boolean isReported(long pfn) {
+        return (state[rel(pfn)] & REPORTED) != 0;
+    }
+
+    /** __SetPageReported() (page_reporting_drain(), mm/page_reporting.c) of a free buddy head. */
+    public void setReported(long pfn) {
+        state[rel(pfn)] |= REPORTED;
+    }
+
+    /**
+     * list_rotate_to_front() (include/linux/list.h) on the buddy list holding pfn: pfn becomes the head, the members
+     * before it move, in order, behind the tail (page_reporting_cycle() keeps its place this way).
+     */
+    public void rotateToFront(long pfn) {
+        int r = rel(pfn);
+        int id = listIdOf(r);
+        int h = head[id];
+        if (h == r) {
+            return;
+        }
+        int p = link(prevC, r);
+        int t = tail[id];
+        setLink(nextC, t, h);
+        setLink(prevC, h, t);
+        setLink(nextC, p, -1);
+        tail[id] = p;
+        setLink(prevC, r, -1);
+        head[id] = r;
     }
 
     // ------------------------------------------------------------------ per-CPU lists

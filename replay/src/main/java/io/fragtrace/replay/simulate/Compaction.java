@@ -396,8 +396,11 @@ abstract class Compaction extends PageAlloc {
                 continue;
             }
             byte a = amt[r];
-            if (kind == BuddyModel.KIND_NONE && a != FREE && a != PINNED && (a & COMPOUND_BIT) == 0
-                    && aord[r] == 0 && a == MIGRATE_MOVABLE) {
+            if (kind == BuddyModel.KIND_NONE && a != FREE && (a & NONLRU_BIT) != 0 && !cfg.movableNonLru()) {
+                stats.nonLruBlocked++; // !PageLRU and not __PageMovable: isolate_fail
+            } else if (kind == BuddyModel.KIND_NONE && a != FREE && a != PINNED && (a & COMPOUND_BIT) == 0
+                    && aord[r] == 0 && (a & ~NONLRU_BIT) == MIGRATE_MOVABLE) {
+                // a non-LRU page goes through isolate_movable_page() and its movable_operations
                 migrateList[nrMigrate++] = r;
                 cc.migrateIsolated++;
                 isolatedAny = true;
@@ -447,6 +450,9 @@ abstract class Compaction extends PageAlloc {
                 cc.failed += nrMigrate - i;
                 nrMigrate = 0;
                 return false;
+            }
+            if ((amt[src] & NONLRU_BIT) != 0) {
+                stats.nonLruMigrated++;
             }
             amt[dst] = amt[src];
             aord[dst] = 0;

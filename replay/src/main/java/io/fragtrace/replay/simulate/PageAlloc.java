@@ -93,25 +93,9 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         return flags | ALLOC_NOFRAGMENT;
     }
 
-    /** gfp_to_alloc_flags() (mm/page_alloc.c, 6.1). */
+    /** gfp_to_alloc_flags() (mm/page_alloc.c, 6.1): {@link Watermarks#gfpToAllocFlags}. */
     static int gfpToAllocFlags(long gfp) {
-        int flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
-        if ((gfp & Gfp.HIGH) != 0) {
-            flags |= ALLOC_HIGH;
-        }
-        if ((gfp & Gfp.KSWAPD_RECLAIM) != 0) {
-            flags |= ALLOC_KSWAPD;
-        }
-        if ((gfp & Gfp.ATOMIC) != 0) {
-            if ((gfp & Gfp.NOMEMALLOC) == 0) {
-                flags |= ALLOC_HARDER;
-            }
-            flags &= ~ALLOC_CPUSET;
-        }
-        if (Gfp.migratetype(gfp) == MIGRATE_MOVABLE) {
-            flags |= ALLOC_CMA;
-        }
-        return flags;
+        return Watermarks.gfpToAllocFlags(gfp);
     }
 
     /**
@@ -127,10 +111,14 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         if ((flags & ALLOC_KSWAPD) != 0) {
             wakeAllKswapds(order, gfp, highestKz);
         }
+        stats.slowpath++;
         long p = getPageFromFreelist(order, mt, flags, highestKz, cpu, gfp);
         if (p >= 0) {
             return p;
         }
+        stats.belowMin++;
+        boolean pfMemalloc = curEvent != null && Watermarks.pfMemallocTask(curEvent.comm());
+        int reserveFlags = Watermarks.gfpPfmemallocFlags(gfp, pfMemalloc);
         int prio = PRIO_ASYNC;
         if (canDirect && (costly || (order > 0 && mt != MIGRATE_MOVABLE))) {
             p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, PRIO_ASYNC, cpu);
@@ -149,12 +137,17 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             if ((flags & ALLOC_KSWAPD) != 0) {
                 wakeAllKswapds(order, gfp, highestKz);
             }
-            p = getPageFromFreelist(order, mt, flags, highestKz, cpu, gfp);
+            // __gfp_pfmemalloc_flags(): reclaim itself and __GFP_MEMALLOC may use the reserves below min
+            int f = reserveFlags != 0 ? reserveFlags | (flags & (ALLOC_KSWAPD | ALLOC_CMA)) : flags;
+            p = getPageFromFreelist(order, mt, f, highestKz, cpu, gfp);
             if (p >= 0) {
+                if (reserveFlags != 0) {
+                    stats.pfmemalloc++;
+                }
                 return p;
             }
-            if (!canDirect) {
-                return -1;
+            if (!canDirect || pfMemalloc) {
+                return -1; // "Avoid recursion of direct reclaim" for a PF_MEMALLOC task
             }
             // __alloc_pages_direct_reclaim(): not modelled (the trace's frees are the reclaim)
             if (order > 0) {
@@ -480,7 +473,8 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         long c = 0;
         int r0 = (int) (blockStart - base);
         for (int r = r0; r < r0 + pbPages && r < n; r++) {
-            if ((amt[r] & 0x0f) == MIGRATE_MOVABLE && amt[r] != FREE) {
+            if ((amt[r] & 0x0f) == MIGRATE_MOVABLE && amt[r] != FREE
+                    && ((amt[r] & NONLRU_BIT) == 0 || cfg.movableNonLru())) { // PageLRU || __PageMovable
                 c++;
             }
         }

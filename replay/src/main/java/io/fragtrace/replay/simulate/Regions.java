@@ -60,7 +60,8 @@ abstract class Regions extends Kswapd {
         for (long pfn = start; pfn < end; pfn++) {
             int r = (int) (pfn - base);
             byte a = amt[r];
-            if (a == FREE || a == PINNED || (a & COMPOUND_BIT) != 0 || aord[r] != 0 || a != MIGRATE_MOVABLE
+            if (a == FREE || a == PINNED || (a & COMPOUND_BIT) != 0 || aord[r] != 0
+                    || (a & ~NONLRU_BIT) != MIGRATE_MOVABLE || ((a & NONLRU_BIT) != 0 && !cfg.movableNonLru())
                     || m.kind(pfn) != BuddyModel.KIND_NONE) {
                 continue;
             }

@@ -4,7 +4,9 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 
@@ -49,6 +51,8 @@ abstract class SimState {
     static final byte FREE = -1;
     static final byte PINNED = 7;
     static final byte COMPOUND_BIT = 0x10;
+    /** amt bit: a movable non-LRU page (zsmalloc, balloon; {@link io.fragtrace.replay.model.NonLruMovable}). */
+    static final byte NONLRU_BIT = 0x20;
 
     /** /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
     public static final int KPF_LRU = 5;
@@ -137,6 +141,10 @@ abstract class SimState {
     final List<Interval> kcompactdIntervals = new ArrayList<>();
     int curPid;
     ParsedEvent curEvent;
+    /** Free page reporting (mm/page_reporting.c) when the config has it, else null. */
+    final PageReporting reporting;
+    /** Allocations against the watermarks (PFMEMALLOC reserves). */
+    final ReserveWatch reserves;
     /** pids inside a traced migrate_pages() (mm_migrate_pages_start .. mm_migrate_pages) of the kernel's own run. */
     int[] migratingPids = new int[8];
     int nMigrating;
@@ -293,6 +301,23 @@ abstract class SimState {
                 regionPresent[(int) (pfn / regionPages)]++;
             }
         }
+        PageReporting.ZoneWatermarks zw = new PageReporting.ZoneWatermarks() {
+            public long wmark(int z, int which) {
+                return wmark[z][which];
+            }
+
+            public long boost(int z) {
+                return boost[z];
+            }
+
+            public long reservedHighatomic(int z) {
+                return reservedHighatomic[z];
+            }
+        };
+        reserves = new ReserveWatch(model, zw);
+        reporting = cfg.pageReporting() ? new PageReporting(model, zw, cfg.pageReportingOrder() < 0 ? pb
+                : (int) cfg.pageReportingOrder(), cfg.pageReportingCapacity(),
+                cfg.pageReportingDelayMs() * 1_000_000L, false) : null;
     }
 
     /** Kernel semantics for a config: its kernel's, with the dump's orders. */

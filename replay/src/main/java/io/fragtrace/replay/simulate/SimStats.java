@@ -17,6 +17,18 @@ public final class SimStats {
     public long modelServedTraceFailed;
     /** Non-costly requests served only after the direct-reclaim stand-in (ALLOC_NO_WATERMARKS; no reclaim modelled). */
     public long reclaimStandIns;
+    /** Allocations whose fast path failed at the low watermark (__alloc_pages_slowpath(), kswapd woken). */
+    public long slowpath;
+    /** Of those, the ones that failed again at min (direct reclaim/compaction, or the reserves). */
+    public long belowMin;
+    /** Served with ALLOC_NO_WATERMARKS from __gfp_pfmemalloc_flags() (PF_MEMALLOC task or __GFP_MEMALLOC). */
+    public long pfmemalloc;
+    /** Allocations recognised as movable non-LRU (zsmalloc, balloon: {@link io.fragtrace.replay.model.NonLruMovable}). */
+    public long nonLruAllocated;
+    /** Of those pages, migrated by compaction through movable_operations (movable_non_lru = on). */
+    public long nonLruMigrated;
+    /** Scanned by compaction and not isolatable (movable_non_lru = off): isolate_fail. */
+    public long nonLruBlocked;
     public long frees;
     /** Pages handed out and given back by the model's allocator (trace requests only). */
     public long pagesAllocated;

@@ -6,7 +6,10 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.NonLruMovable;
+import io.fragtrace.replay.model.PageReporting;
 
 import java.util.Arrays;
 
@@ -39,6 +42,7 @@ public final class Simulator extends Regions implements TraceVisitor {
      */
     public Simulator(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
         super(model, cfg, pcpCpus, kpageflags, startNs);
+        freeBefore = new long[nz];
     }
 
     // ------------------------------------------------------------------ events
@@ -64,6 +68,9 @@ public final class Simulator extends Regions implements TraceVisitor {
         lastTimeNs = ts;
         events++;
         advanceDaemons(ts);
+        if (reporting != null) {
+            reporting.advance(ts);
+        }
         EventType t = e.type();
         if (t == EventType.MM_PAGE_ALLOC) {
             alloc(e);
@@ -140,6 +147,9 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
     }
 
+    /** Free pages per zone before the current allocation (what its watermark checks read). */
+    private long[] freeBefore;
+
     /** mm_page_alloc: one request served by the model's __alloc_pages(); the trace pfn maps to the model's page. */
     void alloc(ParsedEvent e) {
         int order = e.order();
@@ -155,9 +165,17 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (traceFailed) {
             stats.traceFailed[order]++;
         }
+        for (int z = 0; z < nz; z++) {
+            freeBefore[z] = m.freePages(z);
+        }
         long mp = allocPages(order, gfp, curCpu, e);
+        if (mp >= 0) {
+            int z = m.zoneOf(mp);
+            reserves.allocation(z, freeBefore[z], order, gfp, e.timestampNs(), e);
+        }
         if (mp < 0) {
             stats.modelFailed[order]++;
+            reserves.refused(e);
             if (!traceFailed) {
                 long tp = e.pfn();
                 if (tp >= base && tp + (1L << order) <= base + n) {
@@ -181,6 +199,10 @@ public final class Simulator extends Regions implements TraceVisitor {
         regionUsed[reg] += 1L << order;
         byte mt = (byte) Gfp.migratetype(gfp);
         boolean compound = (gfp & Gfp.COMP) != 0 && order > 0;
+        if (NonLruMovable.kind(e.gfpBits(), order) != NonLruMovable.NONE) {
+            mt |= NONLRU_BIT;
+            stats.nonLruAllocated++;
+        }
         for (int i = 0; i < 1 << order; i++) {
             amt[mr + i] = (byte) (compound ? mt | COMPOUND_BIT : mt);
             aord[mr + i] = -1;
@@ -379,6 +401,21 @@ public final class Simulator extends Regions implements TraceVisitor {
                 wmark[z] = w[z];
             }
         }
+    }
+
+    /** movable_non_lru: compaction migrates zsmalloc and balloon pages. */
+    public boolean movableNonLru() {
+        return cfg.movableNonLru();
+    }
+
+    /** Free page reporting of this run, null when the config has it off. */
+    public PageReporting reporting() {
+        return reporting;
+    }
+
+    /** Allocations against the watermarks (below min/low/high, ALLOC_NO_WATERMARKS) of this run. */
+    public ReserveWatch reserves() {
+        return reserves;
     }
 
     public long minFreeKbytes() {

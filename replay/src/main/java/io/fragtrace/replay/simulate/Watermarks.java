@@ -1,5 +1,8 @@
 package io.fragtrace.replay.simulate;
 
+import io.fragtrace.parser.Gfp;
+import io.fragtrace.replay.model.KernelSemantics;
+
 /**
  * Watermark arithmetic of mm/page_alloc.c as pure functions: __setup_per_zone_wmarks(), the order-0 part of
  * __zone_watermark_ok() and boost_watermark(). The high-order part of __zone_watermark_ok() needs the free lists and
@@ -25,6 +28,64 @@ public final class Watermarks {
     public static final int ALLOC_KSWAPD = 0x800;
 
     private Watermarks() {
+    }
+
+    /** gfp_to_alloc_flags() (mm/page_alloc.c, 6.1): the slow path's watermark (min) and reserve flags of a gfp mask. */
+    public static int gfpToAllocFlags(long gfp) {
+        int flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+        if ((gfp & Gfp.HIGH) != 0) {
+            flags |= ALLOC_HIGH;
+        }
+        if ((gfp & Gfp.KSWAPD_RECLAIM) != 0) {
+            flags |= ALLOC_KSWAPD;
+        }
+        if ((gfp & Gfp.ATOMIC) != 0) {
+            if ((gfp & Gfp.NOMEMALLOC) == 0) {
+                flags |= ALLOC_HARDER;
+            }
+            flags &= ~ALLOC_CPUSET;
+        }
+        if (Gfp.migratetype(gfp) == KernelSemantics.MIGRATE_MOVABLE) {
+            flags |= ALLOC_CMA;
+        }
+        return flags;
+    }
+
+    /**
+     * __gfp_pfmemalloc_flags() (mm/page_alloc.c, 6.1) outside interrupts: ALLOC_NO_WATERMARKS for __GFP_MEMALLOC or a
+     * PF_MEMALLOC task (reclaim itself: kswapd, a direct reclaimer), none with __GFP_NOMEMALLOC. (ALLOC_OOM for an
+     * OOM victim is not visible in a trace.)
+     */
+    public static int gfpPfmemallocFlags(long gfp, boolean pfMemalloc) {
+        if ((gfp & Gfp.NOMEMALLOC) != 0) {
+            return 0;
+        }
+        if ((gfp & Gfp.MEMALLOC) != 0 || pfMemalloc) {
+            return ALLOC_NO_WATERMARKS;
+        }
+        return 0;
+    }
+
+    /**
+     * The task runs with PF_MEMALLOC: kswapd (kswapd() sets it for its life, mm/vmscan.c). Direct reclaimers set it
+     * only inside reclaim, which a page trace does not show, so a task name is all there is: a guess for the rest.
+     */
+    public static boolean pfMemallocTask(String comm) {
+        return comm.startsWith("kswapd");
+    }
+
+    /**
+     * Which watermark a zone with freePages free was below for an order-0 check without reserve flags
+     * (__zone_watermark_ok(): free &lt;= mark fails): 0 min, 1 low, 2 high, 3 none (above high).
+     */
+    public static int belowWmark(long freePages, long min, long low, long high) {
+        if (!order0Ok(freePages, 0, min, 0, 0, 0)) {
+            return WMARK_MIN;
+        }
+        if (!order0Ok(freePages, 0, low, 0, 0, 0)) {
+            return WMARK_LOW;
+        }
+        return order0Ok(freePages, 0, high, 0, 0, 0) ? 3 : WMARK_HIGH;
     }
 
     /**

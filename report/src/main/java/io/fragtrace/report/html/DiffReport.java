@@ -178,6 +178,7 @@ public final class DiffReport {
             Table frag = fragTable();
             compactionMetrics();
             zoneMetrics();
+            DiffMechanisms.add(a, b, zones, metrics);
             failures();
             String summary = summaryText();
             page.h2("summary", "Biggest differences");

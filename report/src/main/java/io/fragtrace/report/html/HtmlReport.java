@@ -91,6 +91,10 @@ public final class HtmlReport {
         new ExtfragSection(s).write();
         new CompactionSection(s).compaction();
         new DaemonSection(s).daemons();
+        MechanismSections mech = new MechanismSections(s);
+        mech.reporting();
+        mech.reserves();
+        mech.nonLru();
         new AllocSection(s).allocations();
         summary.markerList();
         s.files.put(FILE, s.page.bytes());

@@ -39,7 +39,10 @@ final class SummarySection extends Section {
                 + "<a href=\"#unusable\">unusable index</a><a href=\"#buddyinfo\">buddyinfo</a>"
                 + "<a href=\"#migratetype\">migratetypes</a><a href=\"#mixed\">mixed pageblocks</a>"
                 + "<a href=\"#regions\">regions</a><a href=\"#physmem\">physical memory</a><a href=\"#compaction\">compaction</a>"
-                + "<a href=\"#extfrag\">extfrag fallbacks</a><a href=\"#daemons\">kswapd/kcompactd</a><a href=\"#alloc\">allocations</a>"
+                + "<a href=\"#extfrag\">extfrag fallbacks</a><a href=\"#daemons\">kswapd/kcompactd</a>"
+                + "<a href=\"#reporting\">page reporting</a><a href=\"#reserves\">reserves</a>"
+                + "<a href=\"#nonlru\">non-LRU</a>"
+                + "<a href=\"#alloc\">allocations</a>"
                 + "<a href=\"#markers\">markers</a></nav>\n");
     }
 

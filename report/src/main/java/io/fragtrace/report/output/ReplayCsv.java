@@ -63,6 +63,8 @@ public final class ReplayCsv {
         }
         header.add("mixed_pageblocks");
         header.add("free_regions");
+        header.addAll(List.of("reported_pages", "reported_total", "reported_reallocated", "reportable_free",
+                "min_headroom"));
         try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
                 .build())) {
             List<Object> row = new ArrayList<>(header.size());
@@ -92,6 +94,11 @@ public final class ReplayCsv {
                 }
                 row.add(s.mixedPageblocks() < 0 ? "" : s.mixedPageblocks());
                 row.add(s.freeRegions() < 0 ? "" : s.freeRegions());
+                row.add(s.reportedPages() < 0 ? "" : s.reportedPages());
+                row.add(s.reportedTotal() < 0 ? "" : s.reportedTotal());
+                row.add(s.reportedReallocated() < 0 ? "" : s.reportedReallocated());
+                row.add(s.reportableFree() < 0 ? "" : s.reportableFree());
+                row.add(s.minHeadroom() == Long.MIN_VALUE ? "" : s.minHeadroom());
                 p.printRecord(row);
             }
         }

@@ -14,7 +14,10 @@ import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.metrics.RegionSampler;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
+import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.PageReporting;
+import io.fragtrace.replay.model.Zone;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.KpageFlags;
@@ -82,6 +85,11 @@ public final class ReplayRun {
         Arrays.fill(to, Long.MAX_VALUE);
         long startNs = Arrays.stream(from).max().orElse(Long.MIN_VALUE);
         ObservedReplay replay = new ObservedReplay(model, from, to).modelUntracedPaths(options.modelUntracedPaths());
+        PageReporting.ZoneWatermarks zw = observedWatermarks(model);
+        // what a reporting guest would have reported: marks only, the trace's lists stay as they are
+        replay.withReporting(new PageReporting(model, zw, model.pageblockOrder(),
+                PageReporting.PAGE_REPORTING_CAPACITY, PageReporting.PAGE_REPORTING_DELAY_NS, true))
+                .withReserves(new ReserveWatch(model, zw));
         RegionSampler regions = options.regionMb() > 0 ? new RegionSampler(model,
                 Long.numberOfTrailingZeros(options.regionMb() << 8), holes(input.bundle())) : null;
         SampleBuffer samples = new SampleBuffer(startNs, options.intervalNs(), regions);
@@ -122,7 +130,8 @@ public final class ReplayRun {
         }
         List<SampleBuffer.Instant> instants = samples.instants();
         List<ZoneSample> series = samples.samples();
-        List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null);
+        List<ZoneSample> end = ZoneSampler.sample(model, replay.lastTimeNs(), null, replay.reporting(),
+                replay.reserves());
         pfnMaps.end(model, replay.lastTimeNs());
         Validation.Result fidelity = check != null ? check.finish(report) : null;
         List<String> notes = new ArrayList<>(start.notes());
@@ -132,7 +141,7 @@ public final class ReplayRun {
         }
         TraceStats traceStats = stats.finish(report);
         Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity,
-                start.kind(), notes, model.unknownFraction());
+                start.kind(), notes, model.unknownFraction(), series);
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         AtomicOutput.writeDir(out, dir -> {
             csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
@@ -169,6 +178,25 @@ public final class ReplayRun {
             }
         }
         return null;
+    }
+
+    /** The start snapshot's watermarks (zoneinfo prints min/low/high with the boost in), highatomic from the model. */
+    static PageReporting.ZoneWatermarks observedWatermarks(BuddyModel m) {
+        return new PageReporting.ZoneWatermarks() {
+            public long wmark(int z, int which) {
+                Zone zone = m.zone(z);
+                long w = which == 0 ? zone.wmarkMin : which == 1 ? zone.wmarkLow : zone.wmarkHigh;
+                return Math.max(0, w - zone.boost);
+            }
+
+            public long boost(int z) {
+                return m.zone(z).boost;
+            }
+
+            public long reservedHighatomic(int z) {
+                return m.pageblocksOfType(z, KernelSemantics.MIGRATE_HIGHATOMIC) << m.pageblockOrder();
+            }
+        };
     }
 
     static long[] nrFree(BuddyModel m, int z) {

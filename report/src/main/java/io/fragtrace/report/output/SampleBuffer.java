@@ -67,7 +67,8 @@ final class SampleBuffer implements ObservedReplay.Sampler, Simulator.Sampler {
     /** Simulate mode: the simulator's model, free regions as the simulator's region allocator counts them. */
     @Override
     public void sample(Simulator sim, long timeNs, String marker) {
-        take(timeNs, marker, () -> new Instant(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker)), null),
+        take(timeNs, marker, () -> new Instant(withRegions(sim, ZoneSampler.sample(sim.model(), timeNs, marker,
+                        sim.reporting(), sim.reserves())), null),
                 iv -> sim.setSampler(this, iv));
     }
 
@@ -114,7 +115,8 @@ final class SampleBuffer implements ObservedReplay.Sampler, Simulator.Sampler {
     }
 
     private Instant instant(ObservedReplay replay, long timeNs, String marker) {
-        List<ZoneSample> zones = ZoneSampler.sample(replay.model(), timeNs, marker);
+        List<ZoneSample> zones = ZoneSampler.sample(replay.model(), timeNs, marker, replay.reporting(),
+                replay.reserves());
         if (regions == null) {
             return new Instant(zones, null);
         }

@@ -138,7 +138,8 @@ public final class SimulateRun {
         sim.finish();
         Calibration calibration = calibrator.finish();
         List<ZoneSample> series = samples.samples();
-        List<ZoneSample> end = SampleBuffer.withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null));
+        List<ZoneSample> end = SampleBuffer.withRegions(sim, ZoneSampler.sample(model, sim.lastTimeNs(), null,
+                sim.reporting(), sim.reserves()));
         Map<String, long[]> after = null;
         Path afterInfo = bundle.resolve("after").resolve("buddyinfo");
         if (Files.isRegularFile(afterInfo)) {
@@ -147,6 +148,7 @@ public final class SimulateRun {
         TraceStats traceStats = stats.finish(report);
         ObjectNode summary = summary(input, report, config, sim, end, observed, after, afterStart[0]);
         summary.set("calibration", CalibrationJson.of(calibration, config, settings));
+        MechanismsJson.add(summary, model, sim.reporting(), sim.reserves(), series);
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         AtomicOutput.writeDir(out, dir -> {
             csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
@@ -296,7 +298,15 @@ public final class SimulateRun {
         acct.put("fallbacks", s.fallbacks);
         acct.put("fallbacks_changed_ownership", s.fallbacksChangedOwnership);
         acct.put("watermark_boosts", s.boosts);
+        acct.put("slowpath_entries", s.slowpath);
+        acct.put("below_min_retries", s.belowMin);
+        acct.put("pfmemalloc_allocations", s.pfmemalloc);
         acct.put("thp_defrag_at_end", sim.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
+        ObjectNode nl = n.putObject("movable_non_lru");
+        nl.put("on", sim.movableNonLru());
+        nl.put("pages_allocated", s.nonLruAllocated);
+        nl.put("pages_migrated", s.nonLruMigrated);
+        nl.put("isolation_failures", s.nonLruBlocked);
         ObjectNode rg = n.putObject("regions");
         rg.put("on", sim.regionsOn());
         rg.put("regions", sim.regionCount());

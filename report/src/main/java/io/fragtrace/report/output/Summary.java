@@ -49,7 +49,8 @@ public final class Summary {
 
     static Summary of(TraceInput input, ParseReport report, KernelSemantics ks, BuddyModel model, ZoneInfo zoneInfo,
                       ObservedReplay replay, List<ZoneSample> end, CompactionTracker compaction,
-                      Validation.Result fidelity, String startKind, List<String> startNotes, double unknownFraction) {
+                      Validation.Result fidelity, String startKind, List<String> startNotes, double unknownFraction,
+                      List<ZoneSample> series) {
         ObjectNode r = header(input, report, model, "observed", z -> zoneInfo != null
                 && zoneInfo.zone(model.zone(z).name) != null
                 ? new long[] {model.zone(z).wmarkMin, model.zone(z).wmarkLow, model.zone(z).wmarkHigh} : null);
@@ -89,6 +90,7 @@ public final class Summary {
         }
         endState(r.putArray("end_state"), end);
         compaction(r.putObject("compaction"), compaction, model.nrOrders());
+        MechanismsJson.add(r, model, replay.reporting(), replay.reserves(), series);
         return new Summary(r);
     }
 
