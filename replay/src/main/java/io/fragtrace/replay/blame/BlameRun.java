@@ -5,6 +5,7 @@ import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.HeapCheck;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.StartState;
 import io.fragtrace.replay.model.BuddyModel;
@@ -58,6 +59,13 @@ public final class BlameRun {
         StartState start = StartState.of(input, opt.kernel(), null);
         BuddyModel model = start.model();
         int maxOrder = model.nrOrders() - 1;
+        long pfns = model.endPfn() - model.basePfn();
+        long need = HeapCheck.bytesFor(pfns) + PageOwners.BYTES_PER_PAGE * pfns;
+        if (need > Runtime.getRuntime().maxMemory()) {
+            long gb = (need >> 30) + 1;
+            throw new TraceInputException(input.displayName() + ": page owners of " + pfns + " pfns next to the model "
+                    + "need about " + gb + " GB of Java heap; run with FRAGTRACE_JAVA_OPTS=-Xmx" + (gb + 1) + "g");
+        }
         if (opt.order() < 0 || opt.order() > maxOrder) {
             throw new TraceInputException("--order " + opt.order() + " is outside 0.." + maxOrder + " (MAX_ORDER of "
                     + model.ks.name() + ")");

@@ -37,6 +37,9 @@ public final class PageOwners implements TraceVisitor {
     /** Task id of pages allocated by an untraced path. */
     public static final int TASK_UNTRACED = 1;
 
+    /** Heap bytes per modelled page. */
+    public static final long BYTES_PER_PAGE = 1 + 4 + 4 + 1 + 8 + 8;
+
     private final BuddyModel m;
     private final long base;
     private final long[] fromNs;
