@@ -102,14 +102,15 @@ final class BlameCommand implements Callable<Integer> {
         }
         ObjectNode tree = null;
         if (json != null) {
-            tree = BlameJson.tree(o.result(), Integer.MAX_VALUE, true);
-            tree.put("generator", OutputGuard.GENERATOR);
+            tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             tree.put("schema_version", BlameJson.SCHEMA_VERSION);
+            tree.put("generator", OutputGuard.GENERATOR);
             tree.put("input", in.displayName());
             tree.put("kernel", o.kernel());
             tree.put("start_state", o.startState());
             tree.put("first_s", o.firstNs() / 1e9);
             tree.put("last_s", o.lastNs() / 1e9);
+            tree.setAll(BlameJson.tree(o.result(), Integer.MAX_VALUE, true));
         }
         if ("-".equals(json)) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();

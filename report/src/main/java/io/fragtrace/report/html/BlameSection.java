@@ -82,7 +82,7 @@ final class BlameSection extends Section {
         page.raw("<p>At each of the " + num("blame.at_failures.instants") + " failed order-" + order
                 + " allocations, summed: " + num("blame.at_failures.total.pinned") + " pinned ranges, "
                 + num("blame.at_failures.total.movable_only") + " movable-only ranges, "
-                + num("blame.at_failures.total.free") + " free ones (another zone, or freed just after).</p>\n");
+                + num("blame.at_failures.total.free") + " free.</p>\n");
         Table ft = culpritTable("blame_failures_tasks", fail.path("by_task").path("top"));
         csvOnly("blame_failures_tasks", ft);
         page.table(ft);
