@@ -86,7 +86,7 @@ public final class BlameRun {
         KpageFlags flags = beforeFlags(input.bundle());
         Blame failures = opt.failures() ? new Blame(owners, flags, opt.order(), false) : null;
         BlameTap tap = new BlameTap(replay, owners, failures, opt.order(), startNs, toMax);
-        LockOrderSorter sorter = new LockOrderSorter(replay, tap, LockOrderSorter.DEFAULT_WINDOW, 0);
+        LockOrderSorter sorter = new LockOrderSorter(replay, tap, LockOrderSorter.DEFAULT_WINDOW, 0, false);
         long[] markerNs = {Long.MIN_VALUE};
         List<String> markers = new ArrayList<>();
         ParseReport report = new PipelinedParser().parse(input, e -> {

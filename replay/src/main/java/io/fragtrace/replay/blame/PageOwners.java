@@ -114,7 +114,11 @@ public final class PageOwners implements TraceVisitor {
             int order = t == EventType.MM_PAGE_FREE ? e.order() : 0;
             int r = rel(e, e.pfn(), order);
             if (r >= 0) {
-                Arrays.fill(origin, r, r + (1 << order), UNTRACED);
+                if (order == 0) {
+                    origin[r] = UNTRACED;
+                } else {
+                    Arrays.fill(origin, r, r + (1 << order), UNTRACED);
+                }
             }
         }
     }
@@ -134,6 +138,15 @@ public final class PageOwners implements TraceVisitor {
 
     /** Records an allocation of pages [r, r + len) (also for tests building a model by hand). */
     void set(int r, int len, int taskId, int gfpId, int mt, int order, long time, long lineNo) {
+        if (len == 1) { // most allocations: plain stores
+            origin[r] = TRACED;
+            task[r] = taskId;
+            gfp[r] = gfpId;
+            mtOrder[r] = (byte) ((mt & 7) << 4);
+            timeNs[r] = time;
+            line[r] = lineNo;
+            return;
+        }
         Arrays.fill(origin, r, r + len, TRACED);
         Arrays.fill(task, r, r + len, taskId);
         Arrays.fill(gfp, r, r + len, gfpId);

@@ -101,7 +101,7 @@ public final class ReplayRun {
         // page owners beside the model for the "who blocks order-9" section, when they fit the heap
         BlameSummary blame = BlameSummary.start(input, replay, from, to, check != null);
         LockOrderSorter sorter = blame == null ? new LockOrderSorter(replay)
-                : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, 0);
+                : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, 0, false);
         ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
             sorter.onEvent(e);
