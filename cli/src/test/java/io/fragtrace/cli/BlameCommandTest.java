@@ -80,7 +80,8 @@ class BlameCommandTest {
         assertEquals(failed, j.get("instants").asLong());
         assertEquals(failed, j.get("failures").size());
         assertFalse(j.has("ranges") && j.get("ranges").size() > 0);
-        // an allocation that failed found no free order-9 range in any zone
+        // on this capture each failed allocation found no free order-9 range in any zone (not a rule: a failure
+        // can also come from the watermarks, as on parallel-512M-smp4)
         for (JsonNode f : j.get("failures")) {
             assertEquals(0, f.at("/by_class/free").asLong(), f.toString());
         }

@@ -76,7 +76,7 @@ public final class BlameText {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {what.startsWith("tasks") ? "task" : what.startsWith("gfp") ? "gfp flags"
-                : "migratetype", "ranges", "sole", "pinned", "movable", "other", "pages", "first allocation"});
+                : "migratetype", "ranges", "sole", "pinned", "movable", "other", "pages", "example (lowest pfn)"});
         for (int i = 0; i < Math.min(top, cs.size()); i++) {
             Culprit c = cs.get(i);
             rows.add(new String[] {c.name(), num(c.ranges()), num(c.sole()), num(c.pinned()), num(c.movable()),

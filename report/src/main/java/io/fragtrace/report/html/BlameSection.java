@@ -113,7 +113,7 @@ final class BlameSection extends Section {
     private static Table culpritTable(String name, JsonNode rows) {
         Table t = Table.create(name, StringColumn.create("culprit"), DoubleColumn.create("ranges"),
                 DoubleColumn.create("sole"), DoubleColumn.create("pinned"), DoubleColumn.create("movable only"),
-                DoubleColumn.create("other"), DoubleColumn.create("pages"), StringColumn.create("first allocation"));
+                DoubleColumn.create("other"), DoubleColumn.create("pages"), StringColumn.create("example (lowest pfn)"));
         for (JsonNode c : rows) {
             t.stringColumn(0).append(c.path("name").asText());
             t.doubleColumn(1).append(c.path("ranges").asDouble());
