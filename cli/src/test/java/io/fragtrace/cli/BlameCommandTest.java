@@ -33,6 +33,38 @@ class BlameCommandTest {
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("'no such phase': no such marker"), r.err());
         assertEquals("", r.out());
+        // the capture's first marker (10.605787 s) comes before the before/ dump's instant: no state is known there
+        r = ValidateCommandTest.run("blame", bundle.toString(), "--order", "9", "--time", "tracing on", "-q");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().strip().startsWith("fragtrace: marker 'tracing on' (10.605787 s) is before the start "
+                + "snapshot's instant"), r.err());
+    }
+
+    @Test
+    void markerNameStopsTheReplayThere() {
+        Path bundle = ValidateCommandTest.samples().resolve("fragment-thp-256M");
+        ValidateCommandTest.Run r = ValidateCommandTest.run("blame", bundle.toString(), "--order", "9", "--time",
+                "snapshot after begin", "-q");
+        assertEquals(0, r.exit(), r.err());
+        String at = r.out().lines().findFirst().orElse("");
+        assertTrue(at.endsWith("marker 'snapshot after begin' (" + marker(bundle, "snapshot after begin") + " s)"),
+                at);
+    }
+
+    /** The trace's own timestamp of the first marker ending with text. */
+    private static String marker(Path bundle, String text) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(bundle.resolve("trace.txt.gz"))), StandardCharsets.UTF_8))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                if (l.contains("tracing_mark_write: ") && l.endsWith(": " + text)) {
+                    String head = l.substring(0, l.indexOf(": tracing_mark_write"));
+                    return head.substring(head.lastIndexOf(' ') + 1);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no marker " + text);
     }
 
     @Test
