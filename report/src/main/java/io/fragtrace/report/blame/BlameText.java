@@ -104,8 +104,8 @@ public final class BlameText {
                             g.blockers().size() - 4 + g.moreBlockers()));
                     break;
                 }
-                sb.append("      ").append(a.task()).append("  ").append(a.gfp()).append("  ")
-                        .append(example(a)).append('\n');
+                sb.append("      ").append(a.traced() ? a.task() + "  " + a.gfp() + "  " : "").append(example(a))
+                        .append('\n');
             }
         }
     }
@@ -113,7 +113,8 @@ public final class BlameText {
     /** pfn, size and when: "pfn 0x1a2 order 0, 12.949635 s line 7". */
     static String example(Allocation a) {
         if (!a.traced()) {
-            return String.format(Locale.ROOT, "pfn 0x%x, %d page(s), %s", a.pfn(), a.pages(), a.migratetype());
+            return String.format(Locale.ROOT, "pfn 0x%x, %d page%s %s", a.pfn(), a.pages(), a.pages() == 1 ? "" : "s",
+                    a.migratetype());
         }
         return String.format(Locale.ROOT, "pfn 0x%x order %d, %.6f s line %d", a.pfn(), a.order(), a.timeNs() / 1e9,
                 a.line());

@@ -32,7 +32,9 @@ final class BlameSection extends Section {
         int order = b.path("order").asInt(f.thpOrder());
         page.h2("blame", "Who blocks order-" + order);
         if (b.isMissingNode()) {
-            page.empty("This folder's summary.json has no blame data (written by an older Fragtrace).");
+            page.empty("simulate".equals(f.summary().path("mode").asText())
+                    ? "Page owners are kept in observed mode only: the simulated allocator has no trace of who asked."
+                    : "This folder's summary.json has no blame data (written by an older Fragtrace).");
             return;
         }
         if (b.has("skipped")) {
