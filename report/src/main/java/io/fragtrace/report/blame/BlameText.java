@@ -98,7 +98,10 @@ public final class BlameText {
             sb.append(String.format(Locale.ROOT, "  %s 0x%x-0x%x: %d unmovable, %d movable, %d free, %d pcp pages%n",
                     g.zone(), g.pfn(), g.pfn() + (1L << r.order()) - 1, g.unmovable(), g.movable(), g.free(), g.pcp()));
             int shown = 0;
-            for (Allocation a : g.blockers()) {
+            // traced allocations first: they name a task; runs of pages from before the trace follow
+            List<Allocation> traced = new ArrayList<>(g.blockers().stream().filter(Allocation::traced).toList());
+            g.blockers().stream().filter(a -> !a.traced()).forEach(traced::add);
+            for (Allocation a : traced) {
                 if (shown++ == 4) {
                     sb.append(String.format(Locale.ROOT, "      ... %d more%n",
                             g.blockers().size() - 4 + g.moreBlockers()));
