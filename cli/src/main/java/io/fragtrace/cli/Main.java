@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 /** The {@code fragtrace} command. Exit codes: 0 ok, 1 validation mismatch, 2 usage or input error. */
 @Command(name = "fragtrace", mixinStandardHelpOptions = true, version = OutputGuard.GENERATOR,
         description = "Linux kernel page-allocator traces to an exact picture of physical-memory fragmentation.",
-        subcommands = {ReplayCommand.class, ValidateCommand.class, AtCommand.class, DiffCommand.class,
-                CalibrateCommand.class, StatsCommand.class,
+        subcommands = {ReplayCommand.class, ValidateCommand.class, AtCommand.class, BlameCommand.class,
+                DiffCommand.class, CalibrateCommand.class, StatsCommand.class,
                 ConfigsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:validation found a mismatch (calibrate --check: a bar failed)",

@@ -40,9 +40,15 @@ public final class LockOrderSorter implements TraceVisitor {
      *                   moved before it (0: only events of the same instant)
      */
     public LockOrderSorter(ObservedReplay replay, TraceVisitor downstream, int window, long slackNs) {
+        this(replay, downstream, window, slackNs, downstream != replay);
+    }
+
+    /** As above; keepText: keep every event's body text for the downstream (false: markers' only, as the replay). */
+    public LockOrderSorter(ObservedReplay replay, TraceVisitor downstream, int window, long slackNs,
+                           boolean keepText) {
         this.replay = replay;
         this.downstream = downstream;
-        this.ring = new EventRing(window, downstream != replay);
+        this.ring = new EventRing(window, keepText);
         this.slackNs = slackNs;
     }
 

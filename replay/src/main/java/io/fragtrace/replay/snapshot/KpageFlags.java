@@ -27,13 +27,17 @@ public final class KpageFlags {
     private final BitSet noPage;
     private final BitSet movableLike;
     private final BitSet unmovableLike;
+    /** KPF_RESERVED (bit 32): reserved at boot (kernel image, memmap, firmware); never freed to the buddy. */
+    private final BitSet reserved;
     private final long pfns;
 
-    private KpageFlags(BitSet buddy, BitSet noPage, BitSet movableLike, BitSet unmovableLike, long pfns) {
+    private KpageFlags(BitSet buddy, BitSet noPage, BitSet movableLike, BitSet unmovableLike, BitSet reserved,
+                       long pfns) {
         this.buddy = buddy;
         this.noPage = noPage;
         this.movableLike = movableLike;
         this.unmovableLike = unmovableLike;
+        this.reserved = reserved;
         this.pfns = pfns;
     }
 
@@ -43,6 +47,7 @@ public final class KpageFlags {
         BitSet noPage = new BitSet();
         BitSet movableLike = new BitSet();
         BitSet unmovableLike = new BitSet();
+        BitSet reserved = new BitSet();
         long pfn = 0;
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = new BufferedInputStream(file.toString().endsWith(".gz")
@@ -69,6 +74,9 @@ public final class KpageFlags {
                 } else if ((low & MOVABLE_LIKE) != 0) {
                     movableLike.set((int) pfn);
                 }
+                if ((rec[4] & 1) != 0) {
+                    reserved.set((int) pfn);
+                }
                 pfn++;
             }
         } catch (EOFException e) {
@@ -76,7 +84,7 @@ public final class KpageFlags {
         } catch (IOException e) {
             throw new SnapshotException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return new KpageFlags(buddy, noPage, movableLike, unmovableLike, pfn);
+        return new KpageFlags(buddy, noPage, movableLike, unmovableLike, reserved, pfn);
     }
 
     public long pfns() {
@@ -89,6 +97,21 @@ public final class KpageFlags {
 
     public boolean isHole(long pfn) {
         return pfn < pfns && noPage.get((int) pfn);
+    }
+
+    /** The page was reserved at boot (KPF_RESERVED): kernel image, memmap, firmware. */
+    public boolean isReserved(long pfn) {
+        return pfn < pfns && reserved.get((int) pfn);
+    }
+
+    /** The page was slab or a page table (KPF_SLAB, KPF_PGTABLE) when the snapshot was taken. */
+    public boolean isUnmovableLike(long pfn) {
+        return pfn < pfns && unmovableLike.get((int) pfn);
+    }
+
+    /** The page was on an LRU list, anonymous or mapped (and neither slab nor a page table). */
+    public boolean isMovableLike(long pfn) {
+        return pfn < pfns && movableLike.get((int) pfn);
     }
 
     /**

@@ -180,6 +180,7 @@ public final class DiffReport {
             zoneMetrics();
             DiffMechanisms.add(a, b, zones, metrics);
             failures();
+            BlameDiff.metrics(a, b, metrics);
             String summary = summaryText();
             page.h2("summary", "Biggest differences");
             page.raw("<pre>" + Page.esc(summary) + "</pre>\n");
@@ -189,6 +190,7 @@ public final class DiffReport {
             page.h2("metrics", "Compaction, reclaim, allocation failures and zones");
             page.note("relative = |B − A| / max(|A|, |B|). Every compared number: diff_metrics.csv.");
             page.table(all.dropWhere(all.stringColumn("metric").startsWith("fragmentation index order")));
+            BlameDiff.section(a, b, page, files);
             page.h2("frag", "Fragmentation index at each order");
             page.note("end: summary.json end_state. mean: over the samples where the index is defined (≥ 0);"
                     + " free_share: share of samples at -1 (a free block of the order existed).");

@@ -12,7 +12,7 @@ import java.util.Map;
  * The report of one replay output folder: {@code report.html} (one self-contained file), a PNG per chart and the CSV
  * behind each chart, all written into the folder. The CSV headers are documented in docs/report.md. Each section of
  * the page is its own class (SummarySection, IndexSections, ZoneSections, ExtfragSection, CompactionSection,
- * DaemonSection, AllocSection); their numbers come from summary.json and stats.json as the run wrote them.
+ * DaemonSection, AllocSection, BlameSection); their numbers come from summary.json and stats.json as the run wrote them.
  */
 public final class HtmlReport {
     public static final String FILE = "report.html";
@@ -89,6 +89,7 @@ public final class HtmlReport {
         zones.regions();
         new MemorySection(s).write();
         new ExtfragSection(s).write();
+        new BlameSection(s).write();
         new CompactionSection(s).compaction();
         new DaemonSection(s).daemons();
         MechanismSections mech = new MechanismSections(s);

@@ -111,7 +111,10 @@ public final class ReplayRun {
         // checked here (a second model next to the first would not fit: fragtrace validate checks it alone)
         Validation.Pending check = hasAfter && 2 * HeapCheck.bytesFor(model.endPfn()) <= Runtime.getRuntime().maxMemory()
                 ? Validation.prepare(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
-        LockOrderSorter sorter = new LockOrderSorter(replay);
+        // page owners beside the model for the "who blocks order-9" section, when they fit the heap
+        BlameSummary blame = BlameSummary.start(input, replay, from, to, check != null);
+        LockOrderSorter sorter = blame == null ? new LockOrderSorter(replay)
+                : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, 0, false);
         ParseReport report = new PipelinedParser().parse(input, e -> {
             events++;
             sorter.onEvent(e);
@@ -142,6 +145,7 @@ public final class ReplayRun {
         TraceStats traceStats = stats.finish(report);
         Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity,
                 start.kind(), notes, model.unknownFraction(), series);
+        BlameSummary.put(summary.json(), blame, replay.lastTimeNs());
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
         AtomicOutput.writeDir(out, dir -> {
             csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
