@@ -11,6 +11,8 @@ import java.math.RoundingMode;
  * @param marker the marker's name, or null for a time
  */
 public record Instant(long ns, String marker) {
+    /** The end of the trace: every event. */
+    public static final Instant END = new Instant(Long.MAX_VALUE, null);
 
     /** A time on the trace clock. */
     public static Instant ofNs(long ns) {
@@ -35,6 +37,10 @@ public record Instant(long ns, String marker) {
             return ofNs(secs.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact());
         }
         return new Instant(Long.MIN_VALUE, t);
+    }
+
+    public boolean isEnd() {
+        return marker == null && ns == Long.MAX_VALUE;
     }
 
     public boolean isMarker() {
@@ -67,6 +73,6 @@ public record Instant(long ns, String marker) {
 
     @Override
     public String toString() {
-        return marker != null ? "marker '" + marker + "'" : seconds(ns) + " s";
+        return marker != null ? "marker '" + marker + "'" : isEnd() ? "end of trace" : seconds(ns) + " s";
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  * Observed-mode replay from the input's start state ({@link StartState}) up to one instant: every event of the trace
  * with a timestamp at or before it (in recovered lock order, {@link LockOrderSorter}), or, for a marker, every event
  * printed before the marker. The same pieces as {@code fragtrace replay} and {@link Validation}; the model is left
- * as the kernel's would have been at that instant.
+ * as the kernel's would have been at that instant. A {@link Follower} (page owners for {@code blame}) sees every event
+ * right after the model applied it.
  */
 public final class ReplayTo {
     /** Markers quoted in the message for an unknown marker name. */
@@ -38,10 +39,19 @@ public final class ReplayTo {
                          long eventsApplied, ParseReport parse, Consistency consistency) {
     }
 
+    /** Follows the replay event by event, in recovered lock order. */
+    public interface Follower {
+        /** The visitor the lock-order stage feeds instead of the replay; it passes each event to {@code replay} first. */
+        TraceVisitor downstream(ObservedReplay replay, StartState start, long[] fromNs, long[] toNs)
+                throws TraceInputException;
+    }
+
     private final TraceInput input;
     private final KernelSemantics override;
     private final Instant at;
     private volatile long events;
+    private Follower follower;
+    private long[] zoneLimitNs;
 
     public ReplayTo(TraceInput input, KernelSemantics override, Instant at) {
         this.input = input;
@@ -53,6 +63,17 @@ public final class ReplayTo {
     public static Result run(TraceInput input, KernelSemantics override, Instant at)
             throws SnapshotException, TraceInputException {
         return new ReplayTo(input, override, at).run();
+    }
+
+    public ReplayTo follow(Follower f) {
+        this.follower = f;
+        return this;
+    }
+
+    /** Per zone, the last instant replayed instead of the instant (tests: an after/ dump's L lines). */
+    public ReplayTo zoneLimits(long[] toNs) {
+        this.zoneLimitNs = toNs.clone();
+        return this;
     }
 
     /** Events read so far (a progress display reads it from another thread). */
@@ -69,14 +90,19 @@ public final class ReplayTo {
         BuddyModel model = start.model();
         long[] from = start.fromNs();
         long startNs = Arrays.stream(from).max().orElse(Long.MIN_VALUE);
-        if (!at.isMarker() && startNs != Long.MIN_VALUE && at.ns() < startNs) {
+        if (!at.isMarker() && !at.isEnd() && zoneLimitNs == null && startNs != Long.MIN_VALUE && at.ns() < startNs) {
             throw new TraceInputException("--time " + at + " is before the start state (" + start.kind() + " at "
                     + Instant.seconds(startNs) + " s): the model knows nothing earlier");
         }
         long[] to = new long[from.length];
         Arrays.fill(to, at.isMarker() ? Long.MAX_VALUE : at.ns());
+        if (zoneLimitNs != null) {
+            to = zoneLimitNs;
+        }
         ObservedReplay replay = new ObservedReplay(model, from, to);
-        LockOrderSorter sorter = new LockOrderSorter(replay);
+        LockOrderSorter sorter = follower == null ? new LockOrderSorter(replay)
+                : new LockOrderSorter(replay, follower.downstream(replay, start, from, to),
+                LockOrderSorter.DEFAULT_WINDOW, 0, false);
         Feed feed = new Feed(sorter);
         ParseReport pr = new PipelinedParser().parse(input, feed);
         sorter.finish();
@@ -95,6 +121,10 @@ public final class ReplayTo {
                 throw new TraceInputException("--time: marker '" + feed.markerText + "' (" + Instant.seconds(atNs)
                         + " s) is before the start state (" + start.kind() + " at " + Instant.seconds(startNs) + " s)");
             }
+        } else if (zoneLimitNs != null) {
+            atNs = Arrays.stream(zoneLimitNs).max().orElse(feed.last);
+        } else if (at.isEnd()) {
+            atNs = feed.last;
         } else if (atNs < feed.first || atNs > feed.last) {
             throw new TraceInputException("--time " + at + " is outside the trace (" + Instant.seconds(feed.first)
                     + " s to " + Instant.seconds(feed.last) + " s)");
