@@ -5,6 +5,7 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
 import org.junit.jupiter.api.Test;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
@@ -200,8 +201,8 @@ class DaemonAndScannerRulesTest {
         m.addToFreeList(0, 16, 4, MIGRATE_MOVABLE, true);
         Simulator s = sim(m, "linux-6.1");
         CompactControl c = cc(9, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(48, s.isolateMigratepagesBlock(c, 0, 512, 0));
-        assertEquals(32, s.nrMigrate);
+        assertEquals(48, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(32, c.nrMigratepages);
         assertEquals(33, c.migrateScanned);
         assertEquals(32, c.migrateIsolated);
         assertEquals(15, s.migrateList[15]);
@@ -216,8 +217,8 @@ class DaemonAndScannerRulesTest {
         Simulator s = sim(zone(), "linux-6.1");
         s.amt[5] = SimState.PINNED;
         CompactControl c = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
-        assertEquals(512, s.isolateMigratepagesBlock(c, 0, 512, 0));
-        assertEquals(0, s.nrMigrate);
+        assertEquals(512, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(0, c.nrMigratepages);
         assertEquals(6, c.migrateScanned);
         assertEquals(0, c.migrateIsolated);
     }
