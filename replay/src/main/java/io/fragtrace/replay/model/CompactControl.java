@@ -46,6 +46,9 @@ public class CompactControl {
     public long migrateIsolated;
     public long freeScanned;
     public long freeIsolated;
+    /** What fast_isolate_freepages() scanned and isolated (not in freeScanned / freeIsolated). */
+    public long fastFreeScanned;
+    public long fastFreeIsolated;
     public long migrated;
     public long failed;
     public int finishedChecks;

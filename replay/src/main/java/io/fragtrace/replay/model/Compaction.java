@@ -753,7 +753,7 @@ public final class Compaction {
                     m.isolateFreePage(page, order);
                     addIsolated(page, order);
                     cc.nrFreepages += 1L << order;
-                    cc.freeIsolated += 1L << order;
+                    cc.fastFreeIsolated += 1L << order;
                 }
             }
             if (orderScanned >= limit) {
@@ -774,7 +774,7 @@ public final class Compaction {
             if (highest != 0 && highest >= cachedFreePfn[z]) {
                 cachedFreePfn[z] = highest - pbPages;
             }
-            cc.freeScanned += nrScanned;
+            cc.fastFreeScanned += nrScanned;
             if (page >= 0) {
                 fastIsolateAround(cc, page, pages, check);
             }

@@ -291,13 +291,13 @@ abstract class CompactZone extends PageAlloc {
         stats.migrated += cc.migrated;
         stats.migratedByContext[cc.context.ordinal()] += cc.migrated;
         stats.migrateFailed += cc.failed;
-        stats.freeIsolated += cc.freeIsolated;
+        stats.freeIsolated += cc.freeIsolated + cc.fastFreeIsolated;
         if (runs.size() < 200_000) {
             runs.add(new CompactionRun(beginNs, nowNs, cc.direct ? curPid : -1,
                     cc.direct ? (curEvent == null ? "" : curEvent.comm()) : "kcompactd" + zone.nid, cc.direct ? curCpu : -1, cc.context, cc.order, zone.nid,
                     ZoneType.byName(zone.name), zone.start, zone.end, cc.mode, ret, migrateBegin, cc.migratePfn,
                     freeBegin, cc.freePfn, cc.migrateScanned, cc.migrateIsolated, cc.freeScanned, cc.freeIsolated,
-                    0, 0, cc.migrated, cc.failed, cc.finishedChecks, ret, fragAtBegin));
+                    cc.fastFreeScanned, cc.fastFreeIsolated, cc.migrated, cc.failed, cc.finishedChecks, ret, fragAtBegin));
         }
         return ret;
     }
