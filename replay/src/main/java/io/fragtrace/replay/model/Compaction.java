@@ -175,11 +175,16 @@ public final class Compaction {
         }
     }
 
-    /** update_pageblock_skip() (mm/compaction.c) for the free scanner: mark, and pull the cached free pfn down. */
+    /**
+     * update_pageblock_skip(cc, page, block_start_pfn - pageblock_nr_pages) (mm/compaction.c), as isolate_freepages()
+     * calls it after scanning a block to its end: the block is skip-marked and the cached free pfn is pulled down to
+     * the block below it (where the free scanner continues).
+     */
     public void updatePageblockSkipFree(CompactControl cc, long blockStart) {
         setPageblockSkip(blockStart);
-        if (blockStart < cachedFreePfn[cc.z]) {
-            cachedFreePfn[cc.z] = blockStart;
+        long next = blockStart - pbPages;
+        if (next < cachedFreePfn[cc.z]) {
+            cachedFreePfn[cc.z] = next;
         }
     }
 

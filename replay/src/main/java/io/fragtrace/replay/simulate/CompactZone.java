@@ -238,6 +238,7 @@ abstract class CompactZone extends PageAlloc {
         targetTail = 0;
         CompactStatus ret;
         long iterations = 0;
+        lastMigratedPfn = 0;
         long iterationBound = 4 * ((zone.end - zone.start) / COMPACT_CLUSTER_MAX + ((zone.end - zone.start) >> pb)) + 64;
         while (true) {
             ret = compactFinished(cc);
@@ -253,8 +254,10 @@ abstract class CompactZone extends PageAlloc {
             }
             cz.isolateMigratepages(cc, migrateList, pages);
             if (cc.nrMigratepages == 0) {
+                checkDrain(cc);
                 continue;
             }
+            lastMigratedPfn = Math.max(zone.start, cz.pageblockStart(cc.migratePfn - 1));
             if (!migratePages(cc)) {
                 if (!cz.scannersMet(cc)) {
                     ret = CompactStatus.CONTENDED;
@@ -269,6 +272,7 @@ abstract class CompactZone extends PageAlloc {
                 ret = CompactStatus.SUCCESS; // "Stop if a page has been captured"
                 break;
             }
+            checkDrain(cc);
         }
         // release_freepages(): unused targets back; the cached free pfn only goes back
         if (targetTail > targetHead) {
@@ -300,6 +304,26 @@ abstract class CompactZone extends PageAlloc {
                     cc.fastFreeScanned, cc.fastFreeIsolated, cc.migrated, cc.failed, cc.finishedChecks, ret, fragAtBegin));
         }
         return ret;
+    }
+
+    /** last_migrated_pfn of the compact_zone() pass in progress (0: nothing to flush). */
+    long lastMigratedPfn;
+
+    /**
+     * compact_zone()'s check_drain (mm/compaction.c): once the migration scanner has left the cc->order-aligned block
+     * it migrated from, lru_add_drain_cpu_zone() drains this CPU's pcp lists of the zone so the freed pages merge and
+     * compact_finished() can see the result. The compacting CPU is the direct compactor's; kcompactd's is not traced.
+     */
+    void checkDrain(CompactControl cc) {
+        if (cc.order > 0 && lastMigratedPfn != 0) {
+            long currentBlockStart = cc.migratePfn & -(1L << cc.order);
+            if (lastMigratedPfn < currentBlockStart) {
+                if (cc.direct) {
+                    drainLocalPages(cc.z, curCpu);
+                }
+                lastMigratedPfn = 0;
+            }
+        }
     }
 
     /** compact_finished() (mm/compaction.c): __compact_finished(), with NO_SUITABLE_PAGE reported as CONTINUE. */

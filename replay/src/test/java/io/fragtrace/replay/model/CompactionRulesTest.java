@@ -160,6 +160,20 @@ class CompactionRulesTest {
     }
 
     @Test
+    void freeScannerSkipMarksTheBlockAndCachesTheOneBelow() {
+        // isolate_freepages(): a block scanned to its end -> update_pageblock_skip(cc, page, block_start_pfn -
+        // pageblock_nr_pages): PB_migrate_skip on the block [3072, 3584), compact_cached_free_pfn = 3072 - 512 = 2560
+        // (from reset_cached_positions()' top block 3584)
+        Compaction cz = new Compaction(zone());
+        CompactControl cc = direct(9);
+        assertEquals(3584, cz.cachedFreePfn[0]);
+        cz.updatePageblockSkipFree(cc, 3072);
+        assertEquals(2560, cz.cachedFreePfn[0]);
+        assertEquals(true, cz.pageblockSkip(3100));
+        assertEquals(false, cz.pageblockSkip(2560));
+    }
+
+    @Test
     void compactGapIsTwiceTheRequest() {
         // compact_gap() (mm/internal.h): 2UL << order
         assertEquals(1024, Compaction.compactGap(9));

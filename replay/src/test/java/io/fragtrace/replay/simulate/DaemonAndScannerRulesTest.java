@@ -222,4 +222,29 @@ class DaemonAndScannerRulesTest {
         assertEquals(6, c.migrateScanned);
         assertEquals(0, c.migrateIsolated);
     }
+
+    @Test
+    void compactZoneDrainsTheLocalPcpOnceTheScannerLeavesTheMigratedBlock() {
+        // compact_zone()'s check_drain (mm/compaction.c): order 9, last_migrated_pfn 512; with the migration scanner
+        // still in the order-9 block [512, 1024) (migrate_pfn 700) nothing happens; at 1024 block_start_pfn(1024, 9)
+        // = 1024 > 512: lru_add_drain_cpu_zone() drains CPU 0's pcp lists (2 pages back to the buddy), and
+        // last_migrated_pfn is reset
+        BuddyModel m = zone();
+        int pindex = m.ks.orderToPindex(MIGRATE_MOVABLE, 0);
+        m.pcpAdd(0, 0, 2000, 0, pindex, false);
+        m.pcpAdd(0, 0, 2001, 0, pindex, false);
+        Simulator s = sim(m, "linux-6.1");
+        s.curCpu = 0;
+        CompactControl c = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
+        s.lastMigratedPfn = 512;
+        c.migratePfn = 700;
+        s.checkDrain(c);
+        assertEquals(512, s.lastMigratedPfn);
+        assertEquals(2, m.pcpPages(0));
+        c.migratePfn = 1024;
+        s.checkDrain(c);
+        assertEquals(0, s.lastMigratedPfn);
+        assertEquals(0, m.pcpPages(0));
+        assertEquals(BuddyModel.KIND_BUDDY, m.kind(2000));
+    }
 }
