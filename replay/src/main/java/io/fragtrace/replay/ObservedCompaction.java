@@ -5,40 +5,49 @@ import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.Consistency.Kind;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
+import io.fragtrace.replay.model.Compaction;
 import io.fragtrace.replay.model.KernelSemantics;
 
 import java.util.Arrays;
 
-import static io.fragtrace.replay.model.BuddyModel.KIND_BUDDY;
+import static io.fragtrace.replay.model.BuddyModel.KIND_NONE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 
 /**
- * Compaction in observed mode (mm/compaction.c): each compacting task's compact_control as its events tell it, and
- * the paths the kernel does not trace, inferred from the events around them: fast_isolate_freepages() (untraced on
- * 6.1, summarised on 6.5+), fast_find_migrateblock(), the free scanner's blocks (isolate_freepages_block()), and
- * compaction_capture()'s bookkeeping. Part of {@link ObservedReplay}, which owns the model and the counts.
+ * Compaction in observed mode: each compacting task's compact_control as its events tell it, handed to the one
+ * compaction model ({@link Compaction}, mm/compaction.c) for the paths the kernel does not trace:
+ * fast_isolate_freepages() (untraced on 6.1, summarised on 6.5+), fast_find_migrateblock(), the free scanner's blocks
+ * (isolate_freepages_block() with its stride), and compaction_capture()'s task test. Part of {@link ObservedReplay},
+ * which owns the model and the counts.
  */
 final class ObservedCompaction {
     private final ObservedReplay r;
     private final BuddyModel m;
     private final KernelSemantics ks;
     private final Consistency consistency;
+    /** The compaction model shared with simulate mode; here the trace decides where it can. */
+    private final Compaction cz;
+    /** What an allocated page is, as the trace told it (compound heads from __GFP_COMP allocations). */
+    private final Compaction.Pages pages;
 
     ObservedCompaction(ObservedReplay replay) {
         this.r = replay;
         this.m = replay.model();
         this.ks = m.ks;
         this.consistency = replay.consistency();
+        this.cz = new Compaction(m);
+        this.pages = pfn -> m.kind(pfn) == KIND_NONE && m.isCompoundHead(pfn) ? m.orderAt(pfn) : -1;
     }
 
     /** mm_compaction_try_to_compact_pages / kcompactd_wake: the order the task's next pass compacts for. */
     void compactionFor(ParsedEvent e) {
-        compactionOf(e.pid()).order = e.order();
+        taskOf(e.pid()).order = e.order();
     }
 
     /** mm_compaction_finished: the order the pass compacts for (known even when the task's start was not seen). */
     void compactionFinished(ParsedEvent e) {
-        Compaction c = compaction(e.pid());
+        Task c = task(e.pid());
         if (c != null && c.active) {
             c.order = e.order();
         }
@@ -46,8 +55,8 @@ final class ObservedCompaction {
 
     /** A free by a task inside migrate_pages() of a compaction batch: one more migration target consumed. */
     void sourceFreed(ParsedEvent e, int order) {
-        if (compactions.length != 0) {
-            Compaction c = compaction(e.pid());
+        if (tasks.length != 0) {
+            Task c = task(e.pid());
             if (c != null && c.migrating) {
                 targetConsumed(e, c, order);
             }
@@ -56,82 +65,53 @@ final class ObservedCompaction {
 
     /** compaction_capture(): the order a direct compaction of this task in zone z would capture, else -1. */
     int captureOrder(int pid, int z) {
-        Compaction c = compaction(pid);
-        return c != null && c.active && c.direct && !c.captured && c.zone == z ? c.order : -1;
+        Task c = task(pid);
+        return c != null && c.active ? Compaction.compactionCapture(c, z) : -1;
     }
 
     /** The task's compaction captured its page (capc->page set: no second capture in this pass). */
     void captured(int pid) {
-        compaction(pid).captured = true;
+        task(pid).capturedPfn = m.lastCaptured();
     }
 
-    /** Per compacting task (pid): what the trace told about its current compact_control. */
-    private static final class Compaction {
-        int zone = -1;
-        int order = -1;
-        boolean direct;
+    /** Per compacting task (pid): the compact_control as the trace told it, and what observed mode adds. */
+    private static final class Task extends CompactControl {
         boolean active;
-        boolean captured;
-        boolean async;
-        long migratePfn;
-        long freePfn;
         long zoneStart;
         long zoneEnd;
-        /** Free pages isolated (traced + inferred) not yet consumed as migration targets or released. */
-        long nrFreepages;
-        /** cc->nr_migratepages of the batch being migrated. */
-        long nrMigratepages;
-        int searchOrder;
-        int fastSearchFail;
         /** Inside migrate_pages() of a compaction batch. */
         boolean migrating;
         /** Target pages consumed so far in this batch (estimated from the source pages freed). */
         long consumed;
         /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
         long refillAt;
-        /** zone->compact_init_free_pfn as this compaction found it (approximated by its starting free_pfn). */
-        long initFreePfn;
         long beginFreePfn;
         /** isolate_freepages() stride for the next block: 0 = a new call (COMPACT_CLUSTER_MAX if async, else 1). */
         int stride;
     }
 
-    /** zone->compact_init_free_pfn per zone as the 6.12 fast-search summaries revealed it (MIN_VALUE: unknown). */
-    private long[] zoneInitFreePfn;
-
-    private long initFreePfn(int z) {
-        if (zoneInitFreePfn == null) {
-            zoneInitFreePfn = new long[m.zoneCount()];
-            Arrays.fill(zoneInitFreePfn, Long.MIN_VALUE);
-        }
-        return zoneInitFreePfn[z];
-    }
-
-    /** zone->compact_cached_free_pfn per zone, as fast_isolate_freepages() moves it. */
-    private long[] cachedFreePfn;
-
     /** Compacting tasks seen (few): looked up by pid without boxing. */
-    private Compaction[] compactions = new Compaction[0];
-    private int[] compactionPids = new int[0];
+    private Task[] tasks = new Task[0];
+    private int[] taskPids = new int[0];
 
     /** The compaction state of a task, or null (no allocation). */
-    Compaction compaction(int pid) {
-        for (int i = 0; i < compactionPids.length; i++) {
-            if (compactionPids[i] == pid) {
-                return compactions[i];
+    private Task task(int pid) {
+        for (int i = 0; i < taskPids.length; i++) {
+            if (taskPids[i] == pid) {
+                return tasks[i];
             }
         }
         return null;
     }
 
-    Compaction compactionOf(int pid) {
-        Compaction c = compaction(pid);
+    private Task taskOf(int pid) {
+        Task c = task(pid);
         if (c == null) {
-            c = new Compaction();
-            compactions = Arrays.copyOf(compactions, compactions.length + 1);
-            compactionPids = Arrays.copyOf(compactionPids, compactionPids.length + 1);
-            compactions[compactions.length - 1] = c;
-            compactionPids[compactionPids.length - 1] = pid;
+            c = new Task();
+            tasks = Arrays.copyOf(tasks, tasks.length + 1);
+            taskPids = Arrays.copyOf(taskPids, taskPids.length + 1);
+            tasks[tasks.length - 1] = c;
+            taskPids[taskPids.length - 1] = pid;
         }
         return c;
     }
@@ -139,20 +119,21 @@ final class ObservedCompaction {
     // ------------------------------------------------------------------ compaction
 
     void compactionBegin(ParsedEvent e) {
-        Compaction c = compactionOf(e.pid());
+        Task c = taskOf(e.pid());
         c.zoneStart = e.get(Field.ZONE_START);
         c.zoneEnd = e.get(Field.ZONE_END);
-        c.zone = m.zoneOf(c.zoneStart);
+        c.z = m.zoneOf(c.zoneStart);
         c.migratePfn = e.get(Field.MIGRATE_PFN);
         c.freePfn = e.get(Field.FREE_PFN);
         c.beginFreePfn = c.freePfn;
         // zone->compact_init_free_pfn: set by __reset_isolation_suitable() to the highest suitable pageblock; the
         // top pageblock unless a 6.12 fast-search summary tells otherwise (see fastIsolateFreepages)
-        c.initFreePfn = c.zone >= 0 && initFreePfn(c.zone) != Long.MIN_VALUE ? initFreePfn(c.zone)
-                : (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
-        c.async = MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC;
+        long top = (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
+        c.initFreePfn = c.z >= 0 ? cz.initFreePfnOr(c.z, top) : top;
+        c.mode = MigrateMode.byOrdinal(e.get(Field.MODE));
         c.active = true;
-        c.captured = false;
+        c.capturedPfn = -1;
+        c.fastStartPfn = 0;
         c.nrFreepages = 0;
         c.nrMigratepages = 0;
         c.searchOrder = Integer.MAX_VALUE; // cc->search_order = cc->order (known from finished/try_to_compact/wake)
@@ -165,7 +146,7 @@ final class ObservedCompaction {
     }
 
     void compactionEnd(ParsedEvent e) {
-        Compaction c = compaction(e.pid());
+        Task c = task(e.pid());
         if (c != null) {
             c.active = false;
             c.order = -1;
@@ -174,10 +155,10 @@ final class ObservedCompaction {
     }
 
     void isolateMigratepages(ParsedEvent e) {
-        Compaction c = compaction(e.pid());
+        Task c = task(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
-            if (r.modelUntraced() && FAST_FIND_MIGRATEBLOCK && c.active && c.zone >= 0 && r.inWindow(c.zone, e.timestampNs())) {
-                fastFindMigrateblock(c, e.get(Field.RANGE_START));
+            if (r.modelUntraced() && FAST_FIND_MIGRATEBLOCK && c.active && c.z >= 0 && r.inWindow(c.z, e.timestampNs())) {
+                cz.fastFindMigrateblock(c, e.get(Field.RANGE_START));
             }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
@@ -186,7 +167,7 @@ final class ObservedCompaction {
     }
 
     void compactionMigratepages(ParsedEvent e) {
-        Compaction c = compaction(e.pid());
+        Task c = task(e.pid());
         if (c != null) {
             // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
             c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
@@ -202,8 +183,8 @@ final class ObservedCompaction {
      * it runs here, and again each time the isolated targets run out during the batch (see {@link #pageFree}).
      */
     void migratePagesStart(ParsedEvent e) {
-        Compaction c = compaction(e.pid());
-        if (c == null || !c.active || c.zone < 0 || ks.extfragTakesPage() || !r.modelUntraced()) {
+        Task c = task(e.pid());
+        if (c == null || !c.active || c.z < 0 || ks.extfragTakesPage() || !r.modelUntraced()) {
             return;
         }
         c.migrating = true;
@@ -217,7 +198,7 @@ final class ObservedCompaction {
     }
 
     /** A source page freed during a compaction batch = one more target consumed; refill when they run out. */
-    void targetConsumed(ParsedEvent e, Compaction c, int order) {
+    private void targetConsumed(ParsedEvent e, Task c, int order) {
         c.consumed += 1L << order;
         if (c.consumed >= c.refillAt && c.consumed < c.nrMigratepages) {
             long before = c.nrFreepages;
@@ -235,213 +216,16 @@ final class ObservedCompaction {
 
     static final boolean FAST_FIND_MIGRATEBLOCK = !Boolean.getBoolean("fragtrace.noFastFindMigrateblock");
 
-    /**
-     * fast_find_migrateblock() (mm/compaction.c), untraced: at the start of a migration-scanner pageblock, for
-     * orders cc->order-1 .. PAGE_ALLOC_COSTLY_ORDER scan free_list[MIGRATE_MOVABLE] from the head for a free page
-     * below high_pfn whose pageblock is not skip-marked; move_freelist_tail() it (and the entries before it), or the
-     * entry where the scan limit ran out. Skip bits are not traced: the pageblock the scanner then starts in (range
-     * start) tells which candidate was taken; candidates before it were skip-marked.
-     */
-    void fastFindMigrateblock(Compaction c, long rangeStart) {
-        long pfn = c.migratePfn;
-        var zone = m.zone(c.zone);
-        long pbMask = -(1L << ks.pageblockOrder());
-        if (pfn != zone.start && pfn != (pfn & pbMask)) {
-            return;
-        }
-        if (c.order <= KernelSemantics.PAGE_ALLOC_COSTLY_ORDER) {
-            return;
-        }
-        int limit = (32 >> Math.min(31, c.fastSearchFail)) + 1;
-        long distance = (c.freePfn - pfn) >> 1;
-        if (pfn != zone.start) {
-            distance >>= 2;
-        }
-        long highPfn = (pfn + distance) & pbMask;
-        long target = Math.max(rangeStart & pbMask, zone.start);
-        int nrScanned = 0;
-        boolean found = false;
-        for (int order = c.order - 1; order >= KernelSemantics.PAGE_ALLOC_COSTLY_ORDER && !found && nrScanned < limit;
-                order--) {
-            if (m.nrFree(c.zone, order) == 0) {
-                continue;
-            }
-            long[] list = m.freeList(c.zone, order, MIGRATE_MOVABLE);
-            for (int i = 0; i < list.length; i++) {
-                if (nrScanned++ >= limit) {
-                    moveFreelistTail(c.zone, list, i, order);
-                    break;
-                }
-                long fp = list[i];
-                if (fp < highPfn && Math.max(fp & pbMask, zone.start) == target) {
-                    moveFreelistTail(c.zone, list, i, order);
-                    found = true;
-                    break;
-                }
-            }
-        }
-        if (found) {
-            c.fastSearchFail = 0;
-        } else {
-            c.fastSearchFail++;
-        }
-    }
-
-    /** move_freelist_tail() (mm/compaction.c): the entries up to and including list[idx] go to the tail. */
-    void moveFreelistTail(int z, long[] list, int idx, int order) {
-        if (idx == 0) {
-            return; // list_is_first(): nothing to move
-        }
-        for (int i = 0; i <= idx; i++) {
-            m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
-        }
-    }
-
-    /** next_search_order() (mm/compaction.c). */
-    private static int nextSearchOrder(Compaction c, int order) {
-        order--;
-        if (order < 0) {
-            order = c.order - 1;
-        }
-        if (order == c.searchOrder) {
-            c.searchOrder--;
-            if (c.searchOrder < 0) {
-                c.searchOrder = c.order - 1;
-            }
-            return -1;
-        }
-        return order;
-    }
-
-    /**
-     * fast_isolate_freepages() (mm/compaction.c; untraced in 6.1, summarised by mm_compaction_fast_isolate_freepages
-     * from 6.5): searches free_list[MIGRATE_MOVABLE] from the tail, orders from cc->search_order down
-     * (next_search_order), for a block at or above low_pfn (top quarter of the scan space), else the highest one above
-     * min_pfn (top half), within a scan limit; rotates each scanned list (move_freelist_head) and isolates at most
-     * one block. With apply=false nothing changes (dry run). Returns {nr_scanned, nr_isolated, pfn or -1}.
-     */
-    long[] fastSearch(ParsedEvent e, Compaction c, long freePfn, boolean apply) {
-        if (c.order <= 0) {
-            return new long[] {0, 0, -1};
-        }
-        int savedSearchOrder = c.searchOrder;
-        int savedFail = c.fastSearchFail;
-        int z = c.zone;
-        var zone = m.zone(z);
-        if (cachedFreePfn == null) {
-            cachedFreePfn = new long[m.zoneCount()];
-            Arrays.fill(cachedFreePfn, Long.MIN_VALUE);
-        }
-        int pbOrder = ks.pageblockOrder();
-        long pbMask = -(1L << pbOrder);
-        int limit = Math.max(1, ((32 >> Math.min(31, c.fastSearchFail)) + 1) >> 1);
-        boolean scanStart = false;
-        long initFree = c.initFreePfn;
-        if (freePfn >= initFree) {
-            limit = (1 << pbOrder) >> 1;
-            scanStart = true;
-        }
-        long distance = freePfn - c.migratePfn;
-        long lowPfn = (freePfn - (distance >> 2)) & pbMask;
-        long minPfn = (freePfn - (distance >> 1)) & pbMask;
-        if (minPfn > lowPfn) {
-            lowPfn = minPfn;
-        }
-        c.searchOrder = Math.min(c.order - 1, c.searchOrder);
-        long page = -1;
-        int pageOrder = -1;
-        long highest = 0;
-        long nrScanned = 0;
-        for (int order = c.searchOrder; page < 0 && order >= 0; order = nextSearchOrder(c, order)) {
-            if (m.nrFree(z, order) == 0) {
-                continue;
-            }
-            long[] list = m.freeList(z, order, MIGRATE_MOVABLE);
-            int orderScanned = 0;
-            long highPfn = 0;
-            int freepageIdx = -1;
-            int highIdx = -1;
-            for (int i = list.length - 1; i >= 0; i--) {
-                orderScanned++;
-                nrScanned++;
-                long pfn = list[i];
-                if (pfn >= highest) {
-                    highest = Math.max(pfn & pbMask, zone.start);
-                }
-                if (pfn >= lowPfn) {
-                    c.fastSearchFail = 0;
-                    c.searchOrder = order;
-                    page = pfn;
-                    freepageIdx = i;
-                    break;
-                }
-                if (pfn >= minPfn && pfn > highPfn) {
-                    highPfn = pfn;
-                    highIdx = i;
-                    limit >>= 1;
-                }
-                if (orderScanned >= limit) {
-                    freepageIdx = i;
-                    break;
-                }
-            }
-            if (page < 0 && highPfn != 0) {
-                page = highPfn;
-                freepageIdx = highIdx;
-            }
-            if (apply) {
-                // move_freelist_head(): the entries before freepage go to the tail
-                for (int i = 0; i < freepageIdx; i++) {
-                    m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
-                }
-            }
-            if (page >= 0) {
-                pageOrder = order;
-                nrScanned += (1L << order) - 1;
-                if (apply) {
-                    m.isolateFreePage(page, order);
-                    c.nrFreepages += 1L << order;
-                }
-            }
-            if (orderScanned >= limit) {
-                limit = Math.max(1, limit >> 1);
-            }
-        }
-        if (page < 0) {
-            c.fastSearchFail++;
-            if (apply && scanStart) {
-                if (highest >= minPfn) {
-                    c.freePfn = highest;
-                } else if (c.direct) {
-                    c.freePfn = minPfn;
-                }
-            }
-        }
-        if (apply) {
-            if (highest != 0 && highest >= cachedFreePfn[z]) {
-                cachedFreePfn[z] = highest - (1L << pbOrder);
-            }
-        } else {
-            c.searchOrder = savedSearchOrder;
-            c.fastSearchFail = savedFail;
-        }
-        return new long[] {nrScanned, pageOrder < 0 ? 0 : 1L << pageOrder, page};
-    }
-
     /** 6.1: the untraced fast search, applied where compaction_alloc() found cc->freepages empty. */
-    void fastIsolateFreepages61(ParsedEvent e, Compaction c) {
-        long[] r = fastSearch(e, c, c.freePfn, true);
+    private void fastIsolateFreepages61(ParsedEvent e, Task c) {
+        cz.clearIsolated();
+        long[] r = cz.fastIsolateFreepages(c, c.freePfn, true, null, Compaction.TRACE_ISOLATES);
         if (r[2] >= 0) {
-            this.r.guesses.record(r[2], Long.numberOfTrailingZeros(r[1]), MIGRATE_MOVABLE, c.zone);
+            this.r.guesses.record(r[2], Long.numberOfTrailingZeros(r[1]), MIGRATE_MOVABLE, c.z);
             consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
                     Long.numberOfTrailingZeros(r[1]));
         }
     }
-
-    // scratch for the free scanner simulation (no allocation per event)
-    private long[] scanPfn = new long[64];
-    private int[] scanOrder = new int[64];
-    private int scanN;
 
     /**
      * mm_compaction_isolate_freepages (isolate_freepages_block): the free scanner walked [start, end) with some
@@ -464,7 +248,7 @@ final class ObservedCompaction {
             return;
         }
         r.countApplied(e);
-        Compaction c = compaction(e.pid());
+        Task c = task(e.pid());
         if (c != null) {
             long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
             c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
@@ -482,7 +266,7 @@ final class ObservedCompaction {
         // it, reproduces the kernel's nr_scanned and nr_taken (the counts are exact; the prediction can be off)
         int predicted = -1;
         if (c != null) {
-            predicted = c.stride != 0 ? c.stride : (c.async ? 32 : 1);
+            predicted = c.stride != 0 ? c.stride : (c.async() ? Compaction.COMPACT_CLUSTER_MAX : 1);
             c.stride = nrTaken > 0 ? 1 : Math.min(32, predicted * 2);
         }
         int best = predicted;
@@ -505,12 +289,13 @@ final class ObservedCompaction {
         if (best < 0) {
             best = 1;
         }
-        simulateFreeScan(start, end, best, nrTaken);
+        freeScan(start, end, best, nrTaken);
         long taken = 0;
-        for (int i = 0; i < scanN; i++) {
-            m.isolateFreePage(scanPfn[i], scanOrder[i]);
-            taken += 1L << scanOrder[i];
+        for (int i = 0; i < cz.isolatedBlocks(); i++) {
+            m.isolateFreePage(cz.isolatedPfn(i), cz.isolatedOrder(i));
+            taken += 1L << cz.isolatedOrder(i);
         }
+        cz.clearIsolated();
         if (taken < nrTaken) {
             consistency.add(Kind.ISOLATE_SHORT, e.timestampNs(), e.line(),
                     "isolate_freepages took " + taken + " of " + nrTaken, start, 0);
@@ -520,47 +305,29 @@ final class ObservedCompaction {
     private long scanTaken;
 
     private boolean reproduces(long start, long end, int stride, long nrScanned, long nrTaken) {
-        long[] r = simulateFreeScan(start, end, stride, nrTaken);
-        scanTaken = r[1];
-        return r[0] == nrScanned && r[1] == nrTaken;
+        long scanned = freeScan(start, end, stride, nrTaken);
+        cz.clearIsolated();
+        return scanned == nrScanned && scanTaken == nrTaken;
     }
 
     /** isolate_freepages() strides: 1 (sync, or after a block that isolated), 32 (async start), halvings between. */
     private static final int[] STRIDES = {1, 32, 16, 8, 4, 2};
 
-    /** Returns {nr_scanned, nr_taken}; fills scanPfn/scanOrder with the blocks isolate_freepages_block() takes. */
-    private long[] simulateFreeScan(long start, long end, int stride, long nrTaken) {
-        // isolate_freepages_block() (mm/compaction.c): one nr_scanned per step, plus the rest of an isolated buddy
-        // block or of a compound page it jumps over. It stops early only when enough pages are isolated, and then
-        // the traced range ends right after that block, so the whole traced range is walked here; blocks beyond
-        // nr_taken (the model has more free there than the kernel had) are counted as scanned, not taken.
-        scanN = 0;
-        long scanned = 0;
+    /**
+     * A dry run of isolate_freepages_block() over the whole traced range (the kernel stops early only when enough
+     * pages are isolated, and then the traced range ends right after that block); blocks beyond nr_taken (the model
+     * has more free there than the kernel had) are counted as scanned, not taken. Returns nr_scanned; the blocks it
+     * would take are the model's isolated list, their pages in {@link #scanTaken}.
+     */
+    private long freeScan(long start, long end, int stride, long nrTaken) {
+        cz.clearIsolated();
+        cz.isolateFreepagesBlock(null, start, end, stride, nrTaken, false, false, pages, Compaction.TRACE_ISOLATES);
         long taken = 0;
-        long bp = start;
-        while (bp < end) {
-            scanned++;
-            int kind = m.kind(bp);
-            if (kind == KIND_BUDDY && taken < nrTaken) {
-                int k = m.orderAt(bp);
-                if (scanN == scanPfn.length) {
-                    scanPfn = Arrays.copyOf(scanPfn, scanN * 2);
-                    scanOrder = Arrays.copyOf(scanOrder, scanN * 2);
-                }
-                scanPfn[scanN] = bp;
-                scanOrder[scanN++] = k;
-                scanned += (1L << k) - 1;
-                taken += 1L << k;
-                bp += (1L << k) - 1 + stride;
-                continue;
-            }
-            if (kind == 0 && m.isCompoundHead(bp) && bp + (1L << m.orderAt(bp)) <= end) {
-                scanned += (1L << m.orderAt(bp)) - 1;
-                bp += (1L << m.orderAt(bp)) - 1;
-            }
-            bp += stride;
+        for (int i = 0; i < cz.isolatedBlocks(); i++) {
+            taken += 1L << cz.isolatedOrder(i);
         }
-        return new long[] {scanned, taken};
+        scanTaken = taken;
+        return cz.lastBlockScanned();
     }
 
     /**
@@ -579,12 +346,11 @@ final class ObservedCompaction {
             return;
         }
         r.countApplied(e);
-        Compaction c = compaction(e.pid());
-        if (c != null && c.active && c.zone == z) {
+        Task c = task(e.pid());
+        if (c != null && c.active && c.z == z) {
             // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
             // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
-            long[] dry = fastSearch(e, c, freePfn, false);
-            initFreePfn(z);
+            long[] dry = cz.fastIsolateFreepages(c, freePfn, false, null, Compaction.TRACE_ISOLATES);
             if (dry[0] != e.get(Field.NR_SCANNED) || dry[1] != nrTaken) {
                 // zone->compact_init_free_pfn is untraced: 0 until the first __reset_isolation_suitable(), then the
                 // highest pageblock it found with a free page; try the values it can have
@@ -594,17 +360,19 @@ final class ObservedCompaction {
                         continue;
                     }
                     c.initFreePfn = cand;
-                    long[] alt = fastSearch(e, c, freePfn, false);
+                    long[] alt = cz.fastIsolateFreepages(c, freePfn, false, null, Compaction.TRACE_ISOLATES);
                     if (alt[1] == nrTaken && alt[0] == e.get(Field.NR_SCANNED)) {
                         dry = alt;
-                        zoneInitFreePfn[z] = cand;
+                        cz.setInitFreePfn(z, cand);
                         break;
                     }
                     c.initFreePfn = top;
                 }
             }
             if (dry[1] == nrTaken && dry[0] == e.get(Field.NR_SCANNED)) {
-                fastSearch(e, c, freePfn, true);
+                cz.clearIsolated();
+                cz.fastIsolateFreepages(c, freePfn, true, null, Compaction.TRACE_ISOLATES);
+                cz.clearIsolated();
                 return;
             }
             consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),

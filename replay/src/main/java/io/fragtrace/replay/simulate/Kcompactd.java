@@ -6,6 +6,7 @@ import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.FragMetrics;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
@@ -15,7 +16,7 @@ import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
  * compaction (fragmentation_score_node(), should_proactive_compact_node(), the 500 ms timeout).
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
-abstract class Kcompactd extends Compaction {
+abstract class Kcompactd extends CompactZone {
     Kcompactd(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
         super(model, cfg, pcpCpus, kpageflags, startNs);
     }
@@ -103,7 +104,7 @@ abstract class Kcompactd extends Compaction {
         long[][] nrFree = new long[nz][];
         for (int z = 0; z < nz; z++) {
             present[z] = zones[z].present;
-            nrFree[z] = nrFree(z);
+            nrFree[z] = cz.nrFree(z);
         }
         return FragMetrics.fragmentationScoreNode(present, nrFree);
     }
@@ -148,5 +149,24 @@ abstract class Kcompactd extends Compaction {
             }
         }
         return timeout;
+    }
+
+    /**
+     * A write to /proc/sys/vm/compact_memory (sysctl_compaction_handler() → compact_nodes() → compact_node(),
+     * mm/compaction.c): compact_zone() of each populated zone with order -1, MIGRATE_SYNC, ignore_skip_hint and
+     * whole_zone, gfp GFP_KERNEL. The trace shows each zone's pass (mm_compaction_begin by the writing task, neither
+     * direct nor kcompactd); the model runs the pass of the zone starting at zoneStartPfn at the same instant.
+     */
+    void compactMemoryZone(long zoneStartPfn) {
+        int z = m.zoneOf(zoneStartPfn);
+        if (z < 0 || zones[z].present == 0) {
+            return;
+        }
+        stats.manualPasses++;
+        CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC, MIGRATE_UNMOVABLE, 0, MAX_NR_ZONES - 1,
+                CompactionContext.MANUAL);
+        cc.wholeZone = true;
+        cc.ignoreSkipHint = true;
+        compactZone(cc);
     }
 }

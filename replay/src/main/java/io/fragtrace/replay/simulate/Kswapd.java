@@ -125,7 +125,7 @@ abstract class Kswapd extends Kcompactd {
         }
         // kswapd_try_to_sleep(): prepare_kswapd_sleep() is true
         for (int z = 0; z < nz; z++) {
-            if (blockskipFlush[z]) {
+            if (cz.blockskipFlush[z]) {
                 resetIsolationSuitable(z);
             }
         }

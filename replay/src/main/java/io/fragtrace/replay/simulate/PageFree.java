@@ -146,6 +146,13 @@ abstract class PageFree extends SimState {
         }
     }
 
+    /** drain_local_pages(zone) (mm/page_alloc.c): this CPU's pcp lists of the zone back to the buddy. */
+    void drainLocalPages(int z, int cpu) {
+        if (cpu >= 0 && cpu < cpus && pcpCount[z][cpu] > 0) {
+            freePcppagesBulk(z, cpu, pcpCount[z][cpu], 0);
+        }
+    }
+
     /** drain_all_pages(zone) (mm/page_alloc.c): every CPU's pcp lists of the zone back to the buddy. */
     void drainAllPages(int z) {
         for (int c = 0; c < cpus; c++) {

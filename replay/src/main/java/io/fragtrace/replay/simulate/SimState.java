@@ -6,13 +6,13 @@ import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.Compaction;
 import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
@@ -26,7 +26,7 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 /**
  * The simulator's state (zones, watermarks, per-CPU lists, deferral, cached scanner positions, skip bits, the
  * trace-to-model page map, daemons, regions) and its set-up from the start state; the kernel functions are in the
- * layers above it, one per kernel file: {@link PageFree}, {@link PageAlloc}, {@link Compaction}, {@link Kcompactd},
+ * layers above it, one per kernel file: {@link PageFree}, {@link PageAlloc}, {@link CompactZone}, {@link Kcompactd},
  * {@link Kswapd}, {@link Regions}, and the driver {@link Simulator}.
  */
 abstract class SimState {
@@ -35,7 +35,7 @@ abstract class SimState {
     public static final int PRIO_SYNC_LIGHT = 1;
     public static final int PRIO_ASYNC = 2;
     /** COMPACT_CLUSTER_MAX = SWAP_CLUSTER_MAX. */
-    public static final int COMPACT_CLUSTER_MAX = 32;
+    public static final int COMPACT_CLUSTER_MAX = Compaction.COMPACT_CLUSTER_MAX;
     /** HPAGE_FRAG_CHECK_INTERVAL_MSEC (mm/compaction.c). */
     public static final long HPAGE_FRAG_CHECK_INTERVAL_NS = 500_000_000L;
     /** MAX_COMPACT_RETRIES (mm/page_alloc.c). */
@@ -97,10 +97,8 @@ abstract class SimState {
     final byte[] pcpMt;
     // compaction
     final Deferral[] defer;
-    final long[][] cachedMigrate;
-    final long[] cachedFree;
-    final boolean[] blockskipFlush;
-    final BitSet skip;
+    /** The compaction model (mm/compaction.c) shared with observed mode: zone compaction state, scanners. */
+    final Compaction cz;
     final int[] proactiveWmarks;
     // page identity
     /** The trace↔model page map. */
@@ -145,12 +143,8 @@ abstract class SimState {
     final PageReporting reporting;
     /** Allocations against the watermarks (PFMEMALLOC reserves). */
     final ReserveWatch reserves;
-    /** pids inside a traced migrate_pages() (mm_migrate_pages_start .. mm_migrate_pages) of the kernel's own run. */
-    int[] migratingPids = new int[8];
-    int nMigrating;
-    /** pids inside a traced compact_zone() (mm_compaction_begin .. end) of the kernel's own run. */
-    int[] compactingPids = new int[8];
-    int nCompacting;
+    /** The kernel's own compaction per task (compact_zone, migrate_pages, direct compaction), from the trace. */
+    final TracedTasks traced = new TracedTasks();
     int curCpu;
     int lastCompactResult;
 
@@ -165,12 +159,10 @@ abstract class SimState {
     int evacuationRegion = -1;
 
     // scratch for compaction
-    int[] migrateList = new int[COMPACT_CLUSTER_MAX];
-    int nrMigrate;
+    long[] migrateList = new long[COMPACT_CLUSTER_MAX];
     int[] targets = new int[1024];
     int targetHead;
     int targetTail;
-    int[] callIsolated = new int[1024];
     boolean canSteal;
 
     /**
@@ -275,14 +267,10 @@ abstract class SimState {
         pcpMt = new byte[n];
         // compaction state
         defer = new Deferral[nz];
-        cachedMigrate = new long[nz][2];
-        cachedFree = new long[nz];
-        blockskipFlush = new boolean[nz];
         for (int z = 0; z < nz; z++) {
             defer[z] = new Deferral();
-            resetCachedPositions(z);
         }
-        skip = new BitSet((int) (n >> pb) + 1);
+        cz = new Compaction(model);
         proactiveWmarks = Watermarks.fragmentationScoreWmarks(cfg.compactionProactiveness());
         // page identity: the start state's allocated pages keep their pfn
         map = new PfnMap(n, maxOrder);
@@ -453,8 +441,6 @@ abstract class SimState {
     abstract void setRecommendedMinFreeKbytes();
 
     abstract long recommendedNow();
-
-    abstract void resetCachedPositions(int z);
 
     abstract void runPendingDaemons();
 }

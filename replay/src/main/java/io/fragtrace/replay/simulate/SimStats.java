@@ -54,6 +54,12 @@ public final class SimStats {
     public final long[] suitable = new long[CompactStatus.values().length];
     public long deferred;
     public long deferCompaction;
+    /** Pages compaction_capture() handed to a direct compaction (the freed source completed the block). */
+    public long captured;
+    /** compact_memory passes the model ran where the trace shows the kernel's (one per zone and write). */
+    public long manualPasses;
+    /** compact_zone() passes ended by the model's iteration bound (0 unless the model is inconsistent). */
+    public long compactionPassesCutShort;
     public long deferReset;
     /** __alloc_pages_direct_compact() outcomes (vmstat compact_stall / compact_success / compact_fail). */
     public long compactStall;

@@ -7,6 +7,7 @@ import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.BuddyDump;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
+import io.fragtrace.replay.snapshot.ZoneTable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,17 +109,14 @@ public final class Simulation {
 
     /** /proc/buddyinfo: zone name → free blocks per order (node 0 order of zones; "Node N, zone NAME c0 c1 ..."). */
     public static Map<String, long[]> readBuddyinfo(Path file) throws IOException {
+        // the snapshot reader's /proc/buddyinfo table (one parser of the format), rows by zone name
         Map<String, long[]> out = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
-            String[] t = line.trim().split("\\s+");
-            if (t.length < 5 || !t[0].equals("Node") || !t[2].equals("zone")) {
-                continue;
+        try {
+            for (ZoneTable.Row r : ZoneTable.loadBuddyInfo(file).rows()) {
+                out.put(r.zone(), r.values());
             }
-            long[] v = new long[t.length - 4];
-            for (int i = 4; i < t.length; i++) {
-                v[i - 4] = Long.parseLong(t[i]);
-            }
-            out.put(t[3], v);
+        } catch (SnapshotException e) {
+            throw new IOException(e.getMessage(), e);
         }
         return out;
     }

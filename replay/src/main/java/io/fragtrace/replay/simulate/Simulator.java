@@ -81,23 +81,20 @@ public final class Simulator extends Regions implements TraceVisitor {
         } else if (t == EventType.MARKER) {
             marker(e);
         } else if (t == EventType.MM_MIGRATE_PAGES_START) {
-            if (!contains(migratingPids, nMigrating, e.pid())) {
-                if (nMigrating == migratingPids.length) {
-                    migratingPids = Arrays.copyOf(migratingPids, nMigrating * 2);
-                }
-                migratingPids[nMigrating++] = e.pid();
-            }
+            traced.set(e.pid(), TracedTasks.MIGRATING);
         } else if (t == EventType.MM_MIGRATE_PAGES) {
-            nMigrating = remove(migratingPids, nMigrating, e.pid());
+            traced.clear(e.pid(), TracedTasks.MIGRATING);
+        } else if (t == EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES) {
+            traced.directOpen(e.pid(), e.order());
         } else if (t == EventType.MM_COMPACTION_BEGIN) {
-            if (!contains(compactingPids, nCompacting, e.pid())) {
-                if (nCompacting == compactingPids.length) {
-                    compactingPids = Arrays.copyOf(compactingPids, nCompacting * 2);
-                }
-                compactingPids[nCompacting++] = e.pid();
+            if (!traced.has(e.pid(), TracedTasks.DIRECT) && !e.comm().startsWith("kcompactd")) {
+                // neither direct nor kcompactd: a write to /proc/sys/vm/compact_memory (sysctl_compaction_handler)
+                // compacting this zone now; the model runs the same pass at the same instant
+                compactMemoryZone(e.get(Field.ZONE_START));
             }
+            traced.set(e.pid(), TracedTasks.COMPACTING);
         } else if (t == EventType.MM_COMPACTION_END) {
-            nCompacting = remove(compactingPids, nCompacting, e.pid());
+            traced.clear(e.pid(), TracedTasks.COMPACTING);
         }
     }
 
@@ -156,6 +153,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (order < 0 || order > maxOrder) {
             return;
         }
+        traced.allocated(e.pid(), order);
         boolean traceFailed = e.isFailedAlloc();
         long gfp = thpGfp(e.gfpBits(), order);
         curPid = e.pid();
@@ -235,28 +233,8 @@ public final class Simulator extends Regions implements TraceVisitor {
         map.t2m[tr] = PfnMap.UNMAPPED;
     }
 
-    static boolean contains(int[] a, int n, int pid) {
-        for (int i = 0; i < n; i++) {
-            if (a[i] == pid) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static int remove(int[] a, int n, int pid) {
-        for (int i = 0; i < n; i++) {
-            if (a[i] == pid) {
-                a[i] = a[--n];
-                return n;
-            }
-        }
-        return n;
-    }
-
-    /** Whether the task is inside a traced migrate_pages() of the kernel's own run. */
     boolean migrating(int pid) {
-        return contains(migratingPids, nMigrating, pid);
+        return traced.has(pid, TracedTasks.MIGRATING);
     }
 
     /** mm_page_free / mm_page_free_batched: the model page mapped to the trace pfn is freed (free_unref_page()). */
@@ -279,7 +257,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         if (mr < 0) {
-            if (!batched && nCompacting > 0 && contains(compactingPids, nCompacting, e.pid())) {
+            if (!batched && traced.has(e.pid(), TracedTasks.COMPACTING)) {
                 // release_freepages() of the kernel's own compaction: free pages it had isolated, never allocated
                 stats.kernelReleasedFree++;
             } else if (!batched) {
@@ -296,7 +274,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             }
             return;
         }
-        if (nMigrating > 0 && !batched && aord[mr] == order && migrating(e.pid()) && contiguous(tr, mr, order)) {
+        if (!batched && aord[mr] == order && migrating(e.pid()) && contiguous(tr, mr, order)) {
             // the kernel migrated this page: its old pfn is freed, the page lives on at a pfn the trace does not
             // show until it is freed; the model keeps its own copy allocated (an orphan) until then
             if (map.nOrphanSlots == map.orphanSlots.length) {

@@ -5,6 +5,7 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
 import org.junit.jupiter.api.Test;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
@@ -200,8 +201,8 @@ class DaemonAndScannerRulesTest {
         m.addToFreeList(0, 16, 4, MIGRATE_MOVABLE, true);
         Simulator s = sim(m, "linux-6.1");
         CompactControl c = cc(9, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(48, s.isolateMigratepagesBlock(c, 0, 512, 0));
-        assertEquals(32, s.nrMigrate);
+        assertEquals(48, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(32, c.nrMigratepages);
         assertEquals(33, c.migrateScanned);
         assertEquals(32, c.migrateIsolated);
         assertEquals(15, s.migrateList[15]);
@@ -216,9 +217,34 @@ class DaemonAndScannerRulesTest {
         Simulator s = sim(zone(), "linux-6.1");
         s.amt[5] = SimState.PINNED;
         CompactControl c = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
-        assertEquals(512, s.isolateMigratepagesBlock(c, 0, 512, 0));
-        assertEquals(0, s.nrMigrate);
+        assertEquals(512, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(0, c.nrMigratepages);
         assertEquals(6, c.migrateScanned);
         assertEquals(0, c.migrateIsolated);
+    }
+
+    @Test
+    void compactZoneDrainsTheLocalPcpOnceTheScannerLeavesTheMigratedBlock() {
+        // compact_zone()'s check_drain (mm/compaction.c): order 9, last_migrated_pfn 512; with the migration scanner
+        // still in the order-9 block [512, 1024) (migrate_pfn 700) nothing happens; at 1024 block_start_pfn(1024, 9)
+        // = 1024 > 512: lru_add_drain_cpu_zone() drains CPU 0's pcp lists (2 pages back to the buddy), and
+        // last_migrated_pfn is reset
+        BuddyModel m = zone();
+        int pindex = m.ks.orderToPindex(MIGRATE_MOVABLE, 0);
+        m.pcpAdd(0, 0, 2000, 0, pindex, false);
+        m.pcpAdd(0, 0, 2001, 0, pindex, false);
+        Simulator s = sim(m, "linux-6.1");
+        s.curCpu = 0;
+        CompactControl c = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
+        s.lastMigratedPfn = 512;
+        c.migratePfn = 700;
+        s.checkDrain(c);
+        assertEquals(512, s.lastMigratedPfn);
+        assertEquals(2, m.pcpPages(0));
+        c.migratePfn = 1024;
+        s.checkDrain(c);
+        assertEquals(0, s.lastMigratedPfn);
+        assertEquals(0, m.pcpPages(0));
+        assertEquals(BuddyModel.KIND_BUDDY, m.kind(2000));
     }
 }

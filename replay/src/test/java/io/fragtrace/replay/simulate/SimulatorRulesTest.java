@@ -5,6 +5,7 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.Zone;
 import org.junit.jupiter.api.Test;
 

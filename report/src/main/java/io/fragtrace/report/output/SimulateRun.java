@@ -290,6 +290,9 @@ public final class SimulateRun {
         ObjectNode acct = n.putObject("accounting");
         acct.put("model_served_trace_failed", s.modelServedTraceFailed);
         acct.put("reclaim_stand_ins", s.reclaimStandIns);
+        acct.put("compaction_captures", s.captured);
+        acct.put("manual_compaction_passes", s.manualPasses);
+        acct.put("compaction_passes_cut_short", s.compactionPassesCutShort);
         acct.put("frees_of_model_failed", s.freesOfModelFailed);
         acct.put("frees_unmatched", s.freesUnmatched);
         acct.put("kernel_migrated_pages", s.kernelMigrated);

@@ -1,0 +1,419 @@
+package io.fragtrace.replay.simulate;
+
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.MigrateMode;
+import io.fragtrace.parser.ZoneType;
+import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.compaction.CompactionRun;
+import io.fragtrace.replay.config.KernelConfig;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
+import io.fragtrace.replay.model.Compaction;
+import io.fragtrace.replay.model.FragMetrics;
+import io.fragtrace.replay.model.Zone;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CMA;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NO_WATERMARKS;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MASK;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
+
+/**
+ * Simulate mode's driver of mm/compaction.c: try_to_compact_pages(), compact_zone()'s loop and migrate_pages() with
+ * compaction_alloc() on the simulator's page identities. The rules themselves (scanners, fast paths, skip bits,
+ * __compact_finished(), compaction_suitable(), capture) are the one compaction model, {@link Compaction}, which
+ * observed mode drives from the trace. One layer of the simulator (see {@link Simulator}).
+ */
+abstract class CompactZone extends PageAlloc {
+    CompactZone(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
+        super(model, cfg, pcpCpus, kpageflags, startNs);
+    }
+
+    /** What the simulator knows of an allocated page: compound head, order, movable (amt/aord). */
+    final Compaction.Pages pages = new Compaction.Pages() {
+        @Override
+        public int compoundOrder(long pfn) {
+            int r = (int) (pfn - base);
+            return amt[r] != FREE && (amt[r] & COMPOUND_BIT) != 0 && aord[r] > 0 ? aord[r] : -1;
+        }
+
+        @Override
+        public int allocatedOrder(long pfn) {
+            int r = (int) (pfn - base);
+            return amt[r] != FREE && aord[r] > 0 ? aord[r] : -1;
+        }
+
+        @Override
+        public boolean migratable(long pfn) {
+            int r = (int) (pfn - base);
+            if (m.kind(pfn) != BuddyModel.KIND_NONE || amt[r] == FREE || aord[r] != 0) {
+                return false;
+            }
+            if ((amt[r] & NONLRU_BIT) != 0 && !cfg.movableNonLru()) {
+                stats.nonLruBlocked++; // !PageLRU and not __PageMovable: isolate_fail
+                return false;
+            }
+            // a non-LRU page goes through isolate_movable_page() and its movable_operations
+            return (amt[r] & ~NONLRU_BIT) == MIGRATE_MOVABLE;
+        }
+    };
+
+    /** __isolate_free_page()'s watermark: order-0 at min + 2^order with ALLOC_CMA (mm/page_alloc.c). */
+    final Compaction.IsolateCheck isolateCheck = (z, order) ->
+            zoneWatermarkOk(z, 0, wmark[z][WMARK_MIN] + (1L << order), 0, ALLOC_CMA, m.freePages(z));
+
+    /** The watermark tests of compaction_suitable() and __compact_finished(), on this simulator's zones. */
+    final Compaction.Watermarks compactionWatermarks = new Compaction.Watermarks() {
+        @Override
+        public boolean orderOk(int z, int order, int allocFlags, int highestKz) {
+            long mark = wmark[z][allocFlags & ALLOC_WMARK_MASK] + boost[z];
+            return zoneWatermarkOk(z, order, mark, highestKz, allocFlags, m.freePages(z));
+        }
+
+        @Override
+        public boolean order0Ok(int z, boolean lowMark, long gap, int highestKz) {
+            long w = (lowMark ? wmark[z][WMARK_LOW] : wmark[z][WMARK_MIN]) + boost[z] + gap;
+            return zoneWatermarkOk(z, 0, w, highestKz, ALLOC_CMA, m.freePages(z));
+        }
+
+        @Override
+        public boolean stealableFallback(int z, int order, int mt) {
+            return findSuitableFallback(z, order, mt, true) != -1;
+        }
+    };
+
+    // ------------------------------------------------------------------ compaction
+
+    /**
+     * compaction_suitable() as a caller sees it (mm/compaction.c): SUCCESS when the order-N watermark already holds
+     * (inside compaction_suitable() until 6.3, compaction_suit_allocation_order() from 6.4), else the rule of
+     * {@link Compaction#compactionSuitable}: SKIPPED, or NOT_SUITABLE_ZONE (reported as SKIPPED), or CONTINUE.
+     */
+    CompactStatus compactionSuitable(int z, int order, int allocFlags, int highestKz) {
+        if (order < 0) {
+            return CompactStatus.CONTINUE;
+        }
+        CompactStatus ret;
+        if (compactionWatermarks.orderOk(z, order, allocFlags, highestKz)) {
+            ret = CompactStatus.SUCCESS;
+        } else {
+            int s = cz.compactionSuitable(z, order, highestKz, cfg.extfragThreshold(), compactionWatermarks);
+            ret = s == Compaction.SUITABLE_CONTINUE ? CompactStatus.CONTINUE
+                    : s == Compaction.SUITABLE_SKIPPED ? CompactStatus.SKIPPED : CompactStatus.NOT_SUITABLE_ZONE;
+        }
+        stats.suitable[ret.ordinal()]++;
+        return ret == CompactStatus.NOT_SUITABLE_ZONE ? CompactStatus.SKIPPED : ret;
+    }
+
+    /**
+     * __alloc_pages_direct_compact() (mm/page_alloc.c): try_to_compact_pages(), then get_page_from_freelist(); on
+     * success compaction_defer_reset(zone, order, true).
+     */
+    long allocPagesDirectCompact(int order, long gfp, int flags, int mt, int highestKz, int prio, int cpu) {
+        if (order == 0) {
+            return -1;
+        }
+        capturedPage = -1;
+        CompactStatus rc = tryToCompactPages(order, gfp, flags, mt, highestKz, prio);
+        lastCompactResult = rc.ordinal();
+        if (rc == CompactStatus.SKIPPED) {
+            return -1;
+        }
+        stats.compactStall++;
+        long p = capturedPage;
+        if (p >= 0) {
+            m.clearState(p); // compaction_capture() handed the page over: prep_new_page(), no free list
+        } else {
+            p = getPageFromFreelist(order, mt, flags & ~ALLOC_NO_WATERMARKS, highestKz, cpu, gfp);
+        }
+        if (p >= 0) {
+            int z = m.zoneOf(p);
+            defer[z].compactionDeferReset(order, true);
+            stats.deferReset++;
+            stats.compactSuccess++;
+            stats.directCompactionSucceededByOrder[order]++;
+            return p;
+        }
+        stats.compactFail++;
+        stats.directCompactionFailedByOrder[order]++;
+        return -1;
+    }
+
+    /**
+     * try_to_compact_pages() (mm/compaction.c, 6.1): each zone of the zonelist unless deferred (priorities above
+     * MIN_COMPACT_PRIORITY), compact_zone_order(); stop at SUCCESS (compaction_defer_reset(zone, order, false)); a
+     * non-async pass that ends COMPLETE or PARTIAL_SKIPPED defers the zone. Returns the highest result.
+     */
+    CompactStatus tryToCompactPages(int order, long gfp, int flags, int mt, int highestKz, int prio) {
+        CompactStatus rc = CompactStatus.SKIPPED;
+        for (int z = nz - 1; z >= 0; z--) {
+            if (kzone[z] > highestKz || zones[z].managed == 0) {
+                continue;
+            }
+            if (prio > PRIO_SYNC_FULL && defer[z].compactionDeferred(order)) {
+                stats.deferred++;
+                rc = max(rc, CompactStatus.DEFERRED);
+                continue;
+            }
+            // compact_zone_order()
+            CompactControl cc = new CompactControl(z, order,
+                    prio == PRIO_ASYNC ? MigrateMode.ASYNC : MigrateMode.SYNC_LIGHT, mt, flags,
+                    highestKz, CompactionContext.DIRECT);
+            cc.wholeZone = prio == PRIO_SYNC_FULL;
+            cc.ignoreSkipHint = prio == PRIO_SYNC_FULL;
+            cc.ignoreBlockSuitable = prio == PRIO_SYNC_FULL;
+            CompactStatus st = compactZone(cc);
+            if (cc.capturedPfn >= 0) {
+                capturedPage = cc.capturedPfn; // compact_zone_order(): *capture = capc.page
+            }
+            rc = max(rc, st);
+            if (st == CompactStatus.SUCCESS) {
+                defer[z].compactionDeferReset(order, false);
+                stats.deferReset++;
+                break;
+            }
+            if (prio != PRIO_ASYNC && (st == CompactStatus.COMPLETE || st == CompactStatus.PARTIAL_SKIPPED)) {
+                defer[z].deferCompaction(order);
+                stats.deferCompaction++;
+            }
+        }
+        return rc;
+    }
+
+    /** The page compaction_capture() took for the current direct compaction (capc->page), else -1. */
+    long capturedPage = -1;
+
+    /** try_to_compact_pages()'s rc = max(status, rc) over the zones (mm/compaction.c). */
+    static CompactStatus max(CompactStatus a, CompactStatus b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+
+    /** __reset_isolation_suitable() (mm/compaction.c), for kswapd's sleep. */
+    void resetIsolationSuitable(int z) {
+        cz.resetIsolationSuitable(z);
+    }
+
+    /**
+     * compact_zone() (mm/compaction.c, 6.1-6.12): compaction_suitable, the scanners' start (cached positions, or the
+     * zone ends for whole-zone compaction; whole_zone also when the migrate scanner starts at the zone start), then
+     * compact_finished() / isolate_migratepages() / migrate_pages() until a result; a direct pass whose freed page
+     * compaction_capture() took ends SUCCESS. Unused targets go back with release_freepages().
+     */
+    CompactStatus compactZone(CompactControl cc) {
+        int z = cc.z;
+        Zone zone = zones[z];
+        if (cc.order >= 0) {
+            CompactStatus s = compactionSuitable(z, cc.order, cc.allocFlags, cc.highestKz);
+            if (s == CompactStatus.SUCCESS || s == CompactStatus.SKIPPED) {
+                return s;
+            }
+        }
+        if (cc.order >= 0 && defer[z].compactionRestarting(cc.order)) {
+            cz.resetIsolationSuitable(z);
+        }
+        int sync = cc.async() ? 0 : 1;
+        long startPfn = zone.start;
+        long endPfn = zone.end;
+        cc.fastStartPfn = 0;
+        cc.initFreePfn = cz.initFreePfn(z);
+        if (cc.wholeZone) {
+            cc.migratePfn = startPfn;
+            cc.freePfn = cz.pageblockStart(endPfn - 1);
+        } else {
+            cc.migratePfn = cz.cachedMigratePfn[z][sync];
+            cc.freePfn = cz.cachedFreePfn[z];
+            if (cc.freePfn < startPfn || cc.freePfn >= endPfn) {
+                cc.freePfn = cz.pageblockStart(endPfn - 1);
+                cz.cachedFreePfn[z] = cc.freePfn;
+            }
+            if (cc.migratePfn < startPfn || cc.migratePfn >= endPfn) {
+                cc.migratePfn = startPfn;
+                cz.cachedMigratePfn[z][0] = startPfn;
+                cz.cachedMigratePfn[z][1] = startPfn;
+            }
+            if (cc.migratePfn <= startPfn) {
+                cc.wholeZone = true;
+            }
+        }
+        long beginNs = nowNs;
+        long migrateBegin = cc.migratePfn;
+        long freeBegin = cc.freePfn;
+        int fragAtBegin = cc.order >= 0 ? FragMetrics.fragmentationIndex(cz.nrFree(z), cc.order) : Integer.MIN_VALUE;
+        cc.nrMigratepages = 0;
+        cc.nrFreepages = 0;
+        targetHead = 0;
+        targetTail = 0;
+        CompactStatus ret;
+        long iterations = 0;
+        lastMigratedPfn = 0;
+        long iterationBound = 4 * ((zone.end - zone.start) / COMPACT_CLUSTER_MAX + ((zone.end - zone.start) >> pb)) + 64;
+        while (true) {
+            ret = compactFinished(cc);
+            if (ret != CompactStatus.CONTINUE) {
+                break;
+            }
+            if (++iterations > iterationBound) {
+                // every iteration advances a scanner or skip-marks a block, so a pass ends well within this bound;
+                // should a model inconsistency break that, end the pass (counted) instead of spinning
+                stats.compactionPassesCutShort++;
+                ret = CompactStatus.CONTENDED;
+                break;
+            }
+            cz.isolateMigratepages(cc, migrateList, pages);
+            if (cc.nrMigratepages == 0) {
+                checkDrain(cc);
+                continue;
+            }
+            lastMigratedPfn = Math.max(zone.start, cz.pageblockStart(cc.migratePfn - 1));
+            if (!migratePages(cc)) {
+                if (!cz.scannersMet(cc)) {
+                    ret = CompactStatus.CONTENDED;
+                    break;
+                }
+                if (cc.direct && cc.async() && cc.order > 0) {
+                    long o = 1L << cc.order;
+                    cc.migratePfn = ((cc.migratePfn - 1) & -o) + o;
+                }
+            }
+            if (cc.capturedPfn >= 0) {
+                ret = CompactStatus.SUCCESS; // "Stop if a page has been captured"
+                break;
+            }
+            checkDrain(cc);
+        }
+        // release_freepages(): unused targets back; the cached free pfn only goes back
+        if (targetTail > targetHead) {
+            long lowest = Long.MAX_VALUE;
+            for (int i = targetHead; i < targetTail; i++) {
+                long p = base + targets[i];
+                lowest = Math.min(lowest, p);
+                m.freeOnePage(z, p, 0, m.pageblockMigratetype(p), false);
+            }
+            long fp = cz.pageblockStart(lowest);
+            if (fp > cz.cachedFreePfn[z]) {
+                cz.cachedFreePfn[z] = fp;
+            }
+            targetHead = targetTail = 0;
+        }
+        cc.nrFreepages = 0;
+        stats.passes[cc.context.ordinal()][ret.ordinal()]++;
+        stats.migrateScanned += cc.migrateScanned;
+        stats.freeScanned += cc.freeScanned;
+        stats.migrated += cc.migrated;
+        stats.migratedByContext[cc.context.ordinal()] += cc.migrated;
+        stats.migrateFailed += cc.failed;
+        stats.freeIsolated += cc.freeIsolated + cc.fastFreeIsolated;
+        if (runs.size() < 200_000) {
+            runs.add(new CompactionRun(beginNs, nowNs, cc.direct ? curPid : -1,
+                    cc.direct ? (curEvent == null ? "" : curEvent.comm()) : "kcompactd" + zone.nid, cc.direct ? curCpu : -1, cc.context, cc.order, zone.nid,
+                    ZoneType.byName(zone.name), zone.start, zone.end, cc.mode, ret, migrateBegin, cc.migratePfn,
+                    freeBegin, cc.freePfn, cc.migrateScanned, cc.migrateIsolated, cc.freeScanned, cc.freeIsolated,
+                    cc.fastFreeScanned, cc.fastFreeIsolated, cc.migrated, cc.failed, cc.finishedChecks, ret, fragAtBegin));
+        }
+        return ret;
+    }
+
+    /** last_migrated_pfn of the compact_zone() pass in progress (0: nothing to flush). */
+    long lastMigratedPfn;
+
+    /**
+     * compact_zone()'s check_drain (mm/compaction.c): once the migration scanner has left the cc->order-aligned block
+     * it migrated from, lru_add_drain_cpu_zone() drains this CPU's pcp lists of the zone so the freed pages merge and
+     * compact_finished() can see the result. The compacting CPU is the direct compactor's; kcompactd's is not traced.
+     */
+    void checkDrain(CompactControl cc) {
+        if (cc.order > 0 && lastMigratedPfn != 0) {
+            long currentBlockStart = cc.migratePfn & -(1L << cc.order);
+            if (lastMigratedPfn < currentBlockStart) {
+                if (cc.direct) {
+                    drainLocalPages(cc.z, curCpu);
+                }
+                lastMigratedPfn = 0;
+            }
+        }
+    }
+
+    /** compact_finished() (mm/compaction.c): __compact_finished(), with NO_SUITABLE_PAGE reported as CONTINUE. */
+    CompactStatus compactFinished(CompactControl cc) {
+        return switch (cz.compactFinished(cc, kswapdAwake, proactiveWmarks[0], compactionWatermarks)) {
+            case Compaction.FIN_COMPLETE -> CompactStatus.COMPLETE;
+            case Compaction.FIN_PARTIAL_SKIPPED -> CompactStatus.PARTIAL_SKIPPED;
+            case Compaction.FIN_SUCCESS -> CompactStatus.SUCCESS;
+            default -> CompactStatus.CONTINUE;
+        };
+    }
+
+    /**
+     * migrate_pages() for compaction (mm/migrate.c): each isolated page gets a target from compaction_alloc(); the
+     * page identity moves (trace pfn map, migratetype), the old page is freed, through compaction_capture() for a
+     * direct pass (the freed page may complete the block it compacts for). False when targets ran out (-ENOMEM).
+     */
+    boolean migratePages(CompactControl cc) {
+        int n = (int) cc.nrMigratepages;
+        for (int i = 0; i < n; i++) {
+            int src = (int) (migrateList[i] - base);
+            int dst = compactionAlloc(cc);
+            if (dst < 0) {
+                cc.failed += n - i;
+                cc.nrMigratepages = 0;
+                return false;
+            }
+            if ((amt[src] & NONLRU_BIT) != 0) {
+                stats.nonLruMigrated++;
+            }
+            amt[dst] = amt[src];
+            aord[dst] = 0;
+            map.moved(src, dst);
+            amt[src] = FREE;
+            aord[src] = -1;
+            long sp = base + src;
+            regionUsed[(int) (sp / regionPages)]--;
+            regionUsed[(int) ((base + dst) / regionPages)]++;
+            int capOrder = Compaction.compactionCapture(cc, cc.z);
+            if (m.freeOnePage(cc.z, sp, 0, m.pageblockMigratetype(sp), false, capOrder) == BuddyModel.CAPTURED) {
+                cc.capturedPfn = m.lastCaptured();
+                stats.captured++;
+            }
+            cc.migrated++;
+        }
+        cc.nrMigratepages = 0;
+        return true;
+    }
+
+    /** compaction_alloc() (mm/compaction.c): the head of cc->freepages, isolate_freepages() when empty. */
+    int compactionAlloc(CompactControl cc) {
+        if (targetHead == targetTail) {
+            targetHead = targetTail = 0;
+            cc.nrFreepages = 0;
+            cz.isolateFreepages(cc, pages, isolateCheck);
+            splitMapPages();
+            if (targetHead == targetTail) {
+                return -1;
+            }
+        }
+        cc.nrFreepages--;
+        return targets[targetHead++];
+    }
+
+    /** split_map_pages() (mm/compaction.c): every isolated block split to order-0 pages, list_add()ed: reversed. */
+    void splitMapPages() {
+        int got = 0;
+        for (int i = 0; i < cz.isolatedBlocks(); i++) {
+            got += 1 << cz.isolatedOrder(i);
+        }
+        if (targets.length < got) {
+            targets = new int[Math.max(got, targets.length * 2)];
+        }
+        int k = got;
+        for (int i = 0; i < cz.isolatedBlocks(); i++) {
+            int r = (int) (cz.isolatedPfn(i) - base);
+            for (int j = 0; j < 1 << cz.isolatedOrder(i); j++) {
+                targets[--k] = r + j;
+            }
+        }
+        cz.clearIsolated();
+        targetHead = 0;
+        targetTail = got;
+    }
+}

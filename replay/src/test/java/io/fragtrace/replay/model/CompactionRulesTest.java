@@ -1,0 +1,182 @@
+package io.fragtrace.replay.model;
+
+import io.fragtrace.parser.MigrateMode;
+import io.fragtrace.replay.compaction.CompactionContext;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The one compaction model (mm/compaction.c) as simulate mode drives it, on a bare zone: DMA32 [0, 4096), 8 MOVABLE
+ * pageblocks of 512 pages, every page allocated (order 0, not compound) unless put on a free list. Expected values are
+ * worked out by hand from the kernel functions beside each assertion.
+ */
+class CompactionRulesTest {
+    private static final Compaction.Pages PLAIN = pfn -> -1;
+
+    private static BuddyModel zone() {
+        return new BuddyModel(KernelSemantics.V6_1, List.of(new Zone(0, 0, "DMA32", 0, 4096)), 1);
+    }
+
+    private static CompactControl direct(int order) {
+        return new CompactControl(0, order, MigrateMode.ASYNC, MIGRATE_MOVABLE, 0, 1, CompactionContext.DIRECT);
+    }
+
+    @Test
+    void fastFindMigrateblockTakesTheFirstUnskippedCandidateBelowHighPfn() {
+        // fast_find_migrateblock(): order 9, migrate_pfn 0 = zone start, free_pfn 3584: limit =
+        // freelist_scan_limit = (32 >> 0) + 1 = 33; distance = (3584 - 0) >> 1 = 1792 (no >> 2 at the zone start);
+        // high_pfn = pageblock_start_pfn(1792) = 1536. free_list[8][MOVABLE] head->tail: 512 (pageblock skip-marked:
+        // continue), 1024 (< 1536, not skipped: taken). move_freelist_tail(1024): 512 and 1024 go to the tail, behind
+        // 2048. The scanner starts at pageblock_start_pfn(1024) = 1024; fast_search_fail = 0; 2 entries scanned.
+        BuddyModel m = zone();
+        m.addToFreeList(0, 512, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 2048, 8, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        cz.setPageblockSkip(512);
+        CompactControl cc = direct(9);
+        cc.migratePfn = 0;
+        cc.freePfn = 3584;
+        cc.fastSearchFail = 3;
+        // with fast_search_fail 3 the limit is (32 >> 3) + 1 = 5: still enough for two entries
+        assertEquals(1024, cz.fastFindMigrateblock(cc, -1));
+        assertEquals(0, cc.fastSearchFail);
+        assertEquals(1024, cc.fastStartPfn);
+        assertEquals(2, cc.migrateScanned);
+        assertArrayEquals(new long[] {2048, 512, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
+
+    @Test
+    void fastFindMigrateblockIsNotTriedForSmallOrdersOrMidBlock() {
+        // cc->order <= PAGE_ALLOC_COSTLY_ORDER (3): the linear scan; a migrate_pfn inside a pageblock: a continued scan
+        BuddyModel m = zone();
+        m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        CompactControl small = direct(3);
+        small.freePfn = 3584;
+        assertEquals(0, cz.fastFindMigrateblock(small, -1));
+        CompactControl mid = direct(9);
+        mid.migratePfn = 600;
+        mid.freePfn = 3584;
+        assertEquals(600, cz.fastFindMigrateblock(mid, -1));
+        assertEquals(0, mid.migrateScanned);
+    }
+
+    @Test
+    void isolateFreepagesBlockWalksWithTheStride() {
+        // isolate_freepages_block() over [3584, 4096), stride 32 (async start): free blocks order 0 @3584, order 2
+        // @3616, order 1 @3650, order 3 @3712. blockpfn 3584: scanned 1, takes 1 page, += 0 + 32 -> 3616: scanned 2,
+        // takes 4 (scanned += 3 -> 5), += 3 + 32 -> 3651 (inside the order-1 block, not PageBuddy): 6; then 3683,
+        // 3715, ..., 4067: 13 more steps -> nr_scanned 19, 5 pages taken; the order-1 and order-3 blocks are missed
+        BuddyModel m = zone();
+        m.addToFreeList(0, 3584, 0, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 3616, 2, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 3650, 1, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 3712, 3, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        CompactControl cc = direct(9);
+        cc.nrMigratepages = 32;
+        assertEquals(4096, cz.isolateFreepagesBlock(cc, 3584, 4096, 32, 32, true, true, PLAIN, Compaction.TRACE_ISOLATES));
+        assertEquals(19, cz.lastBlockScanned());
+        assertEquals(5, cc.nrFreepages);
+        assertEquals(2, cz.isolatedBlocks());
+        assertEquals(3616, cz.isolatedPfn(1));
+        assertEquals(1, m.nrFree(0, 1));
+        assertEquals(0, m.nrFree(0, 2));
+    }
+
+    @Test
+    void isolateFreepagesBlockStopsRightAfterTheBlockThatWasEnough() {
+        // stride 1, 4 pages wanted (cc->nr_migratepages 4): 3584 taken (1), 3585..3615 allocated (31 steps), 3616
+        // taken (order 2: 5 >= 4) -> blockpfn += 4 = 3620, break; nr_scanned = 1 + 31 + 4 = 36
+        BuddyModel m = zone();
+        m.addToFreeList(0, 3584, 0, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 3616, 2, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 3712, 3, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        CompactControl cc = direct(9);
+        assertEquals(3620, cz.isolateFreepagesBlock(cc, 3584, 4096, 1, 4, true, true, PLAIN, Compaction.TRACE_ISOLATES));
+        assertEquals(36, cz.lastBlockScanned());
+        assertEquals(5, cc.nrFreepages);
+        assertEquals(1, m.nrFree(0, 3));
+    }
+
+    @Test
+    void isolateFreepagesBlockJumpsOverCompoundPages() {
+        // a compound order-4 page at 3600 inside the range: nr_scanned counts it whole and the walk resumes at 3616
+        BuddyModel m = zone();
+        m.addToFreeList(0, 3616, 0, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        Compaction.Pages thp = pfn -> pfn == 3600 ? 4 : -1;
+        CompactControl cc = direct(9);
+        // stride 1 from 3598: 3598, 3599 (2), 3600 compound: 1 + 15 (18), 3616 taken (19) -> 1 page, limit 1 -> 3617
+        assertEquals(3617, cz.isolateFreepagesBlock(cc, 3598, 4096, 1, 1, true, true, thp, Compaction.TRACE_ISOLATES));
+        assertEquals(19, cz.lastBlockScanned());
+    }
+
+    @Test
+    void fastIsolateFreepagesTakesTheFirstBlockInTheTopQuarter() {
+        // fast_isolate_freepages(): order 9, migrate_pfn 0, free_pfn 3584 >= compact_init_free_pfn 3584 (scan_start:
+        // limit = pageblock_nr_pages >> 1 = 256). distance 3584: low_pfn = pageblock_start(3584 - 896) = 2560,
+        // min_pfn = pageblock_start(3584 - 1792) = 1536. search_order = min(9 - 1, order) = 8. free_list[8][MOVABLE]
+        // head->tail 1024, 2560, 1536, scanned from the tail: 1536 (>= min_pfn: high candidate), 2560 (>= low_pfn:
+        // taken). move_freelist_head(2560): 1024 goes to the tail; 2560 isolated -> list 1536, 1024.
+        // nr_scanned = 2 + (256 - 1) = 257, nr_isolated = 256.
+        BuddyModel m = zone();
+        m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 2560, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 1536, 8, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        CompactControl cc = direct(9);
+        cc.migratePfn = 0;
+        cc.freePfn = 3584;
+        cc.initFreePfn = cz.initFreePfn(0);
+        cc.nrMigratepages = 32;
+        assertEquals(3584, cc.initFreePfn);
+        assertArrayEquals(new long[] {257, 256, 2560},
+                cz.fastIsolateFreepages(cc, cc.freePfn, true, PLAIN, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {1536, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertEquals(256, cc.nrFreepages);
+        assertEquals(8, cc.searchOrder);
+        assertEquals(0, cc.fastSearchFail);
+    }
+
+    @Test
+    void compactionCaptureIsForTheDirectCompactorOfTheZoneOnce() {
+        // task_capc() (mm/page_alloc.c): current's capture_control, not a kthread, same zone; capc->page not yet set
+        CompactControl d = direct(9);
+        assertEquals(9, Compaction.compactionCapture(d, 0));
+        assertEquals(-1, Compaction.compactionCapture(d, 1));
+        CompactControl k = new CompactControl(0, 9, MigrateMode.SYNC_LIGHT, MIGRATE_MOVABLE, 0, 1,
+                CompactionContext.KCOMPACTD);
+        assertEquals(-1, Compaction.compactionCapture(k, 0));
+        d.capturedPfn = 1024;
+        assertEquals(-1, Compaction.compactionCapture(d, 0));
+    }
+
+    @Test
+    void freeScannerSkipMarksTheBlockAndCachesTheOneBelow() {
+        // isolate_freepages(): a block scanned to its end -> update_pageblock_skip(cc, page, block_start_pfn -
+        // pageblock_nr_pages): PB_migrate_skip on the block [3072, 3584), compact_cached_free_pfn = 3072 - 512 = 2560
+        // (from reset_cached_positions()' top block 3584)
+        Compaction cz = new Compaction(zone());
+        CompactControl cc = direct(9);
+        assertEquals(3584, cz.cachedFreePfn[0]);
+        cz.updatePageblockSkipFree(cc, 3072);
+        assertEquals(2560, cz.cachedFreePfn[0]);
+        assertEquals(true, cz.pageblockSkip(3100));
+        assertEquals(false, cz.pageblockSkip(2560));
+    }
+
+    @Test
+    void compactGapIsTwiceTheRequest() {
+        // compact_gap() (mm/internal.h): 2UL << order
+        assertEquals(1024, Compaction.compactGap(9));
+        assertEquals(2, Compaction.compactGap(0));
+    }
+}
