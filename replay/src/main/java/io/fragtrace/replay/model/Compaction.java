@@ -382,10 +382,15 @@ public final class Compaction {
         return cc.migratePfn;
     }
 
-    /** move_freelist_tail() (mm/compaction.c): the entries up to and including list[idx] go to the tail. */
+    /**
+     * move_freelist_tail() (mm/compaction.c): the entries up to and including list[idx] go to the tail. Its guard,
+     * {@code !list_is_first(freelist, &freepage->lru)} (6.1; {@code !list_is_last(&freepage->buddy_list, freelist)}
+     * since 6.6, the same test), is true unless freepage is the last entry, where the move changes nothing; a first
+     * entry does move to the tail.
+     */
     public void moveFreelistTail(int z, long[] list, int idx, int order) {
-        if (idx == 0) {
-            return; // list_is_first(): nothing to move
+        if (idx == list.length - 1) {
+            return;
         }
         for (int i = 0; i <= idx; i++) {
             m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);

@@ -52,6 +52,23 @@ class CompactionRulesTest {
     }
 
     @Test
+    void moveFreelistTailMovesAFirstEntryAndLeavesALastOne() {
+        // move_freelist_tail(freelist, freepage): guard !list_is_first(freelist, &freepage->lru) (6.1), i.e.
+        // freelist->prev != &freepage->lru: it runs unless freepage is the last entry. list_cut_position() takes
+        // head..freepage, list_splice_tail() appends it. [512, 1024, 2048] with freepage 512 (first) -> [1024, 2048,
+        // 512]; then freepage 512 (now last) -> unchanged
+        BuddyModel m = zone();
+        m.addToFreeList(0, 512, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 2048, 8, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        cz.moveFreelistTail(0, m.freeList(0, 8, MIGRATE_MOVABLE), 0, 8);
+        assertArrayEquals(new long[] {1024, 2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        cz.moveFreelistTail(0, m.freeList(0, 8, MIGRATE_MOVABLE), 2, 8);
+        assertArrayEquals(new long[] {1024, 2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
+
+    @Test
     void fastFindMigrateblockIsNotTriedForSmallOrdersOrMidBlock() {
         // cc->order <= PAGE_ALLOC_COSTLY_ORDER (3): the linear scan; a migrate_pfn inside a pageblock: a continued scan
         BuddyModel m = zone();
