@@ -33,6 +33,9 @@ public final class ParsedEvent {
     int bodyLen;
     private int commId = -1;
     private int gfpId = -1;
+    /** Where the task name / gfp text lie when not in buf ({@link ChunkedParser}: a chunk's interned keys), else null. */
+    private byte[] commBuf;
+    private byte[] gfpBuf;
 
     private final ByteInterner comms;
     private final ByteInterner gfps;
@@ -62,6 +65,8 @@ public final class ParsedEvent {
         preemptDepth = 0;
         commId = -1;
         gfpId = -1;
+        commBuf = null;
+        gfpBuf = null;
         hasTimestamp = false;
         timestampNs = 0;
         cpu = -1;
@@ -86,6 +91,17 @@ public final class ParsedEvent {
             this.bodyOff = off;
             this.bodyLen = len;
         }
+    }
+
+    /**
+     * For {@link ChunkedParser}: the task name and gfp text as bytes (null: the other chunk's interner had no room),
+     * interned here only when asked for, so ids come in the order of a one-thread parse.
+     */
+    void keys(byte[] comm, byte[] gfp) {
+        commBuf = comm;
+        gfpBuf = gfp;
+        commId = comm == null ? ByteInterner.OTHER : -1;
+        gfpId = gfp == null && has(Field.GFP) ? ByteInterner.OTHER : -1;
     }
 
     void set(Field f, long v) {
@@ -196,7 +212,7 @@ public final class ParsedEvent {
     /** Interned task name id (see {@link #commName(int)}). */
     public int commId() {
         if (commId < 0) {
-            commId = comms.intern(buf, commOff, commLen);
+            commId = commBuf != null ? comms.intern(commBuf, 0, commBuf.length) : comms.intern(buf, commOff, commLen);
         }
         return commId;
     }
@@ -215,7 +231,7 @@ public final class ParsedEvent {
             return -1;
         }
         if (gfpId < 0) {
-            gfpId = gfps.intern(buf, gfpOff, gfpLen);
+            gfpId = gfpBuf != null ? gfps.intern(gfpBuf, 0, gfpBuf.length) : gfps.intern(buf, gfpOff, gfpLen);
         }
         return gfpId;
     }
