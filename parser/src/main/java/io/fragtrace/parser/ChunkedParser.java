@@ -213,6 +213,7 @@ public final class ChunkedParser {
                       String name, Gfp.Layout layout) {
         try {
             byte[] probe = new byte[4096];
+            byte[] lines = new byte[TraceParser.MAX_LINE];
             while (!stop) {
                 int k = next.getAndIncrement();
                 if (k >= chunks) {
@@ -229,7 +230,7 @@ public final class ChunkedParser {
                 }
                 long from = lineStart(ch, size, (long) k * chunk, probe);
                 long to = lineStart(ch, size, (long) (k + 1) * chunk, probe);
-                parseChunk(ch, from, Math.max(from, to), k == 0, s, name, layout);
+                parseChunk(ch, from, Math.max(from, to), k == 0, s, name, layout, lines);
                 s.to = to;
                 synchronized (lock) {
                     s.ready = k;
@@ -269,8 +270,8 @@ public final class ChunkedParser {
     }
 
     private static void parseChunk(FileChannel ch, long from, long to, boolean first, Slot s, String name,
-                                   Gfp.Layout layout) {
-        TraceParser p = new TraceParser();
+                                   Gfp.Layout layout, byte[] lines) {
+        TraceParser p = new TraceParser().lineBuffer(lines);
         p.gfpLayout(layout);
         s.size = 0;
         s.texts.clear();

@@ -64,6 +64,7 @@ public final class TraceParser {
     private long[] unknownCounts = new long[64];
     private final ParsedEvent ev = new ParsedEvent(comms, gfps);
 
+    private byte[] lineBuf;
     private ParseReport report;
     private TraceVisitor visitor;
     private boolean sawTracerHeader;
@@ -128,6 +129,12 @@ public final class TraceParser {
         return text(in, name, visitor, null, first);
     }
 
+    /** For {@link ChunkedParser}: parse through this buffer of {@link #MAX_LINE} bytes (one per worker, not per chunk). */
+    TraceParser lineBuffer(byte[] b) {
+        lineBuf = b;
+        return this;
+    }
+
     /** Whether the last parse saw a {@code # tracer:} header. */
     boolean sawTracerHeader() {
         return sawTracerHeader;
@@ -139,7 +146,10 @@ public final class TraceParser {
         this.visitor = visitor;
         this.sawTracerHeader = false;
         this.lineNo = 0;
-        byte[] buf = new byte[MAX_LINE];
+        if (lineBuf == null) {
+            lineBuf = new byte[MAX_LINE];
+        }
+        byte[] buf = lineBuf;
         int start = 0;
         int end = 0;
         int scan = 0;
