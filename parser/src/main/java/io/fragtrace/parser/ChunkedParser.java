@@ -143,12 +143,12 @@ public final class ChunkedParser {
                 rethrow();
                 long lineOffset = report.lines;
                 long[] d = s.data;
+                int[] commMap = unmapped(s.comms.length);
+                int[] gfpMap = unmapped(s.gfps.length);
                 for (int i = 0; i < s.size; ) {
                     int text = PackedEvent.textSlot(d, i);
                     i = PackedEvent.read(d, i, ev, text >= 0 ? s.texts.get(text) : null);
-                    int c = ev.commId();
-                    int g = ev.gfpId();
-                    ev.keys(c == ByteInterner.OTHER ? null : s.comms[c], g == ByteInterner.OTHER ? null : g < 0 ? null : s.gfps[g]);
+                    ev.keys(s.comms, commMap, s.gfps, gfpMap);
                     ev.line += lineOffset;
                     visitor.onEvent(ev);
                 }
@@ -194,6 +194,13 @@ public final class ChunkedParser {
             report.notATrace = true;
         }
         return report;
+    }
+
+    /** A chunk id -> caller's id map with nothing interned yet. */
+    private static int[] unmapped(int n) {
+        int[] m = new int[n];
+        java.util.Arrays.fill(m, -1);
+        return m;
     }
 
     private void rethrow() {
