@@ -42,15 +42,16 @@ final class BenchCommand {
         boolean stream;
 
         @Option(names = "--parallel", description = "a plain text file read from disk and parsed in chunks on every"
-                + " core, events delivered in order on one thread (as stats and replay read such a file)")
+                + " core, events delivered in order on one thread (as stats, replay and validate read such a file on"
+                + " 3 or more cores)")
         boolean parallel;
 
         @Override
         public Integer call() throws TraceInputException, IOException {
             TraceInput in = TraceInput.of(input);
-            if (parallel && !ChunkedParser.applies(in)) {
+            if (parallel && !ChunkedParser.plainTextFile(in)) {
                 System.err.println("fragtrace: bench parse --parallel: " + in.displayName()
-                        + " is not a plain text file of 16 MB or more on a machine with 2 or more cores");
+                        + " is not a plain text file of 16 MB or more");
                 return Main.EXIT_USAGE;
             }
             byte[] data = null;

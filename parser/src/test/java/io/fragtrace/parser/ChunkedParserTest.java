@@ -119,7 +119,7 @@ class ChunkedParserTest {
         Path f = tmp.resolve("words.txt");
         String line = "no event on this line, only words\n";
         Files.writeString(f, line.repeat((int) (3 * ChunkedParser.CHUNK / line.length())));
-        assertTrue(ChunkedParser.applies(TraceInput.of(f.toString())));
+        assertTrue(ChunkedParser.plainTextFile(TraceInput.of(f.toString())));
         ParseReport r = new ChunkedParser(2).parse(TraceInput.of(f.toString()), e -> { });
         assertTrue(r.notATrace());
         assertEquals(ParseReport.MAX_EXAMPLES, r.examples().size());
@@ -129,9 +129,10 @@ class ChunkedParserTest {
     @Test
     void onlyPlainTextFilesAreSplit() throws Exception {
         Path gz = Samples.bundle("mixed-churn-512M").resolve("trace.txt.gz");
+        assertFalse(ChunkedParser.plainTextFile(TraceInput.of(gz.toString())), "compressed: streams");
         assertFalse(ChunkedParser.applies(TraceInput.of(gz.toString())), "compressed: streams");
         Path small = tmp.resolve("small.txt");
         Files.writeString(small, "app-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0x1 order=0\n");
-        assertFalse(ChunkedParser.applies(TraceInput.of(small.toString())), "small: one chunk");
+        assertFalse(ChunkedParser.plainTextFile(TraceInput.of(small.toString())), "small: one chunk");
     }
 }
