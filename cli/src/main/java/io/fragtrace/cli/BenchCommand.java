@@ -42,8 +42,8 @@ final class BenchCommand {
         boolean stream;
 
         @Option(names = "--parallel", description = "a plain text file read from disk and parsed in chunks on every"
-                + " core, events delivered in order on one thread (as stats, replay and validate read such a file on"
-                + " 3 or more cores)")
+                + " core, events delivered in order on one thread (as stats, replay and validate read such a file"
+                + " with -Dfragtrace.chunkWorkers=N)")
         boolean parallel;
 
         @Override

@@ -105,7 +105,7 @@ final class StatsCommand implements Callable<Integer> {
                 events[0]++;
                 collector.onEvent(e);
             };
-            // a plain text file on 3+ cores is parsed in chunks on each, the events counted in trace order on this thread
+            // -Dfragtrace.chunkWorkers=N: a plain text file parsed in chunks on N threads, counted in order on this one
             report = ChunkedParser.applies(in) ? new ChunkedParser().parse(in, count) : new TraceParser().parse(in, count);
         }
         if (report.notATrace()) {

@@ -9,8 +9,8 @@ import java.util.concurrent.BlockingQueue;
  * runs the visitor (the model), so a replay uses both cores in one pass. Parsed events travel in fixed-size
  * {@link EventBatch}es through a small bounded ring ({@link #RING} batches of {@link #BATCH_WORDS} words), so memory
  * stays bounded whatever the trace length; the visitor sees exactly the events, in exactly the order, of a
- * streaming parse. A plain text file on 3 or more cores goes to {@link ChunkedParser} instead (chunks parsed on every
- * core, delivered in order on the caller's thread). On a single-CPU machine, or with {@code -Dfragtrace.parseThreads=1}, it is a plain streaming
+ * streaming parse. With {@code -Dfragtrace.chunkWorkers=N} a plain text file goes to {@link ChunkedParser} instead
+ * (chunks parsed on N threads, delivered in order on the caller's thread). On a single-CPU machine, or with {@code -Dfragtrace.parseThreads=1}, it is a plain streaming
  * parse (on a machine whose cores are busy with other work the handoff costs more than the second thread gives).
  */
 public final class PipelinedParser {
@@ -31,7 +31,7 @@ public final class PipelinedParser {
         if (!twoThreads()) {
             return parser.parse(input, visitor);
         }
-        if (ChunkedParser.applies(input)) { // plain text file, 3+ cores: parsed in chunks on each, applied in order here
+        if (ChunkedParser.applies(input)) { // asked for: a plain text file parsed in chunks, applied in order here
             return new ChunkedParser().parse(input, visitor);
         }
         return run(visitor, input.gfpLayout(), sink -> {
