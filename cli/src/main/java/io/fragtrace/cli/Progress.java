@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
 /**
  * A progress bar on stderr for long runs: stored bytes read of the file size, MB/s, ETA, and events/s when the
  * command counts them (events may be null). It polls the
- * input's byte counter from its own thread, so the parse loop pays nothing. Off with --quiet or when the
- * session is not interactive.
+ * input's byte counter from its own thread, so the parse loop pays nothing. Off with --quiet or when stderr is
+ * not a terminal.
  */
 final class Progress implements AutoCloseable {
     private final ProgressBar bar;
@@ -26,7 +26,7 @@ final class Progress implements AutoCloseable {
     }
 
     static Progress start(TraceInput in, boolean quiet, LongSupplier events) {
-        if (quiet || System.console() == null || System.getenv("CI") != null) {
+        if (quiet || !stderrIsTerminal() || System.getenv("CI") != null) {
             return new Progress(null, null);
         }
         long size = in.sizeBytes();
@@ -48,6 +48,25 @@ final class Progress implements AutoCloseable {
             }
         }, 250, 250, TimeUnit.MILLISECONDS);
         return new Progress(bar, t);
+    }
+
+    /** Whether a bar is drawn. */
+    boolean active() {
+        return bar != null;
+    }
+
+    /**
+     * Whether stderr, where the bar goes, is a terminal: on Linux what fd 2 points at (a pty or tty), elsewhere
+     * whether the JVM has a console. A redirected stderr ({@code 2> log}, a pipe) gets no bar.
+     */
+    static boolean stderrIsTerminal() {
+        java.nio.file.Path fd2 = java.nio.file.Path.of("/proc/self/fd/2");
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(fd2).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
     }
 
     @Override

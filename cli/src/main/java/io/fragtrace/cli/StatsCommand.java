@@ -1,9 +1,11 @@
 package io.fragtrace.cli;
 
+import io.fragtrace.parser.ChunkedParser;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceParser;
+import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.stats.KmemSort;
@@ -99,10 +101,12 @@ final class StatsCommand implements Callable<Integer> {
         long[] events = new long[1];
         ParseReport report;
         try (Progress p = Progress.start(in, quiet, () -> events[0])) {
-            report = new TraceParser().parse(in, e -> {
+            TraceVisitor count = e -> {
                 events[0]++;
                 collector.onEvent(e);
-            });
+            };
+            // -Dfragtrace.chunkWorkers=N: a plain text file parsed in chunks on N threads, counted in order on this one
+            report = ChunkedParser.applies(in) ? new ChunkedParser().parse(in, count) : new TraceParser().parse(in, count);
         }
         if (report.notATrace()) {
             throw new TraceInputException(in.displayName() + ": not a trace (no trace event line found"

@@ -39,11 +39,17 @@ final class ByteKeyTable {
         return -1;
     }
 
+    /** From the length and four sampled bytes, not every byte: the keys (event names, field keys) differ there. */
     private int slot(byte[] b, int off, int len) {
         int h = len;
-        for (int i = off, end = off + len; i < end; i++) {
-            h = 31 * h + b[i];
+        if (len > 0) {
+            int end = off + len - 1;
+            h = h * 31 + b[off];
+            h = h * 31 + b[off + (len >> 1)];
+            h = h * 31 + b[end];
+            h = h * 31 + b[end - (len >> 2)];
         }
-        return (h ^ (h >>> 16)) & mask;
+        h *= 0x9E3779B1;
+        return (h ^ (h >>> 15)) & mask;
     }
 }

@@ -47,6 +47,64 @@ public final class ParseReport {
         }
     }
 
+    /** Distinct unknown event names kept by name; others count as "<other names>" (as TraceParser's interner). */
+    private static final int UNKNOWN_NAMES = 4096 - 1;
+    private static final String OTHER_NAMES = "<other names>";
+    private long otherUnknown;
+
+    /**
+     * Appends the report of the next chunk of the same text ({@link ChunkedParser}), whose line numbers start after
+     * lineOffset lines: the sums, examples and first/last instants a one-pass parse of both would give.
+     */
+    void append(ParseReport c, long lineOffset) {
+        bytes += c.bytes;
+        rawBytes += c.rawBytes;
+        lines += c.lines;
+        eventLines += c.eventLines;
+        headerLines += c.headerLines;
+        blankLines += c.blankLines;
+        continuationLines += c.continuationLines;
+        for (int i = 0; i < eventCounts.length; i++) {
+            eventCounts[i] += c.eventCounts[i];
+        }
+        for (Map.Entry<String, Long> u : c.unknownEvents.entrySet()) {
+            if (u.getKey().equals(OTHER_NAMES) || (!unknownEvents.containsKey(u.getKey())
+                    && unknownEvents.size() >= UNKNOWN_NAMES)) {
+                otherUnknown += u.getValue();
+            } else {
+                unknownEvents.merge(u.getKey(), u.getValue(), Long::sum);
+            }
+        }
+        c.malformed.forEach((k, v) -> malformed.merge(k, v, Long::sum));
+        for (Problem p : c.examples) {
+            if (examples.size() < MAX_EXAMPLES) {
+                examples.add(new Problem(p.file(), p.line() + lineOffset, p.reason(), p.text()));
+            }
+        }
+        if (c.entriesInBuffer != -1 || c.entriesWritten != -1) {
+            entriesInBuffer = c.entriesInBuffer;
+            entriesWritten = c.entriesWritten;
+        }
+        lostMarkers += c.lostMarkers;
+        if (firstTimestampNs == Long.MIN_VALUE) {
+            firstTimestampNs = c.firstTimestampNs;
+        }
+        if (c.lastTimestampNs != Long.MIN_VALUE) {
+            lastTimestampNs = c.lastTimestampNs;
+        }
+        counterClock |= c.counterClock;
+        if (truncation == null) {
+            truncation = c.truncation;
+        }
+    }
+
+    /** After the last {@link #append}: the "<other names>" count goes last, as a one-pass parse puts it. */
+    void appended() {
+        if (otherUnknown > 0) {
+            unknownEvents.put(OTHER_NAMES, otherUnknown);
+        }
+    }
+
     public String input() {
         return input;
     }

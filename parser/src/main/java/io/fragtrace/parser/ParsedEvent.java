@@ -33,6 +33,16 @@ public final class ParsedEvent {
     int bodyLen;
     private int commId = -1;
     private int gfpId = -1;
+    /**
+     * {@link ChunkedParser}: the chunk's interned task names and gfp texts by the chunk's ids, and each one's id in
+     * this event's interners once asked for (-1 before), else null.
+     */
+    private byte[][] commKeys;
+    private int[] commMap;
+    private int commLocal;
+    private byte[][] gfpKeys;
+    private int[] gfpMap;
+    private int gfpLocal;
 
     private final ByteInterner comms;
     private final ByteInterner gfps;
@@ -62,6 +72,8 @@ public final class ParsedEvent {
         preemptDepth = 0;
         commId = -1;
         gfpId = -1;
+        commKeys = null;
+        gfpKeys = null;
         hasTimestamp = false;
         timestampNs = 0;
         cpu = -1;
@@ -86,6 +98,21 @@ public final class ParsedEvent {
             this.bodyOff = off;
             this.bodyLen = len;
         }
+    }
+
+    /**
+     * For {@link ChunkedParser}: the event's task name and gfp text by the chunk's ids (commId/gfpId as restored),
+     * interned here only when asked for, so ids come in the order of a one-thread parse; map caches each chunk id's.
+     */
+    void keys(byte[][] commKeys, int[] commMap, byte[][] gfpKeys, int[] gfpMap) {
+        this.commKeys = commKeys;
+        this.commMap = commMap;
+        this.commLocal = commId;
+        this.gfpKeys = gfpKeys;
+        this.gfpMap = gfpMap;
+        this.gfpLocal = gfpId;
+        commId = -1;
+        gfpId = -1;
     }
 
     void set(Field f, long v) {
@@ -196,7 +223,16 @@ public final class ParsedEvent {
     /** Interned task name id (see {@link #commName(int)}). */
     public int commId() {
         if (commId < 0) {
-            commId = comms.intern(buf, commOff, commLen);
+            if (commKeys == null) {
+                commId = comms.intern(buf, commOff, commLen);
+            } else {
+                int g = commMap[commLocal];
+                if (g < 0) {
+                    byte[] k = commKeys[commLocal];
+                    g = commMap[commLocal] = commLocal == ByteInterner.OTHER ? ByteInterner.OTHER : comms.intern(k, 0, k.length);
+                }
+                commId = g;
+            }
         }
         return commId;
     }
@@ -215,7 +251,16 @@ public final class ParsedEvent {
             return -1;
         }
         if (gfpId < 0) {
-            gfpId = gfps.intern(buf, gfpOff, gfpLen);
+            if (gfpKeys == null) {
+                gfpId = gfps.intern(buf, gfpOff, gfpLen);
+            } else {
+                int g = gfpMap[gfpLocal];
+                if (g < 0) {
+                    byte[] k = gfpKeys[gfpLocal];
+                    g = gfpMap[gfpLocal] = gfpLocal == ByteInterner.OTHER ? ByteInterner.OTHER : gfps.intern(k, 0, k.length);
+                }
+                gfpId = g;
+            }
         }
         return gfpId;
     }

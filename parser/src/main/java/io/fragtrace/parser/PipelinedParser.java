@@ -9,7 +9,8 @@ import java.util.concurrent.BlockingQueue;
  * runs the visitor (the model), so a replay uses both cores in one pass. Parsed events travel in fixed-size
  * {@link EventBatch}es through a small bounded ring ({@link #RING} batches of {@link #BATCH_WORDS} words), so memory
  * stays bounded whatever the trace length; the visitor sees exactly the events, in exactly the order, of a
- * streaming parse. On a single-CPU machine, or with {@code -Dfragtrace.parseThreads=1}, it is a plain streaming
+ * streaming parse. With {@code -Dfragtrace.chunkWorkers=N} a plain text file goes to {@link ChunkedParser} instead
+ * (chunks parsed on N threads, delivered in order on the caller's thread). On a single-CPU machine, or with {@code -Dfragtrace.parseThreads=1}, it is a plain streaming
  * parse (on a machine whose cores are busy with other work the handoff costs more than the second thread gives).
  */
 public final class PipelinedParser {
@@ -29,6 +30,9 @@ public final class PipelinedParser {
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
         if (!twoThreads()) {
             return parser.parse(input, visitor);
+        }
+        if (ChunkedParser.applies(input)) { // asked for: a plain text file parsed in chunks, applied in order here
+            return new ChunkedParser().parse(input, visitor);
         }
         return run(visitor, input.gfpLayout(), sink -> {
             try {

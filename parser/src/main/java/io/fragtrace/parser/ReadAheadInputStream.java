@@ -13,6 +13,12 @@ import java.util.concurrent.BlockingQueue;
 final class ReadAheadInputStream extends InputStream {
     static final int BUFFER = 1 << 20;
     static final int RING = 4;
+    /**
+     * Bytes asked of the decompressor per read: xz and bzip2 decode into the caller's array and, when the data ends
+     * early, throw without saying how much of that one read they had filled, so at most this much before the damage
+     * is lost.
+     */
+    static final int STEP = 8192;
 
     private static final class Chunk {
         final byte[] b;
@@ -50,7 +56,7 @@ final class ReadAheadInputStream extends InputStream {
                 c.len = 0;
                 try {
                     while (c.len < c.b.length) {
-                        int n = in.read(c.b, c.len, c.b.length - c.len);
+                        int n = in.read(c.b, c.len, Math.min(STEP, c.b.length - c.len));
                         if (n < 0) {
                             c.eof = true;
                             break;

@@ -125,6 +125,11 @@ public final class TraceInput {
         return rawBytesRead;
     }
 
+    /** For readers that do not go through {@link #open()} ({@link ChunkedParser}): stored bytes consumed so far. */
+    void rawBytesRead(long n) {
+        rawBytesRead = n;
+    }
+
     /** Opens the decompressed stream. */
     public InputStream open() throws TraceInputException {
         InputStream raw;

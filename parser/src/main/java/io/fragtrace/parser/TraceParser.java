@@ -64,6 +64,7 @@ public final class TraceParser {
     private long[] unknownCounts = new long[64];
     private final ParsedEvent ev = new ParsedEvent(comms, gfps);
 
+    private byte[] lineBuf;
     private ParseReport report;
     private TraceVisitor visitor;
     private boolean sawTracerHeader;
@@ -117,12 +118,38 @@ public final class TraceParser {
         } catch (IOException e) {
             // unreadable start: the text path reports it
         }
+        return text(in, name, visitor, source, true);
+    }
+
+    /**
+     * For {@link ChunkedParser}: one chunk of whole lines of a plain text trace, line numbers counted from 1 within
+     * it; only the first chunk may end the parse early as "not a trace".
+     */
+    ParseReport parseChunk(InputStream in, String name, TraceVisitor visitor, boolean first) {
+        return text(in, name, visitor, null, first);
+    }
+
+    /** For {@link ChunkedParser}: parse through this buffer of {@link #MAX_LINE} bytes (one per worker, not per chunk). */
+    TraceParser lineBuffer(byte[] b) {
+        lineBuf = b;
+        return this;
+    }
+
+    /** Whether the last parse saw a {@code # tracer:} header. */
+    boolean sawTracerHeader() {
+        return sawTracerHeader;
+    }
+
+    private ParseReport text(InputStream in, String name, TraceVisitor visitor, TraceInput source, boolean first) {
         this.report = new ParseReport();
         this.report.input = name;
         this.visitor = visitor;
         this.sawTracerHeader = false;
         this.lineNo = 0;
-        byte[] buf = new byte[MAX_LINE];
+        if (lineBuf == null) {
+            lineBuf = new byte[MAX_LINE];
+        }
+        byte[] buf = lineBuf;
         int start = 0;
         int end = 0;
         int scan = 0;
@@ -163,7 +190,7 @@ public final class TraceParser {
                 }
                 start = end = scan = 0;
             }
-            if (report.bytes > NOT_A_TRACE_WINDOW && report.eventLines == 0 && !sawTracerHeader) {
+            if (first && report.bytes > NOT_A_TRACE_WINDOW && report.eventLines == 0 && !sawTracerHeader) {
                 report.notATrace = true;
                 break;
             }
@@ -196,8 +223,26 @@ public final class TraceParser {
         return report;
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The first newline in b[from, to), or -1: eight bytes at a time (a zero byte of x ^ '\n'...'\n' marks it). Kept
+     * out of line on purpose: the loop that calls it runs once per chunk, so it may run in C1's profiled code for long.
+     */
     private static int indexOf(byte[] b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
+        long pattern = ONES * (c & 0xff);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (b[i] == c) {
                 return i;
             }
@@ -547,6 +592,8 @@ public final class TraceParser {
             return;
         }
         EventTable.Spec spec = EventTable.spec(type);
+        int[] predicted = keyOrder[type.ordinal()];
+        int nth = 0;
         while (k < e) {
             while (k < e && b[k] == ' ') {
                 k++;
@@ -558,7 +605,14 @@ public final class TraceParser {
             if (k >= e || b[k] == ' ') {
                 continue; // a word without '=' (e.g. "watermark" in mm_setup_per_zone_wmarks)
             }
-            int key = spec.keys.get(b, ks, k - ks);
+            int key = nth < predicted.length ? predicted[nth] : NO_KEY;
+            if (key == NO_KEY || !sameKey(key, b, ks, k)) {
+                key = spec.keys.get(b, ks, k - ks);
+                if (nth < predicted.length) {
+                    predicted[nth] = key == -1 ? NO_KEY : key;
+                }
+            }
+            nth++;
             k++;
             int vs = k;
             if (key >= 0 && EventTable.SPELLING[key].read() == EventTable.Read.RANGE) {
@@ -589,6 +643,44 @@ public final class TraceParser {
         }
         ev.derive(spec);
         deliver();
+    }
+
+    /** No key predicted at this position. */
+    private static final int NO_KEY = Integer.MIN_VALUE;
+    private static final byte[] PAGE_BYTES = {'p', 'a', 'g', 'e'};
+    private static final byte[][] KEY_BYTES = new byte[EventTable.SPELLING.length][];
+
+    static {
+        for (int i = 0; i < KEY_BYTES.length; i++) {
+            KEY_BYTES[i] = EventTable.SPELLING[i].key().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /**
+     * Per event type, the key seen at each position of its last line: a line prints its keys in the order of the
+     * kernel's TP_printk, so the key is nearly always the one predicted, checked by comparing bytes (no hashing).
+     */
+    private final int[][] keyOrder = newKeyOrder();
+
+    private static int[][] newKeyOrder() {
+        int[][] o = new int[EventType.values().length][16];
+        for (int[] a : o) {
+            java.util.Arrays.fill(a, NO_KEY);
+        }
+        return o;
+    }
+
+    private static boolean sameKey(int key, byte[] b, int s, int e) {
+        byte[] k = key == EventTable.PAGE_KEY ? PAGE_BYTES : KEY_BYTES[key];
+        if (k.length != e - s) {
+            return false;
+        }
+        for (int i = 0; i < k.length; i++) {
+            if (k[i] != b[s + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** trace-cmd prints markers as {@code print: tracing_mark_write: text}, {@code print: 0xffffffff81234s: text} or (-R) {@code print: ip=tracing_mark_write buf=text}. */
