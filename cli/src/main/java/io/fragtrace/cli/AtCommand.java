@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace at}: the allocator's state at one instant of the trace, printed as the kernel prints it. */
 @Command(name = "at", mixinStandardHelpOptions = true,
+        header = "The allocator's state at one instant, as the kernel prints it, and a pfn map.",
         description = {"The page allocator's state at one instant of the trace (the model replayed from the start",
                 "state up to it), as the kernel prints it: /proc/buddyinfo, /proc/pagetypeinfo, extfrag_index,",
                 "unusable_index, the per-CPU list counts and the fragmentation score; with --out also a pfn map",

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace blame}: which pages, and whose, stand in the way of a free order-N block. */
 @Command(name = "blame", mixinStandardHelpOptions = true,
+        header = "Which pages, tasks and gfp flags keep order-N blocks from being free.",
         description = {"Why no free block of order N could be had: replay the trace from its start state, keeping",
                 "who allocated every page (task, gfp flags, migratetype, time, trace line: page_owner from the",
                 "trace), and at instant T look at every aligned order-N range of each zone that one free block does",

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace calibrate}: each bundle simulated under its own kernel's configuration, compared with the kernel. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
+        header = "Simulate each bundle under its own kernel and compare with what the kernel did.",
         description = {"Run each bundle in simulate mode under the configuration of the kernel it",
                 "was captured on (kernel version and orders from the snapshots; min_free_kbytes,",
                 "watermark_scale_factor, watermark_boost_factor, extfrag_threshold,",

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 /** Lists the built-in kernel configurations, or shows one resolved. */
 @Command(name = "configs", mixinStandardHelpOptions = true,
+        header = "List the kernel configurations, or show one fully resolved.",
         description = "List the built-in kernel configurations, or show one (a preset or a file) fully resolved.",
         footer = {"%nExamples:%n  fragtrace configs%n  fragtrace configs proactive%n  fragtrace configs my.properties"
                 + "%n  fragtrace configs --keys",

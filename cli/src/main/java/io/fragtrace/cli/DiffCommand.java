@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace diff}: two runs side by side — two configurations of one trace, two traces, or two replay folders. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
+        header = "Compare two runs (two configurations, two traces or two replay folders).",
         description = {"Compare two runs. A and B are each a trace bundle (replayed first: observed, or simulated",
                 "under --config-a / --config-b) or an existing replay output folder. With one bundle and two",
                 "configs, the same workload runs under both.",

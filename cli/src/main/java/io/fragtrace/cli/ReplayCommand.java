@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace replay}: the buddy-allocator model driven by a real trace, sampled over time. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        header = "Replay a trace into the allocator model; write report.html, charts and data.",
         description = {"Replay a bundle's trace into the page-allocator model, starting from the kernel's exact",
                 "before/buddydump.txt, and write the state over time (buddyinfo, free pages per migratetype,",
                 "fragmentation and unusable-free-space index per order, fragmentation score, pageblocks),",

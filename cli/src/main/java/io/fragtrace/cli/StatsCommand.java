@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fragtrace stats}: what perf kmem --page stat and trace-pagealloc-postprocess.pl report, from a text trace. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
+        header = "Count what a trace holds (events, bad lines, allocations, perf kmem tables).",
         description = {"Count what a page-allocator trace holds: events by name, bad lines and lost events, time span,",
                 "page allocations and frees by order, migratetype, gfp flags and process, allocation failures,",
                 "per-CPU list refills and drains, extfrag fallbacks, compaction results, and the pages allocated",

@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
  * Exit 0 only when the buddy state matches exactly, 1 on a mismatch, 2 on an input error.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
+        header = "Replay a bundle to its after/ dump and compare with the kernel's own state.",
         description = "Replay a bundle from its before/ snapshot (buddydump.txt, or kpageflags + pagetypeinfo) to its after/ dump and compare with the kernel's state.",
         footer = {"%nExit codes: 0 exact, 1 mismatch, 2 input error.",
                 "%nExample:%n  fragtrace validate sample-traces/fragment-thp-256M --json out.json"})
