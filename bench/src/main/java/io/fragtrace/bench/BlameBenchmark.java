@@ -1,16 +1,10 @@
 package io.fragtrace.bench;
 
-import io.fragtrace.parser.EventLog;
-import io.fragtrace.parser.TraceInput;
-import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.blame.Blame;
 import io.fragtrace.replay.blame.BlameTap;
 import io.fragtrace.replay.blame.PageOwners;
-import io.fragtrace.replay.model.BuddyModel;
-import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.order.LockOrderSorter;
-import io.fragtrace.replay.snapshot.BuddyDump;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +18,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,39 +38,27 @@ public class BlameBenchmark {
     @Param({"replay", "owners", "blame"})
     public String what;
 
-    private EventLog log;
-    private BuddyDump before;
-    private KernelSemantics ks;
+    private RecordedBundle bundle;
     private ObservedReplay replay;
     private PageOwners owners;
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        Path bundle = BenchData.resolve(trace);
-        log = EventLog.record(TraceInput.of(bundle.toString()));
-        before = ModelLoader.loadDump(bundle.resolve("before"));
-        ks = ModelLoader.semanticsFor(bundle, before);
-        System.out.printf("%n[%s] %d events per op%n", trace, log.size());
+        bundle = RecordedBundle.load(trace);
     }
 
     @Setup(Level.Invocation)
     public void freshModel() {
-        BuddyModel model = ModelLoader.fromDump(before, ks, null);
-        long[] from = new long[model.zoneCount()];
-        long[] to = new long[model.zoneCount()];
-        for (int z = 0; z < from.length; z++) {
-            from[z] = before.zone(model.zone(z).name).lockNs;
-            to[z] = Long.MAX_VALUE;
-        }
-        replay = new ObservedReplay(model, from, to);
-        owners = what.equals("replay") ? null : new PageOwners(model, from, to);
+        RecordedBundle.Start s = bundle.fresh();
+        replay = new ObservedReplay(s.model(), s.from(), s.to());
+        owners = what.equals("replay") ? null : new PageOwners(s.model(), s.from(), s.to());
     }
 
     @Benchmark
     public long run() {
         LockOrderSorter sorter = owners == null ? new LockOrderSorter(replay)
                 : new LockOrderSorter(replay, new BlameTap(replay, owners), LockOrderSorter.DEFAULT_WINDOW, 0, false);
-        log.replay(sorter);
+        bundle.log.replay(sorter);
         sorter.finish();
         if (what.equals("blame")) {
             Blame b = new Blame(owners, null, 9, true);

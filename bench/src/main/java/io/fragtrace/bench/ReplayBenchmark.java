@@ -1,13 +1,8 @@
 package io.fragtrace.bench;
 
 import io.fragtrace.parser.EventLog;
-import io.fragtrace.parser.TraceInput;
-import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.order.LockOrderSorter;
-import io.fragtrace.replay.model.BuddyModel;
-import io.fragtrace.replay.model.KernelSemantics;
-import io.fragtrace.replay.snapshot.BuddyDump;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +16,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,42 +37,28 @@ public class ReplayBenchmark {
     @Param({"true", "false"})
     public boolean lockOrder;
 
-    private EventLog log;
-    private BuddyDump before;
-    private KernelSemantics ks;
+    private RecordedBundle bundle;
     private ObservedReplay replay;
-    private long[] from;
-    private long[] to;
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        Path bundle = BenchData.resolve(trace);
-        log = EventLog.record(TraceInput.of(bundle.toString()));
-        before = ModelLoader.loadDump(bundle.resolve("before"));
-        ks = ModelLoader.semanticsFor(bundle, before);
-        System.out.printf("%n[%s] %d events per op%n", trace, log.size());
+        bundle = RecordedBundle.load(trace);
     }
 
     @Setup(Level.Invocation)
     public void freshModel() {
-        BuddyModel model = ModelLoader.fromDump(before, ks, null);
-        from = new long[model.zoneCount()];
-        to = new long[model.zoneCount()];
-        for (int z = 0; z < from.length; z++) {
-            from[z] = before.zone(model.zone(z).name).lockNs;
-            to[z] = Long.MAX_VALUE;
-        }
-        replay = new ObservedReplay(model, from, to);
+        RecordedBundle.Start s = bundle.fresh();
+        replay = new ObservedReplay(s.model(), s.from(), s.to());
     }
 
     @Benchmark
     public long replay() {
         if (lockOrder) {
             LockOrderSorter sorter = new LockOrderSorter(replay);
-            log.replay(sorter);
+            bundle.log.replay(sorter);
             sorter.finish();
         } else {
-            log.replay(replay);
+            bundle.log.replay(replay);
         }
         return replay.eventsApplied();
     }

@@ -2,7 +2,6 @@ package io.fragtrace.parser;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -66,41 +65,16 @@ final class PerfDataReader {
             if (source != null && source.file() != null && startsWithMagic(source.file())) {
                 path = source.file();
             } else {
-                // up to TraceDatReader.IN_MEMORY bytes in memory, a larger file through a temporary file
-                byte[] head = new byte[TraceDatReader.initialBuffer(in)];
-                int n = 0;
-                try {
-                    for (int k; n < TraceDatReader.IN_MEMORY; n += k) {
-                        if (n == head.length) {
-                            head = java.util.Arrays.copyOf(head, head.length * 2);
-                        }
-                        k = in.read(head, n, Math.min(1 << 16, head.length - n));
-                        if (k < 0) {
-                            break;
-                        }
-                    }
-                } catch (IOException e) {
-                    report.truncation = "input ends early (" + e.getMessage() + "); the complete part is used";
-                    report.problem("input ends early", 0, report.truncation);
-                }
-                if (n < TraceDatReader.IN_MEMORY) {
-                    report.bytes = n;
-                    report.rawBytes = source != null && source.rawBytesRead() > 0 ? source.rawBytesRead() : n;
-                    run(ByteBuffer.wrap(head, 0, n).slice().order(ByteOrder.LITTLE_ENDIAN), report, visitor, parser);
+                Spool spool = Spool.read(in, ".perf.data", report);
+                if (spool.file == null) {
+                    report.bytes = spool.length;
+                    report.rawBytes = source != null && source.rawBytesRead() > 0 ? source.rawBytesRead()
+                            : spool.length;
+                    run(ByteBuffer.wrap(spool.bytes, 0, spool.length).slice().order(ByteOrder.LITTLE_ENDIAN), report,
+                            visitor, parser);
                     return report;
                 }
-                temp = Files.createTempFile("fragtrace-", ".perf.data");
-                try (OutputStream out = Files.newOutputStream(temp)) {
-                    out.write(head, 0, n);
-                    head = null;
-                    byte[] buf = new byte[1 << 16];
-                    for (int k; (k = in.read(buf)) >= 0; ) {
-                        out.write(buf, 0, k);
-                    }
-                } catch (IOException e) {
-                    report.truncation = "input ends early (" + e.getMessage() + "); the complete part is used";
-                    report.problem("input ends early", 0, report.truncation);
-                }
+                temp = spool.file;
                 path = temp;
             }
             report.bytes = Files.size(path);

@@ -2,7 +2,6 @@ package io.fragtrace.parser;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,6 @@ import java.util.Map;
  * with CPU and file offset; a truncated file yields what is complete.
  */
 final class TraceDatReader implements PrintFmt.Record {
-    /** Decompressed traces up to this size are read in memory, larger ones through a temporary file. */
-    static final int IN_MEMORY = 64 << 20;
     private static final Map<String, Integer> MODES = new HashMap<>();
     private static final Map<String, Integer> STATUSES = new HashMap<>();
     private static final Map<String, Integer> ZONES = new HashMap<>();
@@ -65,18 +62,9 @@ final class TraceDatReader implements PrintFmt.Record {
         };
     }
 
-    /** Room for an in-memory read: what the stream says it holds (exact for byte arrays), at least 1 MiB. */
-    static int initialBuffer(InputStream in) {
-        try {
-            return (int) Math.min(IN_MEMORY, Math.max(1 << 20, (long) in.available() + 1));
-        } catch (IOException e) {
-            return 1 << 20;
-        }
-    }
-
     /**
      * Reads the trace.dat on {@code in}. An uncompressed file is read in place; a compressed one (or a stream) is read
-     * into memory up to {@link #IN_MEMORY} bytes, beyond that inflated to a temporary file, because CPUs are merged
+     * into memory up to {@link Spool#IN_MEMORY} bytes, beyond that inflated to a temporary file, because CPUs are merged
      * by seeking in each CPU's pages.
      */
     static ParseReport read(InputStream in, String name, TraceVisitor visitor, TraceInput source, TraceParser parser) {
@@ -89,48 +77,16 @@ final class TraceDatReader implements PrintFmt.Record {
                 path = source.file();
                 report.rawBytes = Files.size(path);
             } else {
-                // up to IN_MEMORY bytes are read into memory; a larger trace is inflated to a temporary file
-                byte[] head = new byte[TraceDatReader.initialBuffer(in)];
-                int n = 0;
-                boolean more = true;
-                try {
-                    while (true) {
-                        if (n == head.length) {
-                            if (head.length >= IN_MEMORY) {
-                                break;
-                            }
-                            head = java.util.Arrays.copyOf(head, head.length * 2);
-                        }
-                        // small reads: a decompressor failing at a truncation loses only the current request
-                        int k = in.read(head, n, Math.min(1 << 16, head.length - n));
-                        if (k < 0) {
-                            break;
-                        }
-                        n += k;
-                    }
-                    if (n < head.length) {
-                        more = false;
-                    } else {
-                        temp = Files.createTempFile("fragtrace-", ".dat");
-                        try (OutputStream out = Files.newOutputStream(temp)) {
-                            out.write(head, 0, n);
-                            head = null;
-                            in.transferTo(out);
-                        }
-                    }
-                } catch (IOException e) {
-                    more = temp != null;
-                    report.truncation = "input ends early (" + e.getMessage() + "); the complete part is used";
-                    report.problem("input ends early", 0, report.truncation);
-                }
-                if (!more) {
-                    report.bytes = n;
-                    report.rawBytes = source != null ? source.rawBytesRead() : n;
-                    try (TraceDatFile f = TraceDatFile.open(head, n)) {
+                Spool spool = Spool.read(in, ".dat", report);
+                if (spool.file == null) {
+                    report.bytes = spool.length;
+                    report.rawBytes = source != null ? source.rawBytesRead() : spool.length;
+                    try (TraceDatFile f = TraceDatFile.open(spool.bytes, spool.length)) {
                         readAll(f, report, visitor, parser);
                     }
                     return report;
                 }
+                temp = spool.file;
                 path = temp;
                 report.rawBytes = source != null ? source.rawBytesRead() : Files.size(temp);
             }

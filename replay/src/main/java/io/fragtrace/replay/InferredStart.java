@@ -2,6 +2,7 @@ package io.fragtrace.replay;
 
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Migratetypes;
 import io.fragtrace.replay.model.Zone;
 import io.fragtrace.replay.snapshot.KpageFlags;
 import io.fragtrace.replay.snapshot.PageTypeInfo;
@@ -52,21 +53,12 @@ public final class InferredStart {
 
     /** True when the snapshot folder has what this needs: zoneinfo and kpageflags. */
     public static boolean possible(Path dir) {
-        return Files.isRegularFile(dir.resolve("zoneinfo")) && kpageflagsFile(dir) != null;
-    }
-
-    private static Path kpageflagsFile(Path dir) {
-        for (String n : List.of("kpageflags.bin.gz", "kpageflags.bin", "kpageflags")) {
-            if (Files.isRegularFile(dir.resolve(n))) {
-                return dir.resolve(n);
-            }
-        }
-        return null;
+        return Files.isRegularFile(dir.resolve("zoneinfo")) && KpageFlags.find(dir) != null;
     }
 
     public static InferredStart load(Path dir, KernelSemantics ks) throws SnapshotException {
         ZoneInfo zi = ZoneInfo.load(dir.resolve("zoneinfo"));
-        KpageFlags kf = KpageFlags.load(kpageflagsFile(dir));
+        KpageFlags kf = KpageFlags.load(KpageFlags.find(dir));
         PageTypeInfo pti = Files.isRegularFile(dir.resolve("pagetypeinfo"))
                 ? PageTypeInfo.load(dir.resolve("pagetypeinfo")) : null;
         if (pti != null && pti.pageblockOrder() > 0) {
@@ -227,12 +219,7 @@ public final class InferredStart {
 
     /** pagetypeinfo type names to the kernel's enum numbers (no CMA in the model: counted as movable). */
     private static int migratetypeOf(String name) {
-        return switch (name) {
-            case "Unmovable" -> KernelSemantics.MIGRATE_UNMOVABLE;
-            case "Reclaimable" -> KernelSemantics.MIGRATE_RECLAIMABLE;
-            case "HighAtomic" -> KernelSemantics.MIGRATE_HIGHATOMIC;
-            case "Isolate" -> KernelSemantics.MIGRATE_ISOLATE;
-            default -> MIGRATE_MOVABLE;
-        };
+        int mt = Migratetypes.ofName(name);
+        return mt < 0 ? MIGRATE_MOVABLE : mt;
     }
 }

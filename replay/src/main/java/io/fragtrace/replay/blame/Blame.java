@@ -4,8 +4,11 @@ import io.fragtrace.replay.blame.BlameResult.Allocation;
 import io.fragtrace.replay.blame.BlameResult.Culprit;
 import io.fragtrace.replay.blame.BlameResult.RangeClass;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.Migratetypes;
 import io.fragtrace.replay.model.Zone;
 import io.fragtrace.replay.snapshot.KpageFlags;
+
+import java.util.stream.Stream;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,10 +47,10 @@ public final class Blame {
     static final int MT_UNTRACED_MOVABLE_BLOCK = 8;
     static final int MT_UNTRACED_OTHER = 9;
     static final int MT_BEFORE_RESERVED = 10;
-    static final String[] MT_NAMES = {"unmovable", "movable", "reclaimable", "highatomic", "isolate",
+    static final String[] MT_NAMES = Stream.concat(Migratetypes.lowerCase(Migratetypes.MODEL).stream(), Stream.of(
             "(before trace: slab/page table)", "(before trace: LRU/anon/mapped)", "(before trace: other)",
             "(untraced: in a movable pageblock, a compaction target)", "(untraced: elsewhere)",
-            "(before trace: reserved at boot or hole)"};
+            "(before trace: reserved at boot or hole)")).toArray(String[]::new);
 
     private final PageOwners o;
     private final BuddyModel m;

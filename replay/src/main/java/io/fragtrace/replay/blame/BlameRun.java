@@ -10,10 +10,8 @@ import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.KpageFlags;
 import io.fragtrace.replay.snapshot.SnapshotException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * {@code fragtrace blame}: one observed replay from the start state to the instant asked for ({@link ReplayTo}) with
@@ -96,12 +94,6 @@ public final class BlameRun {
         if (bundle == null) {
             return null;
         }
-        for (String n : List.of("kpageflags.bin.gz", "kpageflags.bin")) {
-            Path f = bundle.resolve("before").resolve(n);
-            if (Files.isRegularFile(f)) {
-                return KpageFlags.load(f);
-            }
-        }
-        return null;
+        return KpageFlags.loadIn(bundle.resolve("before"));
     }
 }

@@ -7,8 +7,8 @@ import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.Compaction;
-import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.Zone;
 
 import java.util.ArrayList;
@@ -53,12 +53,6 @@ abstract class SimState {
     static final byte COMPOUND_BIT = 0x10;
     /** amt bit: a movable non-LRU page (zsmalloc, balloon; {@link io.fragtrace.replay.model.NonLruMovable}). */
     static final byte NONLRU_BIT = 0x20;
-
-    /** /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
-    public static final int KPF_LRU = 5;
-    public static final int KPF_BUDDY = 10;
-    public static final int KPF_COMPOUND_HEAD = 15;
-    public static final int KPF_COMPOUND_TAIL = 16;
 
     static final int[][] FALLBACKS = {
             {MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE},   // UNMOVABLE
@@ -169,9 +163,9 @@ abstract class SimState {
      * @param model       the start state (ModelLoader.fromDump of the before dump), built with {@link #semantics}
      * @param cfg         the configuration
      * @param pcpCpus     per-zone per-CPU {high, batch} from the start state (BuddyDump "C" lines), for "auto"
-     * @param kpageflags  /proc/kpageflags of the start state (one long per pfn from pfn 0), or null: decides which
-     *                    allocated pages of the start state are movable (KPF_LRU, not compound); without it, pages in
-     *                    MOVABLE pageblocks are taken as movable
+     * @param kpageflags  {@link io.fragtrace.replay.snapshot.KpageFlags#lruSingleWords()} of the start state, or
+     *                    null: decides which allocated pages of the start state are movable (KPF_LRU, not
+     *                    compound); without it, pages in MOVABLE pageblocks are taken as movable
      * @param startNs     the start state's instant (events at or before it are already reflected)
      */
     SimState(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
@@ -341,11 +335,9 @@ abstract class SimState {
                     continue;
                 }
                 byte mt;
-                if (kpf != null && pfn < kpf.length) {
-                    long f = kpf[(int) pfn];
-                    boolean lru = (f & (1L << KPF_LRU)) != 0;
-                    boolean compound = (f & ((1L << KPF_COMPOUND_HEAD) | (1L << KPF_COMPOUND_TAIL))) != 0;
-                    mt = lru && !compound ? (byte) MIGRATE_MOVABLE : PINNED;
+                if (kpf != null) {
+                    boolean lruSingle = (pfn >>> 6) < kpf.length && (kpf[(int) (pfn >>> 6)] >>> pfn & 1) != 0;
+                    mt = lruSingle ? (byte) MIGRATE_MOVABLE : PINNED;
                 } else {
                     mt = m.pageblockMigratetype(pfn) == MIGRATE_MOVABLE ? (byte) MIGRATE_MOVABLE : PINNED;
                 }

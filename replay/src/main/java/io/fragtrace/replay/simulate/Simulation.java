@@ -5,19 +5,17 @@ import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.KpageFlags;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 import io.fragtrace.replay.snapshot.ZoneTable;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /** Builds a {@link Simulator} for a bundle (start state = before/ snapshots) and compares its end with after/. */
 public final class Simulation {
@@ -31,6 +29,7 @@ public final class Simulation {
 
     /** A bundle's start state, read once; {@link #newSimulator()} builds a fresh model from it each time. */
     public record Start(BuddyDump dump, ZoneInfo zoneInfo, long[] kpageflags, KernelConfig cfg, KernelSemantics ks) {
+        // kpageflags: KpageFlags.lruSingleWords() of before/, or null
         public Simulator newSimulator() {
             BuddyModel model = ModelLoader.fromDump(dump, ks, zoneInfo);
             int nz = model.zoneCount();
@@ -66,45 +65,9 @@ public final class Simulation {
         }
         KernelSemantics ks = Simulator.semantics(cfg, dump.nrOrders(), dump.pageblockOrder());
         ZoneInfo zi = Files.isRegularFile(before.resolve("zoneinfo")) ? ZoneInfo.load(before.resolve("zoneinfo")) : null;
-        long maxPfn = 0;
-        for (BuddyDump.Zone dz : dump.zones()) {
-            maxPfn = Math.max(maxPfn, dz.end());
-        }
-        long[] kpf = readKpageflags(before.resolve("kpageflags.bin.gz"), maxPfn);
-        return new Start(dump, zi, kpf, cfg, ks);
-    }
-
-    /** /proc/kpageflags (8 bytes little endian per pfn, gzip), up to maxPfn; null when absent or unreadable. */
-    public static long[] readKpageflags(Path file, long maxPfn) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        long[] out = new long[(int) Math.min(maxPfn, Integer.MAX_VALUE - 8)];
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
-            byte[] buf = new byte[1 << 16];
-            int i = 0;
-            int have = 0;
-            while (i < out.length) {
-                int r = in.read(buf, have, buf.length - have);
-                if (r < 0) {
-                    break;
-                }
-                have += r;
-                int k = 0;
-                for (; k + 8 <= have && i < out.length; k += 8) {
-                    long v = 0;
-                    for (int b = 7; b >= 0; b--) {
-                        v = (v << 8) | (buf[k + b] & 0xff);
-                    }
-                    out[i++] = v;
-                }
-                System.arraycopy(buf, k, buf, 0, have - k);
-                have -= k;
-            }
-            return i == 0 ? null : out;
-        } catch (IOException e) {
-            return null;
-        }
+        KpageFlags kf = KpageFlags.loadIn(before);
+        long[] lruSingle = kf == null || kf.pfns() == 0 ? null : kf.lruSingleWords();
+        return new Start(dump, zi, lruSingle, cfg, ks);
     }
 
     /** /proc/buddyinfo: zone name → free blocks per order (node 0 order of zones; "Node N, zone NAME c0 c1 ..."). */

@@ -37,7 +37,7 @@ public final class Simulator extends Regions implements TraceVisitor {
      * @param model       the start state (ModelLoader.fromDump of the before dump), built with {@link #semantics}
      * @param cfg         the configuration
      * @param pcpCpus     per-zone per-CPU {high, batch} from the start state (BuddyDump "C" lines), for "auto"
-     * @param kpageflags  /proc/kpageflags of the start state (one long per pfn from pfn 0), or null
+     * @param kpageflags  {@link io.fragtrace.replay.snapshot.KpageFlags#lruSingleWords()} of the start state, or null
      * @param startNs     the start state's instant (events at or before it are already reflected)
      */
     public Simulator(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -22,6 +23,12 @@ public final class KpageFlags {
     static final int MOVABLE_LIKE = 1 << 5 | 1 << 11 | 1 << 12;
     /** Pages that cannot: slab (KPF_SLAB 7) or page tables (KPF_PGTABLE 26). */
     static final int UNMOVABLE_LIKE = 1 << 7 | 1 << 26;
+    /** KPF_LRU: on an LRU list. */
+    public static final int KPF_LRU = 5;
+    /** KPF_COMPOUND_HEAD, KPF_COMPOUND_TAIL: part of a compound page. */
+    static final int COMPOUND = 1 << 15 | 1 << 16;
+    /** The names a snapshot folder may give the file, in the order they are looked for. */
+    private static final List<String> NAMES = List.of("kpageflags.bin.gz", "kpageflags.bin", "kpageflags");
 
     private final BitSet buddy;
     private final BitSet noPage;
@@ -29,16 +36,35 @@ public final class KpageFlags {
     private final BitSet unmovableLike;
     /** KPF_RESERVED (bit 32): reserved at boot (kernel image, memmap, firmware); never freed to the buddy. */
     private final BitSet reserved;
+    /** KPF_LRU and not compound: the pages simulate mode takes as movable at the start. */
+    private final BitSet lruSingle;
     private final long pfns;
 
     private KpageFlags(BitSet buddy, BitSet noPage, BitSet movableLike, BitSet unmovableLike, BitSet reserved,
-                       long pfns) {
+                       BitSet lruSingle, long pfns) {
         this.buddy = buddy;
         this.noPage = noPage;
         this.movableLike = movableLike;
         this.unmovableLike = unmovableLike;
         this.reserved = reserved;
+        this.lruSingle = lruSingle;
         this.pfns = pfns;
+    }
+
+    /** The kpageflags file of a snapshot folder (kpageflags.bin.gz, kpageflags.bin or kpageflags), or null. */
+    public static Path find(Path dir) {
+        for (String n : NAMES) {
+            if (Files.isRegularFile(dir.resolve(n))) {
+                return dir.resolve(n);
+            }
+        }
+        return null;
+    }
+
+    /** The kpageflags of a snapshot folder ({@link #find}), or null when it has none. */
+    public static KpageFlags loadIn(Path dir) throws SnapshotException {
+        Path f = find(dir);
+        return f == null ? null : load(f);
     }
 
     /** Loads kpageflags.bin.gz or kpageflags.bin. */
@@ -48,6 +74,7 @@ public final class KpageFlags {
         BitSet movableLike = new BitSet();
         BitSet unmovableLike = new BitSet();
         BitSet reserved = new BitSet();
+        BitSet lruSingle = new BitSet();
         long pfn = 0;
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = new BufferedInputStream(file.toString().endsWith(".gz")
@@ -61,7 +88,7 @@ public final class KpageFlags {
                 if (n < 8 || pfn > Integer.MAX_VALUE) {
                     throw new SnapshotException(file + ": truncated or too large at pfn " + pfn);
                 }
-                // bits 10 and 20 are in the low four bytes (little endian)
+                // bits 5, 10, 15, 16 and 20 are in the low four bytes (little endian)
                 int low = (rec[0] & 0xff) | (rec[1] & 0xff) << 8 | (rec[2] & 0xff) << 16 | (rec[3] & 0xff) << 24;
                 if ((low >>> KPF_BUDDY & 1) != 0) {
                     buddy.set((int) pfn);
@@ -74,6 +101,9 @@ public final class KpageFlags {
                 } else if ((low & MOVABLE_LIKE) != 0) {
                     movableLike.set((int) pfn);
                 }
+                if ((low >>> KPF_LRU & 1) != 0 && (low & COMPOUND) == 0) {
+                    lruSingle.set((int) pfn);
+                }
                 if ((rec[4] & 1) != 0) {
                     reserved.set((int) pfn);
                 }
@@ -84,7 +114,7 @@ public final class KpageFlags {
         } catch (IOException e) {
             throw new SnapshotException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return new KpageFlags(buddy, noPage, movableLike, unmovableLike, reserved, pfn);
+        return new KpageFlags(buddy, noPage, movableLike, unmovableLike, reserved, lruSingle, pfn);
     }
 
     public long pfns() {
@@ -122,6 +152,15 @@ public final class KpageFlags {
         int f = (int) Math.min(from, pfns);
         int t = (int) Math.min(to, pfns);
         return unmovableLike.get(f, t).cardinality() - movableLike.get(f, t).cardinality();
+    }
+
+    /**
+     * The pages on an LRU list and not part of a compound page (KPF_LRU, neither KPF_COMPOUND_HEAD nor _TAIL), as
+     * bitmap words ({@link BitSet#toLongArray()} layout: pfn p is bit p % 64 of word p / 64). Simulate mode takes
+     * them as movable at the start, every other allocated page as pinned.
+     */
+    public long[] lruSingleWords() {
+        return lruSingle.toLongArray();
     }
 
     /** First buddy pfn at or after {@code from}, or -1. */

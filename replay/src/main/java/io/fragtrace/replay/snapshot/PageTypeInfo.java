@@ -1,5 +1,7 @@
 package io.fragtrace.replay.snapshot;
 
+import io.fragtrace.replay.model.Migratetypes;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +9,8 @@ import java.util.Map;
 
 /** {@code /proc/pagetypeinfo}: pageblock order, free blocks per zone/migratetype/order, pageblocks per migratetype. */
 public final class PageTypeInfo {
-    public static final List<String> TYPE_NAMES = List.of("Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate");
+    /** The type names it prints (CONFIG_CMA kernels). */
+    public static final List<String> TYPE_NAMES = Migratetypes.WITH_CMA;
 
     private int pageblockOrder = -1;
     /** zone → type name → per-order free block counts. */

@@ -3,6 +3,7 @@ package io.fragtrace.report.at;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Migratetypes;
 import io.fragtrace.replay.model.Zone;
 
 import java.util.ArrayList;
@@ -21,8 +22,7 @@ import java.util.Map;
  */
 public final class ProcFiles {
     /** migratetype_names[] without CMA (the model has no CMA type: MIGRATE_TYPES = 5, as the captures' kernels). */
-    public static final List<String> TYPE_NAMES = List.of("Unmovable", "Movable", "Reclaimable", "HighAtomic",
-            "Isolate");
+    public static final List<String> TYPE_NAMES = Migratetypes.MODEL;
     /** pagetypeinfo_showfree_print() stops counting a free list here and prints {@code >100000}. */
     static final long FREECOUNT_CAP = 100000;
 

@@ -90,12 +90,14 @@ public final class CalibrationText {
         return b.toString();
     }
 
-    static long sum(JsonNode t) {
+    /** A phase row's activity (JSON "phases"[].kernel or .model): attempts, failures, wakes and migrations. */
+    public static long sum(JsonNode t) {
         return t.path("attempts").asLong() + failures(t) + t.path("kswapd_wakes").asLong()
                 + t.path("kcompactd_wakes").asLong() + t.path("migrated").asLong();
     }
 
-    static long failures(JsonNode t) {
+    /** A phase row's allocation failures, all orders. */
+    public static long failures(JsonNode t) {
         long s = 0;
         for (JsonNode v : t.path("failures_by_order")) {
             s += v.asLong();

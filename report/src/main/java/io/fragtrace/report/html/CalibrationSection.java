@@ -64,7 +64,7 @@ final class CalibrationSection extends Section {
         for (JsonNode ph : c.path("phases")) {
             JsonNode k = ph.path("kernel");
             JsonNode m = ph.path("model");
-            if (active(k) + active(m) == 0) {
+            if (CalibrationText.sum(k) + CalibrationText.sum(m) == 0) {
                 quiet++;
                 continue;
             }
@@ -74,7 +74,7 @@ final class CalibrationSection extends Section {
             for (String key : new String[] {"attempts", "successes"}) {
                 t.append(cell(k.path(key).asLong(), m.path(key).asLong()));
             }
-            t.append(cell(failures(k), failures(m)));
+            t.append(cell(CalibrationText.failures(k), CalibrationText.failures(m)));
             for (String key : new String[] {"kswapd_wakes", "kcompactd_wakes", "migrated"}) {
                 t.append(cell(k.path(key).asLong(), m.path(key).asLong()));
             }
@@ -90,19 +90,6 @@ final class CalibrationSection extends Section {
         page.note("from_s: seconds since the first event, as on the charts. A cell is kernel / model, in red where"
                 + " they differ. buddyinfo misplaced: the model's free memory on another order than the kernel's at"
                 + " the phase's end. " + quiet + " phase(s) with nothing on either side are left out.");
-    }
-
-    static long active(JsonNode t) {
-        return t.path("attempts").asLong() + failures(t) + t.path("kswapd_wakes").asLong()
-                + t.path("kcompactd_wakes").asLong() + t.path("migrated").asLong();
-    }
-
-    static long failures(JsonNode t) {
-        long s = 0;
-        for (JsonNode v : t.path("failures_by_order")) {
-            s += v.asLong();
-        }
-        return s;
     }
 
     static String cell(long k, long m) {

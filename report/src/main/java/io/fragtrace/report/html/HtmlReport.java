@@ -1,6 +1,7 @@
 package io.fragtrace.report.html;
 
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.model.Migratetypes;
 import io.fragtrace.report.AtomicOutput;
 
 import java.io.IOException;
@@ -20,8 +21,7 @@ public final class HtmlReport {
     public static final int COMPACTION_BINS = 20;
     /** At most this many time bins in the buddyinfo heat map. */
     public static final int HEATMAP_BINS = 60;
-    static final List<String> MIGRATETYPES = List.of("unmovable", "movable", "reclaimable", "highatomic", "cma",
-            "isolate");
+    static final List<String> MIGRATETYPES = Migratetypes.lowerCase(Migratetypes.WITH_CMA);
     static final List<String> CONTEXTS = List.of("DIRECT", "KCOMPACTD", "PROACTIVE", "MANUAL");
 
     private HtmlReport() {

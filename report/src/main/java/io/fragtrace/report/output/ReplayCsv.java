@@ -5,6 +5,8 @@ import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.metrics.RegionSampler;
 import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.model.FragMetrics;
+import io.fragtrace.replay.model.Migratetypes;
+
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -24,8 +26,7 @@ public final class ReplayCsv {
      * reclaimable, highatomic, then cma when CONFIG_CMA (6 types), then isolate.
      */
     public static List<String> migratetypeNames(int count) {
-        return count >= 6 ? List.of("unmovable", "movable", "reclaimable", "highatomic", "cma", "isolate")
-                : List.of("unmovable", "movable", "reclaimable", "highatomic", "isolate").subList(0, count);
+        return Migratetypes.lowerCase(count >= 6 ? Migratetypes.WITH_CMA : Migratetypes.MODEL.subList(0, count));
     }
 
     /** Trace-clock seconds with 6 decimals, as ftrace prints them. */

@@ -175,13 +175,7 @@ public final class ReplayRun {
         if (bundle == null) {
             return null;
         }
-        for (String n : List.of("kpageflags.bin.gz", "kpageflags.bin")) {
-            Path f = bundle.resolve("before").resolve(n);
-            if (Files.isRegularFile(f)) {
-                return KpageFlags.load(f);
-            }
-        }
-        return null;
+        return KpageFlags.loadIn(bundle.resolve("before"));
     }
 
     /** The start snapshot's watermarks (zoneinfo prints min/low/high with the boost in), highatomic from the model. */

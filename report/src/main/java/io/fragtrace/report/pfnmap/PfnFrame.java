@@ -2,6 +2,7 @@ package io.fragtrace.report.pfnmap;
 
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.model.Migratetypes;
 import io.fragtrace.replay.model.Zone;
 
 import java.util.ArrayList;
@@ -228,13 +229,6 @@ public final class PfnFrame {
 
     /** Migratetype names as /proc/pagetypeinfo prints them (no CMA in the model). */
     static String typeName(int mt) {
-        return switch (mt) {
-            case KernelSemantics.MIGRATE_UNMOVABLE -> "Unmovable";
-            case KernelSemantics.MIGRATE_MOVABLE -> "Movable";
-            case KernelSemantics.MIGRATE_RECLAIMABLE -> "Reclaimable";
-            case KernelSemantics.MIGRATE_HIGHATOMIC -> "HighAtomic";
-            case KernelSemantics.MIGRATE_ISOLATE -> "Isolate";
-            default -> "type " + mt;
-        };
+        return mt >= 0 && mt < Migratetypes.MODEL.size() ? Migratetypes.MODEL.get(mt) : "type " + mt;
     }
 }

@@ -4,18 +4,21 @@ import io.fragtrace.parser.CompactStatus;
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.MigrateReason;
 import io.fragtrace.parser.ParseReport;
+import io.fragtrace.replay.model.Migratetypes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The numbers of {@code fragtrace stats}: a parse report plus the page-allocator counters of one pass. */
 public final class TraceStats {
     /** Migratetype names of kernels ≥ 4.4 (include/linux/mmzone.h); 4 is CMA or ISOLATE depending on the config. */
-    static final String[] MIGRATETYPE_NAMES =
-            {"unmovable", "movable", "reclaimable", "highatomic", "cma/isolate", "isolate", "6", "7", "other"};
+    static final String[] MIGRATETYPE_NAMES = Stream.concat(
+            Migratetypes.lowerCase(Migratetypes.MODEL.subList(0, 4)).stream(),
+            Stream.of("cma/isolate", "isolate", "6", "7", "other")).toArray(String[]::new);
 
     /** Requests and pages of one order or migratetype. */
     public record Count(long requests, long pages) {
