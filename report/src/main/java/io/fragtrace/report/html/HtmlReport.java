@@ -75,30 +75,33 @@ public final class HtmlReport {
     /** File name → content: the chart PNGs and CSVs, then report.html. */
     public static Map<String, byte[]> render(ReplayFolder f) {
         Section s = new Section(f);
-        SummarySection summary = new SummarySection(s);
-        summary.header();
-        summary.summary();
-        new CalibrationSection(s).write();
-        IndexSections index = new IndexSections(s);
-        index.fragmentation();
-        index.unusable();
-        index.buddyinfo();
-        ZoneSections zones = new ZoneSections(s);
-        zones.migratetypes();
-        zones.mixed();
-        zones.regions();
-        new MemorySection(s).write();
-        new ExtfragSection(s).write();
-        new BlameSection(s).write();
-        new CompactionSection(s).compaction();
-        new DaemonSection(s).daemons();
-        MechanismSections mech = new MechanismSections(s);
-        mech.reporting();
-        mech.reserves();
-        mech.nonLru();
-        new AllocSection(s).allocations();
-        summary.markerList();
-        s.files.put(FILE, s.page.bytes());
+        try (s.pngs) {
+            SummarySection summary = new SummarySection(s);
+            summary.header();
+            summary.summary();
+            new CalibrationSection(s).write();
+            IndexSections index = new IndexSections(s);
+            index.fragmentation();
+            index.unusable();
+            index.buddyinfo();
+            ZoneSections zones = new ZoneSections(s);
+            zones.migratetypes();
+            zones.mixed();
+            zones.regions();
+            new MemorySection(s).write();
+            new ExtfragSection(s).write();
+            new BlameSection(s).write();
+            new CompactionSection(s).compaction();
+            new DaemonSection(s).daemons();
+            MechanismSections mech = new MechanismSections(s);
+            mech.reporting();
+            mech.reserves();
+            mech.nonLru();
+            new AllocSection(s).allocations();
+            summary.markerList();
+            s.pngs.into(s.files);
+            s.files.put(FILE, s.page.bytes());
+        }
         return s.files;
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 class Section {
     final ReplayFolder f;
     final Map<String, byte[]> files;
+    /** Time-chart PNGs still rendering; their names hold their place in {@link #files}. */
+    final PngRenders pngs;
     final Page page;
     final double first;
     /** Marker times in seconds since the first event, and their text, numbered 1.. in this order. */
@@ -31,6 +33,7 @@ class Section {
     Section(ReplayFolder f) {
         this.f = f;
         this.files = new LinkedHashMap<>();
+        this.pngs = new PngRenders();
         this.page = new Page("Fragtrace report: " + f.name());
         this.first = f.firstS();
         this.thp = f.thpOrder();
@@ -50,6 +53,7 @@ class Section {
     Section(Section s) {
         this.f = s.f;
         this.files = s.files;
+        this.pngs = s.pngs;
         this.page = s.page;
         this.first = s.first;
         this.markerTimes = s.markerTimes;
@@ -102,7 +106,8 @@ class Section {
             spec.put("xMin", 0.0);
             spec.put("xMax", Interactive.round(span()));
         }
-        files.put(base + ".png", Charts.png(png));
+        files.put(base + ".png", null);
+        pngs.submit(base + ".png", png);
         if (data != null) {
             files.put(base + ".csv", Tables.csv(data));
         }

@@ -7,16 +7,13 @@ import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.model.Migratetypes;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The CSV files of a replay output folder (docs/replay-output.md), with Commons CSV. */
+/** The CSV files of a replay output folder (docs/replay-output.md), in Commons CSV's DEFAULT format (CsvBytes). */
 public final class ReplayCsv {
     private ReplayCsv() {
     }
@@ -43,8 +40,8 @@ public final class ReplayCsv {
      * timeseries.csv. {@code migratetypeNames} names the migratetypes the kernel has, in enum order (no cma on the
      * sample kernels: unmovable, movable, reclaimable, highatomic, isolate).
      */
-    public static void timeseries(Writer out, List<ZoneSample> samples, int nrOrders, List<String> migratetypeNames)
-            throws IOException {
+    public static void timeseries(OutputStream out, List<ZoneSample> samples, int nrOrders,
+                                  List<String> migratetypeNames) throws IOException {
         List<String> header = new ArrayList<>(List.of("time_s", "marker", "node", "zone", "free_pages", "pcp_pages"));
         for (int o = 0; o < nrOrders; o++) {
             header.add("nr_free_" + o);
@@ -66,89 +63,115 @@ public final class ReplayCsv {
         header.add("free_regions");
         header.addAll(List.of("reported_pages", "reported_total", "reported_reallocated", "reportable_free",
                 "min_headroom"));
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
-                .build())) {
-            List<Object> row = new ArrayList<>(header.size());
-            for (ZoneSample s : samples) {
-                row.clear();
-                row.add(seconds(s.timeNs()));
-                row.add(s.marker() == null ? "" : s.marker());
-                row.add(s.node());
-                row.add(s.zone());
-                row.add(s.freePages());
-                row.add(s.pcpPages());
-                for (int o = 0; o < nrOrders; o++) {
-                    row.add(s.nrFree()[o]);
-                }
-                for (int mt = 0; mt < migratetypeNames.size(); mt++) {
-                    row.add(s.freeByMigratetype()[mt]);
-                }
-                for (int o = 0; o < nrOrders; o++) {
-                    row.add(index3(s.fragIndex()[o]));
-                }
-                for (int o = 0; o < nrOrders; o++) {
-                    row.add(index3(s.unusableIndex()[o]));
-                }
-                row.add(s.fragScore());
-                for (int mt = 0; mt < migratetypeNames.size(); mt++) {
-                    row.add(s.pageblocksByMigratetype()[mt]);
-                }
-                row.add(s.mixedPageblocks() < 0 ? "" : s.mixedPageblocks());
-                row.add(s.freeRegions() < 0 ? "" : s.freeRegions());
-                row.add(s.reportedPages() < 0 ? "" : s.reportedPages());
-                row.add(s.reportedTotal() < 0 ? "" : s.reportedTotal());
-                row.add(s.reportedReallocated() < 0 ? "" : s.reportedReallocated());
-                row.add(s.reportableFree() < 0 ? "" : s.reportableFree());
-                row.add(s.minHeadroom() == Long.MIN_VALUE ? "" : s.minHeadroom());
-                p.printRecord(row);
+        CsvBytes c = new CsvBytes(out).record(header.toArray(String[]::new));
+        int nrMt = migratetypeNames.size();
+        for (ZoneSample s : samples) {
+            c.seconds(s.timeNs()).text(s.marker() == null ? "" : s.marker()).num(s.node()).text(s.zone())
+                    .num(s.freePages()).num(s.pcpPages());
+            long[] nrFree = s.nrFree();
+            for (int o = 0; o < nrOrders; o++) {
+                c.num(nrFree[o]);
             }
+            long[] byMt = s.freeByMigratetype();
+            for (int mt = 0; mt < nrMt; mt++) {
+                c.num(byMt[mt]);
+            }
+            int[] frag = s.fragIndex();
+            for (int o = 0; o < nrOrders; o++) {
+                c.index3(frag[o]);
+            }
+            int[] unusable = s.unusableIndex();
+            for (int o = 0; o < nrOrders; o++) {
+                c.index3(unusable[o]);
+            }
+            c.num(s.fragScore());
+            long[] blocks = s.pageblocksByMigratetype();
+            for (int mt = 0; mt < nrMt; mt++) {
+                c.num(blocks[mt]);
+            }
+            numOrEmpty(c, s.mixedPageblocks(), s.mixedPageblocks() < 0);
+            numOrEmpty(c, s.freeRegions(), s.freeRegions() < 0);
+            numOrEmpty(c, s.reportedPages(), s.reportedPages() < 0);
+            numOrEmpty(c, s.reportedTotal(), s.reportedTotal() < 0);
+            numOrEmpty(c, s.reportedReallocated(), s.reportedReallocated() < 0);
+            numOrEmpty(c, s.reportableFree(), s.reportableFree() < 0);
+            numOrEmpty(c, s.minHeadroom(), s.minHeadroom() == Long.MIN_VALUE);
+            c.end();
+        }
+        c.finish();
+    }
+
+    private static void numOrEmpty(CsvBytes c, long v, boolean empty) throws IOException {
+        if (empty) {
+            c.empty();
+        } else {
+            c.num(v);
         }
     }
 
     /** compaction.csv: one row per compact_zone() pass. */
-    public static void compaction(Writer out, List<CompactionRun> runs) throws IOException {
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("begin_s", "end_s",
+    public static void compaction(OutputStream out, List<CompactionRun> runs) throws IOException {
+        CsvBytes c = new CsvBytes(out).record("begin_s", "end_s",
                 "duration_ms", "context", "pid", "comm", "cpu", "order", "node", "zone", "mode", "status",
                 "migrate_scanned", "migrate_isolated", "free_scanned", "free_isolated", "fast_free_scanned",
-                "fast_free_isolated", "migrated", "migrate_failed", "finished_checks", "frag_index_at_begin").build())) {
-            for (CompactionRun r : runs) {
-                p.printRecord(seconds(r.beginNs()), seconds(r.endNs()),
-                        String.format(Locale.ROOT, "%.3f", r.durationNs() / 1e6), r.context(), r.pid(), r.comm(),
-                        r.cpu(), r.order(), r.nid() < 0 ? "" : r.nid(), r.zone(), r.mode(), r.status(),
-                        r.migrateScanned(), r.migrateIsolated(), r.freeScanned(), r.freeIsolated(),
-                        r.fastFreeScanned(), r.fastFreeIsolated(), r.migrated(), r.migrateFailed(),
-                        r.finishedChecks(), r.fragIndexAtBegin() == Integer.MIN_VALUE ? "" : index3(r.fragIndexAtBegin()));
+                "fast_free_isolated", "migrated", "migrate_failed", "finished_checks", "frag_index_at_begin");
+        for (CompactionRun r : runs) {
+            c.seconds(r.beginNs()).seconds(r.endNs()).text(CsvBytes.fixed3(r.durationNs() / 1e6))
+                    .obj(r.context()).num(r.pid()).obj(r.comm()).num(r.cpu())
+                    .num(r.order());
+            numOrEmpty(c, r.nid(), r.nid() < 0);
+            c.obj(r.zone()).obj(r.mode()).obj(r.status())
+                    .num(r.migrateScanned()).num(r.migrateIsolated()).num(r.freeScanned()).num(r.freeIsolated())
+                    .num(r.fastFreeScanned()).num(r.fastFreeIsolated()).num(r.migrated()).num(r.migrateFailed())
+                    .num(r.finishedChecks());
+            if (r.fragIndexAtBegin() == Integer.MIN_VALUE) {
+                c.empty();
+            } else {
+                c.index3(r.fragIndexAtBegin());
             }
+            c.end();
         }
+        c.finish();
     }
 
     /** daemons.csv: kswapd and kcompactd wake-to-sleep intervals. */
-    public static void daemons(Writer out, List<Interval> kswapd, List<Interval> kcompactd) throws IOException {
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
-                .setHeader("daemon", "node", "begin_s", "end_s", "order").build())) {
-            for (Interval i : kswapd) {
-                p.printRecord("kswapd", i.nid(), seconds(i.beginNs()), i.endNs() < 0 ? "" : seconds(i.endNs()), i.order());
-            }
-            for (Interval i : kcompactd) {
-                p.printRecord("kcompactd", i.nid(), seconds(i.beginNs()), i.endNs() < 0 ? "" : seconds(i.endNs()),
-                        i.order());
-            }
+    public static void daemons(OutputStream out, List<Interval> kswapd, List<Interval> kcompactd) throws IOException {
+        CsvBytes c = new CsvBytes(out).record("daemon", "node", "begin_s", "end_s", "order");
+        for (Interval i : kswapd) {
+            interval(c, "kswapd", i);
         }
+        for (Interval i : kcompactd) {
+            interval(c, "kcompactd", i);
+        }
+        c.finish();
+    }
+
+    private static void interval(CsvBytes c, String daemon, Interval i) throws IOException {
+        c.text(daemon).num(i.nid()).seconds(i.beginNs());
+        if (i.endNs() < 0) {
+            c.empty();
+        } else {
+            c.seconds(i.endNs());
+        }
+        c.num(i.order()).end();
     }
 
     /** regions.csv: pages in use per memory region at each sample instant. */
-    public static void regions(Writer out, List<Long> timesNs, List<long[]> used, RegionSampler rs) throws IOException {
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
-                .setHeader("time_s", "node", "region", "start_pfn", "present_pages", "used_pages").build())) {
-            for (int i = 0; i < timesNs.size(); i++) {
-                long[] u = used.get(i);
-                for (int r = 0; r < u.length; r++) {
-                    if (rs.present(r) > 0) {
-                        p.printRecord(seconds(timesNs.get(i)), rs.node(r), r, rs.startPfn(r), rs.present(r), u[r]);
-                    }
+    public static void regions(OutputStream out, List<Long> timesNs, List<long[]> used, RegionSampler rs)
+            throws IOException {
+        CsvBytes c = new CsvBytes(out).record("time_s", "node", "region", "start_pfn", "present_pages",
+                "used_pages");
+        for (int i = 0; i < timesNs.size(); i++) {
+            long t = timesNs.get(i);
+            long[] u = used.get(i);
+            for (int r = 0; r < u.length; r++) {
+                long present = rs.present(r);
+                if (present > 0) {
+                    c.seconds(t).num(rs.node(r)).num(r).num(rs.startPfn(r)).num(present).num(u[r]).end();
                 }
             }
         }
+        c.finish();
     }
 
     /** A trace marker (tracing_mark_write). */
@@ -156,11 +179,11 @@ public final class ReplayCsv {
     }
 
     /** markers.csv. */
-    public static void markers(Writer out, List<Marker> markers) throws IOException {
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("time_s", "text").build())) {
-            for (Marker m : markers) {
-                p.printRecord(seconds(m.timeNs()), m.text());
-            }
+    public static void markers(OutputStream out, List<Marker> markers) throws IOException {
+        CsvBytes c = new CsvBytes(out).record("time_s", "text");
+        for (Marker m : markers) {
+            c.seconds(m.timeNs()).obj(m.text()).end();
         }
+        c.finish();
     }
 }

@@ -31,8 +31,7 @@ import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.TraceStats;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -204,12 +203,12 @@ public final class ReplayRun {
     }
 
     private interface CsvBody {
-        void write(Writer w) throws IOException;
+        void write(OutputStream o) throws IOException;
     }
 
     private static void csv(Path file, CsvBody body) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            body.write(w);
+        try (OutputStream o = Files.newOutputStream(file)) {
+            body.write(o);
         }
     }
 }

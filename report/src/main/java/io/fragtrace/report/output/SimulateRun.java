@@ -35,8 +35,6 @@ import io.fragtrace.report.stats.TraceStats;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -353,12 +351,12 @@ public final class SimulateRun {
 
     /** The free_regions column: completely free memory regions per zone (the model always counts them). */
     private interface CsvBody {
-        void write(Writer w) throws IOException;
+        void write(OutputStream o) throws IOException;
     }
 
     private static void csv(Path file, CsvBody body) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            body.write(w);
+        try (OutputStream o = Files.newOutputStream(file)) {
+            body.write(o);
         }
     }
 }
