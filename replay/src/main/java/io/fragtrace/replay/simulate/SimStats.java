@@ -81,6 +81,8 @@ public final class SimStats {
     public long kcompactdWakes;
     /** kcompactd timeouts that found should_proactive_compact_node() true. */
     public long proactiveRuns;
+    /** Workload writes of a non-zero compaction_proactiveness that woke kcompactd (proactive_compact_trigger). */
+    public long proactiveTriggers;
     /** kcompactd timeouts (proactive checks). */
     public long proactiveChecks;
     /** wakeup_kswapd() calls that woke kswapd (trace mm_vmscan_wakeup_kswapd). */
