@@ -126,6 +126,7 @@ public final class Simulator extends Regions implements TraceVisitor {
                     for (int z = 0; z < nz; z++) {
                         wmark[z] = startWmark[z].clone();
                     }
+                    zonePcpUpdate();
                 }
             }
         }
@@ -387,6 +388,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             for (int z = 0; z < nz; z++) {
                 wmark[z] = w[z];
             }
+            zonePcpUpdate(); // setup_per_zone_wmarks() → zone_pcp_update(zone, 0)
         }
     }
 
