@@ -27,7 +27,8 @@ public record BundleConfig(KernelConfig config, List<Setting> settings) {
     public static final String OWN = "bundle";
 
     /** The knobs a simulation changes at runtime when a marker writes them (Simulator.marker()). */
-    public static final Set<Knob> APPLIED_AT_RUNTIME = Set.of(Knob.THP_ENABLED, Knob.THP_DEFRAG);
+    public static final Set<Knob> APPLIED_AT_RUNTIME = Set.of(Knob.THP_ENABLED, Knob.THP_DEFRAG,
+            Knob.COMPACTION_PROACTIVENESS);
 
     /** One knob's value and where it came from (a bundle file, or "config NAME" for the base). */
     public record Setting(Knob knob, String value, String from) {

@@ -111,7 +111,7 @@ abstract class Kcompactd extends CompactZone {
 
     /** should_proactive_compact_node() (mm/compaction.c, 5.9+). */
     boolean shouldProactiveCompactNode() {
-        if (cfg.compactionProactiveness() == 0 || kswapdAwake) {
+        if (proactiveness == 0 || kswapdAwake) {
             return false;
         }
         return fragmentationScoreNode() > proactiveWmarks[1];
@@ -149,6 +149,37 @@ abstract class Kcompactd extends CompactZone {
             }
         }
         return timeout;
+    }
+
+    /**
+     * A write to /proc/sys/vm/compaction_proactiveness: compaction_proactiveness_sysctl_handler() (mm/compaction.c,
+     * 5.18+). proc_dointvec_minmax() takes 0..100 (else -EINVAL, nothing changes); a non-zero value sets
+     * proactive_compact_trigger and wakes kcompactd, which runs after the writer ({@link #proactiveTriggered}).
+     * Returns whether the write was taken.
+     */
+    boolean compactionProactivenessSysctlHandler(int value) {
+        if (value < 0 || value > 100) {
+            return false;
+        }
+        proactiveness = value;
+        int[] w = Watermarks.fragmentationScoreWmarks(value);
+        proactiveWmarks[0] = w[0];
+        proactiveWmarks[1] = w[1];
+        if (value != 0 && cfg.kcompactd() && !proactiveTrigger) {
+            stats.proactiveTriggers++;
+            proactiveTrigger = true;
+        }
+        return true;
+    }
+
+    /**
+     * kcompactd() woken with proactive_compact_trigger set (mm/compaction.c, 5.18+): kcompactd_do_work() is skipped
+     * for the proactive branch, should_proactive_compact_node() under the new thresholds, the next timeout counted
+     * from now; the trigger is cleared.
+     */
+    void proactiveTriggered() {
+        proactiveTrigger = false;
+        nextProactiveNs = nowNs + proactiveTimeout(nowNs);
     }
 
     /**

@@ -120,6 +120,7 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         boolean pfMemalloc = curEvent != null && Watermarks.pfMemallocTask(curEvent.comm());
         int reserveFlags = Watermarks.gfpPfmemallocFlags(gfp, pfMemalloc);
         int prio = PRIO_ASYNC;
+        boolean drained = false;
         if (canDirect && (costly || (order > 0 && mt != MIGRATE_MOVABLE))) {
             p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, PRIO_ASYNC, cpu);
             if (p >= 0) {
@@ -149,7 +150,20 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             if (!canDirect || pfMemalloc) {
                 return -1; // "Avoid recursion of direct reclaim" for a PF_MEMALLOC task
             }
-            // __alloc_pages_direct_reclaim(): not modelled (the trace's frees are the reclaim)
+            // __alloc_pages_direct_reclaim(): the reclaim is not modelled (the trace's frees are the reclaim); for a
+            // non-costly request (which the trace's reclaim serves) its retry is: "pages are pinned on the per-cpu
+            // lists", drain_all_pages(NULL) once and get_page_from_freelist() again
+            if (!costly && !drained) {
+                drained = true;
+                for (int z = 0; z < nz; z++) {
+                    drainAllPages(z);
+                }
+                stats.directReclaimDrains++;
+                p = getPageFromFreelist(order, mt, flags, highestKz, cpu, gfp);
+                if (p >= 0) {
+                    return p;
+                }
+            }
             if (order > 0) {
                 p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, prio, cpu);
                 if (p >= 0) {

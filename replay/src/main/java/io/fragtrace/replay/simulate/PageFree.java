@@ -9,6 +9,7 @@ import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_ISOLATE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_PCPTYPES;
 import static io.fragtrace.replay.model.KernelSemantics.PAGE_ALLOC_COSTLY_ORDER;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 
 /**
  * mm/page_alloc.c, free side: free_unref_page(), free_unref_page_commit(), free_pcppages_bulk(), drain_all_pages();
@@ -158,6 +159,34 @@ abstract class PageFree extends SimState {
         for (int c = 0; c < cpus; c++) {
             if (pcpCount[z][c] > 0) {
                 freePcppagesBulk(z, c, pcpCount[z][c], 0);
+            }
+        }
+    }
+
+    /**
+     * zone_highsize() (mm/page_alloc.c, 5.14+, percpu_pagelist_high_fraction 0): the zone's low watermark split
+     * across the node's CPUs, at least batch * 4.
+     */
+    static int zoneHighsize(long lowWmark, int batch, int nrSplitCpus) {
+        long high = lowWmark / Math.max(1, nrSplitCpus);
+        return (int) Math.max(high, (long) batch << 2);
+    }
+
+    /**
+     * setup_per_zone_wmarks() → zone_pcp_update(zone, 0) → zone_set_pageset_high_and_batch() (mm/page_alloc.c,
+     * 5.14+): "the watermark size have changed so update the pcpu batch and high limits". pcp->high follows the new
+     * low watermark (zone_highsize()); batch depends on the managed pages only and stays. Not for a configured
+     * {@code pcp_high}, nor before pcp_allowed_order() kernels (high = 6 * batch there), nor from 6.7, where it sets
+     * high_min/high_max and pcp->high keeps its auto-tuned value (the model keeps the start state's); at the start the
+     * pagesets are the start state's own (SimState), so only a change at runtime recomputes them.
+     */
+    void zonePcpUpdate() {
+        if (pcpHigh == null || cfg.pcpHigh() >= 0 || !version.pcpHighOrders() || version.pcpHighTuned()) {
+            return;
+        }
+        for (int z = 0; z < nz; z++) {
+            for (int c = 0; c < cpus; c++) {
+                pcpHigh[z][c] = zoneHighsize(wmark[z][WMARK_LOW], pcpBatch[z][c], cpus);
             }
         }
     }

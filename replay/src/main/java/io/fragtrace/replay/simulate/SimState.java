@@ -94,6 +94,8 @@ abstract class SimState {
     /** The compaction model (mm/compaction.c) shared with observed mode: zone compaction state, scanners. */
     final Compaction cz;
     final int[] proactiveWmarks;
+    /** vm.compaction_proactiveness as the model has it now (the workload may write it). */
+    int proactiveness;
     // page identity
     /** The trace↔model page map. */
     final PfnMap map;
@@ -114,6 +116,8 @@ abstract class SimState {
     int kcompactdHighest = MAX_NR_ZONES - 1;
     boolean kcompactdPending;
     long nextProactiveNs = Long.MIN_VALUE;
+    /** pgdat->proactive_compact_trigger: a compaction_proactiveness write woke kcompactd, which has not run yet. */
+    boolean proactiveTrigger;
     KernelConfig.ThpDefrag thpDefrag;
     KernelConfig.ThpMode thpEnabled;
     /** vm.min_free_kbytes as the model has it (for "auto": estimated from the start state's min watermarks). */
@@ -265,7 +269,8 @@ abstract class SimState {
             defer[z] = new Deferral();
         }
         cz = new Compaction(model);
-        proactiveWmarks = Watermarks.fragmentationScoreWmarks(cfg.compactionProactiveness());
+        proactiveness = cfg.compactionProactiveness();
+        proactiveWmarks = Watermarks.fragmentationScoreWmarks(proactiveness);
         // page identity: the start state's allocated pages keep their pfn
         map = new PfnMap(n, maxOrder);
         amt = new byte[n];

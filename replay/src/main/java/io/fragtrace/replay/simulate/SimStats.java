@@ -81,6 +81,10 @@ public final class SimStats {
     public long kcompactdWakes;
     /** kcompactd timeouts that found should_proactive_compact_node() true. */
     public long proactiveRuns;
+    /** __alloc_pages_direct_reclaim()'s drain_all_pages() before its retry (once per slow path). */
+    public long directReclaimDrains;
+    /** Workload writes of a non-zero compaction_proactiveness that woke kcompactd (proactive_compact_trigger). */
+    public long proactiveTriggers;
     /** kcompactd timeouts (proactive checks). */
     public long proactiveChecks;
     /** wakeup_kswapd() calls that woke kswapd (trace mm_vmscan_wakeup_kswapd). */

@@ -126,7 +126,17 @@ public final class Simulator extends Regions implements TraceVisitor {
                     for (int z = 0; z < nz; z++) {
                         wmark[z] = startWmark[z].clone();
                     }
+                    zonePcpUpdate();
                 }
+            }
+        }
+        int k = text.indexOf("compaction_proactiveness = ");
+        if (k >= 0) {
+            String v = text.substring(k + "compaction_proactiveness = ".length()).trim().split("\\s+")[0];
+            try {
+                compactionProactivenessSysctlHandler(Integer.parseInt(v));
+            } catch (NumberFormatException ignored) {
+                // proc_dointvec_minmax() rejects it: nothing changes
             }
         }
         int i = text.indexOf("transparent_hugepage/defrag = ");
@@ -378,6 +388,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             for (int z = 0; z < nz; z++) {
                 wmark[z] = w[z];
             }
+            zonePcpUpdate(); // setup_per_zone_wmarks() → zone_pcp_update(zone, 0)
         }
     }
 
@@ -403,7 +414,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     /** The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s 500 ms proactive timeout (compaction.c). */
     void advanceDaemons(long ts) {
         runPendingDaemons();
-        if (cfg.kcompactd() && cfg.compactionProactiveness() > 0) {
+        if (cfg.kcompactd() && proactiveness > 0) {
             if (nextProactiveNs == Long.MIN_VALUE) {
                 nextProactiveNs = ts + HPAGE_FRAG_CHECK_INTERVAL_NS;
             }
@@ -428,6 +439,9 @@ public final class Simulator extends Regions implements TraceVisitor {
         }
         if (kswapdRunPending) {
             runKswapd();
+        }
+        if (proactiveTrigger) {
+            proactiveTriggered(); // before the woken work, which kcompactd() takes on its next loop
         }
         if (kcompactdPending) {
             kcompactdPending = false;

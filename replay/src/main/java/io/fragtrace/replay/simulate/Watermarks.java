@@ -177,12 +177,12 @@ public final class Watermarks {
     }
 
     /**
-     * Proactive compaction thresholds (mm/compaction.c, fragmentation_score_wmark(), 5.9+): low = 100 -
-     * proactiveness; high = min(low + min(10, low / 2), 100). Returns {low, high}.
+     * Proactive compaction thresholds, fragmentation_score_wmark() (mm/compaction.c, 5.9-6.15): low =
+     * max(100 - proactiveness, 5) (the cap "to avoid excessive compaction activity"), high = min(low + 10, 100).
+     * Returns {low, high}.
      */
     public static int[] fragmentationScoreWmarks(int proactiveness) {
-        int low = 100 - proactiveness;
-        int leeway = Math.min(10, low / 2);
-        return new int[] {low, Math.min(low + leeway, 100)};
+        int low = Math.max(100 - proactiveness, 5);
+        return new int[] {low, Math.min(low + 10, 100)};
     }
 }

@@ -74,7 +74,7 @@ class BundleConfigTest {
         assertEquals("/proc/sys/vm/compaction_proactiveness", w.file());
         assertEquals("100", w.value());
         assertEquals(Knob.COMPACTION_PROACTIVENESS, w.knob());
-        assertFalse(w.appliedByModel());
+        assertTrue(w.appliedByModel()); // compaction_proactiveness_sysctl_handler(), Simulator.marker()
         BundleConfig.SysctlWrite t = BundleConfig.parseWrite(5, "capture: phase set "
                 + "/sys/kernel/mm/transparent_hugepage/defrag = defer");
         assertEquals(Knob.THP_DEFRAG, t.knob());

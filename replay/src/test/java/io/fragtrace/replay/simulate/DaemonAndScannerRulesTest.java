@@ -143,6 +143,54 @@ class DaemonAndScannerRulesTest {
         assertFalse(s.shouldProactiveCompactNode());
     }
 
+    @Test
+    void aWriteToCompactionProactivenessWakesKcompactdUnderTheNewThresholds() {
+        // compaction_proactiveness_sysctl_handler() (mm/compaction.c, 5.18+): proc_dointvec_minmax() (0..100), then a
+        // non-zero value sets proactive_compact_trigger and wakes kcompactd, which (after the writer) skips
+        // kcompactd_do_work() and runs the proactive branch: should_proactive_compact_node() under
+        // fragmentation_score_wmark() of the new value, the next timeout default_timeout (500 ms) from then
+        long at = 35_570_210_000L;
+        BuddyModel m = low();
+        m.addToFreeList(0, 3584, 9, MIGRATE_MOVABLE, true);
+        Simulator t = sim(m, "linux-6.1");                        // node score 10 (proactiveFragmentationScore)
+        assertTrue(t.compactionProactivenessSysctlHandler(100));
+        // 100: wmark low = max(100 - 100, 5) = 5, high = min(5 + 10, 100) = 15
+        assertEquals(5, t.proactiveWmarks[0]);
+        assertEquals(15, t.proactiveWmarks[1]);
+        assertEquals(1, t.stats().proactiveTriggers);
+        assertEquals(0, t.stats().proactiveChecks);               // kcompactd runs after the writer, not inside it
+        t.nowNs = at;
+        t.runPendingDaemons();
+        // score 10 <= high 15 -> checked, no pass; trigger cleared
+        assertEquals(1, t.stats().proactiveChecks);
+        assertEquals(0, t.stats().proactiveRuns);
+        assertFalse(t.proactiveTrigger);
+        assertEquals(at + 500_000_000L, t.nextProactiveNs);
+        // out of range: -EINVAL, nothing changes, no wake
+        assertFalse(t.compactionProactivenessSysctlHandler(101));
+        assertEquals(100, t.proactiveness);
+        assertFalse(t.proactiveTrigger);
+        // 0: taken (low 100, high min(110, 100) = 100) but "if (write && sysctl_compaction_proactiveness)": no wake
+        assertTrue(t.compactionProactivenessSysctlHandler(0));
+        assertEquals(100, t.proactiveWmarks[0]);
+        assertFalse(t.proactiveTrigger);
+        // scattered: node score 99 > high 90 (proactiveness 20) -> the triggered check runs proactive_compact_node()
+        Simulator s = sim(scattered(), "linux-6.1");
+        assertTrue(s.compactionProactivenessSysctlHandler(20));
+        s.nowNs = at;
+        s.runPendingDaemons();
+        assertEquals(1, s.stats().proactiveRuns);
+        assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE)); // one populated zone: one compact_zone()
+        // kswapd running: woken, but should_proactive_compact_node() is false
+        Simulator k = sim(scattered(), "linux-6.1");
+        k.kswapdAwake = true;
+        assertTrue(k.compactionProactivenessSysctlHandler(100));
+        k.nowNs = at;
+        k.runPendingDaemons();
+        assertEquals(1, k.stats().proactiveChecks);
+        assertEquals(0, k.stats().proactiveRuns);
+    }
+
     private static CompactControl cc(int order, MigrateMode mode, CompactionContext ctx) {
         return new CompactControl(0, order, mode, MIGRATE_MOVABLE, 0, DMA32, ctx);
     }

@@ -109,11 +109,13 @@ class WatermarksTest {
 
     @Test
     void proactiveScoreThresholds() {
-        // fragmentation_score_wmark (mm/compaction.c): low = 100 - proactiveness, high = min(low + min(10, low/2), 100)
-        assertArrayEquals(new int[] {80, 90}, Watermarks.fragmentationScoreWmarks(20));  // default
-        assertArrayEquals(new int[] {10, 15}, Watermarks.fragmentationScoreWmarks(90));  // preset proactive
-        assertArrayEquals(new int[] {100, 100}, Watermarks.fragmentationScoreWmarks(0));
-        assertArrayEquals(new int[] {0, 0}, Watermarks.fragmentationScoreWmarks(100));
+        // fragmentation_score_wmark() (mm/compaction.c, 5.9-6.15): wmark_low = max(100U - proactiveness, 5U);
+        // high = min(wmark_low + 10, 100U)
+        assertArrayEquals(new int[] {80, 90}, Watermarks.fragmentationScoreWmarks(20));  // default: 80, 80+10
+        assertArrayEquals(new int[] {10, 20}, Watermarks.fragmentationScoreWmarks(90));  // preset proactive: 10, 10+10
+        assertArrayEquals(new int[] {100, 100}, Watermarks.fragmentationScoreWmarks(0)); // 100, min(110, 100)
+        assertArrayEquals(new int[] {5, 15}, Watermarks.fragmentationScoreWmarks(96));   // max(4, 5) = 5, 5+10
+        assertArrayEquals(new int[] {5, 15}, Watermarks.fragmentationScoreWmarks(100));  // max(0, 5) = 5, 5+10
     }
 
     static long minFreeKbytes(Path bundle) throws Exception {
