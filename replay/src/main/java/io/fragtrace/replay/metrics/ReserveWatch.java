@@ -114,8 +114,16 @@ public final class ReserveWatch {
         row[4] += pages;
     }
 
+    /** The last row looked up and its (comm, gfp) ids: runs of one task's allocations build no key string. */
+    private int lastCommId = Integer.MIN_VALUE;
+    private int lastGfpId = Integer.MIN_VALUE;
+    private long[] lastRow;
+
     /** The (task, gfp) row of e, created when there is room; null when the table is full. */
     private long[] row(ParsedEvent e) {
+        if (e != null && e.commId() == lastCommId && e.gfpId() == lastGfpId && lastRow != null) {
+            return lastRow;
+        }
         String key = e == null ? "?\t?" : e.comm() + "\t" + e.gfpText();
         long[] row = byTask.get(key);
         if (row == null) {
@@ -125,6 +133,11 @@ public final class ReserveWatch {
             }
             row = new long[6];
             byTask.put(key, row);
+        }
+        if (e != null && e.commId() >= 0 && e.gfpId() >= 0) {
+            lastCommId = e.commId();
+            lastGfpId = e.gfpId();
+            lastRow = row;
         }
         return row;
     }

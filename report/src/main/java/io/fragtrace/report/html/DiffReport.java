@@ -181,6 +181,8 @@ public final class DiffReport {
             DiffMechanisms.add(a, b, zones, metrics);
             failures();
             BlameDiff.metrics(a, b, metrics);
+            // a number neither run has (no blame, no reporting in either) compares nothing
+            metrics.removeIf(x -> Double.isNaN(x.a()) && Double.isNaN(x.b()));
             String summary = summaryText();
             page.h2("summary", "Biggest differences");
             page.raw("<pre>" + Page.esc(summary) + "</pre>\n");
