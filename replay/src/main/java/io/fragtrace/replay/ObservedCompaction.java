@@ -4,6 +4,8 @@ import io.fragtrace.parser.Field;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.Consistency.Kind;
+import io.fragtrace.replay.compaction.CompactingTasks;
+import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.Compaction;
@@ -42,20 +44,26 @@ final class ObservedCompaction {
 
     /** mm_compaction_try_to_compact_pages / kcompactd_wake: the order the task's next pass compacts for. */
     void compactionFor(ParsedEvent e) {
+        tasks.onEvent(e);
         taskOf(e.pid()).order = e.order();
+    }
+
+    /** mm_page_alloc (closes the task's direct compaction request of its order) and kcompactd_sleep. */
+    void follow(ParsedEvent e) {
+        tasks.onEvent(e);
     }
 
     /** mm_compaction_finished: the order the pass compacts for (known even when the task's start was not seen). */
     void compactionFinished(ParsedEvent e) {
         Task c = task(e.pid());
-        if (c != null && c.active) {
+        if (c != null && tasks.has(e.pid(), CompactingTasks.PASS)) {
             c.order = e.order();
         }
     }
 
     /** A free by a task inside migrate_pages() of a compaction batch: one more migration target consumed. */
     void sourceFreed(ParsedEvent e, int order) {
-        if (tasks.length != 0) {
+        if (tasks.slots() != 0) {
             Task c = task(e.pid());
             if (c != null && c.migrating) {
                 targetConsumed(e, c, order);
@@ -66,7 +74,7 @@ final class ObservedCompaction {
     /** compaction_capture(): the order a direct compaction of this task in zone z would capture, else -1. */
     int captureOrder(int pid, int z) {
         Task c = task(pid);
-        return c != null && c.active ? Compaction.compactionCapture(c, z) : -1;
+        return c != null && tasks.has(pid, CompactingTasks.PASS) ? Compaction.compactionCapture(c, z) : -1;
     }
 
     /** The task's compaction captured its page (capc->page set: no second capture in this pass). */
@@ -74,9 +82,11 @@ final class ObservedCompaction {
         task(pid).capturedPfn = m.lastCaptured();
     }
 
-    /** Per compacting task (pid): the compact_control as the trace told it, and what observed mode adds. */
+    /**
+     * Per compacting task: the compact_control as the trace told it, and what observed mode adds (which task is in
+     * a pass, and whether it is a direct one: {@link CompactingTasks}).
+     */
     private static final class Task extends CompactControl {
-        boolean active;
         long zoneStart;
         long zoneEnd;
         /** Inside migrate_pages() of a compaction batch. */
@@ -90,30 +100,25 @@ final class ObservedCompaction {
         int stride;
     }
 
-    /** Compacting tasks seen (few): looked up by pid without boxing. */
-    private Task[] tasks = new Task[0];
-    private int[] taskPids = new int[0];
+    /** Which task is in which part of compaction; its slots index {@link #bySlot}. */
+    private final CompactingTasks tasks = new CompactingTasks();
+    private Task[] bySlot = new Task[0];
 
     /** The compaction state of a task, or null (no allocation). */
     private Task task(int pid) {
-        for (int i = 0; i < taskPids.length; i++) {
-            if (taskPids[i] == pid) {
-                return tasks[i];
-            }
-        }
-        return null;
+        int i = tasks.slot(pid);
+        return i >= 0 && i < bySlot.length ? bySlot[i] : null;
     }
 
     private Task taskOf(int pid) {
-        Task c = task(pid);
-        if (c == null) {
-            c = new Task();
-            tasks = Arrays.copyOf(tasks, tasks.length + 1);
-            taskPids = Arrays.copyOf(taskPids, taskPids.length + 1);
-            tasks[tasks.length - 1] = c;
-            taskPids[taskPids.length - 1] = pid;
+        int i = tasks.slotOf(pid);
+        if (i >= bySlot.length) {
+            bySlot = Arrays.copyOf(bySlot, Math.max(i + 1, bySlot.length * 2));
         }
-        return c;
+        if (bySlot[i] == null) {
+            bySlot[i] = new Task();
+        }
+        return bySlot[i];
     }
 
     // ------------------------------------------------------------------ compaction
@@ -131,7 +136,6 @@ final class ObservedCompaction {
         long top = (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
         c.initFreePfn = c.z >= 0 ? cz.initFreePfnOr(c.z, top) : top;
         c.mode = MigrateMode.byOrdinal(e.get(Field.MODE));
-        c.active = true;
         c.capturedPfn = -1;
         c.fastStartPfn = 0;
         c.nrFreepages = 0;
@@ -140,15 +144,14 @@ final class ObservedCompaction {
         c.fastSearchFail = 0;
         c.migrating = false;
         c.stride = 0;
-        // kcompactd and proactive compaction never capture (task_capc: PF_KTHREAD); direct compaction follows
-        // mm_compaction_try_to_compact_pages of the same task
-        c.direct = c.order >= 0 && !e.comm().startsWith("kcompactd");
+        // only direct compaction captures (task_capc: not kcompactd, PF_KTHREAD, nor a compact_memory write)
+        c.direct = tasks.passBegin(e.pid(), e.comm()) == CompactionContext.DIRECT;
     }
 
     void compactionEnd(ParsedEvent e) {
+        tasks.passEnd(e.pid());
         Task c = task(e.pid());
         if (c != null) {
-            c.active = false;
             c.order = -1;
             c.nrFreepages = 0;
         }
@@ -157,7 +160,7 @@ final class ObservedCompaction {
     void isolateMigratepages(ParsedEvent e) {
         Task c = task(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
-            if (r.modelUntraced() && FAST_FIND_MIGRATEBLOCK && c.active && c.z >= 0 && r.inWindow(c.z, e.timestampNs())) {
+            if (r.modelUntraced() && FAST_FIND_MIGRATEBLOCK && tasks.has(e.pid(), CompactingTasks.PASS) && c.z >= 0 && r.inWindow(c.z, e.timestampNs())) {
                 cz.fastFindMigrateblock(c, e.get(Field.RANGE_START));
             }
             c.migratePfn = e.get(Field.RANGE_END);
@@ -184,7 +187,7 @@ final class ObservedCompaction {
      */
     void migratePagesStart(ParsedEvent e) {
         Task c = task(e.pid());
-        if (c == null || !c.active || c.z < 0 || ks.extfragTakesPage() || !r.modelUntraced()) {
+        if (c == null || !tasks.has(e.pid(), CompactingTasks.PASS) || c.z < 0 || ks.extfragTakesPage() || !r.modelUntraced()) {
             return;
         }
         c.migrating = true;
@@ -347,7 +350,7 @@ final class ObservedCompaction {
         }
         r.countApplied(e);
         Task c = task(e.pid());
-        if (c != null && c.active && c.z == z) {
+        if (c != null && tasks.has(e.pid(), CompactingTasks.PASS) && c.z == z) {
             // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
             // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
             long[] dry = cz.fastIsolateFreepages(c, freePfn, false, null, Compaction.TRACE_ISOLATES);

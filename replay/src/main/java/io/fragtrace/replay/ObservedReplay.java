@@ -172,6 +172,7 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_PAGE_ALLOC -> {
                 endPcpLoop(e);
                 pageAlloc(e);
+                compaction.follow(e);
             }
             case MM_PAGE_FREE -> {
                 pageFree(e, false);
@@ -199,6 +200,7 @@ public final class ObservedReplay implements TraceVisitor {
             case MM_COMPACTION_MIGRATEPAGES -> compaction.compactionMigratepages(e);
             case MM_MIGRATE_PAGES_START -> compaction.migratePagesStart(e);
             case MM_COMPACTION_FINISHED -> compaction.compactionFinished(e);
+            case MM_COMPACTION_KCOMPACTD_SLEEP -> compaction.follow(e);
             default -> {
             }
         }

@@ -7,6 +7,7 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.ZoneType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -36,16 +37,11 @@ public final class CompactionTracker {
         int fragmentationIndex(long zoneStartPfn, int order);
     }
 
+    /** What the analytics add to a task's pass (which task is in which pass: {@link CompactingTasks}). */
     private static final class PidState {
-        boolean directOpen;
-        int directOrder;
-        // the pass in progress
-        boolean running;
         long beginNs;
         int cpu;
         String comm;
-        CompactionContext context;
-        int order;
         int nid = -1;
         ZoneType zone = ZoneType.UNKNOWN;
         long zoneStart;
@@ -66,7 +62,9 @@ public final class CompactionTracker {
         int fragIndex;
     }
 
-    private final Map<Integer, PidState> pids = new HashMap<>();
+    private final CompactingTasks tasks = new CompactingTasks();
+    /** Per task slot of {@link #tasks}. */
+    private PidState[] pids = new PidState[16];
     private final List<CompactionRun> runs = new ArrayList<>();
     private final long[][] byContextStatus = new long[CONTEXTS][STATUSES];
     private final long[][] byOrderStatus = new long[ORDER_SLOTS][STATUSES];
@@ -83,7 +81,6 @@ public final class CompactionTracker {
     private final List<Interval> kswapd = new ArrayList<>();
     private final Map<Integer, Integer> openKcompactd = new HashMap<>(); // nid -> index into kcompactd
     private final Map<Integer, Integer> openKswapd = new HashMap<>();
-    private final Map<Integer, Integer> kcompactdOrder = new HashMap<>(); // nid -> order of the last wake
     private long wakeupKcompactd;
     private long kcompactdWakes;
     private long kcompactdSleeps;
@@ -92,7 +89,6 @@ public final class CompactionTracker {
     private long kswapdSleeps;
     private long passes;
     private long unmatchedEnds;
-    private int openDirect;
     private FragmentationIndexSource fragSource = (z, o) -> Integer.MIN_VALUE;
 
     public void setFragmentationIndexSource(FragmentationIndexSource source) {
@@ -104,7 +100,19 @@ public final class CompactionTracker {
     }
 
     private PidState state(int pid) {
-        return pids.computeIfAbsent(pid, p -> new PidState());
+        int i = tasks.slotOf(pid);
+        if (i >= pids.length) {
+            pids = Arrays.copyOf(pids, Math.max(i + 1, pids.length * 2));
+        }
+        if (pids[i] == null) {
+            pids[i] = new PidState();
+        }
+        return pids[i];
+    }
+
+    /** The task's pass in progress, or null. */
+    private PidState running(int pid) {
+        return tasks.has(pid, CompactingTasks.PASS) ? pids[tasks.slot(pid)] : null;
     }
 
     /** Feed every event in trace order. */
@@ -112,12 +120,7 @@ public final class CompactionTracker {
         switch (e.type()) {
             case MM_PAGE_ALLOC -> pageAlloc(e);
             case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> {
-                PidState s = state(e.pid());
-                if (!s.directOpen) {
-                    openDirect++;
-                }
-                s.directOpen = true;
-                s.directOrder = e.order();
+                tasks.directRequest(e.pid(), e.order());
                 directRequests[slot(e.order())]++;
             }
             case MM_COMPACTION_SUITABLE -> {
@@ -129,8 +132,8 @@ public final class CompactionTracker {
             case MM_COMPACTION_DEFER_RESET -> deferReset[slot(e.order())]++;
             case MM_COMPACTION_BEGIN -> begin(e);
             case MM_COMPACTION_FINISHED -> {
-                PidState s = pids.get(e.pid());
-                if (s != null && s.running) {
+                PidState s = running(e.pid());
+                if (s != null) {
                     s.finished++;
                     s.lastFinished = CompactStatus.byOrdinal(e.get(Field.STATUS));
                 }
@@ -139,8 +142,8 @@ public final class CompactionTracker {
             case MM_COMPACTION_ISOLATE_MIGRATEPAGES, MM_COMPACTION_ISOLATE_FREEPAGES,
                     MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> isolate(e);
             case MM_COMPACTION_MIGRATEPAGES -> {
-                PidState s = pids.get(e.pid());
-                if (s != null && s.running) {
+                PidState s = running(e.pid());
+                if (s != null) {
                     s.migrated += e.get(Field.NR_MIGRATED);
                     s.migrateFailed += e.get(Field.NR_FAILED);
                 }
@@ -150,7 +153,7 @@ public final class CompactionTracker {
             case MM_COMPACTION_KCOMPACTD_WAKE -> {
                 kcompactdWakes++;
                 int nid = (int) e.get(Field.NID);
-                kcompactdOrder.put(nid, e.order());
+                tasks.kcompactdWake(nid, e.order());
                 close(openKcompactd, kcompactd, nid, e.timestampNs());
                 openKcompactd.put(nid, kcompactd.size());
                 kcompactd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
@@ -158,7 +161,7 @@ public final class CompactionTracker {
             case MM_COMPACTION_KCOMPACTD_SLEEP -> {
                 kcompactdSleeps++;
                 int nid = (int) e.get(Field.NID);
-                kcompactdOrder.remove(nid);
+                tasks.kcompactdSleep(nid);
                 close(openKcompactd, kcompactd, nid, e.timestampNs());
             }
             case MM_VMSCAN_WAKEUP_KSWAPD -> wakeupKswapd++;
@@ -196,16 +199,11 @@ public final class CompactionTracker {
         } else {
             allocOk[slot]++;
         }
-        if (openDirect > 0) {
-            PidState s = pids.get(e.pid());
-            if (s != null && s.directOpen && s.directOrder == order) {
-                if (failed) {
-                    allocFailedAfterCompaction[slot]++;
-                } else {
-                    allocOkAfterCompaction[slot]++;
-                }
-                s.directOpen = false;
-                openDirect--;
+        if (tasks.allocated(e.pid(), order)) {
+            if (failed) {
+                allocFailedAfterCompaction[slot]++;
+            } else {
+                allocOkAfterCompaction[slot]++;
             }
         }
     }
@@ -218,7 +216,7 @@ public final class CompactionTracker {
 
     private void begin(ParsedEvent e) {
         PidState s = state(e.pid());
-        s.running = true;
+        tasks.passBegin(e.pid(), e.comm());
         s.beginNs = e.timestampNs();
         s.cpu = e.cpu();
         s.comm = e.comm();
@@ -231,32 +229,13 @@ public final class CompactionTracker {
         s.fastScanned = s.fastIsolated = s.migrated = s.migrateFailed = 0;
         s.finished = 0;
         s.lastFinished = null;
-        if (s.directOpen) {
-            s.context = CompactionContext.DIRECT;
-            s.order = s.directOrder;
-        } else if (s.comm.startsWith("kcompactd")) {
-            Integer wakeOrder = kcompactdOrder.get(kcompactdNid(s));
-            s.context = wakeOrder != null ? CompactionContext.KCOMPACTD : CompactionContext.PROACTIVE;
-            s.order = wakeOrder != null ? wakeOrder : -1;
-        } else {
-            s.context = CompactionContext.MANUAL;
-            s.order = -1;
-        }
-        s.fragIndex = s.order > 0 ? fragSource.fragmentationIndex(s.zoneStart, s.order) : Integer.MIN_VALUE;
-    }
-
-    /** kcompactd's node: from its name (kcompactdN), as the pass has not traced its zone yet. */
-    private static int kcompactdNid(PidState s) {
-        try {
-            return Integer.parseInt(s.comm.substring("kcompactd".length()));
-        } catch (NumberFormatException ex) {
-            return 0;
-        }
+        int order = tasks.passOrder(e.pid());
+        s.fragIndex = order > 0 ? fragSource.fragmentationIndex(s.zoneStart, order) : Integer.MIN_VALUE;
     }
 
     private void isolate(ParsedEvent e) {
-        PidState s = pids.get(e.pid());
-        if (s == null || !s.running) {
+        PidState s = running(e.pid());
+        if (s == null) {
             return;
         }
         long scanned = e.get(Field.NR_SCANNED);
@@ -278,18 +257,19 @@ public final class CompactionTracker {
     }
 
     private void end(ParsedEvent e) {
-        PidState s = pids.get(e.pid());
         CompactStatus status = CompactStatus.byOrdinal(e.get(Field.STATUS));
-        if (s == null || !s.running) {
+        if (!tasks.passEnd(e.pid())) {
             unmatchedEnds++;
             return;
         }
-        s.running = false;
+        PidState s = pids[tasks.slot(e.pid())];
+        CompactionContext context = tasks.context(e.pid());
+        int order = tasks.passOrder(e.pid());
         passes++;
-        byContextStatus[s.context.ordinal()][status.ordinal()]++;
-        byOrderStatus[slot(s.order)][status.ordinal()]++;
+        byContextStatus[context.ordinal()][status.ordinal()]++;
+        byOrderStatus[slot(order)][status.ordinal()]++;
         if (runs.size() < MAX_RUNS) {
-            runs.add(new CompactionRun(s.beginNs, e.timestampNs(), e.pid(), s.comm, s.cpu, s.context, s.order,
+            runs.add(new CompactionRun(s.beginNs, e.timestampNs(), e.pid(), s.comm, s.cpu, context, order,
                     s.nid, s.zone, s.zoneStart, s.zoneEnd, s.mode, status, s.migrateBegin, e.get(Field.MIGRATE_PFN),
                     s.freeBegin, e.get(Field.FREE_PFN), s.migrateScanned, s.migrateIsolated, s.freeScanned,
                     s.freeIsolated, s.fastScanned, s.fastIsolated, s.migrated, s.migrateFailed, s.finished,

@@ -1,6 +1,7 @@
 package io.fragtrace.replay.simulate;
 
 import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.replay.compaction.CompactingTasks;
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
@@ -142,7 +143,7 @@ abstract class SimState {
     /** Allocations against the watermarks (PFMEMALLOC reserves). */
     final ReserveWatch reserves;
     /** The kernel's own compaction per task (compact_zone, migrate_pages, direct compaction), from the trace. */
-    final TracedTasks traced = new TracedTasks();
+    final CompactingTasks traced = new CompactingTasks();
     int curCpu;
     int lastCompactResult;
 

@@ -5,6 +5,8 @@ import io.fragtrace.parser.Field;
 import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
+import io.fragtrace.replay.compaction.CompactingTasks;
+import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
@@ -80,21 +82,14 @@ public final class Simulator extends Regions implements TraceVisitor {
             free(e, true);
         } else if (t == EventType.MARKER) {
             marker(e);
-        } else if (t == EventType.MM_MIGRATE_PAGES_START) {
-            traced.set(e.pid(), TracedTasks.MIGRATING);
-        } else if (t == EventType.MM_MIGRATE_PAGES) {
-            traced.clear(e.pid(), TracedTasks.MIGRATING);
-        } else if (t == EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES) {
-            traced.directOpen(e.pid(), e.order());
         } else if (t == EventType.MM_COMPACTION_BEGIN) {
-            if (!traced.has(e.pid(), TracedTasks.DIRECT) && !e.comm().startsWith("kcompactd")) {
+            if (traced.passBegin(e.pid(), e.comm()) == CompactionContext.MANUAL) {
                 // neither direct nor kcompactd: a write to /proc/sys/vm/compact_memory (sysctl_compaction_handler)
                 // compacting this zone now; the model runs the same pass at the same instant
                 compactMemoryZone(e.get(Field.ZONE_START));
             }
-            traced.set(e.pid(), TracedTasks.COMPACTING);
-        } else if (t == EventType.MM_COMPACTION_END) {
-            traced.clear(e.pid(), TracedTasks.COMPACTING);
+        } else {
+            traced.onEvent(e);
         }
     }
 
@@ -244,7 +239,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     }
 
     boolean migrating(int pid) {
-        return traced.has(pid, TracedTasks.MIGRATING);
+        return traced.has(pid, CompactingTasks.MIGRATING);
     }
 
     /** mm_page_free / mm_page_free_batched: the model page mapped to the trace pfn is freed (free_unref_page()). */
@@ -267,7 +262,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         if (mr < 0) {
-            if (!batched && traced.has(e.pid(), TracedTasks.COMPACTING)) {
+            if (!batched && traced.has(e.pid(), CompactingTasks.PASS)) {
                 // release_freepages() of the kernel's own compaction: free pages it had isolated, never allocated
                 stats.kernelReleasedFree++;
             } else if (!batched) {

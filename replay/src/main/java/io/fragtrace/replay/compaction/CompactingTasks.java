@@ -1,0 +1,217 @@
+package io.fragtrace.replay.compaction;
+
+import io.fragtrace.parser.Field;
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.replay.model.IntIntMap;
+
+import java.util.Arrays;
+
+/**
+ * Which task (pid) is inside which part of the kernel's compaction, as the trace shows it: the one open/close rule
+ * for observed replay, compaction analytics and simulate mode (mm/compaction.c, mm/page_alloc.c, mm/migrate.c).
+ * <ul>
+ * <li>{@link #DIRECT}: a direct compaction request, opened by mm_compaction_try_to_compact_pages
+ * (__alloc_pages_direct_compact()) and closed by the task's mm_page_alloc of the same order (the allocation that asked
+ * for it; a zonelist walk compacts one zone after another under one request, each pass with current->capture_control).
+ * <li>{@link #PASS}: one compact_zone() pass, mm_compaction_begin .. mm_compaction_end. Its context is fixed when it
+ * begins: DIRECT under an open request, KCOMPACTD for kcompactdN after mm_compaction_kcompactd_wake of node N
+ * (kcompactd_do_work()), PROACTIVE for kcompactdN with no wake since its kcompactd_sleep (proactive_compact_node(), the
+ * timeout path of kcompactd()), MANUAL for any other task (a write to /proc/sys/vm/compact_memory).
+ * <li>{@link #MIGRATING}: inside migrate_pages(), mm_migrate_pages_start .. mm_migrate_pages.
+ * </ul>
+ * State is per pid and never guessed: an end with no begin is reported (the trace started mid-pass), a begin with no
+ * end is replaced by the task's next begin. A pid keeps its slot for the whole trace (slots index the consumers' own
+ * per-task data); a reused pid starts its pass afresh, but inherits a direct request its previous task left open.
+ */
+public final class CompactingTasks {
+    public static final int DIRECT = 1;
+    public static final int PASS = 2;
+    public static final int MIGRATING = 4;
+    private static final String KCOMPACTD = "kcompactd";
+    /** No kcompactd_wake of the node since its last kcompactd_sleep. */
+    private static final int ASLEEP = Integer.MIN_VALUE;
+
+    /** pid -> slot (pids are keyed as non-negative ints; a parser's -1 "no pid" becomes Integer.MAX_VALUE). */
+    private final IntIntMap slots = new IntIntMap(64);
+    private int n;
+    private int[] flags = new int[16];
+    private int[] directOrder = new int[16];
+    private int[] passOrder = new int[16];
+    private CompactionContext[] context = new CompactionContext[16];
+    /** Tasks with each flag (index = flag bit), so "none" is one read on hot paths. */
+    private final int[] count = new int[MIGRATING + 1];
+    /** Per node: the order of kcompactd's last wake, or ASLEEP. */
+    private int[] kcompactdOrder = new int[0];
+
+    private static int key(int pid) {
+        return pid & Integer.MAX_VALUE;
+    }
+
+    /** The pid's slot, or -1 when the trace has not shown it in compaction. */
+    public int slot(int pid) {
+        return slots.get(key(pid));
+    }
+
+    /** The pid's slot, given one if it has none (for a consumer's own per-task data). */
+    public int slotOf(int pid) {
+        int i = slots.get(key(pid));
+        if (i < 0) {
+            if (n == flags.length) {
+                int cap = n * 2;
+                flags = Arrays.copyOf(flags, cap);
+                directOrder = Arrays.copyOf(directOrder, cap);
+                passOrder = Arrays.copyOf(passOrder, cap);
+                context = Arrays.copyOf(context, cap);
+            }
+            i = n++;
+            passOrder[i] = -1;
+            slots.put(key(pid), i);
+        }
+        return i;
+    }
+
+    /** Slots handed out so far (consumers size their per-task arrays by it). */
+    public int slots() {
+        return n;
+    }
+
+    public boolean has(int pid, int flag) {
+        if (count[flag] == 0) {
+            return false;
+        }
+        int i = slot(pid);
+        return i >= 0 && (flags[i] & flag) != 0;
+    }
+
+    /** Whether any task has the flag now. */
+    public boolean any(int flag) {
+        return count[flag] > 0;
+    }
+
+    /** Context of the task's pass in progress or last pass (fixed at its begin), null before one. */
+    public CompactionContext context(int pid) {
+        int i = slot(pid);
+        return i < 0 ? null : context[i];
+    }
+
+    /**
+     * cc->order of the task's pass in progress or last pass as its context gives it: the request's order (direct),
+     * the wake's order (kcompactd), -1 (proactive and manual: whole-zone compaction).
+     */
+    public int passOrder(int pid) {
+        int i = slot(pid);
+        return i < 0 ? -1 : passOrder[i];
+    }
+
+    private void set(int i, int flag) {
+        if ((flags[i] & flag) == 0) {
+            flags[i] |= flag;
+            count[flag]++;
+        }
+    }
+
+    /** Clears the flag; returns whether it was set. */
+    private boolean clear(int i, int flag) {
+        if (i < 0 || (flags[i] & flag) == 0) {
+            return false;
+        }
+        flags[i] &= ~flag;
+        count[flag]--;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ the rules, one per event
+
+    /** Feeds one event (those of the rules below; any other is ignored). */
+    public void onEvent(ParsedEvent e) {
+        switch (e.type()) {
+            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> directRequest(e.pid(), e.order());
+            case MM_PAGE_ALLOC -> allocated(e.pid(), e.order());
+            case MM_COMPACTION_BEGIN -> passBegin(e.pid(), e.comm());
+            case MM_COMPACTION_END -> passEnd(e.pid());
+            case MM_COMPACTION_KCOMPACTD_WAKE -> kcompactdWake((int) e.get(Field.NID), e.order());
+            case MM_COMPACTION_KCOMPACTD_SLEEP -> kcompactdSleep((int) e.get(Field.NID));
+            case MM_MIGRATE_PAGES_START -> set(slotOf(e.pid()), MIGRATING);
+            case MM_MIGRATE_PAGES -> clear(slot(e.pid()), MIGRATING);
+            default -> {
+            }
+        }
+    }
+
+    /** mm_compaction_try_to_compact_pages: the task compacts directly for this order. */
+    public void directRequest(int pid, int order) {
+        int i = slotOf(pid);
+        set(i, DIRECT);
+        directOrder[i] = order;
+    }
+
+    /** mm_page_alloc: the task's allocation of its request's order closes it; returns whether it did. */
+    public boolean allocated(int pid, int order) {
+        if (count[DIRECT] == 0) {
+            return false;
+        }
+        int i = slot(pid);
+        return i >= 0 && (flags[i] & DIRECT) != 0 && directOrder[i] == order && clear(i, DIRECT);
+    }
+
+    /** mm_compaction_begin: a compact_zone() pass of the task starts; its context and order are fixed now. */
+    public CompactionContext passBegin(int pid, String comm) {
+        int i = slotOf(pid);
+        set(i, PASS);
+        if ((flags[i] & DIRECT) != 0) {
+            context[i] = CompactionContext.DIRECT;
+            passOrder[i] = directOrder[i];
+        } else if (comm.startsWith(KCOMPACTD)) {
+            int nid = kcompactdNid(comm);
+            int woken = nid >= 0 && nid < kcompactdOrder.length ? kcompactdOrder[nid] : ASLEEP;
+            context[i] = woken != ASLEEP ? CompactionContext.KCOMPACTD : CompactionContext.PROACTIVE;
+            passOrder[i] = woken != ASLEEP ? woken : -1;
+        } else {
+            context[i] = CompactionContext.MANUAL;
+            passOrder[i] = -1;
+        }
+        return context[i];
+    }
+
+    /** mm_compaction_end: the task's pass ends; false when none was open (the trace began mid-pass). */
+    public boolean passEnd(int pid) {
+        return clear(slot(pid), PASS);
+    }
+
+    /** mm_compaction_kcompactd_wake: kcompactd of the node starts kcompactd_do_work() for this order. */
+    public void kcompactdWake(int nid, int order) {
+        if (nid < 0) {
+            return;
+        }
+        if (nid >= kcompactdOrder.length) {
+            int old = kcompactdOrder.length;
+            kcompactdOrder = Arrays.copyOf(kcompactdOrder, nid + 1);
+            Arrays.fill(kcompactdOrder, old, nid + 1, ASLEEP);
+        }
+        kcompactdOrder[nid] = order;
+    }
+
+    /** mm_compaction_kcompactd_sleep: kcompactd of the node waits again; a pass before its next wake is proactive. */
+    public void kcompactdSleep(int nid) {
+        if (nid >= 0 && nid < kcompactdOrder.length) {
+            kcompactdOrder[nid] = ASLEEP;
+        }
+    }
+
+    /** kcompactd's node from its name (kcompactdN), as a pass has not traced its zone when it begins; 0 if none. */
+    private static int kcompactdNid(String comm) {
+        int nid = 0;
+        int len = comm.length();
+        if (len == KCOMPACTD.length()) {
+            return 0;
+        }
+        for (int k = KCOMPACTD.length(); k < len; k++) {
+            char ch = comm.charAt(k);
+            if (ch < '0' || ch > '9' || nid > 100_000) {
+                return 0;
+            }
+            nid = nid * 10 + (ch - '0');
+        }
+        return nid;
+    }
+}
