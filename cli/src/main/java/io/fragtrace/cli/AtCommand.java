@@ -4,21 +4,18 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.ReplayTo;
-import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.SnapshotException;
-import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.at.AtReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +31,7 @@ import java.util.concurrent.Callable;
                 "  fragtrace at sample-traces/mixed-churn-512M --time 20.5",
                 "  fragtrace at sample-traces/mixed-churn-512M --time 'phase round 20' --out out/round20",
                 "  fragtrace at sample-traces/fragment-thp-256M --time 12.0 --json - | jq '.zones[1].nr_free'",
+                "%nJSON: the state the text shows, per zone (the at.json of the output folder).",
                 "%nOutput folder (written completely or not at all): buddyinfo, pagetypeinfo, extfrag_index,",
                 "unusable_index, pcp, fragmentation_score, at.json, pfnmap.png (docs/outputs.md).",
                 "Exit codes: 0 success; 2 usage or input error, or TIME outside the trace (one line on stderr)."})
@@ -50,28 +48,25 @@ final class AtCommand implements Callable<Integer> {
                     + "(tracing_mark_write text, or its end: 'phase round 3')")
     String time;
 
-    @Option(names = "--json", paramLabel = "FILE|-", description = "also write the state as JSON (- : JSON alone on "
-            + "stdout); an existing FILE is replaced only when it is JSON written by Fragtrace")
-    String json;
+    @Mixin
+    SharedOptions.Json json;
 
     @Option(names = "--out", paramLabel = "DIR", description = "write the files and the pfn map into DIR (replaces "
             + "only an empty folder or a previous Fragtrace output)")
     Path out;
 
-    @Option(names = "--force", description = "replace DIR also when it is a Fragtrace output holding files Fragtrace "
-            + "did not write")
-    boolean force;
+    @Mixin
+    SharedOptions.Force force;
 
-    @Option(names = "--kernel", paramLabel = "RELEASE", description = "kernel semantics, e.g. 6.1 or 6.12 (default: "
-            + "from the bundle)")
-    String kernel;
+    @Mixin
+    SharedOptions.Kernel kernel;
 
     @Option(names = "--region-mb", paramLabel = "MIB", defaultValue = "512",
             description = "memory-region size drawn on the pfn map (power of two; 0 = none; default: ${DEFAULT-VALUE})")
     long regionMb;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws TraceInputException, SnapshotException, IOException {
@@ -87,34 +82,26 @@ final class AtCommand implements Callable<Integer> {
         }
         TraceInput in = TraceInput.of(input);
         List<Path> inputs = OutputGuard.inputsOf(in);
-        Path jsonFile = json == null || "-".equals(json) ? null : Path.of(json);
-        if (jsonFile != null) {
-            OutputGuard.checkJsonFile(jsonFile, "--json", inputs);
-        }
+        json.check(inputs);
         if (out != null) {
-            OutputGuard.checkDir(out, "--out", force, inputs);
+            force.checkOut(out, inputs);
         }
         Inputs.noteBundle(spec, input, in);
-        KernelSemantics override = kernel == null ? null : KernelSemantics.forRelease(kernel);
-        ReplayTo replay = new ReplayTo(in, override, at);
+        ReplayTo replay = new ReplayTo(in, kernel.semantics(), at);
         ReplayTo.Result r;
-        try (Progress p = Progress.start(in, quiet, replay::eventsSeen)) {
+        try (Progress p = Progress.start(in, quiet.on, replay::eventsSeen)) {
             r = replay.run();
         }
         String name = in.displayName();
         PrintWriter stdout = spec.commandLine().getOut();
         var node = AtReport.json(r, name);
-        if (jsonFile != null) {
-            AtomicOutput.writeJsonFile(jsonFile, "--json", inputs, o -> AtReport.writeJson(node, o));
-        }
+        json.writeFile(inputs, o -> AtReport.writeJson(node, o));
         if (out != null) {
             int shift = regionMb == 0 ? 0 : Long.numberOfTrailingZeros(regionMb << 8);
             AtReport.writeDir(out, r, name, shift);
         }
-        if ("-".equals(json)) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            AtReport.writeJson(node, buf);
-            stdout.print(buf.toString(StandardCharsets.UTF_8));
+        if (json.toStdout()) {
+            SharedOptions.Json.print(stdout, o -> AtReport.writeJson(node, o));
         } else if (out != null) {
             stdout.printf("fragtrace at: %s at %s -> %s (%s, at.json, pfnmap.png; %d mixed pageblocks)%n", name,
                     Instant.seconds(r.atNs()) + " s", out, String.join(", ", AtReport.FILES),

@@ -4,23 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.blame.BlameRun;
-import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.SnapshotException;
-import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.blame.BlameJson;
 import io.fragtrace.report.blame.BlameText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code fragtrace blame}: which pages, and whose, stand in the way of a free order-N block. */
@@ -37,7 +33,8 @@ import java.util.concurrent.Callable;
                 "  fragtrace blame sample-traces/mixed-churn-512M --order 9",
                 "  fragtrace blame sample-traces/fragment-thp-256M --order 9 --time 12.5 --json blame.json",
                 "  fragtrace blame sample-traces/kcompactd-512M --order 9 --failures",
-                "%nJSON: docs/blame.md. Exit codes: 0 success; 2 usage or input error (one line on stderr)."})
+                "%nJSON: everything, every range and culprit (docs/blame.md).",
+                "Exit codes: 0 success; 2 usage or input error (one line on stderr)."})
 final class BlameCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,16 +59,14 @@ final class BlameCommand implements Callable<Integer> {
             description = "rows per table (default: ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = "--json", paramLabel = "FILE|-", description = "also write everything as JSON (every range and "
-            + "culprit) to FILE, written completely or not at all; - writes JSON to stdout instead of the text")
-    String json;
+    @Mixin
+    SharedOptions.Json json;
 
-    @Option(names = "--kernel", paramLabel = "VERSION",
-            description = "kernel semantics (e.g. 6.1, 6.12); default from the bundle")
-    String kernel;
+    @Mixin
+    SharedOptions.Kernel kernel;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws IOException {
@@ -87,22 +82,18 @@ final class BlameCommand implements Callable<Integer> {
         }
         BlameRun.Outcome o;
         TraceInput in;
-        Path jsonFile = json == null || "-".equals(json) ? null : Path.of(json);
         try {
             in = Inputs.open(spec, input);
-            if (jsonFile != null) {
-                OutputGuard.checkJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in));
-            }
-            try (Progress p = Progress.start(in, quiet, null)) {
-                o = BlameRun.run(in, new BlameRun.Options(order, time, failures,
-                        kernel == null ? null : KernelSemantics.forRelease(kernel), null));
+            json.check(OutputGuard.inputsOf(in));
+            try (Progress p = Progress.start(in, quiet.on, null)) {
+                o = BlameRun.run(in, new BlameRun.Options(order, time, failures, kernel.semantics(), null));
             }
         } catch (SnapshotException | TraceInputException | OutputGuard.Refused e) {
             err.println("fragtrace: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
         ObjectNode tree = null;
-        if (json != null) {
+        if (json.given()) {
             tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             tree.put("schema_version", BlameJson.SCHEMA_VERSION);
             tree.put("generator", OutputGuard.GENERATOR);
@@ -113,15 +104,11 @@ final class BlameCommand implements Callable<Integer> {
             tree.put("last_s", o.lastNs() / 1e9);
             tree.setAll(BlameJson.tree(o.result(), Integer.MAX_VALUE, true));
         }
-        if ("-".equals(json)) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            BlameJson.write(tree, buf);
-            out.print(buf.toString(StandardCharsets.UTF_8));
+        ObjectNode t = tree;
+        if (json.toStdout()) {
+            SharedOptions.Json.print(out, s -> BlameJson.write(t, s));
         } else {
-            if (jsonFile != null) {
-                ObjectNode t = tree;
-                AtomicOutput.writeJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in), s -> BlameJson.write(t, s));
-            }
+            json.writeFile(OutputGuard.inputsOf(in), s -> BlameJson.write(t, s));
             out.print(BlameText.render(o.result(), in.displayName(), top));
             if (!"buddydump".equals(o.startState())) {
                 out.println("\n(start state from " + o.startState() + ": pages allocated before the trace are known "

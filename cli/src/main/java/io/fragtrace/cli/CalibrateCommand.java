@@ -9,11 +9,11 @@ import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.snapshot.SnapshotException;
-import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.calibrate.CalibrateRun;
 import io.fragtrace.report.calibrate.CalibrationText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
         footer = {"%nExamples:",
                 "  fragtrace calibrate sample-traces/fragment-thp-256M sample-traces/kcompactd-512M",
                 "  fragtrace calibrate sample-traces/* --json calibration.json",
-                "%nJSON: docs/calibrate.md.",
+                "%nJSON: the figures of every bundle, per phase and in total (docs/calibrate.md).",
                 "Exit codes: 0 done (whatever the verdicts; with --check: every bar passed); 1 with --check, a row",
                 "failed its bar; 2 usage or input error (one line on stderr)."})
 final class CalibrateCommand implements Callable<Integer> {
@@ -58,16 +58,14 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "preset or file for the knobs a bundle does not record (default: ${DEFAULT-VALUE})")
     String config;
 
-    @Option(names = "--json", paramLabel = "FILE|-", description = "also write the figures as JSON to FILE (written "
-            + "completely or not at all; an existing FILE is replaced only when it is JSON written by Fragtrace); "
-            + "- writes JSON to stdout instead of the tables")
-    String json;
+    @Mixin
+    SharedOptions.Json json;
 
     @Option(names = "--check", description = "exit 1 when a row fails its bar")
     boolean check;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
@@ -83,10 +81,7 @@ final class CalibrateCommand implements Callable<Integer> {
             inputs.add(in);
             inputPaths.addAll(OutputGuard.inputsOf(in));
         }
-        Path jsonFile = json == null || "-".equals(json) ? null : Path.of(json);
-        if (jsonFile != null) {
-            OutputGuard.checkJsonFile(jsonFile, "--json", inputPaths);
-        }
+        json.check(inputPaths);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("schema_version", 1);
@@ -94,13 +89,13 @@ final class CalibrateCommand implements Callable<Integer> {
         root.put("base_config", config);
         ArrayNode runs = root.putArray("bundles");
         PrintWriter out = spec.commandLine().getOut();
-        boolean text = !"-".equals(json);
+        boolean text = !json.toStdout();
         int failed = 0;
         List<String> verdicts = new ArrayList<>();
         for (TraceInput in : inputs) {
             CalibrateRun run = new CalibrateRun(in, config);
             CalibrateRun.Result r;
-            try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
+            try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
                 r = run.run();
             }
             runs.add(r.calibration());
@@ -123,9 +118,7 @@ final class CalibrateCommand implements Callable<Integer> {
             out.println(mapper.writeValueAsString(root));
         }
         out.flush();
-        if (jsonFile != null) {
-            AtomicOutput.writeJsonFile(jsonFile, "--json", inputPaths, o -> mapper.writeValue(o, root));
-        }
+        json.writeFile(inputPaths, o -> mapper.writeValue(o, root));
         return check && failed > 0 ? Main.EXIT_MISMATCH : Main.EXIT_OK;
     }
 }

@@ -5,11 +5,11 @@ import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
-import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.html.DiffReport;
 import io.fragtrace.report.output.ReplayRun;
 import io.fragtrace.report.output.SimulateRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -68,12 +68,11 @@ final class DiffCommand implements Callable<Integer> {
             + "(replaces only an empty folder or a previous Fragtrace output; docs/outputs.md)")
     Path out;
 
-    @Option(names = "--force", description = "replace DIR also when it is a Fragtrace output holding files Fragtrace "
-            + "did not write (never a folder Fragtrace did not write)")
-    boolean force;
+    @Mixin
+    SharedOptions.Force force;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
@@ -89,7 +88,7 @@ final class DiffCommand implements Callable<Integer> {
                 inputs.add(in.toAbsolutePath().getParent());
             }
         }
-        OutputGuard.checkDir(out, "--out", force, inputs);
+        force.checkOut(out, inputs);
         String summary;
         if (isReplayFolder(a) && isReplayFolder(bIn)) {
             if (configA != null || configB != null) {
@@ -127,12 +126,12 @@ final class DiffCommand implements Callable<Integer> {
         TraceInput in = Inputs.open(spec, input.toString());
         if (config != null) {
             SimulateRun sim = SimulateRun.of(in, config, 0);
-            try (Progress p = Progress.start(in, quiet, sim::eventsSeen)) {
+            try (Progress p = Progress.start(in, quiet.on, sim::eventsSeen)) {
                 sim.run(dir);
             }
         } else {
             ReplayRun replay = new ReplayRun(in, new ReplayRun.Options(0, null, true, null, 512, io.fragtrace.replay.StartState.Topology.INFERRED));
-            try (Progress p = Progress.start(in, quiet, replay::eventsSeen)) {
+            try (Progress p = Progress.start(in, quiet.on, replay::eventsSeen)) {
                 replay.run(dir);
             }
         }

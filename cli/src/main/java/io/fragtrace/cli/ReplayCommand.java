@@ -10,6 +10,7 @@ import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.output.ReplayRun;
 import io.fragtrace.report.output.SimulateRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,18 +50,15 @@ final class ReplayCommand implements Callable<Integer> {
                     + "Fragtrace output (docs/outputs.md)")
     Path out;
 
-    @Option(names = "--force", description = "replace DIR also when it is a Fragtrace output holding files Fragtrace "
-            + "did not write (never a folder Fragtrace did not write)")
-    boolean force;
+    @Mixin
+    SharedOptions.Force force;
 
     @Option(names = "--interval", paramLabel = "SECONDS",
             description = "sample every SECONDS of trace time (default: about 1000 samples over the trace)")
     Double interval;
 
-    @Option(names = "--kernel", paramLabel = "RELEASE",
-            description = "kernel semantics to apply, e.g. 6.1 or 6.12 (default: from the bundle's guest/uname.txt "
-                    + "or buddydump header, else 6.1)")
-    String kernel;
+    @Mixin
+    SharedOptions.Kernel kernel;
 
     @Option(names = "--naive", description = "apply the traced events only: do not model the untraced kernel paths "
             + "(compaction's fast free-page search, capture); for measuring what the modelling adds")
@@ -86,8 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
                     + "DMA:0x1-0x1000,DMA32:0x1000-0x100000,Normal:0x100000-0x440000 (node-prefixed as 1/Normal:...)")
     String zones;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     /** Replay modes. */
     enum Mode { observed, simulate }
@@ -103,7 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
     String config;
 
     private Integer simulate(TraceInput in) throws TraceInputException, SnapshotException, IOException {
-        if (naive || kernel != null) {
+        if (naive || kernel.release != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--naive and --kernel apply to --mode observed only (simulate takes the kernel from --config)");
         }
@@ -126,7 +124,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         KernelConfig cfg = run.config();
         SimulateRun.Result result;
-        try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
+        try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
             result = run.run(out);
         }
         var sim = result.summary().get("simulate");
@@ -180,7 +178,7 @@ final class ReplayCommand implements Callable<Integer> {
                     "--interval must be a positive number of seconds, not " + interval);
         }
         TraceInput in = TraceInput.of(input);
-        OutputGuard.checkDir(out, "--out", force, OutputGuard.inputsOf(in));
+        force.checkOut(out, OutputGuard.inputsOf(in));
         Inputs.noteBundle(spec, input, in);
         if (mode == Mode.simulate) {
             return simulate(in);
@@ -190,10 +188,10 @@ final class ReplayCommand implements Callable<Integer> {
                     "--config applies to --mode simulate only");
         }
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
-                kernel, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb,
+                kernel.release, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb,
                 new StartState.Topology(mem == null ? 0 : bytes(mem), zones)));
         ReplayRun.Result result;
-        try (Progress p = Progress.start(in, quiet, run::eventsSeen)) {
+        try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
             result = run.run(out);
         }
         var f = result.summary().json().get("fidelity");

@@ -6,7 +6,6 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceParser;
 import io.fragtrace.parser.TraceVisitor;
-import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.stats.KmemSort;
 import io.fragtrace.report.stats.StatsCollector;
@@ -14,16 +13,14 @@ import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.StatsText;
 import io.fragtrace.report.stats.TraceStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code fragtrace stats}: what perf kmem --page stat and trace-pagealloc-postprocess.pl report, from a text trace. */
@@ -50,7 +47,7 @@ import java.util.concurrent.Callable;
                 "  fragtrace stats perf-script.txt --sort order,migtype,gfp",
                 "      (as: perf kmem --page -s order,migtype,gfp stat)",
                 "  fragtrace stats trace.txt.gz --live   (as: perf kmem --page --live stat)",
-                "%nJSON schema: docs/stats-json.md (schema_version " + StatsJson.SCHEMA_VERSION + ").",
+                "%nJSON: the stats (schema: docs/stats-json.md, schema_version " + StatsJson.SCHEMA_VERSION + ").",
                 "Exit codes: 0 success; 2 the input cannot be read or is not a trace (one line on stderr),",
                 "or a compressed input ends early (the stats of everything before the break are still printed)."})
 final class StatsCommand implements Callable<Integer> {
@@ -60,11 +57,8 @@ final class StatsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", description = "trace file (ftrace, trace-cmd report or perf script text, or a binary trace-cmd trace.dat or perf.data; plain, gzip, xz, zstd or bzip2), bundle folder, or - for stdin")
     String input;
 
-    @Option(names = "--json", paramLabel = "FILE|-",
-            description = "also write the stats as JSON to FILE (written completely or not at all; an existing FILE"
-                    + " is replaced only when it is JSON written by Fragtrace); - writes JSON to stdout instead of the"
-                    + " tables")
-    String json;
+    @Mixin
+    SharedOptions.Json json;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
             description = "rows of the gfp-flags and process tables (default: ${DEFAULT-VALUE})")
@@ -79,8 +73,8 @@ final class StatsCommand implements Callable<Integer> {
             + " still live at the end of the trace, as perf kmem --live")
     boolean live;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws TraceInputException, IOException {
@@ -94,14 +88,11 @@ final class StatsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sort: " + e.getMessage());
         }
         TraceInput in = TraceInput.of(input);
-        Path jsonFile = json == null || "-".equals(json) ? null : Path.of(json);
-        if (jsonFile != null) {
-            OutputGuard.checkJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in));
-        }
+        json.check(OutputGuard.inputsOf(in));
         StatsCollector collector = new StatsCollector();
         long[] events = new long[1];
         ParseReport report;
-        try (Progress p = Progress.start(in, quiet, () -> events[0])) {
+        try (Progress p = Progress.start(in, quiet.on, () -> events[0])) {
             TraceVisitor count = e -> {
                 events[0]++;
                 collector.onEvent(e);
@@ -115,15 +106,10 @@ final class StatsCommand implements Callable<Integer> {
         }
         TraceStats stats = collector.finish(report);
         PrintWriter out = spec.commandLine().getOut();
-        if ("-".equals(json)) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            StatsJson.write(stats, top, kmemSort, buf);
-            out.print(buf.toString(StandardCharsets.UTF_8));
+        if (json.toStdout()) {
+            SharedOptions.Json.print(out, o -> StatsJson.write(stats, top, kmemSort, o));
         } else {
-            if (json != null) {
-                AtomicOutput.writeJsonFile(jsonFile, "--json", OutputGuard.inputsOf(in),
-                        o -> StatsJson.write(stats, top, kmemSort, o));
-            }
+            json.writeFile(OutputGuard.inputsOf(in), o -> StatsJson.write(stats, top, kmemSort, o));
             out.print(StatsText.render(stats, top, kmemSort, live));
         }
         out.flush();

@@ -6,11 +6,11 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.Validation;
 import io.fragtrace.replay.model.FragMetrics;
-import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,7 +33,8 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Replay a bundle to its after/ dump and compare with the kernel's own state.",
         description = "Replay a bundle from its before/ snapshot (buddydump.txt, or kpageflags + pagetypeinfo) to its after/ dump and compare with the kernel's state.",
-        footer = {"%nExit codes: 0 exact, 1 mismatch, 2 input error.",
+        footer = {"%nJSON: the figures the text shows, per zone too, and --explain's histories.",
+                "%nExit codes: 0 exact, 1 mismatch, 2 input error.",
                 "%nExample:%n  fragtrace validate sample-traces/fragment-thp-256M --json out.json"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
@@ -42,13 +44,11 @@ final class ValidateCommand implements Callable<Integer> {
             + "perf.data[.gz]), before/ and after/, or a trace file in one (BUNDLE/perf-script.txt.gz)")
     Path bundle;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON (an existing FILE is "
-            + "replaced only when it is JSON written by Fragtrace)")
-    Path json;
+    @Mixin
+    SharedOptions.Json json;
 
-    @Option(names = "--kernel", paramLabel = "VERSION",
-            description = "kernel semantics (e.g. 6.1, 6.12); default from the bundle (buddydump release, guest/uname.txt)")
-    String kernel;
+    @Mixin
+    SharedOptions.Kernel kernel;
 
     @Option(names = "--naive", description = "do not infer untraced kernel paths (to measure the gap they close)")
     boolean naive;
@@ -59,12 +59,13 @@ final class ValidateCommand implements Callable<Integer> {
                     + "and the rule applied (consistency kind)")
     Integer explain;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar on stderr")
-    boolean quiet;
+    @Mixin
+    SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter out = json.toStdout() ? new PrintWriter(Writer.nullWriter()) : stdout; // --json -: JSON alone
         PrintWriter err = spec.commandLine().getErr();
         Validation.Result r;
         List<Path> inputs;
@@ -78,12 +79,10 @@ final class ValidateCommand implements Callable<Integer> {
                         + "and after/ snapshots, or a trace file in one)");
             }
             inputs = OutputGuard.inputsOf(in);
-            if (json != null) {
-                OutputGuard.checkJsonFile(json, "--json", inputs);
-            }
+            json.check(inputs);
             Inputs.noteBundle(spec, bundle.toString(), in);
-            try (Progress p = Progress.start(in, quiet, null)) {
-                r = Validation.run(in, kernel == null ? null : KernelSemantics.forRelease(kernel), !naive, null);
+            try (Progress p = Progress.start(in, quiet.on, null)) {
+                r = Validation.run(in, kernel.semantics(), !naive, null);
             }
         } catch (SnapshotException | TraceInputException e) {
             err.println("fragtrace: " + e.getMessage());
@@ -120,7 +119,7 @@ final class ValidateCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
         }
-        if (json != null) {
+        if (json.given()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("generator", OutputGuard.GENERATOR);
             m.put("bundle", bundle.toString());
@@ -171,8 +170,14 @@ final class ValidateCommand implements Callable<Integer> {
                 why.forEach((pfn, steps) -> ex.put("0x" + Long.toHexString(pfn), steps));
                 m.put("explain", ex);
             }
-            AtomicOutput.writeJsonFile(json, "--json", inputs,
-                    o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, m));
+            AtomicOutput.FileWriter write = o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(o, m);
+            json.writeFile(inputs, write);
+            if (json.toStdout()) {
+                SharedOptions.Json.print(stdout, write);
+                stdout.println();
+                stdout.flush();
+            }
         }
         return r.exact() ? Main.EXIT_OK : Main.EXIT_MISMATCH;
     }
@@ -189,8 +194,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Validation.Result again;
         try {
-            again = Validation.run(TraceInput.of(bundle.toString()), kernel == null ? null
-                    : KernelSemantics.forRelease(kernel), !naive, null,
+            again = Validation.run(TraceInput.of(bundle.toString()), kernel.semantics(), !naive, null,
                     pfns.stream().mapToLong(Long::longValue).toArray(), EXPLAIN_STEPS);
         } catch (SnapshotException | TraceInputException e) {
             spec.commandLine().getErr().println("fragtrace: " + e.getMessage());
