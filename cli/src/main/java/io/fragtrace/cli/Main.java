@@ -66,6 +66,8 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        HelpParagraphs.apply(cl);
+        cl.setUsageHelpAutoWidth(true); // examples unbroken in a wide terminal; 80 columns when piped
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("fragtrace: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
