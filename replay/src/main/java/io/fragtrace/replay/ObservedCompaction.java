@@ -11,7 +11,6 @@ import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.Compaction;
 import io.fragtrace.replay.model.KernelSemantics;
 
-import java.util.Arrays;
 
 import static io.fragtrace.replay.model.BuddyModel.KIND_NONE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
@@ -63,7 +62,7 @@ final class ObservedCompaction {
 
     /** A free by a task inside migrate_pages() of a compaction batch: one more migration target consumed. */
     void sourceFreed(ParsedEvent e, int order) {
-        if (tasks.slots() != 0) {
+        if (tasks.seen() != 0) {
             Task c = task(e.pid());
             if (c != null && c.migrating) {
                 targetConsumed(e, c, order);
@@ -100,25 +99,16 @@ final class ObservedCompaction {
         int stride;
     }
 
-    /** Which task is in which part of compaction; its slots index {@link #bySlot}. */
-    private final CompactingTasks tasks = new CompactingTasks();
-    private Task[] bySlot = new Task[0];
+    /** Which task is in which part of compaction, and each one's {@link Task}. */
+    private final CompactingTasks<Task> tasks = new CompactingTasks<>(Task::new);
 
     /** The compaction state of a task, or null (no allocation). */
     private Task task(int pid) {
-        int i = tasks.slot(pid);
-        return i >= 0 && i < bySlot.length ? bySlot[i] : null;
+        return tasks.dataOrNull(pid);
     }
 
     private Task taskOf(int pid) {
-        int i = tasks.slotOf(pid);
-        if (i >= bySlot.length) {
-            bySlot = Arrays.copyOf(bySlot, Math.max(i + 1, bySlot.length * 2));
-        }
-        if (bySlot[i] == null) {
-            bySlot[i] = new Task();
-        }
-        return bySlot[i];
+        return tasks.data(pid);
     }
 
     // ------------------------------------------------------------------ compaction

@@ -5,6 +5,7 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.model.IntIntMap;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Which task (pid) is inside which part of the kernel's compaction, as the trace shows it: the one open/close rule
@@ -20,10 +21,12 @@ import java.util.Arrays;
  * <li>{@link #MIGRATING}: inside migrate_pages(), mm_migrate_pages_start .. mm_migrate_pages.
  * </ul>
  * State is per pid and never guessed: an end with no begin is reported (the trace started mid-pass), a begin with no
- * end is replaced by the task's next begin. A pid keeps its slot for the whole trace (slots index the consumers' own
- * per-task data); a reused pid starts its pass afresh, but inherits a direct request its previous task left open.
+ * end is replaced by the task's next begin. A pid keeps its entry, and the consumer's data {@code T} for it, for the
+ * whole trace; a reused pid starts its pass afresh, but inherits a direct request its previous task left open.
+ *
+ * @param <T> what the consumer keeps per task (its compact_control, its pass figures); Void for none
  */
-public final class CompactingTasks {
+public final class CompactingTasks<T> {
     public static final int DIRECT = 1;
     public static final int PASS = 2;
     public static final int MIGRATING = 4;
@@ -31,56 +34,82 @@ public final class CompactingTasks {
     /** No kcompactd_wake of the node since its last kcompactd_sleep. */
     private static final int ASLEEP = Integer.MIN_VALUE;
 
-    /** pid -> slot (pids are keyed as non-negative ints; a parser's -1 "no pid" becomes Integer.MAX_VALUE). */
-    private final IntIntMap slots = new IntIntMap(64);
+    /** One task (pid): what it is in, and the consumer's data. */
+    private static final class Entry {
+        int flags;
+        int directOrder;
+        int passOrder = -1;
+        CompactionContext context;
+        Object data;
+    }
+
+    /** pid -> index into entries (pids are keyed as non-negative ints; a parser's -1 "no pid" as Integer.MAX_VALUE). */
+    private final IntIntMap index = new IntIntMap(64);
+    private Entry[] entries = new Entry[16];
     private int n;
-    private int[] flags = new int[16];
-    private int[] directOrder = new int[16];
-    private int[] passOrder = new int[16];
-    private CompactionContext[] context = new CompactionContext[16];
+    private final Supplier<T> newData;
     /** Tasks with each flag (index = flag bit), so "none" is one read on hot paths. */
     private final int[] count = new int[MIGRATING + 1];
     /** Per node: the order of kcompactd's last wake, or ASLEEP. */
     private int[] kcompactdOrder = new int[0];
 
-    private static int key(int pid) {
-        return pid & Integer.MAX_VALUE;
+    /** A tracker with no per-task data of the consumer. */
+    public CompactingTasks() {
+        this(null);
     }
 
-    /** The pid's slot, or -1 when the trace has not shown it in compaction. */
-    public int slot(int pid) {
-        return slots.get(key(pid));
+    /** A tracker keeping newData's object per task, made on the first {@link #data} of the task. */
+    public CompactingTasks(Supplier<T> newData) {
+        this.newData = newData;
     }
 
-    /** The pid's slot, given one if it has none (for a consumer's own per-task data). */
-    public int slotOf(int pid) {
-        int i = slots.get(key(pid));
-        if (i < 0) {
-            if (n == flags.length) {
-                int cap = n * 2;
-                flags = Arrays.copyOf(flags, cap);
-                directOrder = Arrays.copyOf(directOrder, cap);
-                passOrder = Arrays.copyOf(passOrder, cap);
-                context = Arrays.copyOf(context, cap);
+    /** The task's entry, or null when the trace has not shown it in compaction. */
+    private Entry find(int pid) {
+        int i = index.get(pid & Integer.MAX_VALUE);
+        return i < 0 ? null : entries[i];
+    }
+
+    /** The task's entry, made if it has none. */
+    private Entry entry(int pid) {
+        Entry t = find(pid);
+        if (t == null) {
+            if (n == entries.length) {
+                entries = Arrays.copyOf(entries, n * 2);
             }
-            i = n++;
-            passOrder[i] = -1;
-            slots.put(key(pid), i);
+            t = entries[n] = new Entry();
+            index.put(pid & Integer.MAX_VALUE, n++);
         }
-        return i;
+        return t;
     }
 
-    /** Slots handed out so far (consumers size their per-task arrays by it). */
-    public int slots() {
+    /** Tasks the trace has shown in compaction so far. */
+    public int seen() {
         return n;
+    }
+
+    /** The consumer's data of the task, made now if it has none. */
+    @SuppressWarnings("unchecked")
+    public T data(int pid) {
+        Entry t = entry(pid);
+        if (t.data == null) {
+            t.data = newData.get();
+        }
+        return (T) t.data;
+    }
+
+    /** The consumer's data of the task, or null before {@link #data} made it. */
+    @SuppressWarnings("unchecked")
+    public T dataOrNull(int pid) {
+        Entry t = find(pid);
+        return t == null ? null : (T) t.data;
     }
 
     public boolean has(int pid, int flag) {
         if (count[flag] == 0) {
             return false;
         }
-        int i = slot(pid);
-        return i >= 0 && (flags[i] & flag) != 0;
+        Entry t = find(pid);
+        return t != null && (t.flags & flag) != 0;
     }
 
     /** Whether any task has the flag now. */
@@ -90,8 +119,8 @@ public final class CompactingTasks {
 
     /** Context of the task's pass in progress or last pass (fixed at its begin), null before one. */
     public CompactionContext context(int pid) {
-        int i = slot(pid);
-        return i < 0 ? null : context[i];
+        Entry t = find(pid);
+        return t == null ? null : t.context;
     }
 
     /**
@@ -99,23 +128,23 @@ public final class CompactingTasks {
      * the wake's order (kcompactd), -1 (proactive and manual: whole-zone compaction).
      */
     public int passOrder(int pid) {
-        int i = slot(pid);
-        return i < 0 ? -1 : passOrder[i];
+        Entry t = find(pid);
+        return t == null ? -1 : t.passOrder;
     }
 
-    private void set(int i, int flag) {
-        if ((flags[i] & flag) == 0) {
-            flags[i] |= flag;
+    private void set(Entry t, int flag) {
+        if ((t.flags & flag) == 0) {
+            t.flags |= flag;
             count[flag]++;
         }
     }
 
     /** Clears the flag; returns whether it was set. */
-    private boolean clear(int i, int flag) {
-        if (i < 0 || (flags[i] & flag) == 0) {
+    private boolean clear(Entry t, int flag) {
+        if (t == null || (t.flags & flag) == 0) {
             return false;
         }
-        flags[i] &= ~flag;
+        t.flags &= ~flag;
         count[flag]--;
         return true;
     }
@@ -131,8 +160,8 @@ public final class CompactingTasks {
             case MM_COMPACTION_END -> passEnd(e.pid());
             case MM_COMPACTION_KCOMPACTD_WAKE -> kcompactdWake((int) e.get(Field.NID), e.order());
             case MM_COMPACTION_KCOMPACTD_SLEEP -> kcompactdSleep((int) e.get(Field.NID));
-            case MM_MIGRATE_PAGES_START -> set(slotOf(e.pid()), MIGRATING);
-            case MM_MIGRATE_PAGES -> clear(slot(e.pid()), MIGRATING);
+            case MM_MIGRATE_PAGES_START -> set(entry(e.pid()), MIGRATING);
+            case MM_MIGRATE_PAGES -> clear(find(e.pid()), MIGRATING);
             default -> {
             }
         }
@@ -140,9 +169,9 @@ public final class CompactingTasks {
 
     /** mm_compaction_try_to_compact_pages: the task compacts directly for this order. */
     public void directRequest(int pid, int order) {
-        int i = slotOf(pid);
-        set(i, DIRECT);
-        directOrder[i] = order;
+        Entry t = entry(pid);
+        set(t, DIRECT);
+        t.directOrder = order;
     }
 
     /** mm_page_alloc: the task's allocation of its request's order closes it; returns whether it did. */
@@ -150,32 +179,32 @@ public final class CompactingTasks {
         if (count[DIRECT] == 0) {
             return false;
         }
-        int i = slot(pid);
-        return i >= 0 && (flags[i] & DIRECT) != 0 && directOrder[i] == order && clear(i, DIRECT);
+        Entry t = find(pid);
+        return t != null && (t.flags & DIRECT) != 0 && t.directOrder == order && clear(t, DIRECT);
     }
 
     /** mm_compaction_begin: a compact_zone() pass of the task starts; its context and order are fixed now. */
     public CompactionContext passBegin(int pid, String comm) {
-        int i = slotOf(pid);
-        set(i, PASS);
-        if ((flags[i] & DIRECT) != 0) {
-            context[i] = CompactionContext.DIRECT;
-            passOrder[i] = directOrder[i];
+        Entry t = entry(pid);
+        set(t, PASS);
+        if ((t.flags & DIRECT) != 0) {
+            t.context = CompactionContext.DIRECT;
+            t.passOrder = t.directOrder;
         } else if (comm.startsWith(KCOMPACTD)) {
             int nid = kcompactdNid(comm);
             int woken = nid >= 0 && nid < kcompactdOrder.length ? kcompactdOrder[nid] : ASLEEP;
-            context[i] = woken != ASLEEP ? CompactionContext.KCOMPACTD : CompactionContext.PROACTIVE;
-            passOrder[i] = woken != ASLEEP ? woken : -1;
+            t.context = woken != ASLEEP ? CompactionContext.KCOMPACTD : CompactionContext.PROACTIVE;
+            t.passOrder = woken != ASLEEP ? woken : -1;
         } else {
-            context[i] = CompactionContext.MANUAL;
-            passOrder[i] = -1;
+            t.context = CompactionContext.MANUAL;
+            t.passOrder = -1;
         }
-        return context[i];
+        return t.context;
     }
 
     /** mm_compaction_end: the task's pass ends; false when none was open (the trace began mid-pass). */
     public boolean passEnd(int pid) {
-        return clear(slot(pid), PASS);
+        return clear(find(pid), PASS);
     }
 
     /** mm_compaction_kcompactd_wake: kcompactd of the node starts kcompactd_do_work() for this order. */

@@ -7,7 +7,6 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.ZoneType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -62,9 +61,7 @@ public final class CompactionTracker {
         int fragIndex;
     }
 
-    private final CompactingTasks tasks = new CompactingTasks();
-    /** Per task slot of {@link #tasks}. */
-    private PidState[] pids = new PidState[16];
+    private final CompactingTasks<PidState> tasks = new CompactingTasks<>(PidState::new);
     private final List<CompactionRun> runs = new ArrayList<>();
     private final long[][] byContextStatus = new long[CONTEXTS][STATUSES];
     private final long[][] byOrderStatus = new long[ORDER_SLOTS][STATUSES];
@@ -100,19 +97,12 @@ public final class CompactionTracker {
     }
 
     private PidState state(int pid) {
-        int i = tasks.slotOf(pid);
-        if (i >= pids.length) {
-            pids = Arrays.copyOf(pids, Math.max(i + 1, pids.length * 2));
-        }
-        if (pids[i] == null) {
-            pids[i] = new PidState();
-        }
-        return pids[i];
+        return tasks.data(pid);
     }
 
     /** The task's pass in progress, or null. */
     private PidState running(int pid) {
-        return tasks.has(pid, CompactingTasks.PASS) ? pids[tasks.slot(pid)] : null;
+        return tasks.has(pid, CompactingTasks.PASS) ? tasks.dataOrNull(pid) : null;
     }
 
     /** Feed every event in trace order. */
@@ -262,7 +252,7 @@ public final class CompactionTracker {
             unmatchedEnds++;
             return;
         }
-        PidState s = pids[tasks.slot(e.pid())];
+        PidState s = tasks.dataOrNull(e.pid());
         CompactionContext context = tasks.context(e.pid());
         int order = tasks.passOrder(e.pid());
         passes++;

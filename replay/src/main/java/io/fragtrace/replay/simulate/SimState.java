@@ -143,7 +143,7 @@ abstract class SimState {
     /** Allocations against the watermarks (PFMEMALLOC reserves). */
     final ReserveWatch reserves;
     /** The kernel's own compaction per task (compact_zone, migrate_pages, direct compaction), from the trace. */
-    final CompactingTasks traced = new CompactingTasks();
+    final CompactingTasks<Void> traced = new CompactingTasks<>();
     int curCpu;
     int lastCompactResult;
 

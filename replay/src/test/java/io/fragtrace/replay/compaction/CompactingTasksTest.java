@@ -12,6 +12,7 @@ import static io.fragtrace.replay.compaction.CompactingTasks.PASS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tracepoints, as in sample-traces/). Expected values follow the kernel's call structure, written beside each step.
  */
 class CompactingTasksTest {
-    private final CompactingTasks tasks = new CompactingTasks();
+    private final CompactingTasks<StringBuilder> tasks = new CompactingTasks<>(StringBuilder::new);
 
     private void feed(String... lines) {
         String text = String.join("\n", lines) + "\n";
@@ -96,7 +97,8 @@ class CompactingTasksTest {
         // the trace started mid-pass: an end with no begin closes nothing
         assertFalse(tasks.passEnd(500));
         assertNull(tasks.context(500));
-        assertEquals(-1, tasks.slot(500), "a query gives no slot");
+        assertNull(tasks.dataOrNull(500), "a query makes no entry");
+        assertEquals(0, tasks.seen());
         // a begin whose end was lost: the next begin replaces it, one end closes it
         feed(line("work-7", "1.0", BEGIN), line("work-7", "1.1", BEGIN));
         assertTrue(tasks.any(PASS));
@@ -126,13 +128,13 @@ class CompactingTasksTest {
         // task A (pid 300): a whole direct compaction, request closed by its allocation
         feed(line("work-300", "1.0", TRY9), line("work-300", "1.1", BEGIN), line("work-300", "1.2", END),
                 line("work-300", "1.3", alloc(9)));
-        int slot = tasks.slot(300);
+        StringBuilder a = tasks.data(300).append("task A");
         // task B gets pid 300 and writes compact_memory: its pass is manual, in the same slot
         feed(line("sh-300", "5.0", BEGIN));
         assertEquals(CompactionContext.MANUAL, tasks.context(300));
         assertEquals(-1, tasks.passOrder(300));
-        assertEquals(slot, tasks.slot(300));
-        assertEquals(1, tasks.slots());
+        assertSame(a, tasks.dataOrNull(300), "the consumer's data stays with the pid");
+        assertEquals(1, tasks.seen());
         // and a kcompactd taking a pid another task used is kcompactd's (the name decides, not the pid's past)
         feed(line("sh-300", "5.1", END), line("kcompactd0-300", "6.0", BEGIN));
         assertEquals(CompactionContext.PROACTIVE, tasks.context(300));
