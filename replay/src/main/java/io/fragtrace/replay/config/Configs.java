@@ -135,10 +135,10 @@ public final class Configs {
             throw new ConfigException("config " + name
                     + ": compaction_proactiveness > 0 needs kernel >= 5.9 (proactive compaction came with 5.9)");
         }
-        if (c.pageReporting() && !atLeast(c.kernel(), 5, 7)) {
+        if (c.pageReporting() && !version.pageReporting()) {
             throw new ConfigException("config " + name + ": page_reporting = on needs kernel >= 5.7 (it came with 5.7)");
         }
-        if (c.movableNonLru() && !atLeast(c.kernel(), 4, 8)) {
+        if (c.movableNonLru() && !version.movableNonLru()) {
             throw new ConfigException("config " + name
                     + ": movable_non_lru = on needs kernel >= 4.8 (zsmalloc and balloon page migration came with 4.8)");
         }
@@ -147,12 +147,5 @@ public final class Configs {
                     + " (at most max_order), got '" + c.pageReportingOrder() + "'");
         }
         return c;
-    }
-
-    /** A config's MAJOR.MINOR kernel is at least major.minor. */
-    static boolean atLeast(String kernel, int major, int minor) {
-        String[] p = kernel.split("\\.");
-        int ma = Integer.parseInt(p[0]);
-        return ma > major || (ma == major && Integer.parseInt(p[1]) >= minor);
     }
 }

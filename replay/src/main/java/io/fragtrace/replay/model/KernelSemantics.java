@@ -27,12 +27,15 @@ package io.fragtrace.replay.model;
  * @param retryAfterSteal      __rmqueue() retries __rmqueue_smallest() after a steal (4.13+)
  * @param pcpHighTuned         pcp->high is auto-tuned between high_min and high_max (6.7+): a watermark change sets
  *                             high_min/high_max only; before, zone_set_pageset_high_and_batch() sets pcp->high
+ * @param pageReporting        free page reporting, mm/page_reporting.c (5.7+)
+ * @param movableNonLru        migration of movable non-LRU pages (zsmalloc, balloon: __SetPageMovable, 4.8+)
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
                               boolean changeOwnershipIsBlockType, boolean kcompactd, boolean proactiveCompaction,
                               boolean watermarkBoost, boolean allocNofragment, boolean alikeSteal,
-                              boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned) {
+                              boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
+                              boolean pageReporting, boolean movableNonLru) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -51,7 +54,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         int v = major * 1000 + minor;
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
-                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007);
+                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008);
     }
 
     /** A config's {@code kernel} ("6.1", "4.4"). */
@@ -79,19 +82,22 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     public KernelSemantics withPageblockOrder(int order) {
         return new KernelSemantics(name, nrOrders, order, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
-                allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned);
+                allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
+                movableNonLru);
     }
 
     public KernelSemantics withNrOrders(int n) {
         return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
-                allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned);
+                allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
+                movableNonLru);
     }
 
     public KernelSemantics withName(String label) {
         return new KernelSemantics(label, nrOrders, pageblockOrder, pcpHighOrders, freeBatchedDoubles,
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
-                watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned);
+                watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
+                pageReporting, movableNonLru);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

@@ -82,6 +82,14 @@ class ConfigsTest {
         Files.writeString(f, "extends = linux-6.1\nkernel = 4.4\n");
         ConfigException e = assertThrows(ConfigException.class, () -> Configs.load(f.toString()));
         assertTrue(e.getMessage().contains("kcompactd = on needs kernel >= 4.6"), e.getMessage());
+        Files.writeString(f, "extends = linux-6.1\nkernel = 5.6\ncompaction_proactiveness = 0\npage_reporting = on\n");
+        e = assertThrows(ConfigException.class, () -> Configs.load(f.toString()));
+        assertTrue(e.getMessage().contains("page_reporting = on needs kernel >= 5.7"), e.getMessage());
+        Files.writeString(f, "extends = linux-6.1\nkernel = 4.7\ncompaction_proactiveness = 0\nmovable_non_lru = on\n");
+        e = assertThrows(ConfigException.class, () -> Configs.load(f.toString()));
+        assertTrue(e.getMessage().contains("movable_non_lru = on needs kernel >= 4.8"), e.getMessage());
+        Files.writeString(f, "extends = linux-6.1\nkernel = 5.7\ncompaction_proactiveness = 0\npage_reporting = on\n");
+        assertTrue(Configs.load(f.toString()).pageReporting(), "5.7 has it");
     }
 
     @Test

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each version switch flips at the release the kernel's history gives (mm/compaction.c, mm/page_alloc.c of each
  * release): kcompactd 4.6, the "alike pages" claim in steal_suitable_fallback() 4.12, __rmqueue_fallback()'s
  * smallest-page fallback and __rmqueue()'s retry 4.13, watermark boosting and ALLOC_NOFRAGMENT 5.0, proactive
- * compaction 5.9, high-order pcp lists 5.13, the 6.10 free-list/steal rework.
+ * compaction 5.9, high-order pcp lists 5.13, the 6.10 free-list/steal rework; non-LRU movable page migration 4.8
+ * (mm/migrate.c, "support non-lru movable page migration"), free page reporting 5.7 (mm/page_reporting.c added).
  */
 class KernelSemanticsTest {
     @Test
@@ -31,6 +32,10 @@ class KernelSemanticsTest {
         assertTrue(KernelSemantics.forKernel("5.13").pcpHighOrders());
         assertFalse(KernelSemantics.forKernel("6.9").extfragTakesPage());
         assertTrue(KernelSemantics.forKernel("6.10").extfragTakesPage());
+        assertFalse(KernelSemantics.forKernel("4.7").movableNonLru());
+        assertTrue(KernelSemantics.forKernel("4.8").movableNonLru());
+        assertFalse(KernelSemantics.forKernel("5.6").pageReporting());
+        assertTrue(KernelSemantics.forKernel("5.7").pageReporting());
     }
 
     @Test
