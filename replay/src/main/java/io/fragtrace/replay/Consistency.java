@@ -72,12 +72,17 @@ public final class Consistency {
     }
 
     public static final int MAX_EXAMPLES = 5;
+    /** FT_DEBUG set: every event is printed on stderr as it is counted (docs/switches.md). */
+    private static final boolean PRINT_ALL = System.getenv("FT_DEBUG") != null;
     private final long[] counts = new long[Kind.values().length];
     private final Map<Kind, List<Example>> examples = new EnumMap<>(Kind.class);
 
     /** Counts one occurrence; the text is built only for the first few (no allocation afterwards). */
     public void add(Kind kind, long timeNs, long line, String what, long pfn, int order) {
-        if (System.getenv("FT_DEBUG") != null) System.err.println("CONS " + kind + " line " + line + " " + what + " pfn=0x" + Long.toHexString(pfn) + " order=" + order);
+        if (PRINT_ALL) {
+            System.err.println("CONS " + kind + " line " + line + " " + what + " pfn=0x" + Long.toHexString(pfn)
+                    + " order=" + order);
+        }
         if (counts[kind.ordinal()]++ < MAX_EXAMPLES) {
             examples.computeIfAbsent(kind, k -> new ArrayList<>())
                     .add(new Example(timeNs, line, what + " pfn=0x" + Long.toHexString(pfn) + " order=" + order));

@@ -384,7 +384,6 @@ public final class ObservedReplay implements TraceVisitor {
     private long[][] pendingPfn = new long[8][16];
     private int[][] pendingOrder = new int[8][16];
     private int[] pendingN = new int[8];
-    private long interruptFrees;
 
 
     private void ensureCpu(int cpu) {
@@ -402,11 +401,6 @@ public final class ObservedReplay implements TraceVisitor {
                 }
             }
         }
-    }
-
-    /** Frees that were interrupts of a pcp-locked loop (see {@link #batchedLoopStep}). */
-    public long interruptFrees() {
-        return interruptFrees;
     }
 
     /**
@@ -494,7 +488,6 @@ public final class ObservedReplay implements TraceVisitor {
                 int listMt = m.listMigratetype(p);
                 m.pcpDel(p);
                 m.freeOnePage(loopZone[cpu], p, o, listMt, false);
-                interruptFrees++;
                 consistency.add(Kind.INTERRUPT_FREE, e.timestampNs(), e.line(), "free_one_page fallback", p, o);
             }
         }

@@ -183,12 +183,6 @@ public final class PageOwners implements TraceVisitor {
         set((int) (pfn - base), 1 << order, t, g, mt, order, time, lineNo);
     }
 
-    /** A free of [pfn, pfn + 2^order) (for hand-built cases). */
-    public void recordFree(long pfn, int order) {
-        int r = (int) (pfn - base);
-        Arrays.fill(origin, r, r + (1 << order), UNTRACED);
-    }
-
     private int lastPid = Integer.MIN_VALUE;
     private int lastCommId = -1;
     private int lastTask = -1;
@@ -297,11 +291,6 @@ public final class PageOwners implements TraceVisitor {
     /** "comm-pid" as ftrace prints a task, or the pseudo task's name. */
     public String taskName(int t) {
         return t < 2 ? taskComm.get(t) : taskComm.get(t) + "-" + taskPid[t];
-    }
-
-    /** Number of gfp ids (names may be null for ids never seen on an allocation). */
-    public int gfpCount() {
-        return gfpNames.length;
     }
 
     public String gfpName(int id) {

@@ -65,11 +65,9 @@ public final class CompactionTracker {
     private final List<CompactionRun> runs = new ArrayList<>();
     private final long[][] byContextStatus = new long[CONTEXTS][STATUSES];
     private final long[][] byOrderStatus = new long[ORDER_SLOTS][STATUSES];
-    private final long[] suitable = new long[STATUSES];
     private final long[] deferred = new long[ORDER_SLOTS];
     private final long[] deferCompaction = new long[ORDER_SLOTS];
     private final long[] deferReset = new long[ORDER_SLOTS];
-    private final long[] directRequests = new long[ORDER_SLOTS];
     private final long[] allocOk = new long[ORDER_SLOTS];
     private final long[] allocFailed = new long[ORDER_SLOTS];
     private final long[] allocOkAfterCompaction = new long[ORDER_SLOTS];
@@ -80,10 +78,8 @@ public final class CompactionTracker {
     private final Map<Integer, Integer> openKswapd = new HashMap<>();
     private long wakeupKcompactd;
     private long kcompactdWakes;
-    private long kcompactdSleeps;
     private long wakeupKswapd;
     private long kswapdWakes;
-    private long kswapdSleeps;
     private long passes;
     private long unmatchedEnds;
     private FragmentationIndexSource fragSource = (z, o) -> Integer.MIN_VALUE;
@@ -109,14 +105,8 @@ public final class CompactionTracker {
     public void onEvent(ParsedEvent e) {
         switch (e.type()) {
             case MM_PAGE_ALLOC -> pageAlloc(e);
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> {
-                tasks.directRequest(e.pid(), e.order());
-                directRequests[slot(e.order())]++;
-            }
-            case MM_COMPACTION_SUITABLE -> {
-                suitable[(int) e.get(Field.STATUS)]++;
-                noteZone(e);
-            }
+            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> tasks.directRequest(e.pid(), e.order());
+            case MM_COMPACTION_SUITABLE -> noteZone(e);
             case MM_COMPACTION_DEFERRED -> deferred[slot(e.order())]++;
             case MM_COMPACTION_DEFER_COMPACTION -> deferCompaction[slot(e.order())]++;
             case MM_COMPACTION_DEFER_RESET -> deferReset[slot(e.order())]++;
@@ -149,7 +139,6 @@ public final class CompactionTracker {
                 kcompactd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
             }
             case MM_COMPACTION_KCOMPACTD_SLEEP -> {
-                kcompactdSleeps++;
                 int nid = (int) e.get(Field.NID);
                 tasks.kcompactdSleep(nid);
                 close(openKcompactd, kcompactd, nid, e.timestampNs());
@@ -163,7 +152,6 @@ public final class CompactionTracker {
                 kswapd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
             }
             case MM_VMSCAN_KSWAPD_SLEEP -> {
-                kswapdSleeps++;
                 close(openKswapd, kswapd, (int) e.get(Field.NID), e.timestampNs());
             }
             default -> {
@@ -289,10 +277,6 @@ public final class CompactionTracker {
         return byOrderStatus[slot(order)][s.ordinal()];
     }
 
-    public long suitableResults(CompactStatus s) {
-        return suitable[s.ordinal()];
-    }
-
     /** compaction_deferred() said skip (mm_compaction_deferred) for this order. */
     public long deferred(int order) {
         return deferred[slot(order)];
@@ -304,10 +288,6 @@ public final class CompactionTracker {
 
     public long deferReset(int order) {
         return deferReset[slot(order)];
-    }
-
-    public long directRequests(int order) {
-        return directRequests[slot(order)];
     }
 
     public long allocations(int order, boolean succeeded) {
@@ -337,19 +317,11 @@ public final class CompactionTracker {
         return kcompactdWakes;
     }
 
-    public long kcompactdSleeps() {
-        return kcompactdSleeps;
-    }
-
     public long wakeupKswapd() {
         return wakeupKswapd;
     }
 
     public long kswapdWakes() {
         return kswapdWakes;
-    }
-
-    public long kswapdSleeps() {
-        return kswapdSleeps;
     }
 }
