@@ -69,7 +69,7 @@ final class BlameCommand implements Callable<Integer> {
     SharedOptions.Quiet quiet;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, SnapshotException, TraceInputException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (top < 1) {
@@ -81,16 +81,10 @@ final class BlameCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         BlameRun.Outcome o;
-        TraceInput in;
-        try {
-            in = Inputs.open(spec, input);
-            json.check(OutputGuard.inputsOf(in));
-            try (Progress p = Progress.start(in, quiet.on, null)) {
-                o = BlameRun.run(in, new BlameRun.Options(order, time, failures, kernel.semantics(), null));
-            }
-        } catch (SnapshotException | TraceInputException | OutputGuard.Refused e) {
-            err.println("fragtrace: " + e.getMessage());
-            return Main.EXIT_USAGE;
+        TraceInput in = Inputs.open(spec, input);
+        json.check(OutputGuard.inputsOf(in));
+        try (Progress p = Progress.start(in, quiet.on, null)) {
+            o = BlameRun.run(in, new BlameRun.Options(order, time, failures, kernel.semantics(), null));
         }
         ObjectNode tree = null;
         if (json.given()) {

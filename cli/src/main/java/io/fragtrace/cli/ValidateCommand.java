@@ -63,30 +63,24 @@ final class ValidateCommand implements Callable<Integer> {
     SharedOptions.Quiet quiet;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, SnapshotException, TraceInputException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter out = json.toStdout() ? new PrintWriter(Writer.nullWriter()) : stdout; // --json -: JSON alone
         PrintWriter err = spec.commandLine().getErr();
         Validation.Result r;
-        List<Path> inputs;
-        try {
-            if (!Files.exists(bundle)) {
-                throw new SnapshotException(bundle + ": no such file or directory");
-            }
-            TraceInput in = TraceInput.of(bundle.toString());
-            if (in.bundle() == null) {
-                throw new SnapshotException(bundle + ": not in a capture bundle (validate needs a folder with before/ "
-                        + "and after/ snapshots, or a trace file in one)");
-            }
-            inputs = OutputGuard.inputsOf(in);
-            json.check(inputs);
-            Inputs.noteBundle(spec, bundle.toString(), in);
-            try (Progress p = Progress.start(in, quiet.on, null)) {
-                r = Validation.run(in, kernel.semantics(), !naive, null);
-            }
-        } catch (SnapshotException | TraceInputException e) {
-            err.println("fragtrace: " + e.getMessage());
-            return Main.EXIT_USAGE;
+        if (!Files.exists(bundle)) {
+            throw new SnapshotException(bundle + ": no such file or directory");
+        }
+        TraceInput in = TraceInput.of(bundle.toString());
+        if (in.bundle() == null) {
+            throw new SnapshotException(bundle + ": not in a capture bundle (validate needs a folder with before/ "
+                    + "and after/ snapshots, or a trace file in one)");
+        }
+        List<Path> inputs = OutputGuard.inputsOf(in);
+        json.check(inputs);
+        Inputs.noteBundle(spec, bundle.toString(), in);
+        try (Progress p = Progress.start(in, quiet.on, null)) {
+            r = Validation.run(in, kernel.semantics(), !naive, null);
         }
         out.printf("%-8s %7s %8s %9s %7s %6s %11s %11s %9s %9s%n", "zone", "pages", "blk-miss", "blk-extra", "blk-mt",
                 "pb", "pcp m/k", "list-order", "extfrag", "unusable");
