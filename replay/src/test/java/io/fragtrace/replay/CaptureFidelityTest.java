@@ -73,6 +73,20 @@ class CaptureFidelityTest {
     }
 
     @Test
+    void variantsFragmentThp256MOn612IsExact() throws Exception {
+        // was 1,178 pages off (870 fast-isolate summaries not reproduced): on 6.10+ __isolate_free_page() of a block
+        // >= half a pageblock calls move_freepages_block(), which list_move_tail()s the pageblock's other free blocks.
+        // The order-8 isolation of 0xdf00 (line 78,662) moved 0xde01..0xde31 (25 odd pages) and 0xde33 to the tail of
+        // the order-0 MOVABLE list, so the 137 one-page fast searches from line 81,527 on find 137 pages >= low_pfn
+        // 0xce00 there (fcb5, de33, de31..de01, fd25..fdff), not 112.
+        Validation.Result r = Validation.run(Samples.bundle("variants-fragment-thp-256M-k6.12"), null, true);
+        assertExact(r);
+        assertEquals(0, r.freeListsOrderDiffer);
+        assertEquals(0, r.pcpListsDiffer);
+        assertEquals(0L, r.consistency.getOrDefault("fast_isolate_approx", 0L));
+    }
+
+    @Test
     void parallel512MSmp4() throws Exception {
         // 4 CPUs at once on 6.1: was 68 pages off with one pcp list wrong. The softirq frees that hit a pcp-locked
         // loop are read from the irq-flags column (the pcp lists now match); the last 64 pages were an order-6 block

@@ -819,8 +819,10 @@ public final class BuddyModel {
 
     /**
      * __isolate_free_page() (mm/page_alloc.c) as used by the compaction free scanners: off the free list; a block of
-     * at least half a pageblock turns its (mergeable) pageblocks MOVABLE. The watermark check is the caller's (the
-     * trace's nr_taken already reflects it).
+     * at least half a pageblock turns its (mergeable) pageblocks MOVABLE. 6.1 only sets the type; 6.10+
+     * (strictFreelistMt) calls move_freepages_block(), which also moves the pageblock's other free blocks to the tail
+     * of their MOVABLE lists, even when the type was MOVABLE already. The watermark check is the caller's (the trace's
+     * nr_taken already reflects it).
      */
     public void isolateFreePage(long pfn, int order) {
         delPageFromFreeList(pfn);
@@ -828,10 +830,28 @@ public final class BuddyModel {
             long endPage = pfn + (1L << order) - 1;
             for (long p = pfn; p < endPage; p += 1L << pbOrder) {
                 if (migratetypeIsMergeable(pageblockMigratetype(p))) {
-                    setPageblockMigratetype(p, MIGRATE_MOVABLE);
+                    if (ks.strictFreelistMt()) {
+                        moveFreepagesBlockWhole(zoneOf(p), p, MIGRATE_MOVABLE);
+                    } else {
+                        setPageblockMigratetype(p, MIGRATE_MOVABLE);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * move_freepages_block() of 6.10+ (mm/page_alloc.c): a pageblock straddling the zone is left alone
+     * (prep_move_freepages_block()); otherwise __move_freepages_block() moves every free block in it, in pfn order,
+     * to the tail of free_list[mt] (move_to_free_list(): list_move_tail) and re-types the pageblock.
+     */
+    private void moveFreepagesBlockWhole(int z, long pfn, int mt) {
+        long start = pfn & -(1L << pbOrder);
+        if (z < 0 || !zones[z].spans(start) || !zones[z].spans(start + (1L << pbOrder) - 1)) {
+            return;
+        }
+        moveFreepagesBlock(z, start, mt);
+        setPageblockMigratetype(start, mt);
     }
 
     // ------------------------------------------------------------------ free page reporting
