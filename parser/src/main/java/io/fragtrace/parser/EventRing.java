@@ -89,6 +89,28 @@ public final class EventRing {
         times[s] = e.timestampNs;
     }
 
+    /**
+     * Moves a window of one event to the first slot, so that a consumer that keeps the window short writes and reads
+     * the same few slots (in cache) instead of walking the whole ring.
+     */
+    public void rebase() {
+        if (count != 1 || head == 0) {
+            return;
+        }
+        int w = PackedEvent.MAX_LONGS;
+        System.arraycopy(data, head * w, data, 0, w);
+        if (textLen[head] > 0) {
+            System.arraycopy(texts, head * TEXT_BYTES, texts, 0, textLen[head]);
+        }
+        textLen[0] = textLen[head];
+        data[5] = (data[5] & 0xffffffff00000000L); // the text slot written with the event: now 0
+        gone[0] = gone[head];
+        cpus[0] = cpus[head];
+        times[0] = times[head];
+        head = 0;
+        viewSlot = -1;
+    }
+
     /** Whether the k-th event (0 = oldest) was already taken out of order. */
     public boolean taken(int k) {
         return gone[slot(k)];

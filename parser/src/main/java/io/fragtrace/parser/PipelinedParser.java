@@ -25,15 +25,32 @@ public final class PipelinedParser {
     /** The batch ending the stream (its data is never read). */
     private final EventBatch end = new EventBatch(0);
     private volatile Throwable failure;
+    /** The visitor run on the parsing thread before packing (null: none); see parse(TraceInput, ..., ...). */
+    private TraceVisitor tap;
 
     /** Parses a whole input; the report says what was not an event. */
     public ParseReport parse(TraceInput input, TraceVisitor visitor) throws TraceInputException {
+        return parse(input, null, visitor);
+    }
+
+    /**
+     * As {@link #parse(TraceInput, TraceVisitor)}, with a second visitor that needs no model (trace statistics) run
+     * on the parsing thread, before each event is handed over, so the two threads share the work more evenly. It sees
+     * the same events in the same order; it is done when this returns. Null: none.
+     */
+    public ParseReport parse(TraceInput input, TraceVisitor onParsingThread, TraceVisitor visitor)
+            throws TraceInputException {
+        TraceVisitor both = onParsingThread == null ? visitor : e -> {
+            onParsingThread.onEvent(e);
+            visitor.onEvent(e);
+        };
         if (!twoThreads()) {
-            return parser.parse(input, visitor);
+            return parser.parse(input, both);
         }
         if (ChunkedParser.applies(input)) { // asked for: a plain text file parsed in chunks, applied in order here
-            return new ChunkedParser().parse(input, visitor);
+            return new ChunkedParser().parse(input, both);
         }
+        tap = onParsingThread;
         return run(visitor, input.gfpLayout(), sink -> {
             try {
                 return parser.parse(input, sink);
@@ -85,8 +102,10 @@ public final class PipelinedParser {
             free.add(new EventBatch(BATCH_WORDS));
         }
         ParseReport[] report = new ParseReport[1];
+        TraceVisitor side = tap;
+        tap = null;
         Thread t = new Thread(() -> {
-            Packer packer = new Packer();
+            Packer packer = new Packer(side);
             try {
                 report[0] = producer.parse(packer);
                 packer.flush();
@@ -151,12 +170,20 @@ public final class PipelinedParser {
 
     /** The parsing thread's visitor: packs events into the current batch, hands full batches over. */
     private final class Packer implements TraceVisitor {
+        private final TraceVisitor side;
         private EventBatch cur;
         private int commsSeen = 1;
         private int gfpsSeen = 1;
 
+        Packer(TraceVisitor side) {
+            this.side = side;
+        }
+
         @Override
         public void onEvent(ParsedEvent e) {
+            if (side != null) {
+                side.onEvent(e);
+            }
             if (cur == null) {
                 cur = take();
             }

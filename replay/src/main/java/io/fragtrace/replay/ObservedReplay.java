@@ -527,7 +527,7 @@ public final class ObservedReplay implements TraceVisitor {
 
     /** True when any part of [pfn, pfn+2^order) is free, on a pcp list or taken-but-not-allocated in the model. */
     private boolean anyFree(long pfn, int order) {
-        if (m.findBuddyHead(pfn) >= 0 || m.findPcpHead(pfn) >= 0) {
+        if (m.inFreeOrPcpBlock(pfn)) {
             return true;
         }
         long end = pfn + (1L << order);

@@ -17,11 +17,10 @@ import io.fragtrace.replay.snapshot.ZoneTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
 
@@ -239,25 +238,43 @@ public final class Validation {
             ZoneResult zr = new ZoneResult();
             zr.zone = zone.name;
             int span = (int) (zone.end - zone.start);
-            // page states: 0 allocated/other, 1 free in buddy, 2 on pcp
-            byte[] kState = new byte[span];
-            byte[] mState = new byte[span];
-            Set<Long> kBlocks = new HashSet<>();
-            Map<Long, Integer> kBlockMt = new LinkedHashMap<>();
-            for (BuddyDump.Block b : dz.blocks) {
-                kBlocks.add(key(b.pfn(), b.order()));
-                kBlockMt.put(key(b.pfn(), b.order()), b.migratetype());
-                fill(kState, b.pfn() - zone.start, 1L << b.order(), (byte) 1);
+            // page states: 0 allocated/other, 1 free in buddy, 2 on pcp; two bits a pfn, and the blocks in sorted
+            // primitive arrays, so that the comparison's memory stays a small part of the model's (1 TiB zones)
+            PageStates kState = new PageStates(span);
+            PageStates mState = new PageStates(span);
+            int nb = dz.blocks.size();
+            long[] kBlocks = new long[nb]; // key << 4 | migratetype, sorted
+            for (int i = 0; i < nb; i++) {
+                BuddyDump.Block b = dz.blocks.get(i);
+                kBlocks[i] = key(b.pfn(), b.order()) << 4 | (b.migratetype() & 15);
+                kState.fill(b.pfn() - zone.start, 1L << b.order(), 1);
             }
+            Arrays.sort(kBlocks);
             for (BuddyDump.PcpPage p : dz.pcp) {
-                fill(kState, p.pfn() - zone.start, 1L << p.order(), (byte) 2);
+                kState.fill(p.pfn() - zone.start, 1L << p.order(), 2);
             }
-            // model free lists, compared list by list in order
-            Map<Integer, List<Long>> kLists = new LinkedHashMap<>();
+            // the dump's free lists in dump order, grouped by (order, migratetype): a counting sort
+            int lists = nrOrders * MIGRATE_TYPES;
+            int[] kListStart = new int[lists + 1];
             for (BuddyDump.Block b : dz.blocks) {
-                kLists.computeIfAbsent(b.order() * MIGRATE_TYPES + b.migratetype(), k -> new ArrayList<>()).add(b.pfn());
+                int id = listId(b, nrOrders);
+                if (id >= 0) {
+                    kListStart[id + 1]++;
+                }
             }
-            Set<Long> mBlocks = new HashSet<>();
+            for (int i = 0; i < lists; i++) {
+                kListStart[i + 1] += kListStart[i];
+            }
+            long[] kListPfns = new long[kListStart[lists]];
+            int[] fillAt = Arrays.copyOf(kListStart, lists);
+            for (BuddyDump.Block b : dz.blocks) {
+                int id = listId(b, nrOrders);
+                if (id >= 0) {
+                    kListPfns[fillAt[id]++] = b.pfn();
+                }
+            }
+            long[] mBlocks = new long[64];
+            int mCount = 0;
             zr.modelNrFree = new long[nrOrders];
             zr.kernelNrFree = new long[nrOrders];
             for (int o = 0; o < nrOrders; o++) {
@@ -270,48 +287,48 @@ public final class Validation {
                     long[] list = model.freeList(z, o, mt);
                     for (long pfn : list) {
                         long k = key(pfn, o);
-                        mBlocks.add(k);
-                        fill(mState, pfn - zone.start, 1L << o, (byte) 1);
-                        if (!kBlocks.contains(k)) {
+                        if (mCount == mBlocks.length) {
+                            mBlocks = Arrays.copyOf(mBlocks, mCount * 2);
+                        }
+                        mBlocks[mCount++] = k;
+                        mState.fill(pfn - zone.start, 1L << o, 1);
+                        int at = find(kBlocks, k);
+                        if (at < 0) {
                             zr.freeBlocksExtra++;
                             if (zr.extraExamples.size() < MAX_EXAMPLES) {
                                 zr.extraExamples.add("0x" + Long.toHexString(pfn) + " order " + o + " mt " + mt);
                             }
-                        } else if (kBlockMt.get(k) != mt) {
+                        } else if ((kBlocks[at] & 15) != mt) {
                             zr.freeBlocksWrongMigratetype++;
                         }
                     }
-                    List<Long> kl = kLists.getOrDefault(o * MIGRATE_TYPES + mt, List.of());
-                    if (kl.size() == list.length) {
-                        Set<Long> a = new HashSet<>(kl);
-                        boolean sameSet = true;
-                        for (long p : list) {
-                            sameSet &= a.contains(p);
-                        }
-                        if (sameSet) {
-                            for (int i = 0; i < list.length; i++) {
-                                if (kl.get(i) != list[i]) {
-                                    zr.freeListsOrderDiffer++;
-                                    if (zr.orderExamples.size() < 5) {
-                                        StringBuilder sb = new StringBuilder("order " + o + " mt " + mt + ": kernel");
-                                        for (int j = 0; j < Math.min(12, kl.size()); j++) {
-                                            sb.append(" 0x").append(Long.toHexString(kl.get(j)));
-                                        }
-                                        sb.append(" model");
-                                        for (int j = 0; j < Math.min(12, list.length); j++) {
-                                            sb.append(" 0x").append(Long.toHexString(list[j]));
-                                        }
-                                        zr.orderExamples.add(sb.toString());
+                    int id = o * MIGRATE_TYPES + mt;
+                    int kFrom = kListStart[id];
+                    int kLen = kListStart[id + 1] - kFrom;
+                    if (kLen == list.length && sameSet(kListPfns, kFrom, list)) {
+                        for (int i = 0; i < list.length; i++) {
+                            if (kListPfns[kFrom + i] != list[i]) {
+                                zr.freeListsOrderDiffer++;
+                                if (zr.orderExamples.size() < 5) {
+                                    StringBuilder sb = new StringBuilder("order " + o + " mt " + mt + ": kernel");
+                                    for (int j = 0; j < Math.min(12, kLen); j++) {
+                                        sb.append(" 0x").append(Long.toHexString(kListPfns[kFrom + j]));
                                     }
-                                    break;
+                                    sb.append(" model");
+                                    for (int j = 0; j < Math.min(12, list.length); j++) {
+                                        sb.append(" 0x").append(Long.toHexString(list[j]));
+                                    }
+                                    zr.orderExamples.add(sb.toString());
                                 }
+                                break;
                             }
                         }
                     }
                 }
             }
+            Arrays.sort(mBlocks, 0, mCount);
             for (BuddyDump.Block b : dz.blocks) {
-                if (!mBlocks.contains(key(b.pfn(), b.order()))) {
+                if (Arrays.binarySearch(mBlocks, 0, mCount, key(b.pfn(), b.order())) < 0) {
                     zr.freeBlocksMissing++;
                     if (zr.missingExamples.size() < MAX_EXAMPLES) {
                         zr.missingExamples.add("0x" + Long.toHexString(b.pfn()) + " order " + b.order() + " mt "
@@ -324,22 +341,22 @@ public final class Validation {
                 for (int p = 0; p < pindexes; p++) {
                     for (long pfn : model.pcpList(z, cpu, p)) {
                         if (zone.spans(pfn)) {
-                            fill(mState, pfn - zone.start, 1L << model.ks.pindexToOrder(p), (byte) 2);
+                            mState.fill(pfn - zone.start, 1L << model.ks.pindexToOrder(p), 2);
                         }
                     }
                 }
             }
-            for (int i = 0; i < span; i++) {
-                if (kState[i] != mState[i]) {
-                    if (zr.pageExamples.size() < MAX_EXAMPLES) {
-                        zr.pageExamples.add("0x" + Long.toHexString(zone.start + i) + " kernel " + STATE[kState[i]]
-                                + " model " + STATE[mState[i]]);
-                        zr.pagePfns.add(zone.start + i);
-                    }
-                    zr.pagesMismatched++;
-                    if ((kState[i] == 1) != (mState[i] == 1)) {
-                        zr.buddyPagesMismatched++;
-                    }
+            for (long i = kState.nextDiffering(mState, 0); i >= 0; i = kState.nextDiffering(mState, i + 1)) {
+                int ks = kState.get(i);
+                int ms = mState.get(i);
+                if (zr.pageExamples.size() < MAX_EXAMPLES) {
+                    zr.pageExamples.add("0x" + Long.toHexString(zone.start + i) + " kernel " + STATE[ks]
+                            + " model " + STATE[ms]);
+                    zr.pagePfns.add(zone.start + i);
+                }
+                zr.pagesMismatched++;
+                if ((ks == 1) != (ms == 1)) {
+                    zr.buddyPagesMismatched++;
                 }
             }
             // per-CPU lists in list order (P lines are grouped by cpu and pindex, head first)
@@ -419,6 +436,33 @@ public final class Validation {
             out[i] = (int) v[i];
         }
         return out;
+    }
+
+    /** The dump block's free list, order * MIGRATE_TYPES + migratetype, or -1 for one the model has no list of. */
+    private static int listId(BuddyDump.Block b, int nrOrders) {
+        return b.order() >= 0 && b.order() < nrOrders && b.migratetype() >= 0 && b.migratetype() < MIGRATE_TYPES
+                ? b.order() * MIGRATE_TYPES + b.migratetype() : -1;
+    }
+
+    /** Index in sorted (key << 4 | migratetype) of key, or -1. */
+    private static int find(long[] sorted, long key) {
+        int at = Arrays.binarySearch(sorted, key << 4);
+        if (at < 0) {
+            at = -at - 1;
+        }
+        return at < sorted.length && sorted[at] >>> 4 == key ? at : -1;
+    }
+
+    /** Whether every pfn of m is in k[from, from + m.length) (the kernel's list as a set, as before). */
+    private static boolean sameSet(long[] k, int from, long[] m) {
+        long[] a = Arrays.copyOfRange(k, from, from + m.length);
+        Arrays.sort(a);
+        for (long p : m) {
+            if (Arrays.binarySearch(a, p) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long key(long pfn, int order) {

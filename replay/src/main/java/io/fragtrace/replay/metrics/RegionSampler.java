@@ -30,13 +30,23 @@ public final class RegionSampler {
         present = new long[n];
         java.util.Arrays.fill(nodeOf, -1);
         m.trackRegions(regionShift);
+        // region by region (a 1 TiB zone is 268 M pfns): only pfns kpageflags covers can be holes
+        long holeEnd = holes == null ? 0 : holes.pfns();
         for (Zone z : m.zones()) {
-            for (long pfn = z.start; pfn < z.end; pfn++) {
-                if (holes == null || !holes.isHole(pfn)) {
-                    int r = (int) (pfn >> regionShift);
-                    present[r]++;
+            for (long lo = z.start; lo < z.end; ) {
+                int r = (int) (lo >> regionShift);
+                long hi = Math.min(z.end, (long) (r + 1) << regionShift);
+                long count = hi - lo;
+                for (long pfn = lo; pfn < Math.min(hi, holeEnd); pfn++) {
+                    if (holes.isHole(pfn)) {
+                        count--;
+                    }
+                }
+                if (count > 0) {
+                    present[r] += count;
                     nodeOf[r] = z.nid;
                 }
+                lo = hi;
             }
         }
     }

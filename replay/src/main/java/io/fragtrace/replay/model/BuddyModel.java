@@ -293,6 +293,23 @@ public final class BuddyModel {
         return findHead(pfn, KIND_PCP);
     }
 
+    /** Whether pfn lies in a free buddy block or a per-CPU block: findBuddyHead or findPcpHead, in one pass. */
+    public boolean inFreeOrPcpBlock(long pfn) {
+        if (pfn < base || pfn >= base + n) {
+            return false;
+        }
+        int r = rel(pfn);
+        for (int o = 0; o < nrOrders; o++) {
+            int h = r & -(1 << o);
+            int s = state[h];
+            int kind = (s >> KIND_SHIFT) & 3;
+            if ((kind == KIND_BUDDY || kind == KIND_PCP) && r - h < (1 << (s & ORDER_MASK))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Head of the block of this kind containing pfn: the aligned head at some order whose block reaches pfn. */
     private long findHead(long pfn, int kind) {
         if (pfn < base || pfn >= base + n) {

@@ -30,6 +30,8 @@ public final class LockOrderSorter implements TraceVisitor {
     private final EventRing ring;
     private final long slackNs;
     private long reorderings;
+    /** Step as soon as the outcome is settled (false: only when the window is full; tests compare the two). */
+    boolean eager = true;
 
     /**
      * @param replay     the model the conflicts are checked against
@@ -67,6 +69,60 @@ public final class LockOrderSorter implements TraceVisitor {
             step();
         }
         ring.add(e);
+        while (eager && ring.size() > 1 && decidable()) {
+            step();
+        }
+        if (eager) {
+            ring.rebase();
+        }
+    }
+
+    // memo of decidable() for one head: the last event scanned, and whether another CPU's event was seen
+    private long readyHead = -1;
+    private long readyScanned;
+    private boolean readyOther;
+
+    /**
+     * Whether the oldest event can be stepped now with the outcome a full window would give, so that the window
+     * stays a few events long (in cache) instead of 4096 when the trace moves on. A step only looks at the events up
+     * to the first one later than the oldest's instant + slack (and resolve() at most up to the first such event of
+     * another CPU): once that event is in the window, nothing later can change what the step does.
+     */
+    private boolean decidable() {
+        int cpu = ring.cpu(0);
+        if (cpu < 0) {
+            return true; // no ordering against other CPUs: emitted as printed
+        }
+        int last = ring.size() - 1;
+        long limit = ring.timestampNs(0) + slackNs;
+        if (ring.timestampNs(last) <= limit) {
+            return false;
+        }
+        int lastCpu = ring.cpu(last);
+        if (lastCpu >= 0 && lastCpu != cpu && !ring.taken(last)) {
+            return true; // every scan of the step stops at or before it
+        }
+        long base = ring.headSeq();
+        if (readyHead != base) {
+            readyHead = base;
+            readyScanned = base;
+            readyOther = false;
+        }
+        if (readyOther) {
+            return false; // resolve() may run: wait for a later event of another CPU (or a full window)
+        }
+        for (long seq = readyScanned + 1; seq - base < ring.size(); seq++) {
+            int k = (int) (seq - base);
+            if (ring.timestampNs(k) > limit) {
+                return true; // no other CPU at the instant: the step emits the oldest as printed
+            }
+            readyScanned = seq;
+            if (!ring.taken(k) && ring.cpu(k) != cpu && ring.cpu(k) >= 0) {
+                readyOther = true;
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Applies everything still held back; call once after the parse. */

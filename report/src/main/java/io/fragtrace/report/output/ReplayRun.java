@@ -114,14 +114,14 @@ public final class ReplayRun {
         BlameSummary blame = BlameSummary.start(input, replay, from, to, check != null);
         LockOrderSorter sorter = blame == null ? new LockOrderSorter(replay)
                 : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, 0, false);
-        ParseReport report = new PipelinedParser().parse(input, e -> {
+        // the statistics need no model: they run on the parsing thread, the rest on this one
+        ParseReport report = new PipelinedParser().parse(input, stats, e -> {
             events++;
             sorter.onEvent(e);
             if (check != null) {
                 check.visitor().onEvent(e);
             }
             compaction.onEvent(e);
-            stats.onEvent(e);
             if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
                 markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
             }
