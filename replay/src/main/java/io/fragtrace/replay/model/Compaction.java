@@ -188,6 +188,18 @@ public final class Compaction {
         }
     }
 
+    /**
+     * compact_zone()'s end (mm/compaction.c, 6.1-6.12): release_freepages() (release_free_list() since 6.10) returns
+     * the HIGHEST pfn of the unused targets it frees; the cached free pfn moves up to that pfn's pageblock ("Only go
+     * back, not forward"), so the next pass's free scanner starts again where free pages were left.
+     */
+    public void releasedFreepages(int z, long highPfn) {
+        long fp = pageblockStart(highPfn);
+        if (fp > cachedFreePfn[z]) {
+            cachedFreePfn[z] = fp;
+        }
+    }
+
     /** compact_scanners_met() (mm/compaction.c): the scanners are in the same pageblock or crossed. */
     public boolean scannersMet(CompactControl cc) {
         return (cc.freePfn >> pb) <= (cc.migratePfn >> pb);

@@ -108,7 +108,8 @@ abstract class CompactZone extends PageAlloc {
 
     /**
      * __alloc_pages_direct_compact() (mm/page_alloc.c): try_to_compact_pages(), then get_page_from_freelist(); on
-     * success compaction_defer_reset(zone, order, true).
+     * success zone->compact_blockskip_flush = false (kswapd's sleep then leaves the skip bits alone) and
+     * compaction_defer_reset(zone, order, true).
      */
     long allocPagesDirectCompact(int order, long gfp, int flags, int mt, int highestKz, int prio, int cpu) {
         if (order == 0) {
@@ -129,6 +130,7 @@ abstract class CompactZone extends PageAlloc {
         }
         if (p >= 0) {
             int z = m.zoneOf(p);
+            cz.blockskipFlush[z] = false;
             defer[z].compactionDeferReset(order, true);
             stats.deferReset++;
             stats.compactSuccess++;
@@ -284,16 +286,13 @@ abstract class CompactZone extends PageAlloc {
         }
         // release_freepages(): unused targets back; the cached free pfn only goes back
         if (targetTail > targetHead) {
-            long lowest = Long.MAX_VALUE;
+            long highest = 0;
             for (int i = targetHead; i < targetTail; i++) {
                 long p = base + targets[i];
-                lowest = Math.min(lowest, p);
+                highest = Math.max(highest, p);
                 m.freeOnePage(z, p, 0, m.pageblockMigratetype(p), false);
             }
-            long fp = cz.pageblockStart(lowest);
-            if (fp > cz.cachedFreePfn[z]) {
-                cz.cachedFreePfn[z] = fp;
-            }
+            cz.releasedFreepages(z, highest);
             targetHead = targetTail = 0;
         }
         cc.nrFreepages = 0;
