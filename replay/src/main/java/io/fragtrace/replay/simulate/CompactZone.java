@@ -45,6 +45,14 @@ abstract class CompactZone extends PageAlloc {
         }
 
         @Override
+        public boolean lru(long pfn) {
+            // PageLRU (PF_HEAD: a compound page's tails answer for its head): a movable user page; PINNED and
+            // non-LRU movable pages are not on the LRU
+            int r = (int) (pfn - base);
+            return amt[r] != FREE && (amt[r] & NONLRU_BIT) == 0 && (amt[r] & ~COMPOUND_BIT) == MIGRATE_MOVABLE;
+        }
+
+        @Override
         public boolean migratable(long pfn) {
             int r = (int) (pfn - base);
             if (m.kind(pfn) != BuddyModel.KIND_NONE || amt[r] == FREE || aord[r] != 0) {
@@ -193,7 +201,7 @@ abstract class CompactZone extends PageAlloc {
 
     /** __reset_isolation_suitable() (mm/compaction.c), for kswapd's sleep. */
     void resetIsolationSuitable(int z) {
-        cz.resetIsolationSuitable(z);
+        cz.resetIsolationSuitable(z, pages);
     }
 
     /**
@@ -212,7 +220,7 @@ abstract class CompactZone extends PageAlloc {
             }
         }
         if (cc.order >= 0 && defer[z].compactionRestarting(cc.order)) {
-            cz.resetIsolationSuitable(z);
+            cz.resetIsolationSuitable(z, pages);
         }
         int sync = cc.async() ? 0 : 1;
         long startPfn = zone.start;
