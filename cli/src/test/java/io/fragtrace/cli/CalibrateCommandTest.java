@@ -209,6 +209,9 @@ class CalibrateCommandTest {
         assertEquals(2, w.size());
         assertEquals("/proc/sys/vm/compact_memory", w.get(0).path("file").asText());
         assertTrue(text.contains("NOT applied by the model"), text);
+        // fragment-thp-256M's pool writes: the order-9 pool pages are mm_page_alloc requests the simulator serves
+        assertTrue(text.contains("/proc/sys/vm/nr_hugepages = 16 (the pool's allocations and frees come from the"
+                + " trace)"), text);
         assertTrue(text.contains("bars:"), text);
     }
 

@@ -35,6 +35,11 @@ public final class Compaction {
         default boolean migratable(long pfn) {
             return false;
         }
+
+        /** PageLRU(page) for an allocated page (what __reset_isolation_pfn() samples for the migration scanner). */
+        default boolean lru(long pfn) {
+            return false;
+        }
     }
 
     /** __isolate_free_page()'s watermark test (order-0 at min + 2^order, ALLOC_CMA), answered by page_alloc. */
@@ -115,22 +120,92 @@ public final class Compaction {
         cachedFreePfn[z] = pageblockStart(zone.end - 1);
     }
 
-    /** __reset_isolation_suitable() (mm/compaction.c): clear the zone's skip bits and cached scanner positions. */
-    public void resetIsolationSuitable(int z) {
-        Zone zone = m.zone(z);
-        blockskipFlush[z] = false;
-        for (long pfn = pageblockStart(zone.start); pfn < zone.end; pfn += pbPages) {
-            skip.clear(blockIndex(pfn));
+    /**
+     * __reset_isolation_suitable() (mm/compaction.c, 5.1-6.12): only after a full compaction flagged the zone
+     * (compact_blockskip_flush); walks pageblocks from both ends until they meet, the migration side from the zone
+     * start, the free side from zone_end_pfn - 1 (not pageblock-aligned); {@link #resetIsolationPfn} clears a skip
+     * bit only where a sample shows an LRU page (source) or a free page (target). The lowest source block becomes
+     * compact_cached_migrate_pfn[], the highest target pfn compact_cached_free_pfn and compact_init_free_pfn; with no
+     * distance left the cached positions are where the walk stopped.
+     */
+    public void resetIsolationSuitable(int z, Pages pages) {
+        if (!blockskipFlush[z]) {
+            return;
         }
-        resetCachedPositions(z);
+        blockskipFlush[z] = false;
+        Zone zone = m.zone(z);
+        long migratePfn = zone.start;
+        long freePfn = zone.end - 1;
+        long resetMigrate = freePfn;
+        long resetFree = migratePfn;
+        boolean sourceSet = false;
+        boolean freeSet = false;
+        for (; migratePfn < freePfn; migratePfn += pbPages, freePfn -= pbPages) {
+            if (resetIsolationPfn(z, migratePfn, true, sourceSet, pages) && migratePfn < resetMigrate) {
+                sourceSet = true;
+                resetMigrate = migratePfn;
+                cachedMigratePfn[z][0] = resetMigrate;
+                cachedMigratePfn[z][1] = resetMigrate;
+            }
+            if (resetIsolationPfn(z, freePfn, freeSet, true, pages) && freePfn > resetFree) {
+                freeSet = true;
+                resetFree = freePfn;
+                initFreePfn[z] = resetFree;
+                cachedFreePfn[z] = resetFree;
+            }
+        }
+        if (resetMigrate >= resetFree) {
+            cachedMigratePfn[z][0] = migratePfn;
+            cachedMigratePfn[z][1] = migratePfn;
+            cachedFreePfn[z] = freePfn;
+        }
+    }
+
+    /** The sampling step of __reset_isolation_pfn(): every 1 << PAGE_ALLOC_COSTLY_ORDER pages. */
+    private static final int RESET_SAMPLE = 1 << PAGE_ALLOC_COSTLY_ORDER;
+
+    /**
+     * __reset_isolation_pfn() (mm/compaction.c, 5.1-6.12): false for a block under a compound page of pageblock
+     * order or more (pageblock_skip_persistent()); true at once when both scanners' checks apply and the block is not
+     * skip-marked; a target-only check rejects a non-MOVABLE block; else the block (clipped to the zone) is sampled
+     * every 8 pages from its start and the skip bit cleared at the first LRU page (source) or free page (target).
+     */
+    boolean resetIsolationPfn(int z, long pfn, boolean checkSource, boolean checkTarget, Pages pages) {
+        Zone zone = m.zone(z);
+        // a compound page of pageblock order or more is aligned to its order: its head is pfn rounded down to it
+        for (int o = pb; o < m.nrOrders(); o++) {
+            long head = pfn & -(1L << o);
+            if (m.kind(head) != KIND_BUDDY && pages.compoundOrder(head) >= o) {
+                return false;
+            }
+        }
+        if (checkSource && checkTarget && !pageblockSkip(pfn)) {
+            return true;
+        }
+        if (!checkSource && checkTarget && m.pageblockMigratetype(pfn) != MIGRATE_MOVABLE) {
+            return false;
+        }
+        long start = Math.max(pageblockStart(pfn), zone.start);
+        long end = Math.min(pageblockStart(pfn) + pbPages - 1, zone.end - 1);
+        for (long p = start; p <= end; p += RESET_SAMPLE) {
+            if (checkSource && m.kind(p) != KIND_BUDDY && pages.lru(p)) {
+                skip.clear(blockIndex(p));
+                return true;
+            }
+            if (checkTarget && m.kind(p) == KIND_BUDDY) {
+                skip.clear(blockIndex(p));
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * zone->compact_init_free_pfn: set by __reset_isolation_suitable() to the highest pageblock it found suitable;
-     * taken as the zone's top pageblock until something (a 6.5+ fast-search summary) tells otherwise.
+     * zone->compact_init_free_pfn: 0 (struct zone starts zeroed) until __reset_isolation_suitable() sets it to the
+     * highest pfn it found with a free page, so until then every fast_isolate_freepages() is a "scan start".
      */
     public long initFreePfn(int z) {
-        return initFreePfn[z] != Long.MIN_VALUE ? initFreePfn[z] : pageblockStart(m.zone(z).end - 1);
+        return initFreePfn[z] != Long.MIN_VALUE ? initFreePfn[z] : 0;
     }
 
     /** zone->compact_init_free_pfn if known, else dflt. */
@@ -185,6 +260,18 @@ public final class Compaction {
         long next = blockStart - pbPages;
         if (next < cachedFreePfn[cc.z]) {
             cachedFreePfn[cc.z] = next;
+        }
+    }
+
+    /**
+     * compact_zone()'s end (mm/compaction.c, 6.1-6.12): release_freepages() (release_free_list() since 6.10) returns
+     * the HIGHEST pfn of the unused targets it frees; the cached free pfn moves up to that pfn's pageblock ("Only go
+     * back, not forward"), so the next pass's free scanner starts again where free pages were left.
+     */
+    public void releasedFreepages(int z, long highPfn) {
+        long fp = pageblockStart(highPfn);
+        if (fp > cachedFreePfn[z]) {
+            cachedFreePfn[z] = fp;
         }
     }
 

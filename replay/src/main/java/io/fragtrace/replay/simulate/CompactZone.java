@@ -45,6 +45,14 @@ abstract class CompactZone extends PageAlloc {
         }
 
         @Override
+        public boolean lru(long pfn) {
+            // PageLRU (PF_HEAD: a compound page's tails answer for its head): a movable user page; PINNED and
+            // non-LRU movable pages are not on the LRU
+            int r = (int) (pfn - base);
+            return amt[r] != FREE && (amt[r] & NONLRU_BIT) == 0 && (amt[r] & ~COMPOUND_BIT) == MIGRATE_MOVABLE;
+        }
+
+        @Override
         public boolean migratable(long pfn) {
             int r = (int) (pfn - base);
             if (m.kind(pfn) != BuddyModel.KIND_NONE || amt[r] == FREE || aord[r] != 0) {
@@ -108,7 +116,8 @@ abstract class CompactZone extends PageAlloc {
 
     /**
      * __alloc_pages_direct_compact() (mm/page_alloc.c): try_to_compact_pages(), then get_page_from_freelist(); on
-     * success compaction_defer_reset(zone, order, true).
+     * success zone->compact_blockskip_flush = false (kswapd's sleep then leaves the skip bits alone) and
+     * compaction_defer_reset(zone, order, true).
      */
     long allocPagesDirectCompact(int order, long gfp, int flags, int mt, int highestKz, int prio, int cpu) {
         if (order == 0) {
@@ -129,6 +138,7 @@ abstract class CompactZone extends PageAlloc {
         }
         if (p >= 0) {
             int z = m.zoneOf(p);
+            cz.blockskipFlush[z] = false;
             defer[z].compactionDeferReset(order, true);
             stats.deferReset++;
             stats.compactSuccess++;
@@ -191,7 +201,7 @@ abstract class CompactZone extends PageAlloc {
 
     /** __reset_isolation_suitable() (mm/compaction.c), for kswapd's sleep. */
     void resetIsolationSuitable(int z) {
-        cz.resetIsolationSuitable(z);
+        cz.resetIsolationSuitable(z, pages);
     }
 
     /**
@@ -210,7 +220,7 @@ abstract class CompactZone extends PageAlloc {
             }
         }
         if (cc.order >= 0 && defer[z].compactionRestarting(cc.order)) {
-            cz.resetIsolationSuitable(z);
+            cz.resetIsolationSuitable(z, pages);
         }
         int sync = cc.async() ? 0 : 1;
         long startPfn = zone.start;
@@ -284,16 +294,13 @@ abstract class CompactZone extends PageAlloc {
         }
         // release_freepages(): unused targets back; the cached free pfn only goes back
         if (targetTail > targetHead) {
-            long lowest = Long.MAX_VALUE;
+            long highest = 0;
             for (int i = targetHead; i < targetTail; i++) {
                 long p = base + targets[i];
-                lowest = Math.min(lowest, p);
+                highest = Math.max(highest, p);
                 m.freeOnePage(z, p, 0, m.pageblockMigratetype(p), false);
             }
-            long fp = cz.pageblockStart(lowest);
-            if (fp > cz.cachedFreePfn[z]) {
-                cz.cachedFreePfn[z] = fp;
-            }
+            cz.releasedFreepages(z, highest);
             targetHead = targetTail = 0;
         }
         cc.nrFreepages = 0;

@@ -118,6 +118,25 @@ abstract class Kcompactd extends CompactZone {
     }
 
     /**
+     * kcompactd()'s wait timing out (mm/compaction.c, 5.9-6.12): wait_event_freezable_timeout() tests its condition
+     * once more at the timeout, so when kcompactd_work_requested() holds (a wakeup_kcompactd() raised
+     * kcompactd_max_order without waking kcompactd, because kcompactd_node_suitable() said no or kcompactd was busy)
+     * kcompactd_do_work() runs (traced as mm_compaction_kcompactd_wake) and the timeout restarts at 500 ms; else the
+     * proactive branch. Returns the next timeout.
+     */
+    long kcompactdTimeout(long atNs) {
+        if (kcompactdMaxOrder > 0) {
+            long saved = nowNs;
+            nowNs = atNs;
+            stats.kcompactdTimeoutWork++;
+            kcompactdDoWork();
+            nowNs = saved;
+            return HPAGE_FRAG_CHECK_INTERVAL_NS;
+        }
+        return proactiveTimeout(atNs);
+    }
+
+    /**
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node();
      * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop.

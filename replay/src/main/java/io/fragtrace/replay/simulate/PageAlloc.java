@@ -100,9 +100,10 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
 
     /**
      * __alloc_pages_slowpath() (mm/page_alloc.c, 6.1), without reclaim: wake kswapd, retry at the min watermark,
-     * async direct compaction for costly (or non-movable high-order) requests, then the retry loop with compaction at
-     * rising priority (should_compact_retry). Non-costly requests that still fail are served with
-     * ALLOC_NO_WATERMARKS as a stand-in for the reclaim the trace's frees show (counted).
+     * async direct compaction (INIT_COMPACT_PRIORITY) for costly (or non-movable high-order) requests, then the retry
+     * loop with compaction at compact_priority, which starts at DEF_COMPACT_PRIORITY (sync-light; async only for a
+     * costly __GFP_NORETRY request) and moves as {@link #shouldCompactRetry} says. Non-costly requests that still
+     * fail are served with ALLOC_NO_WATERMARKS as a stand-in for the reclaim the trace's frees show (counted).
      */
     long allocPagesSlowpath(int order, long gfp, int mt, int highestKz, int cpu) {
         boolean canDirect = (gfp & Gfp.DIRECT_RECLAIM) != 0;
@@ -119,7 +120,7 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         stats.belowMin++;
         boolean pfMemalloc = curEvent != null && Watermarks.pfMemallocTask(curEvent.comm());
         int reserveFlags = Watermarks.gfpPfmemallocFlags(gfp, pfMemalloc);
-        int prio = PRIO_ASYNC;
+        int[] prio = {PRIO_SYNC_LIGHT, 0}; // compact_priority = DEF_COMPACT_PRIORITY; compaction_retries = 0
         boolean drained = false;
         if (canDirect && (costly || (order > 0 && mt != MIGRATE_MOVABLE))) {
             p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, PRIO_ASYNC, cpu);
@@ -131,7 +132,7 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
                         || lastCompactResult == CompactStatus.DEFERRED.ordinal()) {
                     return -1;
                 }
-                prio = PRIO_ASYNC;
+                prio[0] = PRIO_ASYNC; // "sync compaction could be very expensive, so keep using async compaction"
             }
         }
         for (int retries = 0; retries <= MAX_COMPACT_RETRIES; retries++) {
@@ -165,7 +166,7 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
                 }
             }
             if (order > 0) {
-                p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, prio, cpu);
+                p = allocPagesDirectCompact(order, gfp, flags, mt, highestKz, prio[0], cpu);
                 if (p >= 0) {
                     return p;
                 }
@@ -176,10 +177,7 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             if (costly && (gfp & Gfp.RETRY_MAYFAIL) == 0) {
                 return -1;
             }
-            // should_compact_retry(): raise the priority while compaction did not get there
-            if (order > 0 && prio > PRIO_SYNC_FULL
-                    && lastCompactResult != CompactStatus.SKIPPED.ordinal()) {
-                prio--;
+            if (shouldCompactRetry(order, CompactStatus.byOrdinal(lastCompactResult), prio)) {
                 continue;
             }
             if (!costly) {
@@ -192,6 +190,43 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * should_compact_retry() (mm/page_alloc.c, 6.1; the same in 6.12) on {compact_priority, compaction_retries}:
+     * SUCCESS (compaction_made_progress) counts a retry and retries at the same priority while compaction_retries
+     * <= MAX_COMPACT_RETRIES (a quarter of it for costly orders); COMPLETE (compaction_failed) and the withdrawn
+     * results (DEFERRED, CONTENDED, PARTIAL_SKIPPED) go to check_priority: one priority higher (retries reset) unless
+     * already at the highest allowed, MIN_COMPACT_COSTLY_PRIORITY (sync-light) for costly orders, else
+     * MIN_COMPACT_PRIORITY (sync-full). SKIPPED (compaction_needs_reclaim) retries only when
+     * compaction_zonelist_suitable() finds room after reclaim: reclaim is not modelled, so no retry.
+     */
+    static boolean shouldCompactRetry(int order, CompactStatus result, int[] prioRetries) {
+        if (order == 0) {
+            return false;
+        }
+        if (result == CompactStatus.SUCCESS) {
+            prioRetries[1]++; // compaction_made_progress()
+        }
+        boolean failedOrWithdrawn = result == CompactStatus.COMPLETE || result == CompactStatus.DEFERRED
+                || result == CompactStatus.CONTENDED || result == CompactStatus.PARTIAL_SKIPPED;
+        if (!failedOrWithdrawn) {
+            if (result == CompactStatus.SKIPPED) {
+                return false;
+            }
+            int maxRetries = order > PAGE_ALLOC_COSTLY_ORDER ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES;
+            if (prioRetries[1] <= maxRetries) {
+                return true;
+            }
+        }
+        // check_priority
+        int minPriority = order > PAGE_ALLOC_COSTLY_ORDER ? PRIO_SYNC_LIGHT : PRIO_SYNC_FULL;
+        if (prioRetries[0] > minPriority) {
+            prioRetries[0]--;
+            prioRetries[1] = 0;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -415,7 +415,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             }
             while (ts >= nextProactiveNs) {
                 long at = nextProactiveNs;
-                nextProactiveNs = at + proactiveTimeout(at);
+                nextProactiveNs = at + kcompactdTimeout(at);
             }
         }
         if (kswapdAwake && (events & 15) == 0) {

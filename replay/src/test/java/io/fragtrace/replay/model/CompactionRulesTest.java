@@ -9,6 +9,8 @@ import java.util.List;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The one compaction model (mm/compaction.c) as simulate mode drives it, on a bare zone: DMA32 [0, 4096), 8 MOVABLE
@@ -154,7 +156,7 @@ class CompactionRulesTest {
         cc.freePfn = 3584;
         cc.initFreePfn = cz.initFreePfn(0);
         cc.nrMigratepages = 32;
-        assertEquals(3584, cc.initFreePfn);
+        assertEquals(0, cc.initFreePfn); // compact_init_free_pfn: 0 until a __reset_isolation_suitable()
         assertArrayEquals(new long[] {257, 256, 2560},
                 cz.fastIsolateFreepages(cc, cc.freePfn, true, PLAIN, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {1536, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
@@ -195,5 +197,50 @@ class CompactionRulesTest {
         // compact_gap() (mm/internal.h): 2UL << order
         assertEquals(1024, Compaction.compactGap(9));
         assertEquals(2, Compaction.compactGap(0));
+    }
+
+    @Test
+    void resetIsolationSuitableClearsOnlySampledBlocksFromBothEnds() {
+        // __reset_isolation_suitable() (5.1-6.12): every block skip-marked, compact_blockskip_flush set. The walk:
+        // migrate_pfn 0, 512, 1024, 1536 against free_pfn 4095, 3583, 3071, 2559 (zone_end - 1 - k * 512), stopping
+        // at 2048 < 2047 = false. __reset_isolation_pfn() samples each block every 8 pages from its start:
+        //  - iteration 1: block 0 has no LRU page, block 7 no free page: nothing;
+        //  - iteration 2: block 1's sample 528 is an LRU page -> skip cleared, cached migrate pfn [0] and [1] = 512;
+        //    block 6's sample 3112 (3072 + 5 * 8) is a free page -> skip cleared, compact_cached_free_pfn =
+        //    compact_init_free_pfn = 3583 (not pageblock-aligned);
+        //  - iterations 3, 4 (both checks, blocks still skip-marked): the samples find neither -> kept.
+        // reset_migrate 512 < reset_free 3583: the positions stand; the flag is cleared.
+        BuddyModel m = zone();
+        m.addToFreeList(0, 3112, 0, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        for (long b = 0; b < 4096; b += 512) {
+            cz.setPageblockSkip(b);
+        }
+        Compaction.Pages pages = new Compaction.Pages() {
+            @Override
+            public int compoundOrder(long pfn) {
+                return -1;
+            }
+
+            @Override
+            public boolean lru(long pfn) {
+                return pfn == 528;
+            }
+        };
+        cz.resetIsolationSuitable(0, pages); // compact_blockskip_flush not set: returns at once
+        assertEquals(0, cz.initFreePfn(0)); // 0 until a reset (struct zone starts zeroed)
+        assertTrue(cz.pageblockSkip(512));
+        cz.blockskipFlush[0] = true;
+        cz.resetIsolationSuitable(0, pages);
+        StringBuilder skipped = new StringBuilder();
+        for (long b = 0; b < 4096; b += 512) {
+            skipped.append(cz.pageblockSkip(b) ? 'S' : '.');
+        }
+        assertEquals("S.SSSS.S", skipped.toString());
+        assertEquals(512, cz.cachedMigratePfn[0][0]);
+        assertEquals(512, cz.cachedMigratePfn[0][1]);
+        assertEquals(3583, cz.cachedFreePfn[0]);
+        assertEquals(3583, cz.initFreePfn(0));
+        assertFalse(cz.blockskipFlush[0]);
     }
 }

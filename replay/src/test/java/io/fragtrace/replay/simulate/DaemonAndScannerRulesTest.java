@@ -295,4 +295,25 @@ class DaemonAndScannerRulesTest {
         assertEquals(0, m.pcpPages(0));
         assertEquals(BuddyModel.KIND_BUDDY, m.kind(2000));
     }
+
+    @Test
+    void aTimeoutFindsRequestedWorkAKcompactdWakeUpLeftBehind() {
+        // wakeup_kcompactd(pgdat, 9, DMA32) (mm/compaction.c) on a zone with no free page: kcompactd_max_order = 9,
+        // but kcompactd_node_suitable() is false (compaction_suitable(): 0 free <= min 10 + compact_gap 1024), so no
+        // wake-up. kcompactd()'s 500 ms wait_event_freezable_timeout() re-tests kcompactd_work_requested() at the
+        // timeout: 9 > 0, so kcompactd_do_work() runs (one mm_compaction_kcompactd_wake; its zone check finds nothing
+        // to do), resets kcompactd_max_order to 0 (<= cc.order 9), and the next timeout is 500 ms. The timeout after
+        // that finds no request: the proactive check (proactive_checks + 1).
+        Simulator s = sim(zone(), "linux-6.1");
+        s.wakeupKcompactd(9, DMA32);
+        assertEquals(0, s.stats().wakeupKcompactd);
+        assertEquals(9, s.kcompactdMaxOrder);
+        assertEquals(SimState.HPAGE_FRAG_CHECK_INTERVAL_NS, s.kcompactdTimeout(1_000_000_000L));
+        assertEquals(1, s.stats().kcompactdWakes);
+        assertEquals(0, s.kcompactdMaxOrder);
+        long checks = s.stats().proactiveChecks;
+        s.kcompactdTimeout(1_500_000_000L);
+        assertEquals(1, s.stats().kcompactdWakes);
+        assertEquals(checks + 1, s.stats().proactiveChecks);
+    }
 }

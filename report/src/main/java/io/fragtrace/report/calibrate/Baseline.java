@@ -87,7 +87,8 @@ public final class Baseline {
                 + " kernel's.");
         if (calibration != null) {
             for (JsonNode w : calibration.path("sysctl_writes")) {
-                if (!w.path("applied_by_model").asBoolean()) {
+                if (!w.path("applied_by_model").asBoolean()
+                        && !w.path("file").asText().endsWith("/nr_hugepages")) { // the pool's pages are requests
                     out.add(String.format(Locale.ROOT, "The workload wrote %s = %s at %.3f s; the model does not"
                                     + " apply that write, so what followed it is the kernel's alone.",
                             w.path("file").asText(), w.path("value").asText(), w.path("time_s").asDouble()));

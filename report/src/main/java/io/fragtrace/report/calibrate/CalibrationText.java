@@ -84,10 +84,24 @@ public final class CalibrationText {
         }
         for (JsonNode w : c.path("sysctl_writes")) {
             b.append(String.format(Locale.ROOT, "  write at %.3f s: %s = %s (%s)%n", w.path("time_s").asDouble(),
-                    w.path("file").asText(), w.path("value").asText(), w.path("applied_by_model").asBoolean()
-                            ? "applied by the model" : "NOT applied by the model"));
+                    w.path("file").asText(), w.path("value").asText(), writeEffect(w)));
         }
         return b.toString();
+    }
+
+    /**
+     * What the model makes of a workload's sysctl write. nr_hugepages is no model knob: growing or shrinking the
+     * hugetlb pool is alloc_pool_huge_page()'s order-9 allocations and the frees of its pages, which are in the
+     * trace's request stream like every other mm_page_alloc and mm_page_free, and the simulator serves them.
+     */
+    static String writeEffect(JsonNode w) {
+        if (w.path("applied_by_model").asBoolean()) {
+            return "applied by the model";
+        }
+        if (w.path("file").asText().endsWith("/nr_hugepages")) {
+            return "the pool's allocations and frees come from the trace";
+        }
+        return "NOT applied by the model";
     }
 
     /** A phase row's activity (JSON "phases"[].kernel or .model): attempts, failures, wakes and migrations. */

@@ -348,8 +348,9 @@ public final class DiffReport {
             double sa = successes(a);
             double sb = successes(b);
             metrics.add(new Metric("compaction passes that succeeded", sa, sb));
-            metrics.add(new Metric("compaction success rate", pa == 0 ? Double.NaN : Tables.round(sa / pa, 4),
-                    pb == 0 ? Double.NaN : Tables.round(sb / pb, 4)));
+            // in percent, as the calibration's success-rate rows in the a_vs_kernel column
+            metrics.add(new Metric("compaction success rate", pa == 0 ? Double.NaN : Tables.round(100 * sa / pa, 2),
+                    pb == 0 ? Double.NaN : Tables.round(100 * sb / pb, 2)));
             for (String ctx : HtmlReport.CONTEXTS) {
                 double ca = byContext(a, ctx);
                 double cb = byContext(b, ctx);

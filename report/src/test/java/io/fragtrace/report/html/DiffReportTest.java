@@ -55,8 +55,8 @@ class DiffReportTest {
         assertEquals("2", m.get("compaction passes").get("delta"));
         assertEquals("5", m.get("compaction passes that succeeded").get("a"));
         assertEquals("7", m.get("compaction passes that succeeded").get("b"));
-        assertEquals(0.625, Csv.d(m.get("compaction success rate"), "a"), 1e-9);
-        assertEquals(0.7, Csv.d(m.get("compaction success rate"), "b"), 1e-9);
+        assertEquals(62.5, Csv.d(m.get("compaction success rate"), "a"), 1e-9); // percent
+        assertEquals(70.0, Csv.d(m.get("compaction success rate"), "b"), 1e-9);
         // migrated 40+10+30+5+12+3+200+0 = 300; B +150 +180
         assertEquals("300", m.get("pages migrated by compaction").get("a"));
         assertEquals("630", m.get("pages migrated by compaction").get("b"));
