@@ -1,9 +1,11 @@
 package io.fragtrace.replay.simulate;
 
+import io.fragtrace.parser.CompactStatus;
 import io.fragtrace.parser.Gfp;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.Compaction;
 
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
 
@@ -66,6 +68,33 @@ abstract class Kswapd extends Kcompactd {
             }
         }
         return !any;
+    }
+
+    /**
+     * compaction_ready() (mm/vmscan.c, 6.1 and 6.12) over the zones up to highestKz, as shrink_zones() asks it for a
+     * costly order: a zone is ready when the order-N allocation already succeeds at the min watermark, or when
+     * compaction_suitable() holds and the zone meets high + compact_gap(order) at order 0 (zone_watermark_ok_safe());
+     * then sc->compaction_ready is set, the zone is not reclaimed and do_try_to_free_pages() returns 1 (progress).
+     */
+    @Override
+    boolean compactionReady(int order, int highestKz) {
+        for (int z = nz - 1; z >= 0; z--) {
+            if (kzone[z] > highestKz || zones[z].managed == 0) {
+                continue;
+            }
+            CompactStatus s = compactionSuitable(z, order, 0, highestKz);
+            if (s == CompactStatus.SUCCESS) {
+                return true;
+            }
+            if (s == CompactStatus.SKIPPED) {
+                continue;
+            }
+            long mark = wmark[z][WMARK_HIGH] + boost[z] + Compaction.compactGap(order);
+            if (zoneWatermarkOk(z, 0, mark, highestKz, 0, m.freePages(z))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** pgdat_watermark_boosted() (mm/vmscan.c). */

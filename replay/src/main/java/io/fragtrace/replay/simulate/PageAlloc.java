@@ -80,6 +80,9 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         return allocPagesSlowpath(order, gfp, mt, highestKz, cpu);
     }
 
+    /** compaction_ready() for some zone of the request (mm/vmscan.c); {@link Kswapd#compactionReady}. */
+    abstract boolean compactionReady(int order, int highestKz);
+
     /** alloc_flags_nofragment() (mm/page_alloc.c, 5.0+): ALLOC_KSWAPD from the gfp, ALLOC_NOFRAGMENT when the
      * preferred zone is Normal and DMA32 below it exists. */
     int allocFlagsNofragment(int pref, long gfp) {
@@ -154,7 +157,9 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             // __alloc_pages_direct_reclaim(): the reclaim is not modelled (the trace's frees are the reclaim); for a
             // non-costly request (which the trace's reclaim serves) its retry is: "pages are pinned on the per-cpu
             // lists", drain_all_pages(NULL) once and get_page_from_freelist() again
-            if (!costly && !drained) {
+            // a costly request's reclaim: shrink_zones() skips a zone that is compaction_ready() and
+            // do_try_to_free_pages() reports progress 1 for it, so the drain and retry happen on every pass
+            if (costly ? compactionReady(order, highestKz) : !drained) {
                 drained = true;
                 for (int z = 0; z < nz; z++) {
                     drainAllPages(z);
@@ -240,6 +245,17 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
                     continue;
                 }
                 if ((flags & ALLOC_NO_WATERMARKS) == 0) {
+                    if (tuned != null && !belowHigh[z]) {
+                        // 6.7+: "detect whether the number of free pages is below high watermark"
+                        if (zoneWatermarkFast(z, order, wmark[z][WMARK_HIGH] + boost[z], highestKz, flags, gfp)) {
+                            long p = rmqueue(z, order, mt, flags, cpu);
+                            if (p >= 0) {
+                                return p;
+                            }
+                            continue;
+                        }
+                        belowHigh[z] = true;
+                    }
                     long mark = wmark[z][flags & ALLOC_WMARK_MASK] + boost[z];
                     if (!zoneWatermarkFast(z, order, mark, highestKz, flags, gfp)) {
                         continue;
@@ -330,10 +346,16 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         ensureCpu(cpu);
         int pindex = ks.orderToPindex(mt, order);
         freeFactor[z][cpu] >>= 1;
+        if (tuned != null) {
+            tuned[z][cpu].freeCount >>= 1; // 6.7+: "on allocation, reduce the number of pages that are batch freed"
+        }
         long p = m.pcpHeadPfn(z, cpu, pindex);
         if (p < 0) {
             int batch = pcpBatch[z][cpu];
-            if (version.pcpHighOrders() && batch > 1) {
+            if (tuned != null) {
+                batch = tuned[z][cpu].nrPcpAlloc(pcpCount[z][cpu], order, belowHigh[z]); // nr_pcp_alloc(), 6.7+
+                pcpHigh[z][cpu] = tuned[z][cpu].high;
+            } else if (version.pcpHighOrders() && batch > 1) {
                 batch = Math.max(batch >> order, 2);
             }
             rmqueueBulk(z, order, batch, cpu, pindex, mt, flags);

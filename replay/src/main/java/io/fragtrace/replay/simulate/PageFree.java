@@ -59,6 +59,10 @@ abstract class PageFree extends SimState {
         m.pcpAdd(z, cpu, pfn, order, pindex, false);
         pcpMt[(int) (pfn - base)] = (byte) mt;
         pcpCount[z][cpu] += 1L << order;
+        if (tuned != null) {
+            freeUnrefPageCommitTuned(z, cpu, order, pindex);
+            return;
+        }
         int batch = pcpBatch[z][cpu];
         if (!version.pcpHighOrders()) {
             if (pcpCount[z][cpu] >= pcpHigh[z][cpu]) {
@@ -70,6 +74,44 @@ abstract class PageFree extends SimState {
         int high = nrPcpHigh(z, cpu, freeHigh);
         if (pcpCount[z][cpu] >= high) {
             freePcppagesBulk(z, cpu, nrPcpFree(z, cpu, high, batch, freeHigh), pindex);
+        }
+    }
+
+    /**
+     * free_unref_page_commit() (mm/page_alloc.c, 6.7+; as in 6.12) after list_add(): free_count and the free_high
+     * rule ({@link PcpTuned#commitFree}), nr_pcp_high() tuning pcp->high (ZONE_RECLAIM_ACTIVE while kswapd is
+     * awake), free_pcppages_bulk(nr_pcp_free()); a drain clears ZONE_BELOW_HIGH once the zone meets its high
+     * watermark again (zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0)).
+     */
+    void freeUnrefPageCommitTuned(int z, int cpu, int order, int pindex) {
+        PcpTuned t = tuned[z][cpu];
+        boolean freeHigh = t.commitFree(pcpCount[z][cpu], order);
+        int high = t.nrPcpHigh(pcpCount[z][cpu], kswapdAwake, belowHigh[z], freeHigh);
+        if (pcpCount[z][cpu] >= high) {
+            freePcppagesBulk(z, cpu, t.nrPcpFree(pcpCount[z][cpu], high, freeHigh), pindex);
+            if (belowHigh[z] && zoneWatermarkOk(z, 0, wmark[z][Watermarks.WMARK_HIGH] + boost[z], ZONE_MOVABLE, 0,
+                    m.freePages(z))) {
+                belowHigh[z] = false;
+            }
+        }
+        pcpHigh[z][cpu] = t.high;
+    }
+
+    /**
+     * decay_pcp_high() for every pageset (mm/page_alloc.c, 6.7+), run by refresh_cpu_vm_stats() from each CPU's
+     * vmstat_update() every sysctl_stat_interval (1 s): pcp->high decays by an eighth toward high_min and what is
+     * over it is drained.
+     */
+    void decayPcpHighAll() {
+        for (int z = 0; z < nz; z++) {
+            for (int c = 0; c < cpus; c++) {
+                PcpTuned t = tuned[z][c];
+                long toDrain = t.decayPcpHigh(pcpCount[z][c]);
+                if (toDrain > 0) {
+                    freePcppagesBulk(z, c, toDrain, 0);
+                }
+                pcpHigh[z][c] = t.high;
+            }
         }
     }
 
@@ -181,6 +223,17 @@ abstract class PageFree extends SimState {
      * pagesets are the start state's own (SimState), so only a change at runtime recomputes them.
      */
     void zonePcpUpdate() {
+        if (tuned != null) {
+            // 6.7+: zone_set_pageset_high_and_batch() → pageset_update() sets high_min/high_max only
+            for (int z = 0; z < nz; z++) {
+                for (int c = 0; c < cpus; c++) {
+                    PcpTuned t = newPcpTuned(z, c, 0);
+                    tuned[z][c].highMin = t.highMin;
+                    tuned[z][c].highMax = t.highMax;
+                }
+            }
+            return;
+        }
         if (pcpHigh == null || cfg.pcpHigh() >= 0 || !version.pcpHighOrders() || version.pcpHighTuned()) {
             return;
         }
@@ -209,10 +262,23 @@ abstract class PageFree extends SimState {
                 pcpBatch[z][c] = b;
             }
         }
+        int old = cpus;
         cpus = nc;
+        if (tuned != null) {
+            for (int z = 0; z < nz; z++) {
+                tuned[z] = Arrays.copyOf(tuned[z], nc);
+                for (int c = old; c < nc; c++) {
+                    tuned[z][c] = newPcpTuned(z, c, pcpHigh[z][c]);
+                    tuned[z][c].highMin = tuned[z][0].highMin;
+                    tuned[z][c].highMax = tuned[z][0].highMax;
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ implemented by the layers above
 
     abstract void wakeupKswapd(int z, long gfp, int order, int highestKz);
+
+    public abstract boolean zoneWatermarkOk(int z, int order, long mark, int highestKz, int flags, long freePages);
 }

@@ -89,6 +89,10 @@ abstract class SimState {
     int[][] pcpBatch;
     long[][] pcpCount;
     int[][] freeFactor;
+    /** 6.7+ pcp->high auto-tuning (KernelSemantics.pcpHighTuned and no configured pcp_high), else null. */
+    PcpTuned[][] tuned;
+    /** ZONE_BELOW_HIGH (6.7+): an allocation found the zone under its high watermark; cleared by a pcp drain. */
+    boolean[] belowHigh;
     final byte[] pcpMt;
     // compaction
     final Deferral[] defer;
@@ -124,6 +128,21 @@ abstract class SimState {
     /** vm.min_free_kbytes as the model has it (for "auto": estimated from the start state's min watermarks). */
     long minFreeKbytes;
     final long[][] startWmark;
+
+    /**
+     * A pageset of zone z as zone_set_pageset_high_and_batch(zone, 0) sets it (mm/page_alloc.c, 6.7+): high_min from
+     * the low watermark, high_max from managed / 8, both split across the node's CPUs; pcp->high keeps its value (the
+     * start state's) until the next nr_pcp_high()/nr_pcp_alloc() clamps it. PCPF_FREE_HIGH_BATCH
+     * (zone_pcp_update_cacheinfo(): the CPU's data cache slice holds more than 3 * batch pages) is taken as set: the
+     * captures' vCPUs report 512 KB of cache (128 pages, over 3 * batch for every batch up to 42).
+     */
+    PcpTuned newPcpTuned(int z, int c, int high) {
+        int batch = pcpBatch[z][c];
+        int hMin = PcpTuned.zoneHighsize(wmark[z][Watermarks.WMARK_LOW], zones[z].managed, batch, cpus, 0);
+        int hMax = PcpTuned.zoneHighsize(wmark[z][Watermarks.WMARK_LOW], zones[z].managed, batch, cpus,
+                PcpTuned.MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+        return new PcpTuned(high, hMin, hMax, batch, PcpTuned.PCPF_FREE_HIGH_BATCH);
+    }
     boolean honorWorkloadSysctls = true;
     // time, sampling, output
     long nowNs = Long.MIN_VALUE;
@@ -261,6 +280,15 @@ abstract class SimState {
                 pcpHigh[z][c] = high;
                 pcpBatch[z][c] = batch;
                 pcpCount[z][c] = model.pcpCount(z, c);
+            }
+        }
+        belowHigh = new boolean[nz];
+        if (version.pcpHighTuned() && cfg.pcpHigh() < 0) {
+            tuned = new PcpTuned[nz][cpus];
+            for (int z = 0; z < nz; z++) {
+                for (int c = 0; c < cpus; c++) {
+                    tuned[z][c] = newPcpTuned(z, c, pcpHigh[z][c]);
+                }
             }
         }
         pcpMt = new byte[n];

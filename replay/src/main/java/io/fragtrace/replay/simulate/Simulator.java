@@ -406,9 +406,23 @@ public final class Simulator extends Regions implements TraceVisitor {
         return minFreeKbytes;
     }
 
+    /** sysctl_stat_interval (mm/vmstat.c): HZ, one second. */
+    static final long VMSTAT_INTERVAL_NS = 1_000_000_000L;
+    private long nextVmstatNs = Long.MIN_VALUE;
+
     /** The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s 500 ms proactive timeout (compaction.c). */
     void advanceDaemons(long ts) {
         runPendingDaemons();
+        if (tuned != null) {
+            // vmstat_update() → refresh_cpu_vm_stats(true) → decay_pcp_high(), every sysctl_stat_interval (mm/vmstat.c)
+            if (nextVmstatNs == Long.MIN_VALUE) {
+                nextVmstatNs = ts + VMSTAT_INTERVAL_NS;
+            }
+            while (ts >= nextVmstatNs) {
+                nextVmstatNs += VMSTAT_INTERVAL_NS;
+                decayPcpHighAll();
+            }
+        }
         if (cfg.kcompactd() && proactiveness > 0) {
             if (nextProactiveNs == Long.MIN_VALUE) {
                 nextProactiveNs = ts + HPAGE_FRAG_CHECK_INTERVAL_NS;
