@@ -8,9 +8,11 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -135,23 +137,32 @@ public final class PfnMapImage {
                 g2.drawString(pfn, MARGIN - 6 - fm.stringWidth(pfn), y0 + r * g.rowH + fm.getAscent());
             }
         }
+        // pixels go straight into the raster (setRGB per pixel and a Color per cell were the PNG thread's hot spot)
+        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] rgb = new int[256]; // a cell code's colour, filled on first use (-1: not yet)
+        Arrays.fill(rgb, -1);
+        int mixed = MIXED.getRGB() & 0xffffff;
+        int white = 0xffffff;
         for (int b = 0; b < z.pageblocks(); b++) {
             int x = MARGIN + (b % g.perRow) * g.tileW;
             int y = y0 + (b / g.perRow) * g.rowH;
             int mt = z.pbType()[b];
             if (f.perPage) {
-                fill(img, x, y, g.tileW, g.tileH, z.pbMixed()[b] ? MIXED : Color.WHITE);
-                fill(img, x + OUTLINE, y + OUTLINE, g.tileW - 2 * OUTLINE, g.tileH - 2 * OUTLINE, typeColour(mt));
+                fill(px, w, h, x, y, g.tileW, g.tileH, z.pbMixed()[b] ? mixed : white);
+                fill(px, w, h, x + OUTLINE, y + OUTLINE, g.tileW - 2 * OUTLINE, g.tileH - 2 * OUTLINE,
+                        typeColour(mt).getRGB() & 0xffffff);
                 int ix = x + OUTLINE + FRAME;
                 int iy = y + OUTLINE + FRAME;
                 int base = (int) (b * pbPages);
+                byte[] cells = z.cells();
                 for (int i = 0; i < pbPages; i++) {
-                    Color c = colour(z.cells()[base + i], f.nrOrders);
-                    fill(img, ix + (i % g.pbCols) * PAGE_PX, iy + (i / g.pbCols) * PAGE_PX, PAGE_PX, PAGE_PX, c);
+                    fill(px, w, h, ix + (i % g.pbCols) * PAGE_PX, iy + (i / g.pbCols) * PAGE_PX, PAGE_PX, PAGE_PX,
+                            rgb(rgb, cells[base + i], f.nrOrders));
                 }
             } else {
-                Color c = z.pbMixed()[b] ? MIXED : colour(z.cells()[b], f.nrOrders);
-                fill(img, x, y, g.tileW, g.tileH, c);
+                fill(px, w, h, x, y, g.tileW, g.tileH, z.pbMixed()[b] ? mixed : rgb(rgb, z.cells()[b], f.nrOrders));
             }
             long pfn = z.firstPbPfn() + b * pbPages;
             if (drawRegions(f, g) && b > 0 && (pfn & ((1L << f.regionShift) - 1)) == 0) {
@@ -172,11 +183,18 @@ public final class PfnMapImage {
         }
     }
 
-    private static void fill(BufferedImage img, int x, int y, int w, int h, Color c) {
-        int rgb = c.getRGB();
-        for (int j = y; j < y + h && j < img.getHeight(); j++) {
-            for (int i = x; i < x + w && i < img.getWidth(); i++) {
-                img.setRGB(i, j, rgb);
+    private static int rgb(int[] cache, byte code, int nrOrders) {
+        int c = cache[code & 0xff];
+        return c >= 0 ? c : (cache[code & 0xff] = colour(code, nrOrders).getRGB() & 0xffffff);
+    }
+
+    /** Fills a rectangle of a TYPE_INT_RGB raster {@code px} ({@code width} × {@code height}), clipped. */
+    private static void fill(int[] px, int width, int height, int x, int y, int w, int h, int rgb) {
+        int x1 = Math.min(x + w, width);
+        for (int j = y, y1 = Math.min(y + h, height); j < y1; j++) {
+            int row = j * width;
+            for (int i = x; i < x1; i++) {
+                px[row + i] = rgb;
             }
         }
     }
