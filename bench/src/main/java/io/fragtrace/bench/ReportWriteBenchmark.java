@@ -153,27 +153,7 @@ public class ReportWriteBenchmark {
     /** The previous ReplayCsv.timeseries (Commons CSV), the baseline. */
     static void timeseriesCommons(Writer out, List<ZoneSample> samples, int nrOrders, List<String> mtNames)
             throws IOException {
-        List<String> header = new ArrayList<>(List.of("time_s", "marker", "node", "zone", "free_pages", "pcp_pages"));
-        for (int o = 0; o < nrOrders; o++) {
-            header.add("nr_free_" + o);
-        }
-        for (String mt : mtNames) {
-            header.add("free_" + mt);
-        }
-        for (int o = 0; o < nrOrders; o++) {
-            header.add("frag_index_" + o);
-        }
-        for (int o = 0; o < nrOrders; o++) {
-            header.add("unusable_index_" + o);
-        }
-        header.add("frag_score");
-        for (String mt : mtNames) {
-            header.add("pageblocks_" + mt);
-        }
-        header.add("mixed_pageblocks");
-        header.add("free_regions");
-        header.addAll(List.of("reported_pages", "reported_total", "reported_reallocated", "reportable_free",
-                "min_headroom"));
+        List<String> header = ReplayCsv.timeseriesColumns(nrOrders, mtNames);
         CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
                 .build());
         List<Object> row = new ArrayList<>(header.size());
@@ -217,7 +197,7 @@ public class ReportWriteBenchmark {
     static void regionsCommons(Writer out, List<Long> timesNs, List<long[]> used, RegionSampler rs)
             throws IOException {
         CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
-                .setHeader("time_s", "node", "region", "start_pfn", "present_pages", "used_pages").build());
+                .setHeader(ReplayCsv.REGIONS_COLUMNS.toArray(String[]::new)).build());
         for (int i = 0; i < timesNs.size(); i++) {
             long[] u = used.get(i);
             for (int r = 0; r < u.length; r++) {

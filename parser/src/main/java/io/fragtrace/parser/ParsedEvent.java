@@ -198,11 +198,6 @@ public final class ParsedEvent {
         return (present & (1L << i)) != 0 ? values[i] : EventTable.spec(type).absent(i, values);
     }
 
-    /** The printed value, else {@code absent}. */
-    public long get(Field f, long absent) {
-        return has(f) ? get(f) : absent;
-    }
-
     public long pfn() {
         return get(Field.PFN);
     }

@@ -87,44 +87,52 @@ public sealed interface TraceEvent {
             case MM_PAGE_ALLOC -> new PageAlloc(h, e.pfn(), e.order(), e.migratetype(), e.gfpBits(), e.gfpText(),
                     e.isFailedAlloc());
             case MM_PAGE_FREE -> new PageFree(h, e.pfn(), e.order(), false);
-            case MM_PAGE_FREE_BATCHED -> new PageFree(h, e.pfn(), (int) e.get(Field.ORDER, 0), true);
+            case MM_PAGE_FREE_BATCHED -> new PageFree(h, e.pfn(), (int) e.get(Field.ORDER), true);
             case MM_PAGE_ALLOC_ZONE_LOCKED -> new ZoneLocked(h, e.pfn(), e.order(), e.migratetype(),
                     e.get(Field.PERCPU_REFILL) != 0);
             case MM_PAGE_PCPU_DRAIN, MM_PAGE_PCPU_REFILL -> new PcpuMove(h, k, e.pfn(), e.order(), e.migratetype());
             case MM_PAGE_ALLOC_EXTFRAG -> new Extfrag(h, e.pfn(), (int) e.get(Field.ALLOC_ORDER),
-                    (int) e.get(Field.FALLBACK_ORDER), (int) e.get(Field.PAGEBLOCK_ORDER, -1),
+                    (int) e.get(Field.FALLBACK_ORDER), (int) e.get(Field.PAGEBLOCK_ORDER),
                     (int) e.get(Field.ALLOC_MIGRATETYPE), (int) e.get(Field.FALLBACK_MIGRATETYPE),
-                    e.get(Field.FRAGMENTING, 0) != 0, e.get(Field.CHANGE_OWNERSHIP, 0) != 0);
+                    e.get(Field.FRAGMENTING) != 0, e.get(Field.CHANGE_OWNERSHIP) != 0);
             case MM_COMPACTION_ISOLATE_MIGRATEPAGES, MM_COMPACTION_ISOLATE_FREEPAGES,
-                    MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> new IsolateScan(h, k, e.get(Field.RANGE_START, -1),
-                    e.get(Field.RANGE_END, -1), e.get(Field.NR_SCANNED), e.get(Field.NR_TAKEN));
+                    MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> new IsolateScan(h, k, e.get(Field.RANGE_START),
+                    e.get(Field.RANGE_END), e.get(Field.NR_SCANNED), e.get(Field.NR_TAKEN));
             case MM_COMPACTION_MIGRATEPAGES -> new CompactionMigrate(h, e.get(Field.NR_MIGRATED), e.get(Field.NR_FAILED));
             case MM_COMPACTION_BEGIN, MM_COMPACTION_END -> new CompactionScanners(h, k, e.get(Field.ZONE_START),
                     e.get(Field.MIGRATE_PFN), e.get(Field.FREE_PFN), e.get(Field.ZONE_END),
-                    MigrateMode.byOrdinal(e.get(Field.MODE, MigrateMode.UNKNOWN.ordinal())),
+                    MigrateMode.byOrdinal(e.get(Field.MODE)),
                     k == EventType.MM_COMPACTION_END
-                            ? CompactStatus.byOrdinal(e.get(Field.STATUS, CompactStatus.UNKNOWN.ordinal())) : null);
+                            ? CompactStatus.byOrdinal(e.get(Field.STATUS)) : null);
             case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> new TryToCompact(h, e.order(), e.gfpBits(), e.gfpText(),
-                    (int) e.get(Field.PRIORITY, e.get(Field.MODE, -1)));
-            case MM_COMPACTION_FINISHED, MM_COMPACTION_SUITABLE -> new CompactionResult(h, k, (int) e.get(Field.NID, -1),
-                    ZoneType.byOrdinal(e.get(Field.ZONE, -1)), e.order(),
-                    CompactStatus.byOrdinal(e.get(Field.STATUS, CompactStatus.UNKNOWN.ordinal())));
+                    (int) (e.has(Field.PRIORITY) ? e.get(Field.PRIORITY) : e.get(Field.MODE)));
+            case MM_COMPACTION_FINISHED, MM_COMPACTION_SUITABLE -> new CompactionResult(h, k, (int) e.get(Field.NID),
+                    ZoneType.byOrdinal(e.get(Field.ZONE)), e.order(),
+                    CompactStatus.byOrdinal(e.get(Field.STATUS)));
             case MM_COMPACTION_DEFERRED, MM_COMPACTION_DEFER_COMPACTION, MM_COMPACTION_DEFER_RESET ->
-                    new CompactionDefer(h, k, (int) e.get(Field.NID, -1), ZoneType.byOrdinal(e.get(Field.ZONE, -1)),
-                            e.order(), (int) e.get(Field.ORDER_FAILED, -1), e.get(Field.CONSIDER, -1),
-                            e.get(Field.LIMIT, -1));
+                    new CompactionDefer(h, k, (int) e.get(Field.NID), ZoneType.byOrdinal(e.get(Field.ZONE)),
+                            e.order(), (int) e.get(Field.ORDER_FAILED), e.get(Field.CONSIDER),
+                            e.get(Field.LIMIT));
             case MM_COMPACTION_KCOMPACTD_SLEEP, MM_COMPACTION_WAKEUP_KCOMPACTD, MM_COMPACTION_KCOMPACTD_WAKE ->
-                    new Kcompactd(h, k, (int) e.get(Field.NID, -1), (int) e.get(Field.ORDER, -1),
-                            ZoneType.byOrdinal(e.get(Field.HIGHEST_ZONEIDX, -1)));
+                    new Kcompactd(h, k, (int) e.get(Field.NID), (int) orNone(e, Field.ORDER),
+                            ZoneType.byOrdinal(orNone(e, Field.HIGHEST_ZONEIDX)));
             case MM_VMSCAN_KSWAPD_WAKE, MM_VMSCAN_KSWAPD_SLEEP, MM_VMSCAN_WAKEUP_KSWAPD ->
-                    new Kswapd(h, k, (int) e.get(Field.NID, -1), (int) e.get(Field.ORDER, -1),
-                            (int) e.get(Field.ZID, -1), e.gfpBits());
-            case MM_MIGRATE_PAGES, MM_MIGRATE_PAGES_START -> new MigratePages(h, k, e.get(Field.NR_SUCCEEDED, 0),
-                    e.get(Field.NR_FAILED, 0), e.get(Field.NR_THP_SUCCEEDED, 0), e.get(Field.NR_THP_FAILED, 0),
-                    e.get(Field.NR_THP_SPLIT, 0), e.get(Field.NR_SPLIT, 0),
-                    MigrateMode.byOrdinal(e.get(Field.MODE, MigrateMode.UNKNOWN.ordinal())),
-                    MigrateReason.byOrdinal(e.get(Field.REASON, MigrateReason.UNKNOWN.ordinal())));
+                    new Kswapd(h, k, (int) e.get(Field.NID), (int) orNone(e, Field.ORDER),
+                            (int) orNone(e, Field.ZID), e.gfpBits());
+            case MM_MIGRATE_PAGES, MM_MIGRATE_PAGES_START -> new MigratePages(h, k, e.get(Field.NR_SUCCEEDED),
+                    e.get(Field.NR_FAILED), e.get(Field.NR_THP_SUCCEEDED), e.get(Field.NR_THP_FAILED),
+                    e.get(Field.NR_THP_SPLIT), e.get(Field.NR_SPLIT),
+                    MigrateMode.byOrdinal(e.get(Field.MODE)),
+                    MigrateReason.byOrdinal(e.get(Field.REASON)));
             case MARKER -> new Marker(h, e.text());
         };
+    }
+
+    /**
+     * The sleep events print only nid: their records say "none" (-1, {@link ZoneType#UNKNOWN}) for the order and zone
+     * fields the wake events have; a field the line did not print is -1 here.
+     */
+    private static long orNone(ParsedEvent e, Field f) {
+        return e.has(f) ? e.get(f) : -1;
     }
 }

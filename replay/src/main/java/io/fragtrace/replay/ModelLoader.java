@@ -47,11 +47,7 @@ public final class ModelLoader {
             if (zoneInfo != null) {
                 ZoneInfo.Zone zi = zoneInfo.zone(dz.name);
                 if (zi != null) {
-                    z.wmarkMin = zi.min;
-                    z.wmarkLow = zi.low;
-                    z.wmarkHigh = zi.high;
-                    z.boost = zi.boost;
-                    z.lowmemReserve = zi.protection;
+                    watermarks(z, zi);
                 }
             }
             zones.add(z);
@@ -82,6 +78,15 @@ public final class ModelLoader {
         return m;
     }
 
+    /** The zone's watermarks as zoneinfo prints them (min/low/high include the boost), boost and lowmem_reserve. */
+    private static void watermarks(Zone z, ZoneInfo.Zone zi) {
+        z.wmarkMin = zi.min;
+        z.wmarkLow = zi.low;
+        z.wmarkHigh = zi.high;
+        z.boost = zi.boost;
+        z.lowmemReserve = zi.protection;
+    }
+
     /**
      * A start state without a dump: zones and watermarks from zoneinfo, every page unknown (not free) until an event
      * tells; {@link BuddyModel#unknownFraction()} says how much stayed unknown.
@@ -96,11 +101,7 @@ public final class ModelLoader {
             Zone z = new Zone(zones.size(), zi.nid, zi.name, zi.startPfn, zi.spanned);
             z.present = zi.present;
             z.managed = zi.managed;
-            z.wmarkMin = zi.min;
-            z.wmarkLow = zi.low;
-            z.wmarkHigh = zi.high;
-            z.boost = zi.boost;
-            z.lowmemReserve = zi.protection;
+            watermarks(z, zi);
             zones.add(z);
             maxCpu = Math.max(maxCpu, zi.pagesets.size());
         }

@@ -188,8 +188,8 @@ public final class CompactionTracker {
 
     private void noteZone(ParsedEvent e) {
         PidState s = state(e.pid());
-        s.nid = (int) e.get(Field.NID, -1);
-        s.zone = ZoneType.byOrdinal(e.get(Field.ZONE, -1));
+        s.nid = (int) e.get(Field.NID);
+        s.zone = ZoneType.byOrdinal(e.get(Field.ZONE));
     }
 
     private void begin(ParsedEvent e) {
@@ -202,7 +202,7 @@ public final class CompactionTracker {
         s.zoneEnd = e.get(Field.ZONE_END);
         s.migrateBegin = e.get(Field.MIGRATE_PFN);
         s.freeBegin = e.get(Field.FREE_PFN);
-        s.mode = MigrateMode.byOrdinal(e.get(Field.MODE, MigrateMode.UNKNOWN.ordinal()));
+        s.mode = MigrateMode.byOrdinal(e.get(Field.MODE));
         s.migrateScanned = s.migrateIsolated = s.freeScanned = s.freeIsolated = 0;
         s.fastScanned = s.fastIsolated = s.migrated = s.migrateFailed = 0;
         s.finished = 0;

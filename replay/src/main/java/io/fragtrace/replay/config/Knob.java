@@ -1,5 +1,7 @@
 package io.fragtrace.replay.config;
 
+import io.fragtrace.replay.model.KernelSemantics;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -189,9 +191,7 @@ public enum Knob {
 
     private static boolean supported(String v) {
         String[] p = v.split("\\.");
-        int major = Integer.parseInt(p[0]);
-        int minor = Integer.parseInt(p[1]);
-        return (major == 4 && minor >= 4) || major == 5 || (major == 6 && minor <= 12);
+        return KernelSemantics.covers(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
     }
 
     private static Long number(String v) {

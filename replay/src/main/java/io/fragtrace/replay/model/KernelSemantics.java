@@ -57,6 +57,11 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008);
     }
 
+    /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
+    public static boolean covers(int major, int minor) {
+        return (major > 4 || (major == 4 && minor >= 4)) && (major < 6 || (major == 6 && minor <= 12));
+    }
+
     /** A config's {@code kernel} ("6.1", "4.4"). */
     public static KernelSemantics forKernel(String version) {
         String[] p = version.split("\\.");

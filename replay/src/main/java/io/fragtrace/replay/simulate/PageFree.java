@@ -206,15 +206,6 @@ abstract class PageFree extends SimState {
     }
 
     /**
-     * zone_highsize() (mm/page_alloc.c, 5.14+, percpu_pagelist_high_fraction 0): the zone's low watermark split
-     * across the node's CPUs, at least batch * 4.
-     */
-    static int zoneHighsize(long lowWmark, int batch, int nrSplitCpus) {
-        long high = lowWmark / Math.max(1, nrSplitCpus);
-        return (int) Math.max(high, (long) batch << 2);
-    }
-
-    /**
      * setup_per_zone_wmarks() → zone_pcp_update(zone, 0) → zone_set_pageset_high_and_batch() (mm/page_alloc.c,
      * 5.14+): "the watermark size have changed so update the pcpu batch and high limits". pcp->high follows the new
      * low watermark (zone_highsize()); batch depends on the managed pages only and stays. Not for a configured
@@ -239,7 +230,8 @@ abstract class PageFree extends SimState {
         }
         for (int z = 0; z < nz; z++) {
             for (int c = 0; c < cpus; c++) {
-                pcpHigh[z][c] = zoneHighsize(wmark[z][WMARK_LOW], pcpBatch[z][c], cpus);
+                // zone_highsize() with percpu_pagelist_high_fraction 0: the low watermark split across the CPUs
+                pcpHigh[z][c] = PcpTuned.zoneHighsize(wmark[z][WMARK_LOW], zones[z].managed, pcpBatch[z][c], cpus, 0);
             }
         }
     }

@@ -28,11 +28,11 @@ class PcpHighRulesTest {
     @Test
     void zoneHighsizeSplitsTheLowWatermarkAcrossTheNodesCpus() {
         // high = max(low_wmark_pages / nr_split_cpus, batch << 2); figures of parallel-512M-smp4 (4 CPUs)
-        assertEquals(203, PageFree.zoneHighsize(815, 31, 4));   // DMA32 before: 815 / 4 = 203 (before/zoneinfo 203)
-        assertEquals(1743, PageFree.zoneHighsize(6972, 31, 4)); // DMA32 after: 6972 / 4 = 1743 (after/zoneinfo 1743)
-        assertEquals(59, PageFree.zoneHighsize(237, 1, 4));     // DMA after: 237 / 4 = 59 (after/zoneinfo 59)
-        assertEquals(6, PageFree.zoneHighsize(27, 1, 4));       // DMA before: max(27 / 4 = 6, 1 << 2 = 4) = 6
-        assertEquals(124, PageFree.zoneHighsize(100, 31, 1));   // max(100, 31 << 2 = 124) = 124
+        assertEquals(203, PcpTuned.zoneHighsize(815, 0, 31, 4, 0));   // DMA32 before: 815 / 4 = 203 (before/zoneinfo 203)
+        assertEquals(1743, PcpTuned.zoneHighsize(6972, 0, 31, 4, 0)); // DMA32 after: 6972 / 4 = 1743 (after/zoneinfo 1743)
+        assertEquals(59, PcpTuned.zoneHighsize(237, 0, 1, 4, 0));     // DMA after: 237 / 4 = 59 (after/zoneinfo 59)
+        assertEquals(6, PcpTuned.zoneHighsize(27, 0, 1, 4, 0));       // DMA before: max(27 / 4 = 6, 1 << 2 = 4) = 6
+        assertEquals(124, PcpTuned.zoneHighsize(100, 0, 31, 1, 0));   // max(100, 31 << 2 = 124) = 124
     }
 
     @Test

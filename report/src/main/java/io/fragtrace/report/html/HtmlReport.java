@@ -33,12 +33,13 @@ public final class HtmlReport {
     }
 
     /**
-     * The report of a folder a replay run has just written (inside its atomic output): a folder that does not read
-     * as a replay output here is a fault of the writer, reported as an I/O error.
+     * The report of a run, into the folder it is writing: drawn from the files the run has just rendered in memory
+     * (name → bytes, the same bytes it writes), not read back from disk. Files that do not read as a replay output
+     * here are a fault of the writer, reported as an I/O error.
      */
-    public static void writeForRun(Path dir) throws IOException {
+    public static void writeForRun(Path dir, Map<String, byte[]> runFiles) throws IOException {
         try {
-            write(dir);
+            writeInto(dir, render(ReplayFolder.of(dir, runFiles)));
         } catch (TraceInputException e) {
             throw new IOException("report.html: " + e.getMessage(), e);
         }
@@ -49,7 +50,10 @@ public final class HtmlReport {
      * first; each file is then written completely or not at all, report.html last.
      */
     public static void write(Path replayOutputDir, Path outDir) throws TraceInputException, IOException {
-        Map<String, byte[]> files = render(ReplayFolder.load(replayOutputDir));
+        writeInto(outDir, render(ReplayFolder.load(replayOutputDir)));
+    }
+
+    private static void writeInto(Path outDir, Map<String, byte[]> files) throws IOException {
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             AtomicOutput.writeFile(outDir.resolve(e.getKey()), o -> o.write(e.getValue()));
         }

@@ -3,14 +3,18 @@ package io.fragtrace.report.html;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.report.output.ReplayCsv;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,6 +55,12 @@ public final class ReplayFolder {
         this.markers = markers;
     }
 
+    /** A file of the folder by name, or null when the folder has none. */
+    @FunctionalInterface
+    public interface Source {
+        InputStream open(String name) throws IOException;
+    }
+
     /**
      * Loads a replay output folder. summary.json and timeseries.csv are required; compaction.csv, daemons.csv,
      * markers.csv and stats.json may be absent (their sections then say so).
@@ -61,30 +71,38 @@ public final class ReplayFolder {
         if (!Files.isDirectory(dir)) {
             throw new TraceInputException(dir + ": not a replay output folder (no such directory)");
         }
+        return of(dir, name -> Files.isRegularFile(dir.resolve(name)) ? Files.newInputStream(dir.resolve(name)) : null);
+    }
+
+    /**
+     * The folder a run is writing, from the files' bytes it has just rendered (name → content): the report is drawn
+     * from the run's own data in memory, read exactly as {@link #load} would read the written files.
+     */
+    public static ReplayFolder of(Path dir, Map<String, byte[]> files) throws TraceInputException {
+        return of(dir, name -> files.containsKey(name) ? new ByteArrayInputStream(files.get(name)) : null);
+    }
+
+    private static ReplayFolder of(Path dir, Source files) throws TraceInputException {
         Path summaryFile = dir.resolve("summary.json");
-        if (!Files.isRegularFile(summaryFile)) {
-            throw new TraceInputException(dir + ": not a replay output folder (no summary.json)");
-        }
         try {
-            JsonNode summary = JSON.readTree(summaryFile.toFile());
-            if (summary == null || !summary.isObject() || !summary.path("topology").isObject()) {
+            JsonNode summary = json(files, "summary.json");
+            if (summary == null) {
+                throw new TraceInputException(dir + ": not a replay output folder (no summary.json)");
+            }
+            if (!summary.isObject() || !summary.path("topology").isObject()) {
                 throw new TraceInputException(summaryFile + ": not a replay summary (no topology)");
             }
-            JsonNode stats = Files.isRegularFile(dir.resolve("stats.json"))
-                    ? JSON.readTree(dir.resolve("stats.json").toFile()) : null;
+            JsonNode stats = json(files, "stats.json");
             Path ts = dir.resolve("timeseries.csv");
-            if (!Files.isRegularFile(ts)) {
+            Table timeseries = table(files, "timeseries.csv", Set.of("marker", "zone"));
+            if (timeseries == null) {
                 throw new TraceInputException(dir + ": not a replay output folder (no timeseries.csv)");
             }
-            Table timeseries = Tables.read(ts, Set.of("marker", "zone"));
             require(timeseries, ts, "time_s", "node", "zone", "nr_free_0", "frag_index_0");
-            Table compaction = optional(dir.resolve("compaction.csv"),
-                    Set.of("context", "comm", "zone", "mode", "status"),
-                    "begin_s,end_s,duration_ms,context,pid,comm,cpu,order,node,zone,mode,status,migrate_scanned,"
-                            + "migrate_isolated,free_scanned,free_isolated,fast_free_scanned,fast_free_isolated,"
-                            + "migrated,migrate_failed,finished_checks,frag_index_at_begin");
-            Table daemons = optional(dir.resolve("daemons.csv"), Set.of("daemon"), "daemon,node,begin_s,end_s,order");
-            Table markers = optional(dir.resolve("markers.csv"), Set.of("text"), "time_s,text");
+            Table compaction = optional(files, "compaction.csv", Set.of("context", "comm", "zone", "mode", "status"),
+                    ReplayCsv.COMPACTION_COLUMNS);
+            Table daemons = optional(files, "daemons.csv", Set.of("daemon"), ReplayCsv.DAEMONS_COLUMNS);
+            Table markers = optional(files, "markers.csv", Set.of("text"), ReplayCsv.MARKERS_COLUMNS);
             require(compaction, dir.resolve("compaction.csv"), "begin_s", "end_s", "duration_ms", "context",
                     "order", "status");
             require(daemons, dir.resolve("daemons.csv"), "daemon", "node", "begin_s", "end_s");
@@ -95,15 +113,31 @@ public final class ReplayFolder {
         }
     }
 
-    private static Table optional(Path file, Set<String> text, String header) throws IOException {
-        if (Files.isRegularFile(file)) {
-            return Tables.read(file, text);
+    /** A JSON file of the folder, or null when absent. */
+    private static JsonNode json(Source files, String name) throws IOException {
+        try (InputStream in = files.open(name)) {
+            return in == null ? null : JSON.readTree(in);
+        }
+    }
+
+    /** A CSV file of the folder, or null when absent. */
+    private static Table table(Source files, String name, Set<String> text) throws IOException {
+        try (InputStream in = files.open(name)) {
+            return in == null ? null : Tables.read(name, in, text);
+        }
+    }
+
+    private static Table optional(Source files, String name, Set<String> text, List<String> header)
+            throws IOException {
+        Table t = table(files, name, text);
+        if (t != null) {
+            return t;
         }
         List<tech.tablesaw.columns.Column<?>> cols = new ArrayList<>();
-        for (String h : header.split(",")) {
+        for (String h : header) {
             cols.add(text.contains(h) ? tech.tablesaw.api.StringColumn.create(h) : DoubleColumn.create(h));
         }
-        return Table.create(file.getFileName().toString(), cols.toArray(new tech.tablesaw.columns.Column<?>[0]));
+        return Table.create(name, cols.toArray(new tech.tablesaw.columns.Column<?>[0]));
     }
 
     private static void require(Table t, Path file, String... cols) throws TraceInputException {

@@ -10,8 +10,11 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
@@ -34,7 +37,15 @@ public final class Tables {
 
     /** Reads a replay CSV; columns in {@code textColumns} stay strings, the rest become doubles. */
     public static Table read(Path file, Set<String> textColumns) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(file.getFileName().toString(), in, textColumns);
+        }
+    }
+
+    /** As {@link #read(Path, Set)} from a stream (a run's CSV bytes in memory); {@code name} names the table. */
+    public static Table read(String name, InputStream in, Set<String> textColumns) throws IOException {
+        // a strict decoder, as Files.newBufferedReader: a malformed byte is an error, not a U+FFFD
+        try (Reader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
              CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
             List<String> names = p.getHeaderNames();
             List<Column<?>> cols = new ArrayList<>();
@@ -53,13 +64,13 @@ public final class Tables {
                         try {
                             ((DoubleColumn) c).append(Double.parseDouble(v));
                         } catch (NumberFormatException e) {
-                            throw new IOException(file.getFileName() + " line " + p.getCurrentLineNumber()
+                            throw new IOException(name + " line " + p.getCurrentLineNumber()
                                     + ": column " + names.get(i) + " is not a number: '" + v + "'");
                         }
                     }
                 }
             }
-            return Table.create(file.getFileName().toString(), cols.toArray(new Column<?>[0]));
+            return Table.create(name, cols.toArray(new Column<?>[0]));
         }
     }
 

@@ -36,12 +36,8 @@ public final class ReplayCsv {
         return FragMetrics.format3(v);
     }
 
-    /**
-     * timeseries.csv. {@code migratetypeNames} names the migratetypes the kernel has, in enum order (no cma on the
-     * sample kernels: unmovable, movable, reclaimable, highatomic, isolate).
-     */
-    public static void timeseries(OutputStream out, List<ZoneSample> samples, int nrOrders,
-                                  List<String> migratetypeNames) throws IOException {
+    /** timeseries.csv's columns for {@code nrOrders} orders and these migratetypes (docs/replay-output.md). */
+    public static List<String> timeseriesColumns(int nrOrders, List<String> migratetypeNames) {
         List<String> header = new ArrayList<>(List.of("time_s", "marker", "node", "zone", "free_pages", "pcp_pages"));
         for (int o = 0; o < nrOrders; o++) {
             header.add("nr_free_" + o);
@@ -63,7 +59,29 @@ public final class ReplayCsv {
         header.add("free_regions");
         header.addAll(List.of("reported_pages", "reported_total", "reported_reallocated", "reportable_free",
                 "min_headroom"));
-        CsvBytes c = new CsvBytes(out).record(header.toArray(String[]::new));
+        return header;
+    }
+
+    /** compaction.csv's columns: one row per compact_zone() pass. */
+    public static final List<String> COMPACTION_COLUMNS = List.of("begin_s", "end_s",
+            "duration_ms", "context", "pid", "comm", "cpu", "order", "node", "zone", "mode", "status",
+            "migrate_scanned", "migrate_isolated", "free_scanned", "free_isolated", "fast_free_scanned",
+            "fast_free_isolated", "migrated", "migrate_failed", "finished_checks", "frag_index_at_begin");
+    /** daemons.csv's columns. */
+    public static final List<String> DAEMONS_COLUMNS = List.of("daemon", "node", "begin_s", "end_s", "order");
+    /** regions.csv's columns. */
+    public static final List<String> REGIONS_COLUMNS = List.of("time_s", "node", "region", "start_pfn",
+            "present_pages", "used_pages");
+    /** markers.csv's columns. */
+    public static final List<String> MARKERS_COLUMNS = List.of("time_s", "text");
+
+    /**
+     * timeseries.csv. {@code migratetypeNames} names the migratetypes the kernel has, in enum order (no cma on the
+     * sample kernels: unmovable, movable, reclaimable, highatomic, isolate).
+     */
+    public static void timeseries(OutputStream out, List<ZoneSample> samples, int nrOrders,
+                                  List<String> migratetypeNames) throws IOException {
+        CsvBytes c = new CsvBytes(out).record(timeseriesColumns(nrOrders, migratetypeNames).toArray(String[]::new));
         int nrMt = migratetypeNames.size();
         for (ZoneSample s : samples) {
             c.seconds(s.timeNs()).text(s.marker() == null ? "" : s.marker()).num(s.node()).text(s.zone())
@@ -111,10 +129,7 @@ public final class ReplayCsv {
 
     /** compaction.csv: one row per compact_zone() pass. */
     public static void compaction(OutputStream out, List<CompactionRun> runs) throws IOException {
-        CsvBytes c = new CsvBytes(out).record("begin_s", "end_s",
-                "duration_ms", "context", "pid", "comm", "cpu", "order", "node", "zone", "mode", "status",
-                "migrate_scanned", "migrate_isolated", "free_scanned", "free_isolated", "fast_free_scanned",
-                "fast_free_isolated", "migrated", "migrate_failed", "finished_checks", "frag_index_at_begin");
+        CsvBytes c = new CsvBytes(out).record(COMPACTION_COLUMNS.toArray(String[]::new));
         for (CompactionRun r : runs) {
             c.seconds(r.beginNs()).seconds(r.endNs()).text(CsvBytes.fixed3(r.durationNs() / 1e6))
                     .obj(r.context()).num(r.pid()).obj(r.comm()).num(r.cpu())
@@ -136,7 +151,7 @@ public final class ReplayCsv {
 
     /** daemons.csv: kswapd and kcompactd wake-to-sleep intervals. */
     public static void daemons(OutputStream out, List<Interval> kswapd, List<Interval> kcompactd) throws IOException {
-        CsvBytes c = new CsvBytes(out).record("daemon", "node", "begin_s", "end_s", "order");
+        CsvBytes c = new CsvBytes(out).record(DAEMONS_COLUMNS.toArray(String[]::new));
         for (Interval i : kswapd) {
             interval(c, "kswapd", i);
         }
@@ -159,8 +174,7 @@ public final class ReplayCsv {
     /** regions.csv: pages in use per memory region at each sample instant. */
     public static void regions(OutputStream out, List<Long> timesNs, List<long[]> used, RegionSampler rs)
             throws IOException {
-        CsvBytes c = new CsvBytes(out).record("time_s", "node", "region", "start_pfn", "present_pages",
-                "used_pages");
+        CsvBytes c = new CsvBytes(out).record(REGIONS_COLUMNS.toArray(String[]::new));
         for (int i = 0; i < timesNs.size(); i++) {
             long t = timesNs.get(i);
             long[] u = used.get(i);
@@ -180,7 +194,7 @@ public final class ReplayCsv {
 
     /** markers.csv. */
     public static void markers(OutputStream out, List<Marker> markers) throws IOException {
-        CsvBytes c = new CsvBytes(out).record("time_s", "text");
+        CsvBytes c = new CsvBytes(out).record(MARKERS_COLUMNS.toArray(String[]::new));
         for (Marker m : markers) {
             c.seconds(m.timeNs()).obj(m.text()).end();
         }

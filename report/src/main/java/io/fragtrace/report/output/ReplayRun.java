@@ -31,7 +31,6 @@ import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.TraceStats;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,25 +145,23 @@ public final class ReplayRun {
                 start.kind(), notes, model.unknownFraction(), series);
         BlameSummary.put(summary.json(), blame, replay.lastTimeNs());
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
+        RunFiles files = new RunFiles()
+                .put("timeseries.csv", w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts))
+                .put("compaction.csv", w -> ReplayCsv.compaction(w, compaction.runs()))
+                .put("daemons.csv", w -> ReplayCsv.daemons(w, compaction.kswapdIntervals(),
+                        compaction.kcompactdIntervals()))
+                .put("markers.csv", w -> ReplayCsv.markers(w, markers));
+        if (regions != null) {
+            files.put("regions.csv", w -> ReplayCsv.regions(w,
+                    instants.stream().map(SampleBuffer.Instant::timeNs).toList(),
+                    instants.stream().map(SampleBuffer.Instant::regionsUsed).toList(), regions));
+        }
+        files.put("stats.json", w -> StatsJson.write(traceStats, 20, w))
+                .put("summary.json", summary::write);
         AtomicOutput.writeDir(out, dir -> {
-            csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
-            csv(dir.resolve("compaction.csv"), w -> ReplayCsv.compaction(w, compaction.runs()));
-            csv(dir.resolve("daemons.csv"), w -> ReplayCsv.daemons(w, compaction.kswapdIntervals(),
-                    compaction.kcompactdIntervals()));
-            csv(dir.resolve("markers.csv"), w -> ReplayCsv.markers(w, markers));
-            if (regions != null) {
-                csv(dir.resolve("regions.csv"), w -> ReplayCsv.regions(w,
-                        instants.stream().map(SampleBuffer.Instant::timeNs).toList(),
-                        instants.stream().map(SampleBuffer.Instant::regionsUsed).toList(), regions));
-            }
-            try (var o = Files.newOutputStream(dir.resolve("stats.json"))) {
-                StatsJson.write(traceStats, 20, o);
-            }
-            try (var o = Files.newOutputStream(dir.resolve("summary.json"))) {
-                summary.write(o);
-            }
+            files.writeInto(dir);
             pfnMaps.write(dir, input.displayName());
-            HtmlReport.writeForRun(dir);
+            HtmlReport.writeForRun(dir, files.files());
         });
         return new Result(out, summary);
     }
@@ -202,13 +199,4 @@ public final class ReplayRun {
         return a;
     }
 
-    private interface CsvBody {
-        void write(OutputStream o) throws IOException;
-    }
-
-    private static void csv(Path file, CsvBody body) throws IOException {
-        try (OutputStream o = Files.newOutputStream(file)) {
-            body.write(o);
-        }
-    }
 }

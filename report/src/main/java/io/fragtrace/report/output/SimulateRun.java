@@ -34,7 +34,6 @@ import io.fragtrace.report.stats.StatsJson;
 import io.fragtrace.report.stats.TraceStats;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,19 +147,16 @@ public final class SimulateRun {
         summary.set("calibration", CalibrationJson.of(calibration, config, settings));
         MechanismsJson.add(summary, model, sim.reporting(), sim.reserves(), series);
         List<String> mts = ReplayCsv.migratetypeNames(KernelSemantics.MIGRATE_TYPES);
+        RunFiles files = new RunFiles()
+                .put("timeseries.csv", w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts))
+                .put("compaction.csv", w -> ReplayCsv.compaction(w, sim.runs()))
+                .put("daemons.csv", w -> ReplayCsv.daemons(w, sim.kswapdIntervals(), sim.kcompactdIntervals()))
+                .put("markers.csv", w -> ReplayCsv.markers(w, markers))
+                .put("stats.json", w -> StatsJson.write(traceStats, 20, w))
+                .put("summary.json", w -> JSON.writeValue(w, summary));
         AtomicOutput.writeDir(out, dir -> {
-            csv(dir.resolve("timeseries.csv"), w -> ReplayCsv.timeseries(w, series, model.nrOrders(), mts));
-            csv(dir.resolve("compaction.csv"), w -> ReplayCsv.compaction(w, sim.runs()));
-            csv(dir.resolve("daemons.csv"), w -> ReplayCsv.daemons(w, sim.kswapdIntervals(),
-                    sim.kcompactdIntervals()));
-            csv(dir.resolve("markers.csv"), w -> ReplayCsv.markers(w, markers));
-            try (OutputStream o = Files.newOutputStream(dir.resolve("stats.json"))) {
-                StatsJson.write(traceStats, 20, o);
-            }
-            try (OutputStream o = Files.newOutputStream(dir.resolve("summary.json"))) {
-                JSON.writeValue(o, summary);
-            }
-            HtmlReport.writeForRun(dir);
+            files.writeInto(dir);
+            HtmlReport.writeForRun(dir, files.files());
         });
         return new Result(out, summary);
     }
@@ -347,16 +343,5 @@ public final class SimulateRun {
             d.put("pages", pages);
         }
         return n;
-    }
-
-    /** The free_regions column: completely free memory regions per zone (the model always counts them). */
-    private interface CsvBody {
-        void write(OutputStream o) throws IOException;
-    }
-
-    private static void csv(Path file, CsvBody body) throws IOException {
-        try (OutputStream o = Files.newOutputStream(file)) {
-            body.write(o);
-        }
     }
 }

@@ -86,19 +86,6 @@ final class LongLongTable {
         return v;
     }
 
-    /** Slots for iteration: {@link #keyAt} is {@code Long.MIN_VALUE} for an empty slot. */
-    int capacity() {
-        return keys.length;
-    }
-
-    long keyAt(int i) {
-        return keys[i];
-    }
-
-    long valueAt(int i) {
-        return values[i];
-    }
-
     private int find(long key) {
         int mask = keys.length - 1;
         int i = slot(key, mask);

@@ -136,7 +136,7 @@ public final class StatsCollector implements TraceVisitor {
             case MM_PAGE_PCPU_REFILL -> add(pcpuRefillEvent, e.order());
             case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
             case MM_COMPACTION_BEGIN -> {
-                if (MigrateMode.byOrdinal(e.get(Field.MODE, -1)) == MigrateMode.ASYNC) {
+                if (MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC) {
                     beginAsync++;
                 } else if (e.has(Field.MODE)) {
                     beginSync++;
@@ -162,7 +162,7 @@ public final class StatsCollector implements TraceVisitor {
                 compactionMigrate[2] += e.get(Field.NR_FAILED);
             }
             case MM_MIGRATE_PAGES -> {
-                long[] r = migrateByReason[MigrateReason.byOrdinal(e.get(Field.REASON, MigrateReason.UNKNOWN.ordinal()))
+                long[] r = migrateByReason[MigrateReason.byOrdinal(e.get(Field.REASON))
                         .ordinal()];
                 r[0]++;
                 r[1] += e.get(Field.NR_SUCCEEDED);
@@ -276,7 +276,7 @@ public final class StatsCollector implements TraceVisitor {
             batchedDuplicates++;
         } else {
             batchedOnly++;
-            free(e, (int) e.get(Field.ORDER, 0));
+            free(e, (int) e.get(Field.ORDER));
         }
     }
 
@@ -293,12 +293,12 @@ public final class StatsCollector implements TraceVisitor {
                 : e.get(Field.FRAGMENTING) != 0;
         int a = mtSlot(e.get(Field.ALLOC_MIGRATETYPE));
         int f = mtSlot(e.get(Field.FALLBACK_MIGRATETYPE));
-        boolean changeOwnership = e.get(Field.CHANGE_OWNERSHIP, 0) != 0;
+        boolean changeOwnership = e.get(Field.CHANGE_OWNERSHIP) != 0;
         if (e.hasTimestamp()) {
             extfragTimeline.add(e.timestampNs(), fragmenting, changeOwnership);
         }
         if (ExtfragPollution.isPollution(a, f)) {
-            pollution.onExtfrag(e, (int) e.get(Field.ALLOC_ORDER, -1), a, f, fragmenting, changeOwnership);
+            pollution.onExtfrag(e, (int) e.get(Field.ALLOC_ORDER), a, f, fragmenting, changeOwnership);
         }
         extfragMatrix[a][f]++;
         if (fragmenting) {

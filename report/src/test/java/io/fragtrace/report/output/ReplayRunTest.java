@@ -6,6 +6,8 @@ import io.fragtrace.parser.Samples;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.StartState;
+import io.fragtrace.report.html.HtmlReport;
+import io.fragtrace.report.html.ReplayFolder;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -18,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,6 +42,16 @@ class ReplayRunTest {
         out = tmp.resolve("out");
         new ReplayRun(TraceInput.of(bundle.toString()), new ReplayRun.Options(0, null, true)).run(out);
         summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    }
+
+    @Test
+    void theReportDrawnFromTheRunsBytesIsTheOneTheWrittenFolderGives() throws Exception {
+        // the run rendered report.html from the bytes it wrote (RunFiles), not from the folder read back; rebuilt from
+        // the written folder (HtmlReport's rebuild path) every file of the report is the same
+        Map<String, byte[]> again = HtmlReport.render(ReplayFolder.load(out));
+        for (Map.Entry<String, byte[]> e : again.entrySet()) {
+            assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve(e.getKey())), e.getKey());
+        }
     }
 
     static List<CSVRecord> csv(String name) throws Exception {
