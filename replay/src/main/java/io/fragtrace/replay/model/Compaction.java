@@ -543,12 +543,15 @@ public final class Compaction {
      * isolate_migratepages_block() (mm/compaction.c, 6.1): free buddy blocks are stepped over; allocated order-0
      * movable pages are isolated, up to COMPACT_CLUSTER_MAX; anything else fails (compound pages stepped over whole).
      * Async direct compaction gives up an order-aligned chunk at its first failure (skip_on_failure) and puts back
-     * what it isolated. The skip bit: test_and_set_skip() when the first LRU page is isolated (the lru lock is first
-     * taken, skip_updated): 6.1 marks the block only when that page is the block's first pfn (IS_ALIGNED(low_pfn));
-     * 6.5+ marks it whenever the scan started at the block's start (valid_page; {@link
+     * what it isolated. The skip bit: 6.5+ test_and_set_skip(cc, valid_page) when the first LRU page is isolated
+     * (the lru lock is first taken, skip_updated) marks a block whose scan started at its start ({@link
      * KernelSemantics#skipFromValidPage}). A block scanned to its end with nothing isolated in this call, or in a
      * rescan (cc->rescan, cc->finish_pageblock from 6.3), is skip-marked unless skip_updated, and
-     * update_cached_migrate() moves the cached migrate pfn past it. Version difference not modelled:
+     * update_cached_migrate() moves the cached migrate pfn past it. Not modelled: 6.1.y marks at the first LRU
+     * isolation only when that page is the block's first pfn and fast_find_migrateblock() marks the block it found
+     * (7efc3b726103 reverted in 6.1 stable; without both, the first rule alone re-finds a block whose scan kept
+     * nothing forever, the 6.1.0 compaction stalls), so before 6.5 the block-end mark stands in for both.
+     * Version difference not modelled:
      * since 6.9 (skip_isolation_on_order()) compound pages smaller than cc->order are migrated too. Returns the pfn
      * reached.
      */
@@ -560,9 +563,9 @@ public final class Compaction {
         long pfn = low;
         int n = (int) cc.nrMigratepages;
         int nrIsolated = 0;
-        // valid_page: the scan starts at the block's start (pageblock-aligned; 6.5+ also the zone's first pfn), where
-        // "Check if the pageblock has already been marked skipped" aborts a skip-marked block at once
-        boolean validPage = (low & (pbPages - 1)) == 0 || (ks.skipFromValidPage() && low == m.zone(cc.z).start);
+        // valid_page: the scan starts at the block's start (or the zone's first pfn), where "Check if the pageblock
+        // has already been marked skipped" aborts a skip-marked block at once
+        boolean validPage = low == blockStart;
         if (validPage && !isolationSuitable(cc, blockStart)) {
             cc.migrateScanned++;
             updateCachedMigrate(cc, end); // low_pfn = end_pfn, nothing isolated
@@ -582,12 +585,11 @@ public final class Compaction {
                 continue;
             }
             if (pages.migratable(pfn)) {
-                if (!skipUpdated && pages.lru(pfn)) {
-                    // "Try get exclusive access under lock": test_and_set_skip() as the lru lock is first taken;
-                    // the block passed isolation_suitable() at its start, so the bit was clear and nothing aborts
+                if (!skipUpdated && pages.lru(pfn) && ks.skipFromValidPage()) {
+                    // "Try get exclusive access under lock" (6.5+): test_and_set_skip(cc, valid_page) as the lru lock
+                    // is first taken; the block passed isolation_suitable() at its start, so nothing aborts
                     skipUpdated = true;
-                    boolean mark = ks.skipFromValidPage() ? validPage : (pfn & (pbPages - 1)) == 0;
-                    if (mark && !cc.ignoreSkipHint) {
+                    if (validPage && !cc.ignoreSkipHint) {
                         setPageblockSkip(blockStart);
                     }
                 }

@@ -35,7 +35,8 @@ package io.fragtrace.replay.model;
  * @param skipFromValidPage    isolate_migratepages_block()'s test_and_set_skip() marks the block whenever the scan
  *                             started at its start (valid_page, also at the zone's first pfn; 6.5+: "Update
  *                             pageblock skip when first migration candidate is not at the start"); before, only when
- *                             the first isolated LRU page is the block's first pfn
+ *                             the first isolated LRU page is the block's first pfn, with fast_find_migrateblock()
+ *                             marking its block (not modelled: the block-end mark stands in, see Compaction)
  * @param lastMigratedFromBlock compact_zone()'s last_migrated_pfn after an isolation is the start of the pageblock
  *                             the isolation ended in, max(zone start, pageblock_start_pfn(migrate_pfn - 1)) (6.6+,
  *                             "correct last_migrated_pfn update in compact_zone"); before, iteration_start_pfn

@@ -287,8 +287,8 @@ class CompactionRulesTest {
     void isolateMigratepagesBlockSkipBitOn61() {
         // isolate_migratepages_block() of 6.1 on [512, 1024) from 512: valid_page = page 512 (aligned, not skipped).
         // The first LRU page isolated is 600: test_and_set_skip(cc, page, 600) returns false at once (600 is not
-        // pageblock-aligned) and skip_updated = true, so the block is NOT marked. 600..631 fill COMPACT_CLUSTER_MAX
-        // (32): the scan stops at 632, cached pfn unchanged (low_pfn != end_pfn).
+        // pageblock-aligned), so the block is NOT marked. 600..631 fill COMPACT_CLUSTER_MAX (32): the scan stops at
+        // 632, cached pfn unchanged (low_pfn != end_pfn).
         BuddyModel m = zone();
         Compaction cz = new Compaction(m);
         CompactControl cc = kcompactd(9);
@@ -308,6 +308,13 @@ class CompactionRulesTest {
         assertFalse(cz.pageblockSkip(512));
         assertEquals(1536, cz.cachedMigratePfn[0][0]);
         assertEquals(1536, cz.cachedMigratePfn[0][1]);
+        // [1024, 1536) from its start, no migratable page: nr_isolated = 0 at end_pfn, valid_page and no
+        // skip_updated -> set_pageblock_skip(1024); update_cached_migrate(1536) -> ALIGN(1537, 512) = 2048
+        cc.nrMigratepages = 0;
+        cc.rescan = false;
+        assertEquals(1536, cz.isolateMigratepagesBlock(cc, 1024, 1536, 1024, list, LRU_600));
+        assertTrue(cz.pageblockSkip(1024));
+        assertEquals(2048, cz.cachedMigratePfn[0][0]);
     }
 
     @Test
