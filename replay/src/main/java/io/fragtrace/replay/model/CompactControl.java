@@ -25,8 +25,14 @@ public class CompactControl {
     public boolean proactive;
     /** cc->direct_compaction. */
     public boolean direct;
-    /** cc->finish_pageblock (6.4+, rescan_pageblock before): finish the block, no fast_find_migrateblock(). */
+    /** cc->finish_pageblock (6.3+): finish the block, no fast_find_migrateblock() (simulate: = rescan from 6.3). */
     public boolean finishPageblock;
+    /**
+     * cc->rescan (5.1-6.2; cc->finish_pageblock from 6.3), set by compact_zone() when this isolation starts in the
+     * pageblock of the last migrated batch: isolate_migratepages_block() then skip-marks the block and updates the
+     * cached migrate pfn at its end even though it isolated pages.
+     */
+    public boolean rescan;
     public long migratePfn;
     public long freePfn;
     /** cc->fast_start_pfn (0: none yet, Long.MAX_VALUE: used). */

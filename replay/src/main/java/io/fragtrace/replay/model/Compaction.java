@@ -112,6 +112,11 @@ public final class Compaction {
         return pfn & -pbPages;
     }
 
+    /** pageblock_end_pfn() (include/linux/pageblock-flags.h; block_end_pfn() of mm/compaction.c before 6.3). */
+    public long pageblockEndPfn(long pfn) {
+        return (pfn + 1 + pbPages - 1) & -pbPages;
+    }
+
     /** reset_cached_positions() (mm/compaction.c). */
     public void resetCachedPositions(int z) {
         Zone zone = m.zone(z);
@@ -237,11 +242,18 @@ public final class Compaction {
         return cc.ignoreSkipHint || !pageblockSkip(pfn);
     }
 
-    /** update_cached_migrate() (mm/compaction.c): advance zone->compact_cached_migrate_pfn[sync]. */
+    /**
+     * update_cached_migrate() (mm/compaction.c, 5.1-6.12): advance zone->compact_cached_migrate_pfn[sync] to
+     * pageblock_end_pfn(pfn) = ALIGN(pfn + 1, pageblock_nr_pages). Its callers pass a block's END pfn (the scanned
+     * block's low_pfn == end_pfn, isolate_migratepages()'s block_end_pfn), which is pageblock-aligned, so the cached
+     * position lands one pageblock beyond the block just scanned: the next pass skips the block after it (the 6.1
+     * trace's next mm_compaction_begin shows migrate_pfn = the previous end + pageblock_nr_pages).
+     */
     public void updateCachedMigrate(CompactControl cc, long pfn) {
         if (cc.wholeZone && cc.ignoreSkipHint) {
             return;
         }
+        pfn = pageblockEndPfn(pfn);
         if (pfn > cachedMigratePfn[cc.z][0]) {
             cachedMigratePfn[cc.z][0] = pfn;
         }
@@ -531,7 +543,15 @@ public final class Compaction {
      * isolate_migratepages_block() (mm/compaction.c, 6.1): free buddy blocks are stepped over; allocated order-0
      * movable pages are isolated, up to COMPACT_CLUSTER_MAX; anything else fails (compound pages stepped over whole).
      * Async direct compaction gives up an order-aligned chunk at its first failure (skip_on_failure) and puts back
-     * what it isolated. A fully scanned block that yielded nothing is skip-marked. Version difference not modelled:
+     * what it isolated. The skip bit: 6.5+ test_and_set_skip(cc, valid_page) when the first LRU page is isolated
+     * (the lru lock is first taken, skip_updated) marks a block whose scan started at its start ({@link
+     * KernelSemantics#skipFromValidPage}). A block scanned to its end with nothing isolated in this call, or in a
+     * rescan (cc->rescan, cc->finish_pageblock from 6.3), is skip-marked unless skip_updated, and
+     * update_cached_migrate() moves the cached migrate pfn past it. Not modelled: 6.1.y marks at the first LRU
+     * isolation only when that page is the block's first pfn and fast_find_migrateblock() marks the block it found
+     * (7efc3b726103 reverted in 6.1 stable; without both, the first rule alone re-finds a block whose scan kept
+     * nothing forever, the 6.1.0 compaction stalls), so before 6.5 the block-end mark stands in for both.
+     * Version difference not modelled:
      * since 6.9 (skip_isolation_on_order()) compound pages smaller than cc->order are migrated too. Returns the pfn
      * reached.
      */
@@ -542,6 +562,16 @@ public final class Compaction {
         long nextSkip = skipOnFailure ? ((low + chunk) & -chunk) : end;
         long pfn = low;
         int n = (int) cc.nrMigratepages;
+        int nrIsolated = 0;
+        // valid_page: the scan starts at the block's start (or the zone's first pfn), where "Check if the pageblock
+        // has already been marked skipped" aborts a skip-marked block at once
+        boolean validPage = low == blockStart;
+        if (validPage && !isolationSuitable(cc, blockStart)) {
+            cc.migrateScanned++;
+            updateCachedMigrate(cc, end); // low_pfn = end_pfn, nothing isolated
+            return end;
+        }
+        boolean skipUpdated = false;
         for (; pfn < end; pfn++) {
             if (skipOnFailure && pfn >= nextSkip) {
                 if (n > 0) {
@@ -555,7 +585,16 @@ public final class Compaction {
                 continue;
             }
             if (pages.migratable(pfn)) {
+                if (!skipUpdated && pages.lru(pfn) && ks.skipFromValidPage()) {
+                    // "Try get exclusive access under lock" (6.5+): test_and_set_skip(cc, valid_page) as the lru lock
+                    // is first taken; the block passed isolation_suitable() at its start, so nothing aborts
+                    skipUpdated = true;
+                    if (validPage && !cc.ignoreSkipHint) {
+                        setPageblockSkip(blockStart);
+                    }
+                }
                 list[n++] = pfn;
+                nrIsolated++;
                 cc.migrateIsolated++;
                 if (n == COMPACT_CLUSTER_MAX) {
                     pfn++;
@@ -573,6 +612,7 @@ public final class Compaction {
             }
             if (n > 0) {
                 cc.migrateIsolated -= n;
+                nrIsolated -= n;
                 n = 0;
             }
             if (pfn < nextSkip) {
@@ -584,10 +624,10 @@ public final class Compaction {
         if (pfn > end) {
             pfn = end;
         }
-        // a block scanned to its end that keeps nothing isolated (what async put back counts as nothing)
-        if (pfn >= end && (n == 0 || cc.finishPageblock)) {
-            if (low == blockStart) {
-                setPageblockSkip(blockStart); // valid_page: the scan started at the block's start
+        // a block scanned to its end that keeps nothing isolated (what async put back counts as nothing), or rescanned
+        if (pfn >= end && (nrIsolated == 0 || cc.rescan)) {
+            if (validPage && !skipUpdated) {
+                setPageblockSkip(blockStart);
             }
             updateCachedMigrate(cc, pfn);
         }

@@ -29,13 +29,25 @@ package io.fragtrace.replay.model;
  *                             high_min/high_max only; before, zone_set_pageset_high_and_batch() sets pcp->high
  * @param pageReporting        free page reporting, mm/page_reporting.c (5.7+)
  * @param movableNonLru        migration of movable non-LRU pages (zsmalloc, balloon: __SetPageMovable, 4.8+)
+ * @param finishPageblock      cc->finish_pageblock replaces cc->rescan (6.3+, "mm, compaction: finish pageblocks on
+ *                             complete migration failure"): a rescan of the last migrated block also keeps
+ *                             fast_find_migrateblock() from choosing another block
+ * @param skipFromValidPage    isolate_migratepages_block()'s test_and_set_skip() marks the block whenever the scan
+ *                             started at its start (valid_page, also at the zone's first pfn; 6.5+: "Update
+ *                             pageblock skip when first migration candidate is not at the start"); before, only when
+ *                             the first isolated LRU page is the block's first pfn, with fast_find_migrateblock()
+ *                             marking its block (not modelled: the block-end mark stands in, see Compaction)
+ * @param lastMigratedFromBlock compact_zone()'s last_migrated_pfn after an isolation is the start of the pageblock
+ *                             the isolation ended in, max(zone start, pageblock_start_pfn(migrate_pfn - 1)) (6.6+,
+ *                             "correct last_migrated_pfn update in compact_zone"); before, iteration_start_pfn
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
                               boolean changeOwnershipIsBlockType, boolean kcompactd, boolean proactiveCompaction,
                               boolean watermarkBoost, boolean allocNofragment, boolean alikeSteal,
                               boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
-                              boolean pageReporting, boolean movableNonLru) {
+                              boolean pageReporting, boolean movableNonLru, boolean finishPageblock,
+                              boolean skipFromValidPage, boolean lastMigratedFromBlock) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -54,7 +66,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         int v = major * 1000 + minor;
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
-                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008);
+                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
+                v >= 6003, v >= 6005, v >= 6006);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -88,21 +101,24 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         return new KernelSemantics(name, nrOrders, order, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
-                movableNonLru);
+                movableNonLru, finishPageblock, skipFromValidPage,
+                lastMigratedFromBlock);
     }
 
     public KernelSemantics withNrOrders(int n) {
         return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
-                movableNonLru);
+                movableNonLru, finishPageblock, skipFromValidPage,
+                lastMigratedFromBlock);
     }
 
     public KernelSemantics withName(String label) {
         return new KernelSemantics(label, nrOrders, pageblockOrder, pcpHighOrders, freeBatchedDoubles,
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
-                pageReporting, movableNonLru);
+                pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
+                lastMigratedFromBlock);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

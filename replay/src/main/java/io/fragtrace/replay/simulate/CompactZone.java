@@ -270,12 +270,20 @@ abstract class CompactZone extends PageAlloc {
                 ret = CompactStatus.CONTENDED;
                 break;
             }
+            long iterationStartPfn = cc.migratePfn;
+            // "Avoid multiple rescans of the same pageblock": cc->rescan (cc->finish_pageblock from 6.3) when this
+            // isolation starts in the pageblock the last migrated batch started in (last_migrated_pfn 0 is block 0)
+            cc.rescan = cz.pageblockStart(lastMigratedPfn) == cz.pageblockStart(iterationStartPfn);
+            cc.finishPageblock = cc.rescan && ks.finishPageblock();
             cz.isolateMigratepages(cc, migrateList, pages);
             if (cc.nrMigratepages == 0) {
                 checkDrain(cc);
                 continue;
             }
-            lastMigratedPfn = Math.max(zone.start, cz.pageblockStart(cc.migratePfn - 1));
+            // ISOLATE_SUCCESS: last_migrated_pfn = iteration_start_pfn until 6.5; from 6.6 ("correct last_migrated_pfn
+            // update in compact_zone") the start of the pageblock the isolation ended in
+            lastMigratedPfn = ks.lastMigratedFromBlock() ? Math.max(zone.start, cz.pageblockStart(cc.migratePfn - 1))
+                    : iterationStartPfn;
             if (!migratePages(cc)) {
                 if (!cz.scannersMet(cc)) {
                     ret = CompactStatus.CONTENDED;
@@ -284,6 +292,7 @@ abstract class CompactZone extends PageAlloc {
                 if (cc.direct && cc.async() && cc.order > 0) {
                     long o = 1L << cc.order;
                     cc.migratePfn = ((cc.migratePfn - 1) & -o) + o;
+                    lastMigratedPfn = 0; // "Draining pcplists is useless in this case"
                 }
             }
             if (cc.capturedPfn >= 0) {

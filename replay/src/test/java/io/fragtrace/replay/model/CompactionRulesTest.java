@@ -243,4 +243,97 @@ class CompactionRulesTest {
         assertEquals(3583, cz.initFreePfn(0));
         assertFalse(cz.blockskipFlush[0]);
     }
+
+    /** Pages 600..631 and 700 of the zone are allocated order-0 LRU pages (migratable); everything else is not. */
+    private static final Compaction.Pages LRU_600 = new Compaction.Pages() {
+        @Override
+        public int compoundOrder(long pfn) {
+            return -1;
+        }
+
+        @Override
+        public boolean migratable(long pfn) {
+            return (pfn >= 600 && pfn < 632) || pfn == 700;
+        }
+
+        @Override
+        public boolean lru(long pfn) {
+            return migratable(pfn);
+        }
+    };
+
+    @Test
+    void updateCachedMigrateStoresThePageblockEndOfTheBlockEnd() {
+        // update_cached_migrate(cc, pfn) (mm/compaction.c, 5.1-6.12): pfn = pageblock_end_pfn(pfn) = ALIGN(pfn + 1,
+        // 512). Its callers pass a block's end: 1024 -> ALIGN(1025, 512) = 1536, one pageblock beyond the block
+        // [512, 1024) just scanned (the 6.1 capture fragment-thp-256M: a pass ending at migrate_pfn 0x3400 is followed
+        // by mm_compaction_begin migrate_pfn=0x3600). Async: only compact_cached_migrate_pfn[0] moves.
+        Compaction cz = new Compaction(zone());
+        CompactControl cc = direct(9);
+        cz.updateCachedMigrate(cc, 1024);
+        assertEquals(1536, cz.cachedMigratePfn[0][0]);
+        assertEquals(0, cz.cachedMigratePfn[0][1]);
+        cz.updateCachedMigrate(cc, 1100); // ALIGN(1101, 512) = 1536: no change
+        assertEquals(1536, cz.cachedMigratePfn[0][0]);
+    }
+
+    private static CompactControl kcompactd(int order) {
+        // kcompactd's pass: sync-light, not direct (no skip_on_failure), obeys the skip hints
+        return new CompactControl(0, order, MigrateMode.SYNC_LIGHT, MIGRATE_MOVABLE, 0, 1,
+                CompactionContext.KCOMPACTD);
+    }
+
+    @Test
+    void isolateMigratepagesBlockSkipBitOn61() {
+        // isolate_migratepages_block() of 6.1 on [512, 1024) from 512: valid_page = page 512 (aligned, not skipped).
+        // The first LRU page isolated is 600: test_and_set_skip(cc, page, 600) returns false at once (600 is not
+        // pageblock-aligned), so the block is NOT marked. 600..631 fill COMPACT_CLUSTER_MAX (32): the scan stops at
+        // 632, cached pfn unchanged (low_pfn != end_pfn).
+        BuddyModel m = zone();
+        Compaction cz = new Compaction(m);
+        CompactControl cc = kcompactd(9);
+        long[] list = new long[32];
+        assertEquals(632, cz.isolateMigratepagesBlock(cc, 512, 1024, 512, list, LRU_600));
+        assertEquals(32, cc.nrMigratepages);
+        assertFalse(cz.pageblockSkip(512));
+        assertEquals(0, cz.cachedMigratePfn[0][0]);
+        // The continuation from 632 as a rescan (compact_zone(): the block of last_migrated_pfn): 700 is isolated
+        // (first LRU page of this call, not aligned: no mark); the scan reaches 1024 = end_pfn with cc->rescan, so
+        // update_cached_migrate(1024) -> 1536 for [0] and [1] (sync-light); valid_page is NULL (632 is not aligned):
+        // no set_pageblock_skip() either.
+        cc.nrMigratepages = 0;
+        cc.rescan = true;
+        assertEquals(1024, cz.isolateMigratepagesBlock(cc, 632, 1024, 512, list, LRU_600));
+        assertEquals(1, cc.nrMigratepages);
+        assertFalse(cz.pageblockSkip(512));
+        assertEquals(1536, cz.cachedMigratePfn[0][0]);
+        assertEquals(1536, cz.cachedMigratePfn[0][1]);
+        // [1024, 1536) from its start, no migratable page: nr_isolated = 0 at end_pfn, valid_page and no
+        // skip_updated -> set_pageblock_skip(1024); update_cached_migrate(1536) -> ALIGN(1537, 512) = 2048
+        cc.nrMigratepages = 0;
+        cc.rescan = false;
+        assertEquals(1536, cz.isolateMigratepagesBlock(cc, 1024, 1536, 1024, list, LRU_600));
+        assertTrue(cz.pageblockSkip(1024));
+        assertEquals(2048, cz.cachedMigratePfn[0][0]);
+    }
+
+    @Test
+    void isolateMigratepagesBlockSkipBitOn612() {
+        // 6.5+ (6.12): test_and_set_skip(cc, valid_page) as the lru lock is first taken (page 600) marks the block
+        // whose scan started at its start (valid_page = 512); the bit was clear, so the scan goes on: 32 isolated.
+        BuddyModel m = new BuddyModel(KernelSemantics.V6_12, List.of(new Zone(0, 0, "DMA32", 0, 4096)), 1);
+        Compaction cz = new Compaction(m);
+        CompactControl cc = kcompactd(9);
+        long[] list = new long[32];
+        assertEquals(632, cz.isolateMigratepagesBlock(cc, 512, 1024, 512, list, LRU_600));
+        assertEquals(32, cc.nrMigratepages);
+        assertTrue(cz.pageblockSkip(512));
+        // a later pass starting at 512 again: "Check if the pageblock has already been marked skipped": isolation
+        // aborts at once (nr_scanned 1, low_pfn = end_pfn), nothing isolated, so update_cached_migrate(1024) -> 1536
+        CompactControl again = kcompactd(9);
+        assertEquals(1024, cz.isolateMigratepagesBlock(again, 512, 1024, 512, list, LRU_600));
+        assertEquals(0, again.nrMigratepages);
+        assertEquals(1, again.migrateScanned);
+        assertEquals(1536, cz.cachedMigratePfn[0][0]);
+    }
 }

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * release): kcompactd 4.6, the "alike pages" claim in steal_suitable_fallback() 4.12, __rmqueue_fallback()'s
  * smallest-page fallback and __rmqueue()'s retry 4.13, watermark boosting and ALLOC_NOFRAGMENT 5.0, proactive
  * compaction 5.9, high-order pcp lists 5.13, the 6.10 free-list/steal rework; non-LRU movable page migration 4.8
- * (mm/migrate.c, "support non-lru movable page migration"), free page reporting 5.7 (mm/page_reporting.c added).
+ * (mm/migrate.c, "support non-lru movable page migration"), free page reporting 5.7 (mm/page_reporting.c added),
+ * the migration scanner's skip-bit and rescan rules 6.3 / 6.5 / 6.6.
  */
 class KernelSemanticsTest {
     @Test
@@ -36,6 +37,15 @@ class KernelSemanticsTest {
         assertTrue(KernelSemantics.forKernel("4.8").movableNonLru());
         assertFalse(KernelSemantics.forKernel("5.6").pageReporting());
         assertTrue(KernelSemantics.forKernel("5.7").pageReporting());
+        // mm/compaction.c: cc->rescan renamed cc->finish_pageblock 6.3; the skip-bit series (valid_page in
+        // test_and_set_skip(), fast_find_migrateblock() no longer marks its block) 6.5; compact_zone()'s
+        // last_migrated_pfn from the pageblock the isolation ended in 6.6
+        assertFalse(KernelSemantics.forKernel("6.2").finishPageblock());
+        assertTrue(KernelSemantics.forKernel("6.3").finishPageblock());
+        assertFalse(KernelSemantics.forKernel("6.4").skipFromValidPage());
+        assertTrue(KernelSemantics.forKernel("6.5").skipFromValidPage());
+        assertFalse(KernelSemantics.forKernel("6.5").lastMigratedFromBlock());
+        assertTrue(KernelSemantics.forKernel("6.6").lastMigratedFromBlock());
     }
 
     @Test
