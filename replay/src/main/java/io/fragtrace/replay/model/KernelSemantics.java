@@ -29,13 +29,16 @@ package io.fragtrace.replay.model;
  *                             high_min/high_max only; before, zone_set_pageset_high_and_batch() sets pcp->high
  * @param pageReporting        free page reporting, mm/page_reporting.c (5.7+)
  * @param movableNonLru        migration of movable non-LRU pages (zsmalloc, balloon: __SetPageMovable, 4.8+)
+ * @param freepagesByOrder     compaction keeps isolated free pages at their order, one cc->freepages list per order,
+ *                             and compaction_alloc() splits the smallest one (6.10+); before, split_map_pages()
+ *                             splits them all to order 0 and list_add()s them (reversed)
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
                               boolean changeOwnershipIsBlockType, boolean kcompactd, boolean proactiveCompaction,
                               boolean watermarkBoost, boolean allocNofragment, boolean alikeSteal,
                               boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
-                              boolean pageReporting, boolean movableNonLru) {
+                              boolean pageReporting, boolean movableNonLru, boolean freepagesByOrder) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -54,7 +57,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         int v = major * 1000 + minor;
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
-                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008);
+                v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008, v610);
     }
 
     /** A config's {@code kernel} ("6.1", "4.4"). */
@@ -83,21 +86,21 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         return new KernelSemantics(name, nrOrders, order, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
-                movableNonLru);
+                movableNonLru, freepagesByOrder);
     }
 
     public KernelSemantics withNrOrders(int n) {
         return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
-                movableNonLru);
+                movableNonLru, freepagesByOrder);
     }
 
     public KernelSemantics withName(String label) {
         return new KernelSemantics(label, nrOrders, pageblockOrder, pcpHighOrders, freeBatchedDoubles,
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
-                pageReporting, movableNonLru);
+                pageReporting, movableNonLru, freepagesByOrder);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

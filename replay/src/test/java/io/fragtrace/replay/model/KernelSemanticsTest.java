@@ -36,6 +36,9 @@ class KernelSemanticsTest {
         assertTrue(KernelSemantics.forKernel("4.8").movableNonLru());
         assertFalse(KernelSemantics.forKernel("5.6").pageReporting());
         assertTrue(KernelSemantics.forKernel("5.7").pageReporting());
+        // cc->freepages[NR_PAGE_ORDERS] and release_free_list() (mm/compaction.c of 6.10)
+        assertFalse(KernelSemantics.forKernel("6.9").freepagesByOrder());
+        assertTrue(KernelSemantics.forKernel("6.10").freepagesByOrder());
     }
 
     @Test
