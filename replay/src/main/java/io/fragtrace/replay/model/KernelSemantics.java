@@ -40,6 +40,9 @@ package io.fragtrace.replay.model;
  * @param lastMigratedFromBlock compact_zone()'s last_migrated_pfn after an isolation is the start of the pageblock
  *                             the isolation ended in, max(zone start, pageblock_start_pfn(migrate_pfn - 1)) (6.6+,
  *                             "correct last_migrated_pfn update in compact_zone"); before, iteration_start_pfn
+ * @param freepagesByOrder     compaction keeps isolated free pages at their order, one cc->freepages list per order,
+ *                             and compaction_alloc() splits the smallest one (6.10+); before, split_map_pages()
+ *                             splits them all to order 0 and list_add()s them (reversed)
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -47,7 +50,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean watermarkBoost, boolean allocNofragment, boolean alikeSteal,
                               boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
                               boolean pageReporting, boolean movableNonLru, boolean finishPageblock,
-                              boolean skipFromValidPage, boolean lastMigratedFromBlock) {
+                              boolean skipFromValidPage, boolean lastMigratedFromBlock,
+                              boolean freepagesByOrder) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -67,7 +71,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
-                v >= 6003, v >= 6005, v >= 6006);
+                v >= 6003, v >= 6005, v >= 6006, v610);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -102,7 +106,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock);
+                lastMigratedFromBlock, freepagesByOrder);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -110,7 +114,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock);
+                lastMigratedFromBlock, freepagesByOrder);
     }
 
     public KernelSemantics withName(String label) {
@@ -118,7 +122,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock);
+                lastMigratedFromBlock, freepagesByOrder);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

@@ -312,6 +312,9 @@ abstract class CompactZone extends PageAlloc {
             cz.releasedFreepages(z, highest);
             targetHead = targetTail = 0;
         }
+        if (freepages.pages() > 0) {
+            cz.releasedFreepages(z, releaseFreeList(z));
+        }
         cc.nrFreepages = 0;
         stats.passes[cc.context.ordinal()][ret.ordinal()]++;
         stats.migrateScanned += cc.migrateScanned;
@@ -397,8 +400,14 @@ abstract class CompactZone extends PageAlloc {
         return true;
     }
 
+    /** cc->freepages by order (6.10+); empty between passes. */
+    final Compaction.Freepages freepages = new Compaction.Freepages(m.nrOrders());
+
     /** compaction_alloc() (mm/compaction.c): the head of cc->freepages, isolate_freepages() when empty. */
     int compactionAlloc(CompactControl cc) {
+        if (version.freepagesByOrder()) {
+            return compactionAllocNoprof(cc);
+        }
         if (targetHead == targetTail) {
             targetHead = targetTail = 0;
             cc.nrFreepages = 0;
@@ -410,6 +419,45 @@ abstract class CompactZone extends PageAlloc {
         }
         cc.nrFreepages--;
         return targets[targetHead++];
+    }
+
+    /**
+     * compaction_alloc_noprof() (mm/compaction.c, 6.10+) for an order-0 page: the smallest isolated free page split
+     * ({@link Compaction.Freepages#compactionAlloc}); when all lists are empty, isolate_freepages() once, its pages
+     * list_add_tail()ed at their order.
+     */
+    int compactionAllocNoprof(CompactControl cc) {
+        long p = freepages.compactionAlloc(0);
+        if (p < 0) {
+            cc.nrFreepages = 0;
+            cz.isolateFreepages(cc, pages, isolateCheck);
+            for (int i = 0; i < cz.isolatedBlocks(); i++) {
+                freepages.add(cz.isolatedPfn(i), cz.isolatedOrder(i));
+            }
+            cz.clearIsolated();
+            p = freepages.compactionAlloc(0);
+            if (p < 0) {
+                return -1;
+            }
+        }
+        cc.nrFreepages--;
+        return (int) (p - base);
+    }
+
+    /**
+     * release_free_list() (mm/compaction.c, 6.10+): every page left on cc->freepages freed at its order, lowest order
+     * first; returns the highest pfn freed (0: none).
+     */
+    long releaseFreeList(int z) {
+        long highest = 0;
+        for (int o = 0; o < m.nrOrders(); o++) {
+            long p;
+            while ((p = freepages.poll(o)) >= 0) {
+                highest = Math.max(highest, p);
+                m.freeOnePage(z, p, o, m.pageblockMigratetype(p), false);
+            }
+        }
+        return highest;
     }
 
     /** split_map_pages() (mm/compaction.c): every isolated block split to order-0 pages, list_add()ed: reversed. */

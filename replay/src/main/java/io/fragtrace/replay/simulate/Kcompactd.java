@@ -139,7 +139,9 @@ abstract class Kcompactd extends CompactZone {
     /**
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node();
-     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop.
+     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop. The pass runs
+     * whole at the tick: the kernel's takes CPU time and ends PARTIAL_SKIPPED once kswapd runs meanwhile
+     * (__compact_finished()), which the model cannot time (docs/calibrate.md, "What the trace cannot tell").
      */
     long proactiveTimeout(long atNs) {
         stats.proactiveChecks++;

@@ -336,4 +336,42 @@ class CompactionRulesTest {
         assertEquals(1, again.migrateScanned);
         assertEquals(1536, cz.cachedMigratePfn[0][0]);
     }
+
+    @Test
+    void compactionAllocOf610SplitsTheSmallestIsolatedPageKeepingItsLowerHalf() {
+        // isolate_freepages_block() list_add_tail()s an order-2 page at 0x1000, then an order-0 page at 0x2000, to
+        // cc->freepages[2] and [0]. compaction_alloc_noprof() for order-0 folios:
+        //  1. the smallest non-empty list from order 0 is [0]: 0x2000;
+        //  2. [0] and [1] empty, [2] holds 0x1000: list_del; start_order 2 -> 1: list_add(0x1000 + 2) to [1];
+        //     1 -> 0: list_add(0x1000 + 1) to [0]; the folio is 0x1000;
+        //  3. [0]: 0x1001;  4. [1]: 0x1002, its upper half 0x1003 to [0];  5. [0]: 0x1003;
+        //  6. all empty: NULL (the caller isolates once more).
+        // 6.1's split_map_pages() would have list_add()ed every order-0 page, giving 0x2000, 0x1003, 0x1002, ...
+        Compaction.Freepages fp = new Compaction.Freepages(11);
+        fp.add(0x1000, 2);
+        fp.add(0x2000, 0);
+        assertEquals(5, fp.pages()); // cc->nr_freepages: 4 + 1
+        long[] got = new long[6];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = fp.compactionAlloc(0);
+        }
+        assertArrayEquals(new long[] {0x2000, 0x1000, 0x1001, 0x1002, 0x1003, -1}, got);
+        assertEquals(0, fp.pages());
+    }
+
+    @Test
+    void freepagesOfOneOrderAreTakenInIsolationOrder() {
+        // list_add_tail() per order: two order-1 pages 0x3000 then 0x4000; the first order-0 folio splits 0x3000
+        // (0x3001 to [0]), the second takes 0x3001 from [0], the third splits 0x4000; 0x4001 is left on [0] for
+        // release_free_list(), which frees it at order 0.
+        Compaction.Freepages fp = new Compaction.Freepages(11);
+        fp.add(0x3000, 1);
+        fp.add(0x4000, 1);
+        assertEquals(0x3000, fp.compactionAlloc(0));
+        assertEquals(0x3001, fp.compactionAlloc(0));
+        assertEquals(0x4000, fp.compactionAlloc(0));
+        assertEquals(1, fp.pages());
+        assertEquals(-1, fp.poll(1));
+        assertEquals(0x4001, fp.poll(0));
+    }
 }

@@ -46,6 +46,9 @@ class KernelSemanticsTest {
         assertTrue(KernelSemantics.forKernel("6.5").skipFromValidPage());
         assertFalse(KernelSemantics.forKernel("6.5").lastMigratedFromBlock());
         assertTrue(KernelSemantics.forKernel("6.6").lastMigratedFromBlock());
+        // cc->freepages[NR_PAGE_ORDERS] and release_free_list() (mm/compaction.c of 6.10)
+        assertFalse(KernelSemantics.forKernel("6.9").freepagesByOrder());
+        assertTrue(KernelSemantics.forKernel("6.10").freepagesByOrder());
     }
 
     @Test

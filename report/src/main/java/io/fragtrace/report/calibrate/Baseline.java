@@ -85,6 +85,10 @@ public final class Baseline {
                 + " compaction isolates as migration targets, compaction capture, highatomic reserves) are not in"
                 + " the request stream; the model makes its own, so their placement is the model's, not the"
                 + " kernel's.");
+        out.add("How long a kcompactd pass takes: the model runs a proactive pass whole at its 500 ms tick; the"
+                + " kernel's pass takes CPU time while the workload goes on and ends PARTIAL_SKIPPED as soon as kswapd"
+                + " runs meanwhile (__compact_finished()), so a proactive success rate of the model can read high"
+                + " where kswapd was busy.");
         if (calibration != null) {
             for (JsonNode w : calibration.path("sysctl_writes")) {
                 if (!w.path("applied_by_model").asBoolean()
