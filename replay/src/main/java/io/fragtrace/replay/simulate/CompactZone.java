@@ -10,6 +10,7 @@ import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.Compaction;
 import io.fragtrace.replay.model.FragMetrics;
+import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
@@ -173,7 +174,13 @@ abstract class CompactZone extends PageAlloc {
             cc.wholeZone = prio == PRIO_SYNC_FULL;
             cc.ignoreSkipHint = prio == PRIO_SYNC_FULL;
             cc.ignoreBlockSuitable = prio == PRIO_SYNC_FULL;
-            CompactStatus st = compactZone(cc);
+            capturing = cc; // current->capture_control (compact_zone_order()): frees in this task may capture
+            CompactStatus st;
+            try {
+                st = compactZone(cc);
+            } finally {
+                capturing = null;
+            }
             if (cc.capturedPfn >= 0) {
                 capturedPage = cc.capturedPfn; // compact_zone_order(): *capture = capc.page
             }
@@ -345,9 +352,7 @@ abstract class CompactZone extends PageAlloc {
         if (cc.order > 0 && lastMigratedPfn != 0) {
             long currentBlockStart = cc.migratePfn & -(1L << cc.order);
             if (lastMigratedPfn < currentBlockStart) {
-                if (cc.direct) {
-                    drainLocalPages(cc.z, curCpu);
-                }
+                drainLocalPages(cc.z, cc.direct ? curCpu : daemonCpu);
                 lastMigratedPfn = 0;
             }
         }
@@ -389,8 +394,13 @@ abstract class CompactZone extends PageAlloc {
             long sp = base + src;
             regionUsed[(int) (sp / regionPages)]--;
             regionUsed[(int) ((base + dst) / regionPages)]++;
-            int capOrder = Compaction.compactionCapture(cc, cc.z);
-            if (m.freeOnePage(cc.z, sp, 0, m.pageblockMigratetype(sp), false, capOrder) == BuddyModel.CAPTURED) {
+            int smt = m.pageblockMigratetype(sp);
+            if (smt != KernelSemantics.MIGRATE_ISOLATE) {
+                // the migrated-from folio is put: free_unref_page() -> the pcp list of the compacting CPU
+                // (mm/page_alloc.c); it merges (and a direct pass captures) only when the list is flushed
+                freeUnrefPageCommit(cc.z, cc.direct ? curCpu : daemonCpu, sp, 0, smt);
+            } else if (m.freeOnePage(cc.z, sp, 0, smt, false, Compaction.compactionCapture(cc, cc.z))
+                    == BuddyModel.CAPTURED) {
                 cc.capturedPfn = m.lastCaptured();
                 stats.captured++;
             }
@@ -399,6 +409,12 @@ abstract class CompactZone extends PageAlloc {
         cc.nrMigratepages = 0;
         return true;
     }
+
+    /**
+     * The CPU a kcompactd or compact_memory pass runs on: the writer's for /proc/sys/vm/compact_memory, kcompactd's as
+     * its latest traced event shows it.
+     */
+    int daemonCpu;
 
     /** cc->freepages by order (6.10+); empty between passes. */
     final Compaction.Freepages freepages = new Compaction.Freepages(m.nrOrders());

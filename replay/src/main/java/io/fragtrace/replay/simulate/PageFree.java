@@ -2,6 +2,8 @@ package io.fragtrace.replay.simulate;
 
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.CompactControl;
+import io.fragtrace.replay.model.Compaction;
 
 import java.util.Arrays;
 
@@ -148,6 +150,9 @@ abstract class PageFree extends SimState {
      * free_pcppages_bulk() (mm/page_alloc.c, 6.1): round-robin over the pcp lists starting with pindex, each time
      * taking from the tail, to __free_one_page() with the page's pcp migratetype.
      */
+    /** The direct compaction running in the current task (current->capture_control), null outside one. */
+    CompactControl capturing;
+
     void freePcppagesBulk(int z, int cpu, long count, int pindex) {
         count = Math.min(pcpCount[z][cpu], count);
         int nrPcp = ks.nrPcpLists();
@@ -182,7 +187,11 @@ abstract class PageFree extends SimState {
                 m.pcpDel(p);
                 count -= 1L << order;
                 pcpCount[z][cpu] -= 1L << order;
-                m.freeOnePage(z, p, order, mt, false);
+                if (m.freeOnePage(z, p, order, mt, false, Compaction.compactionCapture(capturing, z))
+                        == BuddyModel.CAPTURED) {
+                    capturing.capturedPfn = m.lastCaptured(); // compaction_capture() in __free_one_page()
+                    stats.captured++;
+                }
                 stats.pcpDrains++;
                 p = m.pcpTailPfn(z, cpu, pindex);
             } while (count > 0 && p >= 0);

@@ -86,9 +86,13 @@ public final class Simulator extends Regions implements TraceVisitor {
             if (traced.passBegin(e.pid(), e.comm()) == CompactionContext.MANUAL) {
                 // neither direct nor kcompactd: a write to /proc/sys/vm/compact_memory (sysctl_compaction_handler)
                 // compacting this zone now; the model runs the same pass at the same instant
+                daemonCpu = Math.max(0, e.cpu());
                 compactMemoryZone(e.get(Field.ZONE_START));
             }
         } else {
+            if (t == EventType.MM_COMPACTION_KCOMPACTD_SLEEP || t == EventType.MM_COMPACTION_KCOMPACTD_WAKE) {
+                daemonCpu = Math.max(0, e.cpu());
+            }
             traced.onEvent(e);
         }
     }
