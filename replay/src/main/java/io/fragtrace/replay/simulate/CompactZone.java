@@ -284,7 +284,11 @@ abstract class CompactZone extends PageAlloc {
             cc.finishPageblock = cc.rescan && ks.finishPageblock();
             cz.isolateMigratepages(cc, migrateList, pages);
             if (cc.nrMigratepages == 0) {
-                checkDrain(cc);
+                checkDrain(cc); // ISOLATE_NONE: goto check_drain
+                if (cc.capturedPfn >= 0) {
+                    ret = CompactStatus.SUCCESS;
+                    break;
+                }
                 continue;
             }
             // ISOLATE_SUCCESS: last_migrated_pfn = iteration_start_pfn until 6.5; from 6.6 ("correct last_migrated_pfn
@@ -302,11 +306,11 @@ abstract class CompactZone extends PageAlloc {
                     lastMigratedPfn = 0; // "Draining pcplists is useless in this case"
                 }
             }
+            checkDrain(cc); // the drain may complete the block: capture is checked after it, as compact_zone() does
             if (cc.capturedPfn >= 0) {
                 ret = CompactStatus.SUCCESS; // "Stop if a page has been captured"
                 break;
             }
-            checkDrain(cc);
         }
         // release_freepages(): unused targets back; the cached free pfn only goes back
         if (targetTail > targetHead) {

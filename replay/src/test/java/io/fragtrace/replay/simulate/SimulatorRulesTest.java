@@ -170,8 +170,9 @@ class SimulatorRulesTest {
         // __alloc_pages_slowpath → __alloc_pages_direct_compact (async) → compact_zone: the migrate scanner starts at
         // the zone start (pageblock 0), isolates the 256 movable pages 32 at a time; the free scanner starts at the
         // zone end (pageblock 7, MOVABLE, first page a free order-8 block < pageblock_order → a suitable target) and
-        // isolates that order-8 block. After 256 migrations pageblock 0 is one free order-9 block: compact_finished
-        // → SUCCESS at the pageblock boundary, and the allocation takes pfn 0.
+        // isolates that order-8 block. The 256 migrated-from pages wait on the CPU's pcp list (free_unref_page());
+        // once the scanner reaches pfn 512, check_drain flushes them, they merge into pageblock 0 and
+        // compaction_capture() hands the order-9 block to the task: SUCCESS, and the allocation takes pfn 0.
         // fragmentation_index(9) = 1000 - (1000 + 1792*1000/512)/322 = 987 > 500; 1792 free > 14 + 1024.
         BuddyModel m = fragmented();
         Simulator s = sim(m, "linux-6.1");
