@@ -197,10 +197,7 @@ final class ReplayCommand implements Callable<Integer> {
         var f = result.summary().json().get("fidelity");
         String fidelity;
         if (f == null) {
-            boolean after = in.bundle() != null
-                    && java.nio.file.Files.isRegularFile(in.bundle().resolve("after/buddydump.txt"));
-            fidelity = after ? "fidelity not checked: too large for a second model in this heap; run fragtrace validate"
-                    : "no after/ snapshot to check against";
+            fidelity = "no after/ snapshot to check against";
         } else {
             long pages = f.get("pages_mismatched").asLong();
             fidelity = "fidelity against after/: " + (f.get("exact").asBoolean()

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The model at the instant replay starts from, the best the input allows:
@@ -36,6 +37,9 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
         public static final Topology INFERRED = new Topology(0, null);
     }
 
+    /** Start states built in this JVM (each a whole model): tests check that a run builds one. */
+    static final AtomicInteger BUILDS = new AtomicInteger();
+
     /** @param startAtNs the instant a kpageflags snapshot shows (null: the capture's marker, else the trace start) */
     public static StartState of(TraceInput input, KernelSemantics override, Long startAtNs)
             throws SnapshotException, TraceInputException {
@@ -44,6 +48,7 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
 
     public static StartState of(TraceInput input, KernelSemantics override, Long startAtNs, Topology topology)
             throws SnapshotException, TraceInputException {
+        BUILDS.incrementAndGet();
         Path bundle = input.bundle();
         Path before = bundle == null ? null : bundle.resolve("before");
         boolean flags = topology.memBytes() > 0 || topology.zones() != null;

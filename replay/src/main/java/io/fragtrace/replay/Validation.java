@@ -135,10 +135,10 @@ public final class Validation {
     }
 
     /**
-     * A validation whose events come from a parse run by the caller ({@code replay} feeds its own pass to it, so
-     * the trace is read once): {@link #visitor()} gets every event, {@link #finish} compares.
+     * The windowed replay of {@link #run}: {@link #visitor()} gets every event, {@link #finish} compares. ({@code
+     * replay} checks its own model instead, zone by zone at the after/ instants: {@link FidelityAtInstant}.)
      */
-    public static final class Pending {
+    private static final class Pending {
         private final TraceInput input;
         private final BuddyDump after;
         private final Path afterDir;
@@ -192,47 +192,37 @@ public final class Validation {
     }
 
     /** Loads after/ and the start state and sets up the windowed replay of {@link #run}, without parsing. */
-    public static Pending prepare(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
-            throws SnapshotException, TraceInputException {
-        return prepare(input, override, modelUntraced, startAtNs, new long[0], 0);
-    }
-
     private static Pending prepare(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs,
                                    long[] watch, int steps) throws SnapshotException, TraceInputException {
-        Path bundle = input.bundle();
-        Path afterDir = bundle == null ? null : bundle.resolve("after");
-        if (afterDir == null || !Files.isRegularFile(afterDir.resolve("buddydump.txt"))) {
-            throw new SnapshotException((bundle != null ? bundle.toString() : input.displayName()) + ": validation needs a bundle folder with "
-                    + "after/buddydump.txt (the kernel's state to compare with)");
-        }
+        Path afterDir = FidelityAtInstant.afterDir(input);
         BuddyDump after = ModelLoader.loadDump(afterDir);
         StartState start = StartState.of(input, override, startAtNs);
         BuddyModel model = start.model();
-        long[] to = new long[model.zoneCount()];
-        for (int z = 0; z < to.length; z++) {
-            BuddyDump.Zone a = after.zone(model.zone(z).name);
-            if (a == null || a.lockNs == Long.MIN_VALUE) {
-                throw new SnapshotException(afterDir.resolve("buddydump.txt") + ": zone " + model.zone(z).name
-                        + " has no L line");
-            }
-            to[z] = a.lockNs;
-        }
+        long[] to = FidelityAtInstant.instants(model, after, afterDir);
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
         return new Pending(input, after, afterDir, start, replay, watch, steps);
     }
 
     /** Compares a model with a dump (and the printed indexes beside it, when present). */
     public static Result compare(BuddyModel model, BuddyDump after, Path afterDir) throws SnapshotException {
-        Result res = new Result();
-        ZoneTable extfrag = afterDir != null && Files.isRegularFile(afterDir.resolve("extfrag_index"))
-                ? ZoneTable.loadIndex(afterDir.resolve("extfrag_index")) : null;
-        ZoneTable unusable = afterDir != null && Files.isRegularFile(afterDir.resolve("unusable_index"))
-                ? ZoneTable.loadIndex(afterDir.resolve("unusable_index")) : null;
+        return compare(model, after, index(afterDir, "extfrag_index"), index(afterDir, "unusable_index"), -1,
+                new Result());
+    }
+
+    /** The kernel's printed index file of afterDir (extfrag_index, unusable_index), null when absent. */
+    static ZoneTable index(Path afterDir, String name) throws SnapshotException {
+        return afterDir != null && Files.isRegularFile(afterDir.resolve(name))
+                ? ZoneTable.loadIndex(afterDir.resolve(name)) : null;
+    }
+
+    /** As {@link #compare(BuddyModel, BuddyDump, Path)} for zone onlyZone alone (-1: all), adding to res. */
+    static Result compare(BuddyModel model, BuddyDump after, ZoneTable extfrag, ZoneTable unusable, int onlyZone,
+                          Result res) {
         int nrOrders = model.nrOrders();
         for (int z = 0; z < model.zoneCount(); z++) {
             var zone = model.zone(z);
             BuddyDump.Zone dz = after.zone(zone.name);
-            if (dz == null) {
+            if (dz == null || (onlyZone >= 0 && z != onlyZone)) {
                 continue;
             }
             ZoneResult zr = new ZoneResult();

@@ -43,15 +43,12 @@ final class BlameSummary {
         return tap;
     }
 
-    /**
-     * Owners for a replay, or null when they would not fit the heap next to the model (and a second one, when
-     * fidelity is checked in the same pass).
-     */
-    static BlameSummary start(TraceInput input, ObservedReplay replay, long[] from, long[] to, boolean secondModel)
+    /** Owners for a replay, or null when they would not fit the heap next to the model. */
+    static BlameSummary start(TraceInput input, ObservedReplay replay, long[] from, long[] to)
             throws SnapshotException {
         BuddyModel m = replay.model();
         long pfns = m.endPfn() - m.basePfn();
-        long need = HeapCheck.bytesFor(pfns) * (secondModel ? 2 : 1) + PageOwners.BYTES_PER_PAGE * pfns;
+        long need = HeapCheck.bytesFor(pfns) + PageOwners.BYTES_PER_PAGE * pfns;
         if (need > Runtime.getRuntime().maxMemory()) {
             return null;
         }

@@ -5,7 +5,8 @@ import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.PipelinedParser;
-import io.fragtrace.replay.HeapCheck;
+import io.fragtrace.parser.TraceVisitor;
+import io.fragtrace.replay.FidelityAtInstant;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.order.LockOrderSorter;
 import io.fragtrace.replay.StartState;
@@ -105,21 +106,17 @@ public final class ReplayRun {
         List<ReplayCsv.Marker> markers = new ArrayList<>();
         Path bundle = input.bundle();
         boolean hasAfter = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"));
-        // fidelity in the same pass (a second model fed the same events) when two models fit the heap; else not
-        // checked here (a second model next to the first would not fit: fragtrace validate checks it alone)
-        Validation.Pending check = hasAfter && 2 * HeapCheck.bytesFor(model.endPfn()) <= Runtime.getRuntime().maxMemory()
-                ? Validation.prepare(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
         // page owners beside the model for the "who blocks order-9" section, when they fit the heap
-        BlameSummary blame = BlameSummary.start(input, replay, from, to, check != null);
-        LockOrderSorter sorter = blame == null ? new LockOrderSorter(replay)
-                : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, 0, false);
+        BlameSummary blame = BlameSummary.start(input, replay, from, to);
+        TraceVisitor applied = blame == null ? replay : blame.tap();
+        // fidelity from this model: each zone compared with after/ as the replay passes the zone's after/ instant
+        FidelityAtInstant check = hasAfter ? FidelityAtInstant.of(input, start, applied) : null;
+        LockOrderSorter sorter = new LockOrderSorter(replay, check != null ? check : applied,
+                LockOrderSorter.DEFAULT_WINDOW, 0, false);
         // the statistics need no model: they run on the parsing thread, the rest on this one
         ParseReport report = new PipelinedParser().parse(input, stats, e -> {
             events++;
             sorter.onEvent(e);
-            if (check != null) {
-                check.visitor().onEvent(e);
-            }
             compaction.onEvent(e);
             if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
                 markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
@@ -136,10 +133,6 @@ public final class ReplayRun {
         pfnMaps.end(model, replay.lastTimeNs());
         Validation.Result fidelity = check != null ? check.finish(report) : null;
         List<String> notes = new ArrayList<>(start.notes());
-        if (hasAfter && check == null) {
-            notes.add("fidelity against after/ not checked: a second model of " + (model.endPfn() >> 18)
-                    + " GiB does not fit this heap next to the replay's (fragtrace validate checks it)");
-        }
         TraceStats traceStats = stats.finish(report);
         Summary summary = Summary.of(input, report, ks, model, zoneInfo, replay, end, compaction, fidelity,
                 start.kind(), notes, model.unknownFraction(), series);
