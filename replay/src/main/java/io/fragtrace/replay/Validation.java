@@ -75,6 +75,8 @@ public final class Validation {
         public long eventsApplied;
         public long eventsSkipped;
         public Map<String, Long> consistency = new LinkedHashMap<>();
+        /** The first examples of each consistency kind (trace time, line, what), as {@link #consistency} names them. */
+        public Map<String, List<String>> consistencyExamples = new LinkedHashMap<>();
         public long pagesMismatched;
         public long buddyPagesMismatched;
         public long freeBlocksMissing;
@@ -179,6 +181,7 @@ public final class Validation {
             r.eventsApplied = replay.eventsApplied();
             r.eventsSkipped = replay.eventsSkipped();
             r.consistency = replay.consistency().asMap();
+            r.consistencyExamples = replay.consistency().examplesMap();
             r.parseProblems = pr == null ? 0 : pr.badLines();
             r.snapshotProblems = start.problems().size() + after.problems().count();
             r.snapshotProblemExamples.addAll(start.problems());
