@@ -161,7 +161,7 @@ public final class Validation {
             this.watch = watch;
             this.watcher = watch.length == 0 ? null : new PfnWatch(replay, watch, steps);
             this.sorter = new LockOrderSorter(replay, watcher == null ? replay : watcher,
-                    LockOrderSorter.DEFAULT_WINDOW, 0);
+                    LockOrderSorter.DEFAULT_WINDOW, LockOrderSorter.slackFor(input.bundle()));
         }
 
         /** Receives the trace's events in printed order (the lock order is recovered inside). */

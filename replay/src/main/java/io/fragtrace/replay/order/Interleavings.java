@@ -34,7 +34,8 @@ import java.util.zip.GZIPInputStream;
  * other CPUs' events that took the lock before its free did (its timestamp moved back up to delta);</li>
  * <li>{@code alloc-late}: mm_page_alloc fires after the page was taken and the lock dropped, so it may be printed later
  * (moved forward up to delta);</li>
- * <li>{@code skew}: each CPU's clock off by up to delta, the offset redrawn every 10 ms of trace time.</li>
+ * <li>{@code skew}: each CPU's clock off by up to delta, the offset redrawn every 10 ms of trace time (possible with
+ * trace_clock local only: the copy's meta.txt says so).</li>
  * </ul>
  * Never moved across each other: two events on one pfn (a page is handed from CPU to CPU only after the first
  * CPU's event, so that order is causal), an event and a trace_marker, an event and a dump's L instant (the zone's
@@ -88,6 +89,16 @@ public final class Interleavings {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
                 if (n.startsWith("trace.") || n.startsWith("perf") || n.equals("summary.json")) {
+                    continue;
+                }
+                if (n.equals("meta.txt") && (modes & SKEW) != 0) {
+                    // skewed CPU clocks are trace_clock local: trace_clock_global() would have stamped them coherently
+                    List<String> meta = new ArrayList<>();
+                    for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                        meta.add(l.startsWith("trace_clock:") ? "trace_clock: [local] global counter" : l);
+                    }
+                    Files.deleteIfExists(out.resolve(n));
+                    Files.write(out.resolve(n), meta, StandardCharsets.UTF_8);
                     continue;
                 }
                 Path link = out.resolve(n);

@@ -7,6 +7,13 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.ObservedReplay;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
 /**
  * Recovers the order in which CPUs took zone->lock from a trace that is a merge of per-CPU streams (Perfetto's sorter
  * stage, for the allocator). Each CPU's own order is exact; between CPUs the printed order is not always the lock
@@ -24,6 +31,46 @@ import io.fragtrace.replay.ObservedReplay;
 public final class LockOrderSorter implements TraceVisitor {
     /** Events held back at most: bounds memory and time whatever the input. */
     public static final int DEFAULT_WINDOW = 4096;
+    /**
+     * Slack for a trace whose clock is not known to be coherent across CPUs: trace_clock_local()
+     * (kernel/trace/trace_clock.c, the default) is each CPU's own sched_clock, "the least coherent tracing clock", so
+     * two CPUs' events inside one zone->lock section may be stamped out of lock order by the clocks' skew. An
+     * enabling event up to this much later is still moved ahead (a perturbed capture with 0.5 ms of skew per CPU
+     * stays exact with it, and not with 0.1 ms: scripts/perturb-check.sh).
+     */
+    public static final long LOCAL_CLOCK_SLACK_NS = 1_000_000;
+
+    /**
+     * The slack for a bundle: 0 when its meta.txt says the capture used trace_clock global or counter
+     * (trace_clock_global() never returns less than the last value any CPU got, so events under one lock are stamped
+     * in lock order, only ties are open: kernel/trace/trace_clock.c), else {@link #LOCAL_CLOCK_SLACK_NS}; the
+     * fragtrace.lockSlackNs property overrides both.
+     */
+    public static long slackFor(Path bundle) {
+        Long forced = Long.getLong("fragtrace.lockSlackNs");
+        if (forced != null) {
+            return Math.max(0, forced);
+        }
+        String clock = traceClock(bundle);
+        return "global".equals(clock) || "counter".equals(clock) ? 0 : LOCAL_CLOCK_SLACK_NS;
+    }
+
+    /** The selected clock of a bundle's meta.txt line {@code trace_clock: local [global] ...}, or null. */
+    static String traceClock(Path bundle) {
+        Path meta = bundle == null ? null : bundle.resolve("meta.txt");
+        if (meta == null || !Files.isRegularFile(meta)) {
+            return null;
+        }
+        try (Stream<String> lines = Files.lines(meta, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.startsWith("trace_clock:")).findFirst().map(l -> {
+                int a = l.indexOf('[');
+                int b = l.indexOf(']', a + 1);
+                return a < 0 || b < 0 ? null : l.substring(a + 1, b);
+            }).orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
 
     private final ObservedReplay replay;
     private final TraceVisitor downstream;

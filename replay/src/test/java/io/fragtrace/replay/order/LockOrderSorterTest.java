@@ -7,9 +7,12 @@ import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,8 +36,12 @@ class LockOrderSorterTest {
     }
 
     private static ObservedReplay run(BuddyModel m, String trace, int window) {
+        return run(m, trace, window, 0);
+    }
+
+    private static ObservedReplay run(BuddyModel m, String trace, int window, long slackNs) {
         ObservedReplay r = new ObservedReplay(m);
-        LockOrderSorter s = new LockOrderSorter(r, r, window, 0);
+        LockOrderSorter s = new LockOrderSorter(r, r, window, slackNs);
         new TraceParser().parse(new ByteArrayInputStream(trace.getBytes(StandardCharsets.UTF_8)), "test", s);
         s.finish();
         return r;
@@ -156,5 +163,42 @@ class LockOrderSorterTest {
         assertEquals(0, m.nrFree(0, 5));
         assertEquals(0x1010, m.findBuddyHead(0x1010));
         assertEquals(0, r.consistency().contradictions());
+    }
+
+    @Test
+    void underALocalClockADrainStampedLaterMayStillHaveComeFirst() {
+        // trace_clock local: each CPU stamps with its own sched_clock, so CPU 1's drain stamped 1 us after CPU 0's
+        // refill may still have held zone->lock first. Within the slack it is applied first, and the end state is
+        // the same-instant case's: 0x1100 at the tail of CPU 0's movable pcp list, CPU 1's list and the buddy empty
+        BuddyModel m = model();
+        ObservedReplay r = run(m, refillBeforeDrain("2.000001"), LockOrderSorter.DEFAULT_WINDOW,
+                LockOrderSorter.LOCAL_CLOCK_SLACK_NS);
+        assertArrayEquals(new long[] {0x1100}, m.pcpList(0, 0, PINDEX_MOVABLE));
+        assertArrayEquals(new long[0], m.pcpList(0, 1, PINDEX_MOVABLE));
+        assertEquals(0, m.nrFree(0, 0));
+        assertEquals(0, r.consistency().contradictions());
+        assertEquals(1, r.consistency().count(Consistency.Kind.REORDERED_AFTER_FREE));
+    }
+
+    @Test
+    void beyondTheSlackTheClockIsBelieved() {
+        // the drain is stamped 2 ms after the refill: more than any skew allowed, so printed order and reconciled
+        BuddyModel m = model();
+        ObservedReplay r = run(m, refillBeforeDrain("2.002000"), LockOrderSorter.DEFAULT_WINDOW,
+                LockOrderSorter.LOCAL_CLOCK_SLACK_NS);
+        assertEquals(1, r.consistency().count(Consistency.Kind.ZONE_LOCKED_NOT_FREE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.REORDERED_AFTER_FREE));
+    }
+
+    @Test
+    void theSlackFollowsTheBundlesTraceClock(@TempDir Path dir) throws Exception {
+        // meta.txt's trace_clock line lists the clocks with the selected one in brackets (tracefs trace_clock)
+        assertEquals(LockOrderSorter.LOCAL_CLOCK_SLACK_NS, LockOrderSorter.slackFor(dir), "no meta.txt: unknown");
+        Files.writeString(dir.resolve("meta.txt"), "capture: x\ntrace_clock: local [global] counter uptime\n");
+        assertEquals(0, LockOrderSorter.slackFor(dir));
+        Files.writeString(dir.resolve("meta.txt"), "trace_clock: [local] global counter\n");
+        assertEquals(LockOrderSorter.LOCAL_CLOCK_SLACK_NS, LockOrderSorter.slackFor(dir));
+        Files.writeString(dir.resolve("meta.txt"), "trace_clock: local global [counter]\n");
+        assertEquals(0, LockOrderSorter.slackFor(dir));
     }
 }

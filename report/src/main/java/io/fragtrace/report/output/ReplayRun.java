@@ -112,8 +112,9 @@ public final class ReplayRun {
                 ? Validation.prepare(input, override, options.modelUntracedPaths(), options.startAtNs()) : null;
         // page owners beside the model for the "who blocks order-9" section, when they fit the heap
         BlameSummary blame = BlameSummary.start(input, replay, from, to, check != null);
-        LockOrderSorter sorter = blame == null ? new LockOrderSorter(replay)
-                : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, 0, false);
+        long slack = LockOrderSorter.slackFor(bundle);
+        LockOrderSorter sorter = blame == null ? new LockOrderSorter(replay, replay, LockOrderSorter.DEFAULT_WINDOW, slack)
+                : new LockOrderSorter(replay, blame.tap(), LockOrderSorter.DEFAULT_WINDOW, slack, false);
         // the statistics need no model: they run on the parsing thread, the rest on this one
         ParseReport report = new PipelinedParser().parse(input, stats, e -> {
             events++;
