@@ -124,11 +124,6 @@ public final class LockOrderSorter implements TraceVisitor {
         }
     }
 
-    // memo of decidable() for one head: the last event scanned, and whether another CPU's event was seen
-    private long readyHead = -1;
-    private long readyScanned;
-    private boolean readyOther;
-
     /**
      * Whether the oldest event can be stepped now with the outcome a full window would give, so that the window
      * stays a few events long (in cache) instead of 4096 when the trace moves on. A step only looks at the events up
@@ -149,27 +144,9 @@ public final class LockOrderSorter implements TraceVisitor {
         if (lastCpu >= 0 && lastCpu != cpu && !ring.taken(last)) {
             return true; // every scan of the step stops at or before it
         }
-        long base = ring.headSeq();
-        if (readyHead != base) {
-            readyHead = base;
-            readyScanned = base;
-            readyOther = false;
-        }
-        if (readyOther) {
-            return false; // resolve() may run: wait for a later event of another CPU (or a full window)
-        }
-        for (long seq = readyScanned + 1; seq - base < ring.size(); seq++) {
-            int k = (int) (seq - base);
-            if (ring.timestampNs(k) > limit) {
-                return true; // no other CPU at the instant: the step emits the oldest as printed
-            }
-            readyScanned = seq;
-            if (!ring.taken(k) && ring.cpu(k) != cpu && ring.cpu(k) >= 0) {
-                readyOther = true;
-                return false;
-            }
-        }
-        return false;
+        // another CPU within the slack: resolve() may run, wait for a later event of another CPU (or a full window);
+        // none: the step emits the oldest as printed
+        return firstOtherCpu() < 0;
     }
 
     /** Applies everything still held back; call once after the parse. */
@@ -194,7 +171,12 @@ public final class LockOrderSorter implements TraceVisitor {
         ring.emit(0, downstream);
     }
 
-    // memo of the last scan, so that a long run of one CPU's events at one instant is scanned once, not per event
+    /*
+     * Memo of the scan for another CPU's event, kept while the oldest event's CPU stays the same: the events scanned
+     * were that CPU's or already emitted, and stay so; a later oldest event only widens the limit (the trace is in
+     * timestamp order), so a long run of one CPU's events is scanned once in all, not once per event (with a slack
+     * of 1 ms the run can be the whole window).
+     */
     private int memoCpu = Integer.MIN_VALUE;
     private long memoTime;
     private long memoScanned;
@@ -202,23 +184,28 @@ public final class LockOrderSorter implements TraceVisitor {
 
     /** Whether an event of another CPU within the slack follows the oldest one (the trace is in timestamp order). */
     private boolean otherCpuAtSameInstant() {
+        return ring.cpu(0) >= 0 && firstOtherCpu() >= 0;
+    }
+
+    /**
+     * Sequence number of the first event after the oldest that another CPU printed within the slack and that is
+     * still held back, or -1 when the window holds none (yet).
+     */
+    private long firstOtherCpu() {
         int cpu = ring.cpu(0);
-        if (cpu < 0) {
-            return false;
-        }
         long time = ring.timestampNs(0);
         long base = ring.headSeq();
         long from = base + 1;
-        if (cpu == memoCpu && time == memoTime) {
+        if (cpu == memoCpu && time >= memoTime) {
             if (memoFound > base && !ring.taken((int) (memoFound - base))) {
-                return true;
+                return memoFound; // within the old limit, so within the new one
             }
             from = Math.max(from, memoScanned + 1);
         } else {
             memoCpu = cpu;
-            memoTime = time;
             memoScanned = base;
         }
+        memoTime = time;
         memoFound = -1;
         long limit = time + slackNs;
         for (long seq = from; seq - base < ring.size(); seq++) {
@@ -229,10 +216,10 @@ public final class LockOrderSorter implements TraceVisitor {
             memoScanned = seq;
             if (!ring.taken(k) && ring.cpu(k) != cpu && ring.cpu(k) >= 0) {
                 memoFound = seq;
-                return true;
+                return seq;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Finds the enabling event of another CPU and applies that CPU's pending events up to it first. */
