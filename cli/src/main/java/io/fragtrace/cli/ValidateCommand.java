@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Replay a bundle to its after/ dump and compare with the kernel's own state.",
         description = "Replay a bundle from its before/ snapshot (buddydump.txt, or kpageflags + pagetypeinfo) to its after/ dump and compare with the kernel's state.",
-        footer = {"%nJSON: the figures the text shows, per zone too, and --explain's histories.",
+        footer = {"%nJSON: the figures the text shows, per zone too, the first examples of each consistency kind, and "
+                + "--explain's histories.",
                 "%nExit codes: 0 exact, 1 mismatch, 2 input error.",
                 "%nExample:%n  fragtrace validate sample-traces/fragment-thp-256M --json out.json"})
 final class ValidateCommand implements Callable<Integer> {
@@ -54,9 +55,11 @@ final class ValidateCommand implements Callable<Integer> {
     boolean naive;
 
     @Option(names = "--explain", arity = "0..1", fallbackValue = "3", paramLabel = "N",
-            description = "on a mismatch, replay again and show the history of the first N mismatched pfns (default "
-                    + "3): the events that touched them (line, time, cpu), the model's state before -> after each, "
-                    + "and the rule applied (consistency kind)")
+            description = "show what the replay inferred (reorderings of the lock order by kind, reconciled "
+                    + "contradictions, untraced paths: count and first examples with trace time and line) and the "
+                    + "free lists in another order; on a mismatch, replay again and show the history of the first N "
+                    + "mismatched pfns (default 3): the events that touched them (line, time, cpu), the model's "
+                    + "state before -> after each, and the rule applied (consistency kind)")
     Integer explain;
 
     @Mixin
@@ -107,6 +110,9 @@ final class ValidateCommand implements Callable<Integer> {
                 r.buddyPagesMismatched, r.freeBlocksMissing, r.freeBlocksExtra, r.pageblocksMismatched,
                 r.freeListsOrderDiffer, r.pcpListsDiffer, FragMetrics.format3(r.extfragIndexMaxError));
         Map<Long, List<String>> why = new LinkedHashMap<>();
+        if (explain != null) {
+            printInferred(r, out);
+        }
         if (explain != null && explain > 0 && !r.exact()) {
             why = explain(r, out);
             if (why == null) {
@@ -135,6 +141,7 @@ final class ValidateCommand implements Callable<Integer> {
             m.put("events_applied", r.eventsApplied);
             m.put("events_outside_window", r.eventsSkipped);
             m.put("consistency", r.consistency);
+            m.put("consistency_examples", r.consistencyExamples);
             m.put("snapshot_lines_malformed", r.snapshotProblems);
             m.put("trace_lines_malformed", r.parseProblems);
             m.put("untraced_paths_modelled", !naive);
@@ -156,6 +163,7 @@ final class ValidateCommand implements Callable<Integer> {
                 zm.put("pcp_pages_kernel", z.pcpKernel);
                 zm.put("missing_examples", z.missingExamples);
                 zm.put("extra_examples", z.extraExamples);
+                zm.put("list_order_examples", z.orderExamples);
                 zones.add(zm);
             }
             m.put("zones", zones);
@@ -174,6 +182,28 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         return r.exact() ? Main.EXIT_OK : Main.EXIT_MISMATCH;
+    }
+
+    /**
+     * --explain: what the replay inferred rather than read (reorderings by kind, reconciled contradictions, untraced
+     * paths), the first examples of each with trace time and line, and the free lists whose order differs.
+     */
+    private static void printInferred(Validation.Result r, PrintWriter out) {
+        if (!r.consistencyExamples.isEmpty()) {
+            out.println();
+            out.println("Inferred or reconciled, by kind (count; first examples: trace time, line, event):");
+            r.consistencyExamples.forEach((kind, ex) -> {
+                out.println(kind + " (" + r.consistency.getOrDefault(kind, 0L) + "):");
+                ex.forEach(e -> out.println("  " + e));
+            });
+        }
+        for (Validation.ZoneResult z : r.zones) {
+            if (!z.orderExamples.isEmpty()) {
+                out.println();
+                out.println(z.zone + ": free lists in another order (first entries, head first):");
+                z.orderExamples.forEach(e -> out.println("  " + e));
+            }
+        }
     }
 
     /** Replays again watching the first mismatched pfns and prints their histories; null after an input error. */

@@ -107,6 +107,18 @@ public final class Consistency {
         return Collections.unmodifiableList(examples.getOrDefault(kind, List.of()));
     }
 
+    /** The kept examples of each kind with a non-zero count, by kind name (lower case), in {@link #asMap} order. */
+    public Map<String, List<String>> examplesMap() {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        for (Kind k : Kind.values()) {
+            List<Example> ex = examples.get(k);
+            if (ex != null && !ex.isEmpty()) {
+                m.put(k.name().toLowerCase(java.util.Locale.ROOT), ex.stream().map(Example::toString).toList());
+            }
+        }
+        return m;
+    }
+
     /** Non-zero counts, by kind name (lower case). */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new java.util.LinkedHashMap<>();

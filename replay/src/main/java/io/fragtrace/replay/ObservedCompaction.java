@@ -151,7 +151,13 @@ final class ObservedCompaction {
         Task c = task(e.pid());
         if (c != null && e.has(Field.RANGE_END)) {
             if (r.modelUntraced() && FAST_FIND_MIGRATEBLOCK && tasks.has(e.pid(), CompactingTasks.PASS) && c.z >= 0 && r.inWindow(c.z, e.timestampNs())) {
-                cz.fastFindMigrateblock(c, e.get(Field.RANGE_START));
+                long start = e.get(Field.RANGE_START);
+                long pbMask = -(1L << ks.pageblockOrder());
+                // fast_find_migrateblock() returns a pageblock start when it finds a block, and cc->migrate_pfn
+                // when that is no pageblock start; any other start is reinit_migrate_pfn()'s cc->fast_start_pfn
+                // (a free page's pfn) after a search that found nothing
+                boolean failed = (start & ~pbMask) != 0 && start != c.migratePfn && start != m.zone(c.z).start;
+                cz.fastFindMigrateblock(c, failed ? Compaction.NO_BLOCK : start);
             }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);

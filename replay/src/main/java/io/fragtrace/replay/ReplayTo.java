@@ -100,9 +100,11 @@ public final class ReplayTo {
             to = zoneLimitNs;
         }
         ObservedReplay replay = new ObservedReplay(model, from, to);
-        LockOrderSorter sorter = follower == null ? new LockOrderSorter(replay)
+        long slack = LockOrderSorter.slackFor(input.bundle()); // as validate and replay: the same recovered order
+        LockOrderSorter sorter = follower == null
+                ? new LockOrderSorter(replay, replay, LockOrderSorter.DEFAULT_WINDOW, slack)
                 : new LockOrderSorter(replay, follower.downstream(replay, start, from, to),
-                LockOrderSorter.DEFAULT_WINDOW, 0, false);
+                LockOrderSorter.DEFAULT_WINDOW, slack, false);
         Feed feed = new Feed(sorter);
         ParseReport pr = new PipelinedParser().parse(input, feed);
         sorter.finish();

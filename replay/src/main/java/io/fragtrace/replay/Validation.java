@@ -75,6 +75,8 @@ public final class Validation {
         public long eventsApplied;
         public long eventsSkipped;
         public Map<String, Long> consistency = new LinkedHashMap<>();
+        /** The first examples of each consistency kind (trace time, line, what), as {@link #consistency} names them. */
+        public Map<String, List<String>> consistencyExamples = new LinkedHashMap<>();
         public long pagesMismatched;
         public long buddyPagesMismatched;
         public long freeBlocksMissing;
@@ -159,7 +161,7 @@ public final class Validation {
             this.watch = watch;
             this.watcher = watch.length == 0 ? null : new PfnWatch(replay, watch, steps);
             this.sorter = new LockOrderSorter(replay, watcher == null ? replay : watcher,
-                    LockOrderSorter.DEFAULT_WINDOW, 0);
+                    LockOrderSorter.DEFAULT_WINDOW, LockOrderSorter.slackFor(input.bundle()));
         }
 
         /** Receives the trace's events in printed order (the lock order is recovered inside). */
@@ -179,6 +181,7 @@ public final class Validation {
             r.eventsApplied = replay.eventsApplied();
             r.eventsSkipped = replay.eventsSkipped();
             r.consistency = replay.consistency().asMap();
+            r.consistencyExamples = replay.consistency().examplesMap();
             r.parseProblems = pr == null ? 0 : pr.badLines();
             r.snapshotProblems = start.problems().size() + after.problems().count();
             r.snapshotProblemExamples.addAll(start.problems());

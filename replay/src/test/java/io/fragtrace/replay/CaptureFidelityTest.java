@@ -26,8 +26,10 @@ class CaptureFidelityTest {
     void fragmentThp256MOn612IsExact() throws Exception {
         Validation.Result r = Validation.run(Samples.bundle("fragment-thp-256M-k6.12"), null, true);
         assertExact(r);
-        // one free list holds the right blocks in another order (see README: PB_migrate_skip bits are not traced)
-        assertTrue(r.freeListsOrderDiffer <= 1);
+        // every free list in the kernel's order since a traced migration-scanner start that is no pageblock start
+        // (other than cc->migrate_pfn) is read as reinit_migrate_pfn() after a failed fast_find_migrateblock(): the
+        // search at line 90918 rotates nothing (was 1 list, order 8 movable)
+        assertEquals(0, r.freeListsOrderDiffer);
         // every mm_compaction_fast_isolate_freepages summary (21) is reproduced by the emulated search, nr_scanned
         // included; this needs fast_find_migrateblock() modelled (it shares cc->fast_search_fail and rotates lists)
         assertEquals(0L, r.consistency.getOrDefault("fast_isolate_approx", 0L));
@@ -94,8 +96,13 @@ class CaptureFidelityTest {
         // while the model had them free (UntracedGuesses). The lists those two searches rotated keep another order.
         Validation.Result r = Validation.run(Samples.bundle("parallel-512M-smp4"), null, true);
         assertExact(r);
-        assertEquals(1L, r.consistency.getOrDefault("untraced_guess_corrected", 0L));
-        assertTrue(r.freeListsOrderDiffer <= 2, r.freeListsOrderDiffer + " lists in another order");
+        // since the failed fast_find_migrateblock() searches rotate nothing, the lists the untraced 6.1 search at
+        // line 552782 scans are in another order and it guesses another block (0x15a80 order 5, not 0x14080 order 6):
+        // no guess corrected, and the linear free scanner later finds 57 of 89 pages at 0x15a40 (isolate_short); the
+        // end state is exact either way
+        assertTrue(r.consistency.getOrDefault("untraced_guess_corrected", 0L) <= 1);
+        assertTrue(r.consistency.getOrDefault("isolate_short", 0L) <= 1);
+        assertTrue(r.freeListsOrderDiffer <= 1, r.freeListsOrderDiffer + " lists in another order");
         assertEquals(0, r.pcpListsDiffer);
     }
 

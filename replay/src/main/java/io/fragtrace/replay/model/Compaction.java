@@ -401,13 +401,17 @@ public final class Compaction {
         return (COMPACT_CLUSTER_MAX >> Math.min(31, cc.fastSearchFail)) + 1;
     }
 
+    /** tracedBlock of {@link #fastFindMigrateblock}: the trace shows the search found no block. */
+    public static final long NO_BLOCK = -2;
+
     /**
      * fast_find_migrateblock() (mm/compaction.c, 6.1-6.12; untraced): at the start of a migration-scanner pageblock,
      * for orders cc->order-1 .. PAGE_ALLOC_COSTLY_ORDER scan free_list[MIGRATE_MOVABLE] from the head for a free page
      * below high_pfn whose pageblock is not skip-marked; move_freelist_tail() it (and the entries before it), or the
      * entry where the scan limit ran out. Observed mode passes tracedBlock, the pageblock the scanner then started
      * in (the traced range's start): the skip bits are not traced, so candidates before it count as skip-marked.
-     * Simulate mode passes -1 and the skip bits decide. Returns the pfn the migration scanner starts from.
+     * Simulate mode passes -1 and the skip bits decide; {@link #NO_BLOCK}: the trace shows the search failed, every
+     * candidate counts as skip-marked. Returns the pfn the migration scanner starts from.
      */
     public long fastFindMigrateblock(CompactControl cc, long tracedBlock) {
         long pfn = cc.migratePfn;
@@ -431,7 +435,7 @@ public final class Compaction {
             distance >>= 2;
         }
         long highPfn = (pfn + distance) & pbMask;
-        long target = tracedBlock >= 0 ? Math.max(tracedBlock & pbMask, zone.start) : -1;
+        long target = tracedBlock >= 0 ? Math.max(tracedBlock & pbMask, zone.start) : tracedBlock;
         int nrScanned = 0;
         boolean found = false;
         for (int order = cc.order - 1; order >= PAGE_ALLOC_COSTLY_ORDER && !found && nrScanned < limit; order--) {
@@ -448,7 +452,8 @@ public final class Compaction {
                 if (fp >= highPfn) {
                     continue;
                 }
-                boolean skipped = target >= 0 ? Math.max(fp & pbMask, zone.start) != target : pageblockSkip(fp);
+                boolean skipped = target >= 0 ? Math.max(fp & pbMask, zone.start) != target
+                        : target == NO_BLOCK || pageblockSkip(fp);
                 if (skipped) {
                     continue;
                 }

@@ -7,6 +7,13 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.ObservedReplay;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
 /**
  * Recovers the order in which CPUs took zone->lock from a trace that is a merge of per-CPU streams (Perfetto's sorter
  * stage, for the allocator). Each CPU's own order is exact; between CPUs the printed order is not always the lock
@@ -24,6 +31,46 @@ import io.fragtrace.replay.ObservedReplay;
 public final class LockOrderSorter implements TraceVisitor {
     /** Events held back at most: bounds memory and time whatever the input. */
     public static final int DEFAULT_WINDOW = 4096;
+    /**
+     * Slack for a trace whose clock is not known to be coherent across CPUs: trace_clock_local()
+     * (kernel/trace/trace_clock.c, the default) is each CPU's own sched_clock, "the least coherent tracing clock", so
+     * two CPUs' events inside one zone->lock section may be stamped out of lock order by the clocks' skew. An
+     * enabling event up to this much later is still moved ahead (a perturbed capture with 0.5 ms of skew per CPU
+     * stays exact with it, and not with 0.1 ms: scripts/perturb-check.sh).
+     */
+    public static final long LOCAL_CLOCK_SLACK_NS = 1_000_000;
+
+    /**
+     * The slack for a bundle: 0 when its meta.txt says the capture used trace_clock global or counter
+     * (trace_clock_global() never returns less than the last value any CPU got, so events under one lock are stamped
+     * in lock order, only ties are open: kernel/trace/trace_clock.c), else {@link #LOCAL_CLOCK_SLACK_NS}; the
+     * fragtrace.lockSlackNs property overrides both.
+     */
+    public static long slackFor(Path bundle) {
+        Long forced = Long.getLong("fragtrace.lockSlackNs");
+        if (forced != null) {
+            return Math.max(0, forced);
+        }
+        String clock = traceClock(bundle);
+        return "global".equals(clock) || "counter".equals(clock) ? 0 : LOCAL_CLOCK_SLACK_NS;
+    }
+
+    /** The selected clock of a bundle's meta.txt line {@code trace_clock: local [global] ...}, or null. */
+    static String traceClock(Path bundle) {
+        Path meta = bundle == null ? null : bundle.resolve("meta.txt");
+        if (meta == null || !Files.isRegularFile(meta)) {
+            return null;
+        }
+        try (Stream<String> lines = Files.lines(meta, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.startsWith("trace_clock:")).findFirst().map(l -> {
+                int a = l.indexOf('[');
+                int b = l.indexOf(']', a + 1);
+                return a < 0 || b < 0 ? null : l.substring(a + 1, b);
+            }).orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
 
     private final ObservedReplay replay;
     private final TraceVisitor downstream;
@@ -77,11 +124,6 @@ public final class LockOrderSorter implements TraceVisitor {
         }
     }
 
-    // memo of decidable() for one head: the last event scanned, and whether another CPU's event was seen
-    private long readyHead = -1;
-    private long readyScanned;
-    private boolean readyOther;
-
     /**
      * Whether the oldest event can be stepped now with the outcome a full window would give, so that the window
      * stays a few events long (in cache) instead of 4096 when the trace moves on. A step only looks at the events up
@@ -102,27 +144,9 @@ public final class LockOrderSorter implements TraceVisitor {
         if (lastCpu >= 0 && lastCpu != cpu && !ring.taken(last)) {
             return true; // every scan of the step stops at or before it
         }
-        long base = ring.headSeq();
-        if (readyHead != base) {
-            readyHead = base;
-            readyScanned = base;
-            readyOther = false;
-        }
-        if (readyOther) {
-            return false; // resolve() may run: wait for a later event of another CPU (or a full window)
-        }
-        for (long seq = readyScanned + 1; seq - base < ring.size(); seq++) {
-            int k = (int) (seq - base);
-            if (ring.timestampNs(k) > limit) {
-                return true; // no other CPU at the instant: the step emits the oldest as printed
-            }
-            readyScanned = seq;
-            if (!ring.taken(k) && ring.cpu(k) != cpu && ring.cpu(k) >= 0) {
-                readyOther = true;
-                return false;
-            }
-        }
-        return false;
+        // another CPU within the slack: resolve() may run, wait for a later event of another CPU (or a full window);
+        // none: the step emits the oldest as printed
+        return firstOtherCpu() < 0;
     }
 
     /** Applies everything still held back; call once after the parse. */
@@ -147,7 +171,12 @@ public final class LockOrderSorter implements TraceVisitor {
         ring.emit(0, downstream);
     }
 
-    // memo of the last scan, so that a long run of one CPU's events at one instant is scanned once, not per event
+    /*
+     * Memo of the scan for another CPU's event, kept while the oldest event's CPU stays the same: the events scanned
+     * were that CPU's or already emitted, and stay so; a later oldest event only widens the limit (the trace is in
+     * timestamp order), so a long run of one CPU's events is scanned once in all, not once per event (with a slack
+     * of 1 ms the run can be the whole window).
+     */
     private int memoCpu = Integer.MIN_VALUE;
     private long memoTime;
     private long memoScanned;
@@ -155,23 +184,28 @@ public final class LockOrderSorter implements TraceVisitor {
 
     /** Whether an event of another CPU within the slack follows the oldest one (the trace is in timestamp order). */
     private boolean otherCpuAtSameInstant() {
+        return ring.cpu(0) >= 0 && firstOtherCpu() >= 0;
+    }
+
+    /**
+     * Sequence number of the first event after the oldest that another CPU printed within the slack and that is
+     * still held back, or -1 when the window holds none (yet).
+     */
+    private long firstOtherCpu() {
         int cpu = ring.cpu(0);
-        if (cpu < 0) {
-            return false;
-        }
         long time = ring.timestampNs(0);
         long base = ring.headSeq();
         long from = base + 1;
-        if (cpu == memoCpu && time == memoTime) {
+        if (cpu == memoCpu && time >= memoTime) {
             if (memoFound > base && !ring.taken((int) (memoFound - base))) {
-                return true;
+                return memoFound; // within the old limit, so within the new one
             }
             from = Math.max(from, memoScanned + 1);
         } else {
             memoCpu = cpu;
-            memoTime = time;
             memoScanned = base;
         }
+        memoTime = time;
         memoFound = -1;
         long limit = time + slackNs;
         for (long seq = from; seq - base < ring.size(); seq++) {
@@ -182,10 +216,10 @@ public final class LockOrderSorter implements TraceVisitor {
             memoScanned = seq;
             if (!ring.taken(k) && ring.cpu(k) != cpu && ring.cpu(k) >= 0) {
                 memoFound = seq;
-                return true;
+                return seq;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Finds the enabling event of another CPU and applies that CPU's pending events up to it first. */

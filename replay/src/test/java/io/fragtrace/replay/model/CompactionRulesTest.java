@@ -54,6 +54,35 @@ class CompactionRulesTest {
     }
 
     @Test
+    void aSearchTheTraceShowsFailedTakesNoCandidate() {
+        // observed mode, the traced range starts at 1100: no pageblock start, and not cc->migrate_pfn (1024), so it is
+        // reinit_migrate_pfn()'s cc->fast_start_pfn after a search that found nothing (fast_find_migrateblock() returns
+        // pageblock_start_pfn(free_pfn) when it finds one): NO_BLOCK. migrate_pfn 1024, free_pfn 3584, order 9, limit
+        // (32 >> 0) + 1 = 33; distance = (3584 - 1024) >> 1 >> 2 = 320, high_pfn = pageblock_start_pfn(1344) = 1024.
+        // free_list[8][MOVABLE]: 512 (< high_pfn, but every candidate counts as skip-marked), 2048 (>= high_pfn);
+        // orders 7..3 empty. Nothing moves, 2 entries scanned, fast_search_fail 0 -> 1, and reinit_migrate_pfn()
+        // with fast_start_pfn 0 leaves the scanner at migrate_pfn 1024
+        BuddyModel m = zone();
+        m.addToFreeList(0, 512, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 2048, 8, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        CompactControl cc = direct(9);
+        cc.migratePfn = 1024;
+        cc.freePfn = 3584;
+        assertEquals(1024, cz.fastFindMigrateblock(cc, Compaction.NO_BLOCK));
+        assertEquals(1, cc.fastSearchFail);
+        assertEquals(2, cc.migrateScanned);
+        assertArrayEquals(new long[] {512, 2048}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        // the same search told the block at 512 was where the scanner started: 512 taken and moved to the tail
+        CompactControl found = direct(9);
+        found.migratePfn = 1024;
+        found.freePfn = 3584;
+        assertEquals(512, cz.fastFindMigrateblock(found, 512));
+        assertEquals(0, found.fastSearchFail);
+        assertArrayEquals(new long[] {2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
+
+    @Test
     void moveFreelistTailMovesAFirstEntryAndLeavesALastOne() {
         // move_freelist_tail(freelist, freepage): guard !list_is_first(freelist, &freepage->lru) (6.1), i.e.
         // freelist->prev != &freepage->lru: it runs unless freepage is the last entry. list_cut_position() takes

@@ -42,10 +42,28 @@ class EagerStepTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"parallel-512M-smp4"})
+    void withALocalClocksSlackToo(String bundle) throws Exception {
+        // the scan memo kept across a run of one CPU's events (1 ms of slack spans many instants)
+        for (int window : new int[] {LockOrderSorter.DEFAULT_WINDOW, 3}) {
+            Run full = run(bundle, window, false, LockOrderSorter.LOCAL_CLOCK_SLACK_NS);
+            Run eager = run(bundle, window, true, LockOrderSorter.LOCAL_CLOCK_SLACK_NS);
+            assertEquals(full.n, eager.n, bundle);
+            assertArrayEquals(Arrays.copyOf(full.lines, full.n), Arrays.copyOf(eager.lines, eager.n),
+                    bundle + " window " + window);
+            assertEquals(full.reorderings, eager.reorderings, bundle);
+        }
+    }
+
     private record Run(long[] lines, int n, long reorderings) {
     }
 
     private static Run run(String bundle, int window, boolean eager) throws Exception {
+        return run(bundle, window, eager, 0);
+    }
+
+    private static Run run(String bundle, int window, boolean eager, long slackNs) throws Exception {
         TraceInput input = TraceInput.of(Samples.bundle(bundle).toString());
         StartState start = StartState.of(input, null, null);
         BuddyModel m = start.model();
@@ -61,7 +79,7 @@ class EagerStepTest {
             lines[0][n[0]++] = e.line();
             replay.onEvent(e);
         };
-        LockOrderSorter s = new LockOrderSorter(replay, record, window, 0);
+        LockOrderSorter s = new LockOrderSorter(replay, record, window, slackNs);
         s.eager = eager;
         new TraceParser().parse(input, s);
         s.finish();

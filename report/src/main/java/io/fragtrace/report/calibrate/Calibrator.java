@@ -106,7 +106,8 @@ public final class Calibrator {
                     observedAtMarker.put(t, nrFree(r.model()));
                 }
             }, 0);
-            sorter = new LockOrderSorter(observed);
+            sorter = new LockOrderSorter(observed, observed, LockOrderSorter.DEFAULT_WINDOW,
+                    LockOrderSorter.slackFor(bundle));
         } else {
             observed = null;
             sorter = null;

@@ -112,7 +112,7 @@ public final class ReplayRun {
         // fidelity from this model: each zone compared with after/ as the replay passes the zone's after/ instant
         FidelityAtInstant check = hasAfter ? FidelityAtInstant.of(input, start, applied) : null;
         LockOrderSorter sorter = new LockOrderSorter(replay, check != null ? check : applied,
-                LockOrderSorter.DEFAULT_WINDOW, 0, false);
+                LockOrderSorter.DEFAULT_WINDOW, LockOrderSorter.slackFor(bundle), false);
         // the statistics need no model: they run on the parsing thread, the rest on this one
         ParseReport report = new PipelinedParser().parse(input, stats, e -> {
             events++;
