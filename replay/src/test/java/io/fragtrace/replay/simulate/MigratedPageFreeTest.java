@@ -27,21 +27,9 @@ class MigratedPageFreeTest {
     void migratedFromPagesWaitOnThePcpListAndMergeAndAreCapturedAtTheDrain() {
         Simulator s = new Simulator(zone(), cfg("linux-6.1"), null, null, Long.MIN_VALUE);
         BuddyModel m = s.m;
-        s.pcpHigh[0][0] = 100; // no pcp->high flush while the four pages are freed
         // pageblock 0 unmovable: compaction_capture() refuses orders below pageblock_order in a movable block
         m.setPageblockMigratetype(0, MIGRATE_UNMOVABLE);
-        // a direct order-2 pass (current->capture_control set) migrates pfns 0..3 to the targets 2048..2051
-        CompactControl cc = new CompactControl(0, 2, MigrateMode.ASYNC, MIGRATE_MOVABLE, 0, 1,
-                CompactionContext.DIRECT);
-        for (int i = 0; i < 4; i++) {
-            s.migrateList[i] = i;
-            s.targets[i] = 2048 + i;
-        }
-        s.targetHead = 0;
-        s.targetTail = 4;
-        cc.nrMigratepages = 4;
-        s.capturing = cc;
-        assertTrue(s.migratePages(cc));
+        CompactControl cc = migrateFirstFour(s);
         // all four on CPU 0's pcp list, none on the buddy lists, nothing captured yet
         assertEquals(4, s.pcpCount[0][0]);
         for (long p = 0; p < 4; p++) {
@@ -63,21 +51,28 @@ class MigratedPageFreeTest {
         // the same pass in a movable pageblock: compaction_capture() refuses order 2 < pageblock_order there, so the
         // drain merges 0..3 into one free order-2 block at pfn 0 on the buddy lists
         Simulator s = new Simulator(zone(), cfg("linux-6.1"), null, null, Long.MIN_VALUE);
-        s.pcpHigh[0][0] = 100;
+        CompactControl cc = migrateFirstFour(s);
+        assertEquals(BuddyModel.KIND_PCP, s.m.kind(0));
+        s.drainLocalPages(0, 0);
+        assertEquals(-1, cc.capturedPfn);
+        assertEquals(BuddyModel.KIND_BUDDY, s.m.kind(0));
+        assertEquals(2, s.m.orderAt(0));
+    }
+
+    /** A direct order-2 pass (current->capture_control set) migrates pfns 0..3 to the targets 2048..2051. */
+    private static CompactControl migrateFirstFour(Simulator s) {
+        s.pcpHigh[0][0] = 100; // no pcp->high flush while the four pages are freed
         CompactControl cc = new CompactControl(0, 2, MigrateMode.ASYNC, MIGRATE_MOVABLE, 0, 1,
                 CompactionContext.DIRECT);
         for (int i = 0; i < 4; i++) {
             s.migrateList[i] = i;
             s.targets[i] = 2048 + i;
         }
+        s.targetHead = 0;
         s.targetTail = 4;
         cc.nrMigratepages = 4;
         s.capturing = cc;
         assertTrue(s.migratePages(cc));
-        assertEquals(BuddyModel.KIND_PCP, s.m.kind(0));
-        s.drainLocalPages(0, 0);
-        assertEquals(-1, cc.capturedPfn);
-        assertEquals(BuddyModel.KIND_BUDDY, s.m.kind(0));
-        assertEquals(2, s.m.orderAt(0));
+        return cc;
     }
 }
