@@ -10,6 +10,7 @@ import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.Compaction;
 import io.fragtrace.replay.model.FragMetrics;
+import io.fragtrace.replay.model.Freepages;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 
@@ -421,7 +422,7 @@ abstract class CompactZone extends PageAlloc {
     int daemonCpu;
 
     /** cc->freepages by order (6.10+); empty between passes. */
-    final Compaction.Freepages freepages = new Compaction.Freepages(m.nrOrders());
+    final Freepages freepages = new Freepages(m.nrOrders());
 
     /** compaction_alloc() (mm/compaction.c): the head of cc->freepages, isolate_freepages() when empty. */
     int compactionAlloc(CompactControl cc) {
@@ -443,7 +444,7 @@ abstract class CompactZone extends PageAlloc {
 
     /**
      * compaction_alloc_noprof() (mm/compaction.c, 6.10+) for an order-0 page: the smallest isolated free page split
-     * ({@link Compaction.Freepages#compactionAlloc}); when all lists are empty, isolate_freepages() once, its pages
+     * ({@link Freepages#compactionAlloc}); when all lists are empty, isolate_freepages() once, its pages
      * list_add_tail()ed at their order.
      */
     int compactionAllocNoprof(CompactControl cc) {

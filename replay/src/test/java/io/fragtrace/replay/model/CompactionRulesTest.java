@@ -376,7 +376,7 @@ class CompactionRulesTest {
         //  3. [0]: 0x1001;  4. [1]: 0x1002, its upper half 0x1003 to [0];  5. [0]: 0x1003;
         //  6. all empty: NULL (the caller isolates once more).
         // 6.1's split_map_pages() would have list_add()ed every order-0 page, giving 0x2000, 0x1003, 0x1002, ...
-        Compaction.Freepages fp = new Compaction.Freepages(11);
+        Freepages fp = new Freepages(11);
         fp.add(0x1000, 2);
         fp.add(0x2000, 0);
         assertEquals(5, fp.pages()); // cc->nr_freepages: 4 + 1
@@ -393,7 +393,7 @@ class CompactionRulesTest {
         // list_add_tail() per order: two order-1 pages 0x3000 then 0x4000; the first order-0 folio splits 0x3000
         // (0x3001 to [0]), the second takes 0x3001 from [0], the third splits 0x4000; 0x4001 is left on [0] for
         // release_free_list(), which frees it at order 0.
-        Compaction.Freepages fp = new Compaction.Freepages(11);
+        Freepages fp = new Freepages(11);
         fp.add(0x3000, 1);
         fp.add(0x4000, 1);
         assertEquals(0x3000, fp.compactionAlloc(0));
