@@ -526,10 +526,22 @@ public final class BuddyModel {
         return h < 0 ? -1 : base + h;
     }
 
+    /** Tail pfn of zone->free_area[order].free_list[mt], -1 when empty (list_last_entry). */
+    public long freeListTailPfn(int z, int order, int mt) {
+        int t = tail[buddyList(z, order, mt)];
+        return t < 0 ? -1 : base + t;
+    }
+
     /** The pfn after pfn on whatever list holds it, -1 at the end (list walk; for simulate mode's region order). */
     public long listNextPfn(long pfn) {
         int nx = link(nextC, rel(pfn));
         return nx < 0 ? -1 : base + nx;
+    }
+
+    /** The pfn before pfn on whatever list holds it, -1 at the head (list_for_each_entry_reverse). */
+    public long listPrevPfn(long pfn) {
+        int p = link(prevC, rel(pfn));
+        return p < 0 ? -1 : base + p;
     }
 
     /** Head pfn of pcp->lists[pindex] of cpu, -1 when empty (list_first_entry; for simulate mode). */

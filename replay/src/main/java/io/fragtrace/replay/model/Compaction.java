@@ -442,13 +442,11 @@ public final class Compaction {
             if (m.nrFree(cc.z, order) == 0) {
                 continue;
             }
-            long[] list = m.freeList(cc.z, order, MIGRATE_MOVABLE);
-            for (int i = 0; i < list.length; i++) {
+            for (long fp = m.freeListHeadPfn(cc.z, order, MIGRATE_MOVABLE); fp >= 0; fp = m.listNextPfn(fp)) {
                 if (nrScanned++ >= limit) {
-                    moveFreelistTail(cc.z, list, i, order);
+                    moveFreelistTail(fp);
                     break;
                 }
-                long fp = list[i];
                 if (fp >= highPfn) {
                     continue;
                 }
@@ -457,7 +455,7 @@ public final class Compaction {
                 if (skipped) {
                     continue;
                 }
-                moveFreelistTail(cc.z, list, i, order);
+                moveFreelistTail(fp);
                 if (cc.fastStartPfn != Long.MAX_VALUE) {
                     cc.fastStartPfn = cc.fastStartPfn == 0 ? fp : Math.min(cc.fastStartPfn, fp);
                 }
@@ -487,17 +485,25 @@ public final class Compaction {
     }
 
     /**
-     * move_freelist_tail() (mm/compaction.c): the entries up to and including list[idx] go to the tail. Its guard,
-     * {@code !list_is_first(freelist, &freepage->lru)} (6.1; {@code !list_is_last(&freepage->buddy_list, freelist)}
-     * since 6.6, the same test), is true unless freepage is the last entry, where the move changes nothing; a first
-     * entry does move to the tail.
+     * move_freelist_tail() (mm/compaction.c): the entries up to and including freepage go to the tail, in order: a
+     * rotation that makes the entry after freepage the head (O(1), as the kernel's list_cut_position + splice). Its
+     * guard, {@code !list_is_first(freelist, &freepage->lru)} (6.1; {@code !list_is_last(&freepage->buddy_list,
+     * freelist)} since 6.6, the same test), is true unless freepage is the last entry, where the move changes nothing.
      */
-    public void moveFreelistTail(int z, long[] list, int idx, int order) {
-        if (idx == list.length - 1) {
-            return;
+    public void moveFreelistTail(long freepage) {
+        long next = m.listNextPfn(freepage);
+        if (next >= 0) {
+            m.rotateToFront(next);
         }
-        for (int i = 0; i <= idx; i++) {
-            m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
+    }
+
+    /**
+     * move_freelist_head() (mm/compaction.c): the entries before freepage go to the tail, in order: a rotation that
+     * makes freepage the head. A search that ran off the list's end (freepage the list head itself) moves nothing.
+     */
+    public void moveFreelistHead(long freepage) {
+        if (freepage >= 0) {
+            m.rotateToFront(freepage);
         }
     }
 
@@ -844,15 +850,12 @@ public final class Compaction {
             if (m.nrFree(z, order) == 0) {
                 continue;
             }
-            long[] list = m.freeList(z, order, MIGRATE_MOVABLE);
             int orderScanned = 0;
             long highPfn = 0;
-            int freepageIdx = -1;
-            int highIdx = -1;
-            for (int i = list.length - 1; i >= 0; i--) {
+            long freepage = -1; // where list_for_each_entry_reverse stopped, -1 when it ran off the head
+            for (long pfn = m.freeListTailPfn(z, order, MIGRATE_MOVABLE); pfn >= 0; pfn = m.listPrevPfn(pfn)) {
                 orderScanned++;
                 nrScanned++;
-                long pfn = list[i];
                 if (pfn >= highest) {
                     highest = Math.max(pfn & pbMask, zone.start);
                 }
@@ -860,28 +863,24 @@ public final class Compaction {
                     cc.fastSearchFail = 0;
                     cc.searchOrder = order;
                     page = pfn;
-                    freepageIdx = i;
+                    freepage = pfn;
                     break;
                 }
                 if (pfn >= minPfn && pfn > highPfn) {
                     highPfn = pfn;
-                    highIdx = i;
                     limit >>= 1;
                 }
                 if (orderScanned >= limit) {
-                    freepageIdx = i;
+                    freepage = pfn;
                     break;
                 }
             }
             if (page < 0 && highPfn != 0) {
                 page = highPfn;
-                freepageIdx = highIdx;
+                freepage = highPfn;
             }
             if (apply) {
-                // move_freelist_head(): the entries before freepage go to the tail
-                for (int i = 0; i < freepageIdx; i++) {
-                    m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
-                }
+                moveFreelistHead(freepage);
             }
             if (page >= 0) {
                 if (!check.ok(z, order)) {

@@ -93,10 +93,34 @@ class CompactionRulesTest {
         m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
         m.addToFreeList(0, 2048, 8, MIGRATE_MOVABLE, true);
         Compaction cz = new Compaction(m);
-        cz.moveFreelistTail(0, m.freeList(0, 8, MIGRATE_MOVABLE), 0, 8);
+        cz.moveFreelistTail(512);
         assertArrayEquals(new long[] {1024, 2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
-        cz.moveFreelistTail(0, m.freeList(0, 8, MIGRATE_MOVABLE), 2, 8);
+        cz.moveFreelistTail(512);
         assertArrayEquals(new long[] {1024, 2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        // a middle entry: head..2048 go behind the tail in order -> [512, 1024, 2048]
+        cz.moveFreelistTail(2048);
+        assertArrayEquals(new long[] {512, 1024, 2048}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
+
+    @Test
+    void moveFreelistHeadPutsTheEntriesBeforeFreepageBehindTheTail() {
+        // move_freelist_head(freelist, freepage): list_cut_before() takes head..freepage (exclusive),
+        // list_splice_tail() appends it: [512, 1024, 2048, 3072] with freepage 2048 -> [2048, 3072, 512, 1024];
+        // a first entry (list_is_first) moves nothing
+        BuddyModel m = zone();
+        for (long pfn : new long[] {512, 1024, 2048, 3072}) {
+            m.addToFreeList(0, pfn, 8, MIGRATE_MOVABLE, true);
+        }
+        Compaction cz = new Compaction(m);
+        cz.moveFreelistHead(2048);
+        assertArrayEquals(new long[] {2048, 3072, 512, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        cz.moveFreelistHead(2048);
+        assertArrayEquals(new long[] {2048, 3072, 512, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertEquals(4, m.freeListLength(0, 8, MIGRATE_MOVABLE));
+        // the back links follow: tail 1024, 512's prev is 3072, the head has none
+        assertEquals(1024, m.freeListTailPfn(0, 8, MIGRATE_MOVABLE));
+        assertEquals(3072, m.listPrevPfn(512));
+        assertEquals(-1, m.listPrevPfn(2048));
     }
 
     @Test

@@ -18,8 +18,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /** XChart charts in one house style, sized for slides (1600×900 PNG), with trace markers on the time axis. */
@@ -168,10 +166,6 @@ public final class Charts {
 
     /** The chart as a PNG. */
     public static byte[] png(Chart<?, ?> c) {
-        try {
-            return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Png.encode(BitmapEncoder.getBufferedImage(c));
     }
 }

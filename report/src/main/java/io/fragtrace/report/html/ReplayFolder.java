@@ -43,6 +43,9 @@ public final class ReplayFolder {
     private final Table compaction;
     private final Table daemons;
     private final Table markers;
+    /** zones() and rows() memoised: every section asks again, and a filtered, sorted copy costs a pass over the table. */
+    private List<Zone> zones;
+    private final Map<Zone, Table> rowsByZone = new java.util.HashMap<>();
 
     private ReplayFolder(Path dir, JsonNode summary, JsonNode stats, Table timeseries, Table compaction,
                          Table daemons, Table markers) {
@@ -230,6 +233,13 @@ public final class ReplayFolder {
      * allocations come from first, the small DMA zone last); zones missing from the topology after them.
      */
     public List<Zone> zones() {
+        if (zones == null) {
+            zones = List.copyOf(findZones());
+        }
+        return zones;
+    }
+
+    private List<Zone> findZones() {
         List<Zone> out = new ArrayList<>();
         for (JsonNode z : summary.path("topology").path("zones")) {
             Zone zone = new Zone(z.path("node").asInt(), z.path("zone").asText());
@@ -251,8 +261,8 @@ public final class ReplayFolder {
 
     /** The timeseries rows of one zone, in time order. */
     public Table rows(Zone z) {
-        return timeseries.where(timeseries.doubleColumn("node").isEqualTo(z.node())
-                .and(timeseries.stringColumn("zone").isEqualTo(z.zone()))).sortAscendingOn("time_s");
+        return rowsByZone.computeIfAbsent(z, k -> timeseries.where(timeseries.doubleColumn("node").isEqualTo(z.node())
+                .and(timeseries.stringColumn("zone").isEqualTo(z.zone()))).sortAscendingOn("time_s"));
     }
 
     /** The end_state entry of a zone in summary.json, or a missing node. */

@@ -1,6 +1,6 @@
 package io.fragtrace.report.pfnmap;
 
-import javax.imageio.ImageIO;
+import io.fragtrace.report.html.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,9 +9,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -48,14 +45,7 @@ public final class PfnMapImage {
 
     /** The PNG of a frame. */
     public static byte[] png(PfnFrame f, String title) {
-        BufferedImage img = draw(f, title);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Png.encode(draw(f, title));
     }
 
     /** Geometry of one layout: cells per tile row/column, tile and row sizes. */
