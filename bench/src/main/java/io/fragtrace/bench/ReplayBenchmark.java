@@ -30,12 +30,16 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 public class ReplayBenchmark {
-    @Param({"fragment-thp-256M", "mixed-churn-512M"})
+    @Param({"fragment-thp-256M", "mixed-churn-512M", "parallel-512M-smp4"})
     public String trace;
 
-    /** Through the lock-order stage (as replay and validate run) or straight into the model. */
-    @Param({"true", "false"})
-    public boolean lockOrder;
+    /**
+     * Straight into the model (none), or through the lock-order stage as replay and validate run it: with the slack
+     * of a trace_clock global capture (global: only ties reordered) or of a local-clock one (local: an enabling event
+     * up to LockOrderSorter.LOCAL_CLOCK_SLACK_NS later is moved ahead).
+     */
+    @Param({"none", "global", "local"})
+    public String lockOrder;
 
     private RecordedBundle bundle;
     private ObservedReplay replay;
@@ -53,8 +57,9 @@ public class ReplayBenchmark {
 
     @Benchmark
     public long replay() {
-        if (lockOrder) {
-            LockOrderSorter sorter = new LockOrderSorter(replay);
+        if (!lockOrder.equals("none")) {
+            long slack = lockOrder.equals("local") ? LockOrderSorter.LOCAL_CLOCK_SLACK_NS : 0;
+            LockOrderSorter sorter = new LockOrderSorter(replay, replay, LockOrderSorter.DEFAULT_WINDOW, slack);
             bundle.log.replay(sorter);
             sorter.finish();
         } else {
