@@ -7,6 +7,7 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.Consistency.Kind;
 import io.fragtrace.replay.metrics.ReserveWatch;
+import io.fragtrace.replay.metrics.SampleClock;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.StealFallback;
@@ -44,9 +45,7 @@ public final class ObservedReplay implements TraceVisitor {
     private long eventsApplied;
     private long eventsSkipped;
     private long lastTimeNs = Long.MIN_VALUE;
-    private Sampler sampler;
-    private long sampleIntervalNs;
-    private long nextSampleNs = Long.MIN_VALUE;
+    private final SampleClock clock = new SampleClock();
     /** Model 6.1's untraced paths (fast free-page isolation, capture). */
     private boolean modelUntraced = true;
     /** The compacting tasks' compact_control as the trace tells it, and the untraced compaction paths. */
@@ -125,8 +124,7 @@ public final class ObservedReplay implements TraceVisitor {
 
     /** Samples every intervalNs of trace time (0: only at markers) and at every marker. */
     public void setSampler(Sampler s, long intervalNs) {
-        this.sampler = s;
-        this.sampleIntervalNs = intervalNs;
+        clock.set(s == null ? null : (t, marker) -> s.sample(this, t, marker), intervalNs);
     }
 
     boolean modelUntraced() {
@@ -150,19 +148,9 @@ public final class ObservedReplay implements TraceVisitor {
     @Override
     public void onEvent(ParsedEvent e) {
         long ts = e.timestampNs();
-        if (sampler != null) {
-            if (sampleIntervalNs > 0) {
-                if (nextSampleNs == Long.MIN_VALUE) {
-                    nextSampleNs = ts + sampleIntervalNs;
-                }
-                while (ts >= nextSampleNs) {
-                    sampler.sample(this, nextSampleNs, null);
-                    nextSampleNs += sampleIntervalNs;
-                }
-            }
-            if (e.type() == EventType.MARKER) {
-                sampler.sample(this, ts, e.text());
-            }
+        clock.advance(ts);
+        if (e.type() == EventType.MARKER) {
+            clock.marker(ts, e.text());
         }
         lastTimeNs = ts;
         if (reporting != null) {

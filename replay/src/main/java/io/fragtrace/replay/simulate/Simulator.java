@@ -56,17 +56,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         nowNs = ts;
-        if (sampler != null) {
-            if (sampleIntervalNs > 0) {
-                if (nextSampleNs == Long.MIN_VALUE) {
-                    nextSampleNs = ts + sampleIntervalNs;
-                }
-                while (ts >= nextSampleNs) {
-                    sampler.sample(this, nextSampleNs, null);
-                    nextSampleNs += sampleIntervalNs;
-                }
-            }
-        }
+        clock.advance(ts);
         lastTimeNs = ts;
         events++;
         advanceDaemons(ts);
@@ -100,9 +90,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     /** trace_marker lines: the workload's own sysctl and THP writes, applied as at runtime. */
     void marker(ParsedEvent e) {
         String text = e.text();
-        if (sampler != null) {
-            sampler.sample(this, e.timestampNs(), text);
-        }
+        clock.marker(e.timestampNs(), text);
         if (!honorWorkloadSysctls) {
             return;
         }
