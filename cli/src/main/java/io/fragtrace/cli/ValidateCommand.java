@@ -2,6 +2,7 @@ package io.fragtrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fragtrace.parser.EventLog;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.Validation;
@@ -57,9 +58,10 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--explain", arity = "0..1", fallbackValue = "3", paramLabel = "N",
             description = "show what the replay inferred (reorderings of the lock order by kind, reconciled "
                     + "contradictions, untraced paths: count and first examples with trace time and line) and the "
-                    + "free lists in another order; on a mismatch, replay again and show the history of the first N "
-                    + "mismatched pfns (default 3): the events that touched them (line, time, cpu), the model's "
-                    + "state before -> after each, and the rule applied (consistency kind)")
+                    + "free lists in another order; on a mismatch, replay the trace's events again (kept in memory, about "
+                    + "50 bytes each, so the trace is read once) and show the history of the first N mismatched pfns "
+                    + "(default 3): the events that touched them (line, time, cpu), the model's state before -> after "
+                    + "each, and the rule applied (consistency kind)")
     Integer explain;
 
     @Mixin
@@ -82,8 +84,11 @@ final class ValidateCommand implements Callable<Integer> {
         List<Path> inputs = OutputGuard.inputsOf(in);
         json.check(inputs);
         Inputs.noteBundle(spec, bundle.toString(), in);
+        // --explain keeps the events as parsed: on a mismatch the histories are a second replay of them, not a second
+        // read of the trace (the pfns to follow are known only once the first replay has compared)
+        EventLog events = explain != null && explain > 0 ? EventLog.tee() : null;
         try (Progress p = Progress.start(in, quiet.on, null)) {
-            r = Validation.run(in, kernel.semantics(), !naive, null);
+            r = Validation.run(in, kernel.semantics(), !naive, null, events);
         }
         out.printf("%-8s %7s %8s %9s %7s %6s %11s %11s %9s %9s%n", "zone", "pages", "blk-miss", "blk-extra", "blk-mt",
                 "pb", "pcp m/k", "list-order", "extfrag", "unusable");
@@ -114,7 +119,7 @@ final class ValidateCommand implements Callable<Integer> {
             printInferred(r, out);
         }
         if (explain != null && explain > 0 && !r.exact()) {
-            why = explain(r, out);
+            why = explain(in, r, events, out);
             if (why == null) {
                 return Main.EXIT_USAGE;
             }
@@ -206,8 +211,8 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /** Replays again watching the first mismatched pfns and prints their histories; null after an input error. */
-    private Map<Long, List<String>> explain(Validation.Result r, PrintWriter out) {
+    /** Replays the kept events again watching the first mismatched pfns, prints their histories; null: input error. */
+    private Map<Long, List<String>> explain(TraceInput in, Validation.Result r, EventLog events, PrintWriter out) {
         List<Long> pfns = new java.util.ArrayList<>();
         List<String> what = new java.util.ArrayList<>();
         for (Validation.ZoneResult z : r.zones) {
@@ -218,7 +223,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Validation.Result again;
         try {
-            again = Validation.run(TraceInput.of(bundle.toString()), kernel.semantics(), !naive, null,
+            again = Validation.explain(in, kernel.semantics(), !naive, r, events,
                     pfns.stream().mapToLong(Long::longValue).toArray(), EXPLAIN_STEPS);
         } catch (SnapshotException | TraceInputException e) {
             spec.commandLine().getErr().println("fragtrace: " + e.getMessage());

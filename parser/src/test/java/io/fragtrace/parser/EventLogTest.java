@@ -25,6 +25,29 @@ class EventLogTest {
     }
 
     @Test
+    void aTeeOfAPipelinedParseReplaysWhatThatParseDelivered() throws Exception {
+        // a 6.12 capture: its gfp names mean 6.12's bits, which the replay must keep (the parse's gfp layout)
+        TraceInput in = TraceInput.of(Samples.bundle("fragment-thp-256M-k6.12").toString());
+        List<TraceEvent> delivered = new ArrayList<>();
+        List<Long> gfpBits = new ArrayList<>();
+        EventLog log = EventLog.tee();
+        new PipelinedParser().parse(in, e -> {
+            log.record(e);
+            delivered.add(e.toRecord());
+            gfpBits.add(e.gfpBits());
+        });
+        List<TraceEvent> replayed = new ArrayList<>();
+        List<Long> replayedBits = new ArrayList<>();
+        log.replay(e -> {
+            replayed.add(e.toRecord());
+            replayedBits.add(e.gfpBits());
+        });
+        assertEquals(delivered.size(), log.size());
+        assertEquals(delivered, replayed);
+        assertEquals(gfpBits, replayedBits);
+    }
+
+    @Test
     void failuresGfpTextAndMarkersSurvive() {
         String text = "a-1 [000] ..... 1.000000: mm_page_alloc: page=(null) pfn=0x0 order=9 migratetype=1 "
                 + "gfp_flags=GFP_TRANSHUGE\n"

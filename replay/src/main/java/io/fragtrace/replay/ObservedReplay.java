@@ -1,5 +1,6 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.EventHandlers;
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.Gfp;
@@ -7,6 +8,7 @@ import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.Consistency.Kind;
 import io.fragtrace.replay.metrics.ReserveWatch;
+import io.fragtrace.replay.metrics.SampleClock;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.PageReporting;
 import io.fragtrace.replay.model.StealFallback;
@@ -44,13 +46,13 @@ public final class ObservedReplay implements TraceVisitor {
     private long eventsApplied;
     private long eventsSkipped;
     private long lastTimeNs = Long.MIN_VALUE;
-    private Sampler sampler;
-    private long sampleIntervalNs;
-    private long nextSampleNs = Long.MIN_VALUE;
+    private final SampleClock clock = new SampleClock();
     /** Model 6.1's untraced paths (fast free-page isolation, capture). */
     private boolean modelUntraced = true;
     /** The compacting tasks' compact_control as the trace tells it, and the untraced compaction paths. */
     private final ObservedCompaction compaction;
+    /** What each event type does to the model ({@link #handlers()}). */
+    private final EventHandlers handlers;
     private PageReporting reporting;
     private ReserveWatch reserves;
 
@@ -60,6 +62,7 @@ public final class ObservedReplay implements TraceVisitor {
         this.fromNs = fromNs.clone();
         this.toNs = toNs.clone();
         this.compaction = new ObservedCompaction(this);
+        this.handlers = handlers();
     }
 
     /** A replay of a whole trace with no window. */
@@ -125,8 +128,7 @@ public final class ObservedReplay implements TraceVisitor {
 
     /** Samples every intervalNs of trace time (0: only at markers) and at every marker. */
     public void setSampler(Sampler s, long intervalNs) {
-        this.sampler = s;
-        this.sampleIntervalNs = intervalNs;
+        clock.set(s == null ? null : (t, marker) -> s.sample(this, t, marker), intervalNs);
     }
 
     boolean modelUntraced() {
@@ -150,60 +152,54 @@ public final class ObservedReplay implements TraceVisitor {
     @Override
     public void onEvent(ParsedEvent e) {
         long ts = e.timestampNs();
-        if (sampler != null) {
-            if (sampleIntervalNs > 0) {
-                if (nextSampleNs == Long.MIN_VALUE) {
-                    nextSampleNs = ts + sampleIntervalNs;
-                }
-                while (ts >= nextSampleNs) {
-                    sampler.sample(this, nextSampleNs, null);
-                    nextSampleNs += sampleIntervalNs;
-                }
-            }
-            if (e.type() == EventType.MARKER) {
-                sampler.sample(this, ts, e.text());
-            }
+        clock.advance(ts);
+        if (e.type() == EventType.MARKER) {
+            clock.marker(ts, e.text());
         }
         lastTimeNs = ts;
         if (reporting != null) {
             reporting.advance(ts);
         }
-        switch (e.type()) {
-            case MM_PAGE_ALLOC -> {
-                endPcpLoop(e);
-                pageAlloc(e);
-                compaction.follow(e);
-            }
-            case MM_PAGE_FREE -> {
-                pageFree(e, false);
-                maybeInterruptFree(e);
-            }
-            case MM_PAGE_FREE_BATCHED -> {
-                batchedLoopStep(e);
-                pageFree(e, true);
-            }
-            case MM_PAGE_ALLOC_ZONE_LOCKED -> {
-                endPcpLoop(e);
-                zoneLocked(e);
-            }
-            case MM_PAGE_PCPU_DRAIN -> {
-                interruptTookPcpLock(e);
-                pcpuDrain(e);
-            }
-            case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES, MM_COMPACTION_KCOMPACTD_WAKE -> compaction.compactionFor(e);
-            case MM_COMPACTION_BEGIN -> compaction.compactionBegin(e);
-            case MM_COMPACTION_END -> compaction.compactionEnd(e);
-            case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> compaction.isolateMigratepages(e);
-            case MM_COMPACTION_ISOLATE_FREEPAGES -> compaction.isolateFreepages(e);
-            case MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> compaction.fastIsolateFreepages(e);
-            case MM_COMPACTION_MIGRATEPAGES -> compaction.compactionMigratepages(e);
-            case MM_MIGRATE_PAGES_START -> compaction.migratePagesStart(e);
-            case MM_COMPACTION_FINISHED -> compaction.compactionFinished(e);
-            case MM_COMPACTION_KCOMPACTD_SLEEP -> compaction.follow(e);
-            default -> {
-            }
-        }
+        handlers.onEvent(e);
+    }
+
+    /** Each kmem and compaction event type as the kernel functions it comes from. */
+    private EventHandlers handlers() {
+        ObservedCompaction c = compaction;
+        return new EventHandlers()
+                .on(e -> {
+                    endPcpLoop(e);
+                    pageAlloc(e);
+                    c.follow(e);
+                }, EventType.MM_PAGE_ALLOC)
+                .on(e -> {
+                    pageFree(e, false);
+                    maybeInterruptFree(e);
+                }, EventType.MM_PAGE_FREE)
+                .on(e -> {
+                    batchedLoopStep(e);
+                    pageFree(e, true);
+                }, EventType.MM_PAGE_FREE_BATCHED)
+                .on(e -> {
+                    endPcpLoop(e);
+                    zoneLocked(e);
+                }, EventType.MM_PAGE_ALLOC_ZONE_LOCKED)
+                .on(e -> {
+                    interruptTookPcpLock(e);
+                    pcpuDrain(e);
+                }, EventType.MM_PAGE_PCPU_DRAIN)
+                .on(this::extfrag, EventType.MM_PAGE_ALLOC_EXTFRAG)
+                .on(c::compactionFor, EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES,
+                        EventType.MM_COMPACTION_KCOMPACTD_WAKE)
+                .on(c::compactionBegin, EventType.MM_COMPACTION_BEGIN)
+                .on(c::compactionEnd, EventType.MM_COMPACTION_END)
+                .on(c::isolateMigratepages, EventType.MM_COMPACTION_ISOLATE_MIGRATEPAGES)
+                .on(c::isolateFreepages, EventType.MM_COMPACTION_ISOLATE_FREEPAGES)
+                .on(c::fastIsolateFreepages, EventType.MM_COMPACTION_FAST_ISOLATE_FREEPAGES)
+                .on(c::compactionMigratepages, EventType.MM_COMPACTION_MIGRATEPAGES)
+                .on(c::migratePagesStart, EventType.MM_MIGRATE_PAGES_START)
+                .on(c::compactionFinished, EventType.MM_COMPACTION_FINISHED)
+                .on(c::follow, EventType.MM_COMPACTION_KCOMPACTD_SLEEP);
     }
 
     // ------------------------------------------------------------------ conflicts (for the lock-order stage)

@@ -1,5 +1,6 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.EventLog;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
@@ -99,6 +100,8 @@ public final class Validation {
         public double replaySeconds;
         /** With watched pfns: each one's history through the replay (see {@link PfnWatch}). */
         public final Map<Long, List<PfnWatch.Step>> explain = new LinkedHashMap<>();
+        /** The start's instant given to {@link #run} (a kpageflags start: the one found), for {@link #explain}. */
+        Long startAtNs;
 
         /** The buddy state matches exactly: every free block (pfn, order, migratetype) and every pageblock. */
         public boolean exact() {
@@ -122,18 +125,35 @@ public final class Validation {
      */
     public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs)
             throws SnapshotException, TraceInputException {
-        return run(input, override, modelUntraced, startAtNs, new long[0], 0);
+        return run(input, override, modelUntraced, startAtNs, null);
     }
 
     /**
-     * As {@link #run(TraceInput, KernelSemantics, boolean, Long)}, also recording the last {@code steps} events of
-     * each watched pfn's history ({@link Result#explain}).
+     * As {@link #run(TraceInput, KernelSemantics, boolean, Long)}, also keeping the trace's events, as parsed, in
+     * {@code keep} ({@link EventLog#tee()}, about 50 bytes an event; null: not kept) for {@link #explain}.
      */
     public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs,
-                             long[] watch, int steps) throws SnapshotException, TraceInputException {
-        Pending p = prepare(input, override, modelUntraced, startAtNs, watch, steps);
-        ParseReport pr = new PipelinedParser().parse(input, p.visitor());
-        return p.finish(pr);
+                             EventLog keep) throws SnapshotException, TraceInputException {
+        Pending p = prepare(input, override, modelUntraced, startAtNs, new long[0], 0);
+        TraceVisitor v = p.visitor();
+        ParseReport pr = new PipelinedParser().parse(input, keep == null ? v : e -> {
+            keep.record(e);
+            v.onEvent(e);
+        });
+        Result r = p.finish(pr);
+        r.startAtNs = "kpageflags".equals(r.startState) ? Long.valueOf(p.start.fromNs()[0]) : startAtNs;
+        return r;
+    }
+
+    /**
+     * The validation of {@code first} replayed again from its kept events (the trace is not read again), recording
+     * the last {@code steps} events of each watched pfn's history ({@link Result#explain}).
+     */
+    public static Result explain(TraceInput input, KernelSemantics override, boolean modelUntraced, Result first,
+                                 EventLog kept, long[] watch, int steps) throws SnapshotException, TraceInputException {
+        Pending p = prepare(input, override, modelUntraced, first.startAtNs, watch, steps);
+        kept.replay(p.visitor());
+        return p.finish(null);
     }
 
     /**

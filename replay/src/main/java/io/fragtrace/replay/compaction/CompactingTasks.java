@@ -1,5 +1,7 @@
 package io.fragtrace.replay.compaction;
 
+import io.fragtrace.parser.EventHandlers;
+import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.model.IntIntMap;
@@ -151,20 +153,20 @@ public final class CompactingTasks<T> {
 
     // ------------------------------------------------------------------ the rules, one per event
 
+    /** The rules below by event type. */
+    private final EventHandlers handlers = new EventHandlers()
+            .on(e -> directRequest(e.pid(), e.order()), EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES)
+            .on(e -> allocated(e.pid(), e.order()), EventType.MM_PAGE_ALLOC)
+            .on(e -> passBegin(e.pid(), e.comm()), EventType.MM_COMPACTION_BEGIN)
+            .on(e -> passEnd(e.pid()), EventType.MM_COMPACTION_END)
+            .on(e -> kcompactdWake((int) e.get(Field.NID), e.order()), EventType.MM_COMPACTION_KCOMPACTD_WAKE)
+            .on(e -> kcompactdSleep((int) e.get(Field.NID)), EventType.MM_COMPACTION_KCOMPACTD_SLEEP)
+            .on(e -> set(entry(e.pid()), MIGRATING), EventType.MM_MIGRATE_PAGES_START)
+            .on(e -> clear(find(e.pid()), MIGRATING), EventType.MM_MIGRATE_PAGES);
+
     /** Feeds one event (those of the rules below; any other is ignored). */
     public void onEvent(ParsedEvent e) {
-        switch (e.type()) {
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> directRequest(e.pid(), e.order());
-            case MM_PAGE_ALLOC -> allocated(e.pid(), e.order());
-            case MM_COMPACTION_BEGIN -> passBegin(e.pid(), e.comm());
-            case MM_COMPACTION_END -> passEnd(e.pid());
-            case MM_COMPACTION_KCOMPACTD_WAKE -> kcompactdWake((int) e.get(Field.NID), e.order());
-            case MM_COMPACTION_KCOMPACTD_SLEEP -> kcompactdSleep((int) e.get(Field.NID));
-            case MM_MIGRATE_PAGES_START -> set(entry(e.pid()), MIGRATING);
-            case MM_MIGRATE_PAGES -> clear(find(e.pid()), MIGRATING);
-            default -> {
-            }
-        }
+        handlers.onEvent(e);
     }
 
     /** mm_compaction_try_to_compact_pages: the task compacts directly for this order. */

@@ -1,6 +1,8 @@
 package io.fragtrace.replay.compaction;
 
 import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.EventHandlers;
+import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.parser.ParsedEvent;
@@ -101,62 +103,61 @@ public final class CompactionTracker {
         return tasks.has(pid, CompactingTasks.PASS) ? tasks.dataOrNull(pid) : null;
     }
 
-    /** Feed every event in trace order. */
-    public void onEvent(ParsedEvent e) {
-        switch (e.type()) {
-            case MM_PAGE_ALLOC -> pageAlloc(e);
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> tasks.directRequest(e.pid(), e.order());
-            case MM_COMPACTION_SUITABLE -> noteZone(e);
-            case MM_COMPACTION_DEFERRED -> deferred[slot(e.order())]++;
-            case MM_COMPACTION_DEFER_COMPACTION -> deferCompaction[slot(e.order())]++;
-            case MM_COMPACTION_DEFER_RESET -> deferReset[slot(e.order())]++;
-            case MM_COMPACTION_BEGIN -> begin(e);
-            case MM_COMPACTION_FINISHED -> {
+    /** What each event type adds to the passes, counters and daemon intervals. */
+    private final EventHandlers handlers = new EventHandlers()
+            .on(this::pageAlloc, EventType.MM_PAGE_ALLOC)
+            .on(e -> tasks.directRequest(e.pid(), e.order()), EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES)
+            .on(this::noteZone, EventType.MM_COMPACTION_SUITABLE)
+            .on(e -> deferred[slot(e.order())]++, EventType.MM_COMPACTION_DEFERRED)
+            .on(e -> deferCompaction[slot(e.order())]++, EventType.MM_COMPACTION_DEFER_COMPACTION)
+            .on(e -> deferReset[slot(e.order())]++, EventType.MM_COMPACTION_DEFER_RESET)
+            .on(this::begin, EventType.MM_COMPACTION_BEGIN)
+            .on(e -> {
                 PidState s = running(e.pid());
                 if (s != null) {
                     s.finished++;
                     s.lastFinished = CompactStatus.byOrdinal(e.get(Field.STATUS));
                 }
                 noteZone(e);
-            }
-            case MM_COMPACTION_ISOLATE_MIGRATEPAGES, MM_COMPACTION_ISOLATE_FREEPAGES,
-                    MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> isolate(e);
-            case MM_COMPACTION_MIGRATEPAGES -> {
+            }, EventType.MM_COMPACTION_FINISHED)
+            .on(this::isolate, EventType.MM_COMPACTION_ISOLATE_MIGRATEPAGES, EventType.MM_COMPACTION_ISOLATE_FREEPAGES,
+                    EventType.MM_COMPACTION_FAST_ISOLATE_FREEPAGES)
+            .on(e -> {
                 PidState s = running(e.pid());
                 if (s != null) {
                     s.migrated += e.get(Field.NR_MIGRATED);
                     s.migrateFailed += e.get(Field.NR_FAILED);
                 }
-            }
-            case MM_COMPACTION_END -> end(e);
-            case MM_COMPACTION_WAKEUP_KCOMPACTD -> wakeupKcompactd++;
-            case MM_COMPACTION_KCOMPACTD_WAKE -> {
+            }, EventType.MM_COMPACTION_MIGRATEPAGES)
+            .on(this::end, EventType.MM_COMPACTION_END)
+            .on(e -> wakeupKcompactd++, EventType.MM_COMPACTION_WAKEUP_KCOMPACTD)
+            .on(e -> {
                 kcompactdWakes++;
                 int nid = (int) e.get(Field.NID);
                 tasks.kcompactdWake(nid, e.order());
                 close(openKcompactd, kcompactd, nid, e.timestampNs());
                 openKcompactd.put(nid, kcompactd.size());
                 kcompactd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
-            }
-            case MM_COMPACTION_KCOMPACTD_SLEEP -> {
+            }, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
+            .on(e -> {
                 int nid = (int) e.get(Field.NID);
                 tasks.kcompactdSleep(nid);
                 close(openKcompactd, kcompactd, nid, e.timestampNs());
-            }
-            case MM_VMSCAN_WAKEUP_KSWAPD -> wakeupKswapd++;
-            case MM_VMSCAN_KSWAPD_WAKE -> {
+            }, EventType.MM_COMPACTION_KCOMPACTD_SLEEP)
+            .on(e -> wakeupKswapd++, EventType.MM_VMSCAN_WAKEUP_KSWAPD)
+            .on(e -> {
                 kswapdWakes++;
                 int nid = (int) e.get(Field.NID);
                 close(openKswapd, kswapd, nid, e.timestampNs());
                 openKswapd.put(nid, kswapd.size());
                 kswapd.add(new Interval(nid, e.timestampNs(), -1, e.order()));
-            }
-            case MM_VMSCAN_KSWAPD_SLEEP -> {
-                close(openKswapd, kswapd, (int) e.get(Field.NID), e.timestampNs());
-            }
-            default -> {
-            }
-        }
+            }, EventType.MM_VMSCAN_KSWAPD_WAKE)
+            .on(e -> close(openKswapd, kswapd, (int) e.get(Field.NID), e.timestampNs()),
+                    EventType.MM_VMSCAN_KSWAPD_SLEEP);
+
+    /** Feed every event in trace order. */
+    public void onEvent(ParsedEvent e) {
+        handlers.onEvent(e);
     }
 
     private static void close(Map<Integer, Integer> open, List<Interval> list, int nid, long ts) {

@@ -6,6 +6,7 @@ import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ReserveWatch;
+import io.fragtrace.replay.metrics.SampleClock;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.Compaction;
 import io.fragtrace.replay.model.KernelSemantics;
@@ -148,9 +149,7 @@ abstract class SimState {
     long nowNs = Long.MIN_VALUE;
     long lastTimeNs = Long.MIN_VALUE;
     long events;
-    Simulator.Sampler sampler;
-    long sampleIntervalNs;
-    long nextSampleNs = Long.MIN_VALUE;
+    final SampleClock clock = new SampleClock();
     final SimStats stats = new SimStats();
     final List<CompactionRun> runs = new ArrayList<>();
     final List<Interval> kswapdIntervals = new ArrayList<>();
@@ -394,10 +393,9 @@ abstract class SimState {
     }
 
     public void setSampler(Simulator.Sampler s, long intervalNs) {
-        this.sampler = s;
-        this.sampleIntervalNs = intervalNs;
-        if (nextSampleNs != Long.MIN_VALUE && lastTimeNs != Long.MIN_VALUE) {
-            nextSampleNs = lastTimeNs + intervalNs;
+        clock.set(s == null ? null : (t, marker) -> s.sample((Simulator) this, t, marker), intervalNs);
+        if (clock.started() && lastTimeNs != Long.MIN_VALUE) {
+            clock.scheduleAt(lastTimeNs + intervalNs);
         }
     }
 

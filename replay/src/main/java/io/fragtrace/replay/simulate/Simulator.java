@@ -1,5 +1,6 @@
 package io.fragtrace.replay.simulate;
 
+import io.fragtrace.parser.EventHandlers;
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.Gfp;
@@ -56,53 +57,40 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         nowNs = ts;
-        if (sampler != null) {
-            if (sampleIntervalNs > 0) {
-                if (nextSampleNs == Long.MIN_VALUE) {
-                    nextSampleNs = ts + sampleIntervalNs;
-                }
-                while (ts >= nextSampleNs) {
-                    sampler.sample(this, nextSampleNs, null);
-                    nextSampleNs += sampleIntervalNs;
-                }
-            }
-        }
+        clock.advance(ts);
         lastTimeNs = ts;
         events++;
         advanceDaemons(ts);
         if (reporting != null) {
             reporting.advance(ts);
         }
-        EventType t = e.type();
-        if (t == EventType.MM_PAGE_ALLOC) {
-            alloc(e);
-        } else if (t == EventType.MM_PAGE_FREE) {
-            free(e, false);
-        } else if (t == EventType.MM_PAGE_FREE_BATCHED) {
-            free(e, true);
-        } else if (t == EventType.MARKER) {
-            marker(e);
-        } else if (t == EventType.MM_COMPACTION_BEGIN) {
-            if (traced.passBegin(e.pid(), e.comm()) == CompactionContext.MANUAL) {
-                // neither direct nor kcompactd: a write to /proc/sys/vm/compact_memory (sysctl_compaction_handler)
-                // compacting this zone now; the model runs the same pass at the same instant
-                daemonCpu = Math.max(0, e.cpu());
-                compactMemoryZone(e.get(Field.ZONE_START));
-            }
-        } else {
-            if (t == EventType.MM_COMPACTION_KCOMPACTD_SLEEP || t == EventType.MM_COMPACTION_KCOMPACTD_WAKE) {
-                daemonCpu = Math.max(0, e.cpu());
-            }
-            traced.onEvent(e);
-        }
+        handlers.onEvent(e);
     }
+
+    /** Each event type: a request, a marker, or what the kernel's own compaction and daemons are doing. */
+    private final EventHandlers handlers = new EventHandlers()
+            .on(this::alloc, EventType.MM_PAGE_ALLOC)
+            .on(e -> free(e, false), EventType.MM_PAGE_FREE)
+            .on(e -> free(e, true), EventType.MM_PAGE_FREE_BATCHED)
+            .on(this::marker, EventType.MARKER)
+            .on(e -> {
+                if (traced.passBegin(e.pid(), e.comm()) == CompactionContext.MANUAL) {
+                    // neither direct nor kcompactd: a write to /proc/sys/vm/compact_memory (sysctl_compaction_handler)
+                    // compacting this zone now; the model runs the same pass at the same instant
+                    daemonCpu = Math.max(0, e.cpu());
+                    compactMemoryZone(e.get(Field.ZONE_START));
+                }
+            }, EventType.MM_COMPACTION_BEGIN)
+            .on(e -> {
+                daemonCpu = Math.max(0, e.cpu());
+                traced.onEvent(e);
+            }, EventType.MM_COMPACTION_KCOMPACTD_SLEEP, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
+            .otherwise(traced::onEvent);
 
     /** trace_marker lines: the workload's own sysctl and THP writes, applied as at runtime. */
     void marker(ParsedEvent e) {
         String text = e.text();
-        if (sampler != null) {
-            sampler.sample(this, e.timestampNs(), text);
-        }
+        clock.marker(e.timestampNs(), text);
         if (!honorWorkloadSysctls) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.fragtrace.report.stats;
 
 import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.EventHandlers;
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.Gfp;
@@ -114,9 +115,13 @@ public final class StatsCollector implements TraceVisitor {
         if (e.hasTimestamp()) {
             extfragTimeline.time(e.timestampNs());
         }
-        switch (e.type()) {
-            case MM_PAGE_ALLOC -> alloc(e);
-            case MM_PAGE_FREE -> {
+        handlers.onEvent(e);
+    }
+
+    /** What each event type counts. */
+    private final EventHandlers handlers = new EventHandlers()
+            .on(this::alloc, EventType.MM_PAGE_ALLOC)
+            .on(e -> {
                 int o = e.order();
                 if (o >= 0 && o < ORDERS) {
                     kmem.free(e.pfn(), o);
@@ -124,54 +129,51 @@ public final class StatsCollector implements TraceVisitor {
                     kmem.invalidOrder++;
                 }
                 free(e, o);
-            }
-            case MM_PAGE_FREE_BATCHED -> batched(e);
-            case MM_PAGE_ALLOC_ZONE_LOCKED -> {
+            }, EventType.MM_PAGE_FREE)
+            .on(this::batched, EventType.MM_PAGE_FREE_BATCHED)
+            .on(e -> {
                 add(zoneLocked, e.order());
                 if (e.get(Field.PERCPU_REFILL) != 0) {
                     add(refill, e.order());
                 }
-            }
-            case MM_PAGE_PCPU_DRAIN -> add(drain, e.order());
-            case MM_PAGE_PCPU_REFILL -> add(pcpuRefillEvent, e.order());
-            case MM_PAGE_ALLOC_EXTFRAG -> extfrag(e);
-            case MM_COMPACTION_BEGIN -> {
+            }, EventType.MM_PAGE_ALLOC_ZONE_LOCKED)
+            .on(e -> add(drain, e.order()), EventType.MM_PAGE_PCPU_DRAIN)
+            .on(e -> add(pcpuRefillEvent, e.order()), EventType.MM_PAGE_PCPU_REFILL)
+            .on(this::extfrag, EventType.MM_PAGE_ALLOC_EXTFRAG)
+            .on(e -> {
                 if (MigrateMode.byOrdinal(e.get(Field.MODE)) == MigrateMode.ASYNC) {
                     beginAsync++;
                 } else if (e.has(Field.MODE)) {
                     beginSync++;
                 }
-            }
-            case MM_COMPACTION_END -> endStatus[CompactStatus.byOrdinal(e.get(Field.STATUS)).ordinal()]++;
-            case MM_COMPACTION_FINISHED -> finishedRet[CompactStatus.byOrdinal(e.get(Field.STATUS)).ordinal()]++;
-            case MM_COMPACTION_SUITABLE -> suitableRet[CompactStatus.byOrdinal(e.get(Field.STATUS)).ordinal()]++;
-            case MM_COMPACTION_TRY_TO_COMPACT_PAGES -> {
+            }, EventType.MM_COMPACTION_BEGIN)
+            .on(e -> endStatus[CompactStatus.byOrdinal(e.get(Field.STATUS)).ordinal()]++, EventType.MM_COMPACTION_END)
+            .on(e -> finishedRet[CompactStatus.byOrdinal(e.get(Field.STATUS)).ordinal()]++,
+                    EventType.MM_COMPACTION_FINISHED)
+            .on(e -> suitableRet[CompactStatus.byOrdinal(e.get(Field.STATUS)).ordinal()]++,
+                    EventType.MM_COMPACTION_SUITABLE)
+            .on(e -> {
                 int o = e.order();
                 if (o >= 0 && o < ORDERS) {
                     tryToCompactByOrder[o]++;
                 } else {
                     tryToCompactInvalidOrder++;
                 }
-            }
-            case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> scanTake(isolateMigrate, e);
-            case MM_COMPACTION_ISOLATE_FREEPAGES -> scanTake(isolateFree, e);
-            case MM_COMPACTION_FAST_ISOLATE_FREEPAGES -> scanTake(fastIsolateFree, e);
-            case MM_COMPACTION_MIGRATEPAGES -> {
+            }, EventType.MM_COMPACTION_TRY_TO_COMPACT_PAGES)
+            .on(e -> scanTake(isolateMigrate, e), EventType.MM_COMPACTION_ISOLATE_MIGRATEPAGES)
+            .on(e -> scanTake(isolateFree, e), EventType.MM_COMPACTION_ISOLATE_FREEPAGES)
+            .on(e -> scanTake(fastIsolateFree, e), EventType.MM_COMPACTION_FAST_ISOLATE_FREEPAGES)
+            .on(e -> {
                 compactionMigrate[0]++;
                 compactionMigrate[1] += e.get(Field.NR_MIGRATED);
                 compactionMigrate[2] += e.get(Field.NR_FAILED);
-            }
-            case MM_MIGRATE_PAGES -> {
-                long[] r = migrateByReason[MigrateReason.byOrdinal(e.get(Field.REASON))
-                        .ordinal()];
+            }, EventType.MM_COMPACTION_MIGRATEPAGES)
+            .on(e -> {
+                long[] r = migrateByReason[MigrateReason.byOrdinal(e.get(Field.REASON)).ordinal()];
                 r[0]++;
                 r[1] += e.get(Field.NR_SUCCEEDED);
                 r[2] += e.get(Field.NR_FAILED);
-            }
-            default -> {
-            }
-        }
-    }
+            }, EventType.MM_MIGRATE_PAGES);
 
     private static void scanTake(long[] a, ParsedEvent e) {
         a[0]++;
