@@ -59,7 +59,7 @@ final class ValidateCommand implements Callable<Integer> {
             description = "show what the replay inferred (reorderings of the lock order by kind, reconciled "
                     + "contradictions, untraced paths: count and first examples with trace time and line) and the "
                     + "free lists in another order; on a mismatch, replay the trace's events again (kept in memory, about "
-                    + "50 bytes each, so the trace is read once) and show the history of the first N mismatched pfns "
+                    + "50 bytes each, up to an eighth of the Java heap; a longer trace is read again) and show the history of the first N mismatched pfns "
                     + "(default 3): the events that touched them (line, time, cpu), the model's state before -> after "
                     + "each, and the rule applied (consistency kind)")
     Integer explain;
@@ -86,7 +86,7 @@ final class ValidateCommand implements Callable<Integer> {
         Inputs.noteBundle(spec, bundle.toString(), in);
         // --explain keeps the events as parsed: on a mismatch the histories are a second replay of them, not a second
         // read of the trace (the pfns to follow are known only once the first replay has compared)
-        EventLog events = explain != null && explain > 0 ? EventLog.tee() : null;
+        EventLog events = explain != null && explain > 0 ? EventLog.tee(Runtime.getRuntime().maxMemory() / 8) : null;
         try (Progress p = Progress.start(in, quiet.on, null)) {
             r = Validation.run(in, kernel.semantics(), !naive, null, events);
         }

@@ -27,20 +27,45 @@ public final class EventLog {
     private ByteInterner comms;
     private ByteInterner gfps;
     private Gfp.Layout gfpLayout;
+    /** A tee's memory budget in words; past it the tee lets go of what it holds and keeps nothing more. */
+    private long budgetWords = Long.MAX_VALUE;
+    private boolean overflowed;
 
     private EventLog() {
     }
 
     /**
-     * An empty log filled by the returned visitor from another parse as it runs, e.g. one already feeding a replay
-     * (so the trace is read once); its ids stay those of that parse's interners, its events that parse's events.
+     * An empty log filled by {@link #record} from another parse as it runs, e.g. one already feeding a replay (so
+     * the trace is read once); its ids stay those of that parse's interners, its events that parse's events. It
+     * holds at most about {@code maxBytes}: a longer trace overflows it ({@link #complete()} false), and the memory
+     * stays bounded whatever the trace's length.
      */
-    public static EventLog tee() {
-        return new EventLog();
+    public static EventLog tee(long maxBytes) {
+        EventLog log = new EventLog();
+        log.budgetWords = Math.max(1, maxBytes / Long.BYTES);
+        return log;
     }
 
-    /** Appends an event of the parse this log tees (see {@link #tee}). */
+    /** Every event recorded is held: false once a {@link #tee} overflowed its budget. */
+    public boolean complete() {
+        return !overflowed;
+    }
+
+    /** Appends an event of the parse this log tees (see {@link #tee}); nothing once it overflowed. */
     public void record(ParsedEvent e) {
+        if (overflowed) {
+            return;
+        }
+        if ((long) blocks.size() * BLOCK + data.length > budgetWords) {
+            overflowed = true;
+            blocks.clear();
+            blockSizes.clear();
+            texts.clear();
+            data = new long[0];
+            size = 0;
+            events = 0;
+            return;
+        }
         if (comms == null) {
             comms = e.comms();
             gfps = e.gfps();
@@ -91,6 +116,9 @@ public final class EventLog {
 
     /** Emits every recorded event, in order, through a reused flyweight. */
     public void replay(TraceVisitor visitor) {
+        if (overflowed) {
+            throw new IllegalStateException("the tee overflowed its budget: its events are not all held");
+        }
         ParsedEvent ev = comms != null ? new ParsedEvent(comms, gfps) : new ParsedEvent(parser.comms, parser.gfps);
         ev.gfpLayout = gfpLayout;
         for (int b = 0; b < blocks.size(); b++) {

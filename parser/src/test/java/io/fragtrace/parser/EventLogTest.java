@@ -30,7 +30,7 @@ class EventLogTest {
         TraceInput in = TraceInput.of(Samples.bundle("fragment-thp-256M-k6.12").toString());
         List<TraceEvent> delivered = new ArrayList<>();
         List<Long> gfpBits = new ArrayList<>();
-        EventLog log = EventLog.tee();
+        EventLog log = EventLog.tee(Long.MAX_VALUE);
         new PipelinedParser().parse(in, e -> {
             log.record(e);
             delivered.add(e.toRecord());
@@ -45,6 +45,21 @@ class EventLogTest {
         assertEquals(delivered.size(), log.size());
         assertEquals(delivered, replayed);
         assertEquals(gfpBits, replayedBits);
+    }
+
+    @Test
+    void aTeePastItsBudgetLetsGoOfItsEventsAndSaysSo() throws Exception {
+        // 126 k events of ~50 bytes (6 MB) against a budget of 1 MB: the tee holds the first block (64 Ki words,
+        // 512 KiB) and its doubling to 1 MiB, then overflows; it must not keep growing with the trace
+        TraceInput in = TraceInput.of(Samples.bundle("fragment-thp-256M-k6.12").toString());
+        EventLog log = EventLog.tee(1 << 20);
+        new PipelinedParser().parse(in, log::record);
+        assertEquals(false, log.complete());
+        assertEquals(0, log.size());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> log.replay(e -> { }));
+        EventLog big = EventLog.tee(64L << 20);
+        new PipelinedParser().parse(in, big::record);
+        assertEquals(true, big.complete());
     }
 
     @Test

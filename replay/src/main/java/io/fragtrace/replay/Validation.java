@@ -130,7 +130,7 @@ public final class Validation {
 
     /**
      * As {@link #run(TraceInput, KernelSemantics, boolean, Long)}, also keeping the trace's events, as parsed, in
-     * {@code keep} ({@link EventLog#tee()}, about 50 bytes an event; null: not kept) for {@link #explain}.
+     * {@code keep} ({@link EventLog#tee(long)}, about 50 bytes an event; null: not kept) for {@link #explain}.
      */
     public static Result run(TraceInput input, KernelSemantics override, boolean modelUntraced, Long startAtNs,
                              EventLog keep) throws SnapshotException, TraceInputException {
@@ -146,14 +146,18 @@ public final class Validation {
     }
 
     /**
-     * The validation of {@code first} replayed again from its kept events (the trace is not read again), recording
-     * the last {@code steps} events of each watched pfn's history ({@link Result#explain}).
+     * The validation of {@code first} replayed again, recording the last {@code steps} events of each watched pfn's
+     * history ({@link Result#explain}): from its kept events when they are all held (the trace is not read again),
+     * else from the trace read a second time.
      */
     public static Result explain(TraceInput input, KernelSemantics override, boolean modelUntraced, Result first,
                                  EventLog kept, long[] watch, int steps) throws SnapshotException, TraceInputException {
         Pending p = prepare(input, override, modelUntraced, first.startAtNs, watch, steps);
-        kept.replay(p.visitor());
-        return p.finish(null);
+        if (kept != null && kept.complete()) {
+            kept.replay(p.visitor());
+            return p.finish(null);
+        }
+        return p.finish(new PipelinedParser().parse(input, p.visitor()));
     }
 
     /**
