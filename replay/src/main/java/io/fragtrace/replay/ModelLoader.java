@@ -5,6 +5,7 @@ import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.Zone;
 import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotClock;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 
@@ -136,11 +137,24 @@ public final class ModelLoader {
         return m;
     }
 
-    /** Loads {@code dir/buddydump.txt}, failing with a one-line message. */
+    /**
+     * Loads {@code dir/buddydump.txt}, failing with a one-line message; its L instants in the trace's clock (a
+     * local-clock trace: {@link SnapshotClock}).
+     */
     public static BuddyDump loadDump(Path dir) throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir + ": missing (the bundle needs before/ and after/ snapshot folders)");
         }
-        return BuddyDump.load(dir.resolve("buddydump.txt"));
+        BuddyDump dump = BuddyDump.load(dir.resolve("buddydump.txt"));
+        Path bundle = dir.toAbsolutePath().getParent();
+        long shift = bundle == null ? 0 : SnapshotClock.of(bundle).ns();
+        if (shift != 0) {
+            for (BuddyDump.Zone z : dump.zones()) {
+                if (z.lockNs != Long.MIN_VALUE) {
+                    z.lockNs += shift;
+                }
+            }
+        }
+        return dump;
     }
 }

@@ -7,6 +7,7 @@ import io.fragtrace.parser.TraceParser;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.snapshot.BuddyDump;
+import io.fragtrace.replay.snapshot.SnapshotClock;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.replay.snapshot.ZoneInfo;
 
@@ -78,7 +79,9 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
                 }
                 from[z] = dz.lockNs;
             }
-            return new StartState(model, from, "buddydump", List.of(), dump.problems().examples(), zoneInfo);
+            String clockNote = bundle == null ? null : SnapshotClock.of(bundle).note();
+            return new StartState(model, from, "buddydump", clockNote == null ? List.of() : List.of(clockNote),
+                    dump.problems().examples(), zoneInfo);
         }
         KernelSemantics ks = override != null ? override : ModelLoader.semanticsFor(bundle, null);
         if (before != null && InferredStart.possible(before)) {

@@ -6,13 +6,9 @@ import io.fragtrace.parser.Field;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.ObservedReplay;
+import io.fragtrace.replay.snapshot.SnapshotClock;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * Recovers the order in which CPUs took zone->lock from a trace that is a merge of per-CPU streams (Perfetto's sorter
@@ -51,25 +47,8 @@ public final class LockOrderSorter implements TraceVisitor {
         if (forced != null) {
             return Math.max(0, forced);
         }
-        String clock = traceClock(bundle);
+        String clock = SnapshotClock.traceClock(bundle);
         return "global".equals(clock) || "counter".equals(clock) ? 0 : LOCAL_CLOCK_SLACK_NS;
-    }
-
-    /** The selected clock of a bundle's meta.txt line {@code trace_clock: local [global] ...}, or null. */
-    static String traceClock(Path bundle) {
-        Path meta = bundle == null ? null : bundle.resolve("meta.txt");
-        if (meta == null || !Files.isRegularFile(meta)) {
-            return null;
-        }
-        try (Stream<String> lines = Files.lines(meta, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.startsWith("trace_clock:")).findFirst().map(l -> {
-                int a = l.indexOf('[');
-                int b = l.indexOf(']', a + 1);
-                return a < 0 || b < 0 ? null : l.substring(a + 1, b);
-            }).orElse(null);
-        } catch (IOException | UncheckedIOException e) {
-            return null;
-        }
     }
 
     private final ObservedReplay replay;
