@@ -561,6 +561,8 @@ static int work_parallel(double scale)
 	return 0;
 }
 
+
+
 int main(int argc, char **argv)
 {
 	char text[1024] = "";

@@ -5,20 +5,23 @@ Reads trace.txt, guest/ (settings, events, tracefs stats, cmdline, uname, qemu.t
 snapshots; cross-checks the snapshots (buddyinfo vs buddydump lists vs nr_free, kpageflags KPF_BUDDY pages split
 greedily into aligned blocks vs buddyinfo and the dump's (pfn, order) set).
 """
-import collections, json, os, re, sys
+import collections, gzip, json, os, re, sys
 
 b = sys.argv[1]
-name = os.path.basename(os.path.normpath(b))
+name = os.path.basename(os.path.abspath(b))
 g = lambda *p: os.path.join(b, 'guest', *p)
 rd = lambda p: open(p).read()
 
 EV = re.compile(r'^\s*(.+?)-(\d+)\s+\[(\d+)\]\s+\S+\s+(\d+\.\d+):\s+(\w+):\s?(.*)$')
 counts, percpu, examples, marks = collections.Counter(), collections.Counter(), {}, []
 first = last = None
-nbytes = os.path.getsize(os.path.join(b, 'trace.txt'))
-nev = 0
-with open(os.path.join(b, 'trace.txt'), errors='replace') as f:
+tpath = os.path.join(b, 'trace.txt')
+topen = (lambda: open(tpath, errors='replace')) if os.path.exists(tpath) else \
+    (lambda: gzip.open(tpath + '.gz', 'rt', errors='replace'))
+nbytes, nev = 0, 0
+with topen() as f:
     for line in f:
+        nbytes += len(line.encode())
         if line.startswith('#'):
             continue
         m = EV.match(line)
@@ -101,7 +104,7 @@ def zone_ranges(p):
 
 
 def kpf_blocks(path, lo, hi, norders):
-    data = open(path, 'rb').read()
+    data = (gzip.open(path + '.gz') if not os.path.exists(path) else open(path, 'rb')).read()
     buddy = [False] * hi
     for pfn in range(lo, min(hi, len(data) // 8)):
         if int.from_bytes(data[pfn * 8:pfn * 8 + 8], 'little') & (1 << 10):  # KPF_BUDDY
@@ -153,8 +156,13 @@ L = ['capture: %s' % name,
      'uname: %s' % rd(g('uname.txt')).strip(),
      'cmdline: %s' % cmdline,
      'trace_clock: %s' % rd(g('tracefs', 'trace_clock')).strip(),
-     'buffer_size_kb (per cpu): %s  buffer_total_size_kb: %s  overwrite: 0 (drop newest when full)' % (bs, bt),
-     '', 'settings at boot:']
+     'buffer_size_kb (per cpu): %s  buffer_total_size_kb: %s  overwrite: 0 (drop newest when full)' % (bs, bt)]
+# trace_clock_local() is sched_clock(); trace_clock_global() (buddydump's L) is sched_clock_cpu(), which adds
+# __sched_clock_offset once sched_clock is marked stable: "sched_clock: Marking stable (a, b)->(c, d)", d = offset
+m = re.search(r'sched_clock: Marking stable \((-?\d+), (-?\d+)\)->\((-?\d+), (-?\d+)\)', rd(g('dmesg.txt')))
+L.append('sched_clock: %s' % ('marked stable, __sched_clock_offset=%d ns: trace_clock global = local %+.6f s'
+                              % (int(m.group(4)), int(m.group(4)) / 1e9) if m else 'not marked stable (dmesg)'))
+L += ['', 'settings at boot:']
 L += ['  ' + l.rstrip() for l in open(g('settings.txt'))]
 L += ['', 'events requested (enabled/missing):']
 L += ['  ' + l.rstrip() for l in open(g('events.txt'))]

@@ -14,6 +14,7 @@ mem=${4:-512M}
 bufkb=${5:-24576}
 scale=${6:-1.0}
 settle=5
+clock=${CAPTURE_CLOCK:-global}   # trace_clock in the guest (environment: CAPTURE_CLOCK=local for the default of trace-cmd/perf)
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 [ ! -e "$out" ] || { echo "$out exists" >&2; exit 2; }
@@ -62,6 +63,7 @@ truncate -s 400M "$work/trace.img"
 truncate -s 512M "$work/pagecache.img"
 
 cmdline="console=ttyS0 nokaslr panic=-1 loglevel=5 capture.workload=parallel capture.bufkb=$bufkb capture.scale=$scale capture.settle=$settle"
+[ "$clock" = global ] || cmdline="$cmdline capture.clock=$clock"
 qemu="qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp $smp -m $mem"
 echo "== boot: $qemu (start $(date -u +%H:%M:%S))"
 t0=$(date +%s)
