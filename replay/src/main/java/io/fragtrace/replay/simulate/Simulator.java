@@ -77,8 +77,12 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (t == EventType.MM_PAGE_ALLOC) {
             alloc(e);
         } else if (t == EventType.MM_PAGE_FREE) {
+            kswapdReclaim(e);
             free(e, false);
         } else if (t == EventType.MM_PAGE_FREE_BATCHED) {
+            if (!m.ks.freeBatchedDoubles()) {
+                kswapdReclaim(e);
+            }
             free(e, true);
         } else if (t == EventType.MARKER) {
             marker(e);
@@ -94,6 +98,18 @@ public final class Simulator extends Regions implements TraceVisitor {
                 daemonCpu = Math.max(0, e.cpu());
             }
             traced.onEvent(e);
+        }
+    }
+
+    /**
+     * A free traced from the kernel's kswapd task is its reclaim (shrink_folio_list() → free_unref_page_list(), counted
+     * in sc->nr_reclaimed): the stand-in for the model kswapd's reclaim progress (balance_pgdat(), {@link Kswapd}).
+     */
+    void kswapdReclaim(ParsedEvent e) {
+        if (e.comm().startsWith("kswapd")) {
+            long pages = 1L << Math.max(0, e.has(Field.ORDER) ? e.order() : 0);
+            kswapdReclaimed += pages;
+            freedSinceKswapdWake += pages;
         }
     }
 
