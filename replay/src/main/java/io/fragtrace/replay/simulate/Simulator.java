@@ -53,6 +53,9 @@ public final class Simulator extends Regions implements TraceVisitor {
     public void onEvent(ParsedEvent e) {
         long ts = e.timestampNs();
         if (ts <= startNs) {
+            if (tuned != null) {
+                preStartAllocFactor(e);
+            }
             return;
         }
         nowNs = ts;
@@ -110,6 +113,53 @@ public final class Simulator extends Regions implements TraceVisitor {
             long pages = 1L << Math.max(0, e.has(Field.ORDER) ? e.order() : 0);
             kswapdReclaimed += pages;
             freedSinceKswapdWake += pages;
+        }
+    }
+
+    /** Per CPU, the pre-start refill burst being read: its zone and length (mm_page_alloc_zone_locked lines). */
+    private int[] burstZone;
+    private int[] burstLen;
+
+    /**
+     * pcp->alloc_factor (6.7+) is not in the buddydump: the start state takes it from the trace before its instant,
+     * as the kernel set it. An order-0 refill (rmqueue_bulk(), one mm_page_alloc_zone_locked line with percpu_refill
+     * per page, in a row on its CPU) leaves it as nr_pcp_alloc() does ({@link PcpTuned#allocFactorAfterRefill}); a free
+     * to a pcp list halves it (free_unref_page_commit(), 6.8+).
+     */
+    void preStartAllocFactor(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0 || cpu >= tuned[0].length) {
+            return;
+        }
+        if (burstLen == null) {
+            burstZone = new int[tuned[0].length];
+            burstLen = new int[tuned[0].length];
+        }
+        EventType t = e.type();
+        long pfn = e.has(Field.PFN) ? e.pfn() : -1;
+        int z = pfn >= base && pfn < base + n ? m.zoneOf(pfn) : -1;
+        if (t == EventType.MM_PAGE_ALLOC_ZONE_LOCKED && e.get(Field.PERCPU_REFILL) != 0 && e.order() == 0 && z >= 0) {
+            if (burstLen[cpu] > 0 && burstZone[cpu] != z) {
+                endRefillBurst(cpu);
+            }
+            burstZone[cpu] = z;
+            burstLen[cpu]++;
+            return;
+        }
+        endRefillBurst(cpu);
+        if ((t == EventType.MM_PAGE_FREE || t == EventType.MM_PAGE_FREE_BATCHED) && z >= 0) {
+            int order = e.has(Field.ORDER) ? e.order() : 0;
+            if (order >= 0 && m.ks.pcpAllowedOrder(order)) {
+                tuned[z][cpu].allocFactor >>= 1;
+            }
+        }
+    }
+
+    private void endRefillBurst(int cpu) {
+        if (burstLen[cpu] > 0) {
+            PcpTuned p = tuned[burstZone[cpu]][cpu];
+            p.allocFactor = PcpTuned.allocFactorAfterRefill(burstLen[cpu], p.batch);
+            burstLen[cpu] = 0;
         }
     }
 
