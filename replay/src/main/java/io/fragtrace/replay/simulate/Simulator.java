@@ -124,7 +124,8 @@ public final class Simulator extends Regions implements TraceVisitor {
      * pcp->alloc_factor (6.7+) is not in the buddydump: the start state takes it from the trace before its instant,
      * as the kernel set it. An order-0 refill (rmqueue_bulk(), one mm_page_alloc_zone_locked line with percpu_refill
      * per page, in a row on its CPU) leaves it as nr_pcp_alloc() does ({@link PcpTuned#allocFactorAfterRefill}); a free
-     * to a pcp list halves it (free_unref_page_commit(), 6.8+).
+     * to a pcp list halves it (free_unref_page_commit(), 6.8+), which also keeps pcp->free_count and the
+     * PCPF_PREV_FREE_HIGH_ORDER flag, and an allocation from the pcp list halves free_count (rmqueue_pcplist()).
      */
     void preStartAllocFactor(ParsedEvent e) {
         int cpu = e.cpu();
@@ -147,11 +148,14 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         endRefillBurst(cpu);
-        if ((t == EventType.MM_PAGE_FREE || t == EventType.MM_PAGE_FREE_BATCHED) && z >= 0) {
-            int order = e.has(Field.ORDER) ? e.order() : 0;
-            if (order >= 0 && m.ks.pcpAllowedOrder(order)) {
-                tuned[z][cpu].allocFactor >>= 1;
-            }
+        int order = e.has(Field.ORDER) ? e.order() : 0;
+        if (z < 0 || order < 0 || !m.ks.pcpAllowedOrder(order)) {
+            return;
+        }
+        if (t == EventType.MM_PAGE_FREE || t == EventType.MM_PAGE_FREE_BATCHED) {
+            tuned[z][cpu].commitFree(0, order); // free_unref_page_commit(): alloc_factor, free_count, flags
+        } else if (t == EventType.MM_PAGE_ALLOC && !e.isFailedAlloc()) {
+            tuned[z][cpu].freeCount >>= 1; // rmqueue_pcplist(): "on allocation, reduce the number ... batch freed"
         }
     }
 
