@@ -11,7 +11,7 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
 
 /**
  * mm/vmscan.c: wakeup_kswapd(), pgdat_balanced(), and balance_pgdat() with what stands in for reclaim (the trace's own
- * frees: kswapd reclaims nothing itself).
+ * frees; its progress, sc->nr_reclaimed, is what the kernel's kswapd task freed: kswapd reclaims nothing itself).
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Kswapd extends Kcompactd {
@@ -110,9 +110,11 @@ abstract class Kswapd extends Kcompactd {
     /**
      * kswapd() / balance_pgdat() / kswapd_try_to_sleep() (mm/vmscan.c, 6.1) without reclaim: on its first run kswapd
      * takes the requested order; a boosted node has its boost cleared and kcompactd woken at pageblock_order (the end
-     * of balance_pgdat); the reclaim order drops to 0 (kswapd_shrink_node() after compact_gap() pages, which the
-     * trace's frees stand for); kswapd sleeps once the node is balanced at that order, resetting the compaction skip
-     * hints and waking kcompactd for the allocation order.
+     * of balance_pgdat); the reclaim order drops to 0 (kswapd_shrink_node() after compact_gap() pages reclaimed, which
+     * the kernel's kswapd frees in the trace stand for); the high order is given up without that only when the
+     * reclaim makes no progress (no kswapd free since the previous check; at once where the kernel's kswapd never
+     * freed compact_gap(), nothing being reclaimable); kswapd sleeps once the node is balanced at that order,
+     * resetting the compaction skip hints and waking kcompactd for the allocation order.
      */
     void runKswapd() {
         int nid = zones[0].nid;
@@ -125,6 +127,9 @@ abstract class Kswapd extends Kcompactd {
             kswapdReclaimOrder = kswapdAllocOrder;
             kswapdBeginNs = nowNs;
             freedSinceKswapdWake = 0;
+            // a first reclaim round before giving up the high order only where the trace shows reclaim that can
+            // free compact_gap(order): the kernel's kswapd has freed that much so far (else nothing is reclaimable)
+            reclaimedAtKswapdCheck = kswapdReclaimed >= 2L << kswapdAllocOrder ? -1 : kswapdReclaimed;
             stats.kswapdWakes++;
             if (pgdatWatermarkBoosted(kswapdHighest)) {
                 for (int z = 0; z < nz; z++) {
@@ -142,12 +147,15 @@ abstract class Kswapd extends Kcompactd {
             if (freedSinceKswapdWake >= 2L << kswapdReclaimOrder) {
                 // kswapd_shrink_node(): nr_reclaimed >= compact_gap(order) → reclaim at order 0, compaction's turn
                 kswapdReclaimOrder = 0;
-            } else if (pgdatBalanced(0, kswapdHighest)) {
-                // balance_pgdat() gives up the high order without having reclaimed compact_gap(); kswapd() loops
-                // with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...) wakes no kcompactd
+            } else if (pgdatBalanced(0, kswapdHighest) && kswapdReclaimed == reclaimedAtKswapdCheck) {
+                // balance_pgdat() gives up the high order without having reclaimed compact_gap() when its priority
+                // loop runs out without progress: the kernel's kswapd freed nothing since the previous check (nothing
+                // reclaimable); kswapd() loops with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...)
+                // wakes no kcompactd
                 kswapdReclaimOrder = 0;
                 kswapdAllocOrder = 0;
             }
+            reclaimedAtKswapdCheck = kswapdReclaimed;
             if (!pgdatBalanced(kswapdReclaimOrder, kswapdHighest)) {
                 return;
             }

@@ -29,7 +29,6 @@ abstract class PageFree extends SimState {
     void freeUnit(int r, int order, int cpu) {
         long pfn = base + r;
         stats.pagesFreed += 1L << order;
-        freedSinceKswapdWake += 1L << order;
         regionUsed[(int) (pfn / regionPages)] -= 1L << order;
         if (regionsOn && regionHint >= 0 && !evacuationPending) {
             // the free side: hand the hint to the single evacuation worker when none is running (no re-trigger)

@@ -111,6 +111,20 @@ final class PcpTuned {
     }
 
     /**
+     * pcp->alloc_factor after an order-0 refill of n pages, as nr_pcp_alloc() (mm/page_alloc.c, 6.7+) left it: a refill
+     * of batch << k pages raised alloc_factor from k to k + 1 (up to CONFIG_PCP_BATCH_SCALE_MAX); a refill cut by
+     * max_nr_alloc (batch << k &lt; n &lt; batch << (k + 1)) did not raise it from k + 1. Either way
+     * floor(log2(n / batch)) + 1, capped.
+     */
+    static int allocFactorAfterRefill(int n, int batch) {
+        if (batch <= 0 || n < batch) {
+            return 0;
+        }
+        int k = 31 - Integer.numberOfLeadingZeros(n / batch);
+        return Math.min(k + 1, PCP_BATCH_SCALE_MAX);
+    }
+
+    /**
      * nr_pcp_alloc() (mm/page_alloc.c, 6.7+): the refill size; order-0 refills double (alloc_factor) while no free
      * intervenes, and pcp->high grows by the batch unless the zone is below its high watermark.
      */

@@ -116,8 +116,12 @@ abstract class SimState {
     int kswapdReclaimOrder;
     int kswapdHighest;
     long kswapdBeginNs;
-    /** Pages the model freed since kswapd woke: the stand-in for kswapd's nr_reclaimed. */
+    /** Pages the kernel's kswapd freed (traced) since the model's kswapd woke: the stand-in for sc->nr_reclaimed. */
     long freedSinceKswapdWake;
+    /** Frees traced from the kernel's kswapd task: its reclaim, which stands in for the model kswapd's progress. */
+    long kswapdReclaimed;
+    /** kswapdReclaimed at the model kswapd's previous balance_pgdat() check, -1 before the first. */
+    long reclaimedAtKswapdCheck = -1;
     int kcompactdMaxOrder;
     int kcompactdHighest = MAX_NR_ZONES - 1;
     boolean kcompactdPending;

@@ -54,6 +54,9 @@ public final class Simulator extends Regions implements TraceVisitor {
     public void onEvent(ParsedEvent e) {
         long ts = e.timestampNs();
         if (ts <= startNs) {
+            if (tuned != null) {
+                preStartAllocFactor(e);
+            }
             return;
         }
         nowNs = ts;
@@ -70,8 +73,16 @@ public final class Simulator extends Regions implements TraceVisitor {
     /** Each event type: a request, a marker, or what the kernel's own compaction and daemons are doing. */
     private final EventHandlers handlers = new EventHandlers()
             .on(this::alloc, EventType.MM_PAGE_ALLOC)
-            .on(e -> free(e, false), EventType.MM_PAGE_FREE)
-            .on(e -> free(e, true), EventType.MM_PAGE_FREE_BATCHED)
+            .on(e -> {
+                kswapdReclaim(e);
+                free(e, false);
+            }, EventType.MM_PAGE_FREE)
+            .on(e -> {
+                if (!m.ks.freeBatchedDoubles()) {
+                    kswapdReclaim(e);
+                }
+                free(e, true);
+            }, EventType.MM_PAGE_FREE_BATCHED)
             .on(this::marker, EventType.MARKER)
             .on(e -> {
                 if (traced.passBegin(e.pid(), e.comm()) == CompactionContext.MANUAL) {
@@ -86,6 +97,69 @@ public final class Simulator extends Regions implements TraceVisitor {
                 traced.onEvent(e);
             }, EventType.MM_COMPACTION_KCOMPACTD_SLEEP, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
             .otherwise(traced::onEvent);
+
+    /**
+     * A free traced from the kernel's kswapd task is its reclaim (shrink_folio_list() → free_unref_page_list(), counted
+     * in sc->nr_reclaimed): the stand-in for the model kswapd's reclaim progress (balance_pgdat(), {@link Kswapd}).
+     */
+    void kswapdReclaim(ParsedEvent e) {
+        if (e.comm().startsWith("kswapd")) {
+            long pages = 1L << Math.max(0, e.has(Field.ORDER) ? e.order() : 0);
+            kswapdReclaimed += pages;
+            freedSinceKswapdWake += pages;
+        }
+    }
+
+    /** Per CPU, the pre-start refill burst being read: its zone and length (mm_page_alloc_zone_locked lines). */
+    private int[] burstZone;
+    private int[] burstLen;
+
+    /**
+     * pcp->alloc_factor (6.7+) is not in the buddydump: the start state takes it from the trace before its instant,
+     * as the kernel set it. An order-0 refill (rmqueue_bulk(), one mm_page_alloc_zone_locked line with percpu_refill
+     * per page, in a row on its CPU) leaves it as nr_pcp_alloc() does ({@link PcpTuned#allocFactorAfterRefill}); a free
+     * to a pcp list halves it (free_unref_page_commit(), 6.8+), which also keeps pcp->free_count and the
+     * PCPF_PREV_FREE_HIGH_ORDER flag, and an allocation from the pcp list halves free_count (rmqueue_pcplist()).
+     */
+    void preStartAllocFactor(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0 || cpu >= tuned[0].length) {
+            return;
+        }
+        if (burstLen == null) {
+            burstZone = new int[tuned[0].length];
+            burstLen = new int[tuned[0].length];
+        }
+        EventType t = e.type();
+        long pfn = e.has(Field.PFN) ? e.pfn() : -1;
+        int z = pfn >= base && pfn < base + n ? m.zoneOf(pfn) : -1;
+        if (t == EventType.MM_PAGE_ALLOC_ZONE_LOCKED && e.get(Field.PERCPU_REFILL) != 0 && e.order() == 0 && z >= 0) {
+            if (burstLen[cpu] > 0 && burstZone[cpu] != z) {
+                endRefillBurst(cpu);
+            }
+            burstZone[cpu] = z;
+            burstLen[cpu]++;
+            return;
+        }
+        endRefillBurst(cpu);
+        int order = e.has(Field.ORDER) ? e.order() : 0;
+        if (z < 0 || order < 0 || !m.ks.pcpAllowedOrder(order)) {
+            return;
+        }
+        if (t == EventType.MM_PAGE_FREE || t == EventType.MM_PAGE_FREE_BATCHED) {
+            tuned[z][cpu].commitFree(0, order); // free_unref_page_commit(): alloc_factor, free_count, flags
+        } else if (t == EventType.MM_PAGE_ALLOC && !e.isFailedAlloc()) {
+            tuned[z][cpu].freeCount >>= 1; // rmqueue_pcplist(): "on allocation, reduce the number ... batch freed"
+        }
+    }
+
+    private void endRefillBurst(int cpu) {
+        if (burstLen[cpu] > 0) {
+            PcpTuned p = tuned[burstZone[cpu]][cpu];
+            p.allocFactor = PcpTuned.allocFactorAfterRefill(burstLen[cpu], p.batch);
+            burstLen[cpu] = 0;
+        }
+    }
 
     /** trace_marker lines: the workload's own sysctl and THP writes, applied as at runtime. */
     void marker(ParsedEvent e) {

@@ -82,6 +82,70 @@ class DaemonAndScannerRulesTest {
         assertEquals(0, s.stats().wakeupKcompactd);
     }
 
+    /**
+     * balance_pgdat() (mm/vmscan.c, 6.1): kswapd keeps reclaiming at the requested order until it is balanced there
+     * or kswapd_shrink_node() has reclaimed compact_gap(order); it gives up the high order only when its priority
+     * loop runs out without progress. The model's stand-in for that reclaim is the kernel's kswapd frees in the trace
+     * (kswapdReclaimed): a first reclaim round is granted where they have reached compact_gap before (reclaimable
+     * memory exists), and each later check gives up the high order if they made no progress since the previous one.
+     */
+    @Test
+    void kswapdKeepsTheHighOrderWhileItsReclaimProgressesThenAsksKcompactd() {
+        Simulator s = sim(low(), "linux-6.1");
+        s.kswapdReclaimed = 4096; // the kernel's kswapd freed 4096 pages earlier: >= compact_gap(9) = 2 << 9 = 1024
+        s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 9, DMA32);
+        s.runKswapd();
+        // first check: not balanced at 9 (64 - 511 < 18), nr_reclaimed 0 < 1024; balanced at 0 (64 > 18) but this is
+        // the first reclaim round -> kswapd stays awake at order 9
+        assertTrue(s.kswapdAwake);
+        assertEquals(9, s.kswapdReclaimOrder);
+        s.kswapdReclaimed += 512;       // the kernel's kswapd freed 512 pages meanwhile (sc->nr_reclaimed)
+        s.freedSinceKswapdWake += 512;
+        s.runKswapd();
+        // progress (4608 != 4096) but 512 < compact_gap 1024 -> still reclaiming at order 9
+        assertTrue(s.kswapdAwake);
+        s.kswapdReclaimed += 512;
+        s.freedSinceKswapdWake += 512;
+        s.runKswapd();
+        // 1024 >= compact_gap(9) -> sc->order = 0; balanced at 0 -> kswapd_try_to_sleep(alloc 9, reclaim 0) sleeps
+        // with order 9 and wakeup_kcompactd(9): compaction_suitable needs free > low 14 + 1024, free is 64 -> SKIPPED,
+        // kcompactd not woken (kcompactd_max_order raised to 9 for its timeout)
+        assertFalse(s.kswapdAwake);
+        assertEquals(9, s.kswapdIntervals().get(0).order());
+        assertEquals(0, s.stats().wakeupKcompactd);
+        assertEquals(9, s.kcompactdMaxOrder);
+    }
+
+    /** balance_pgdat() (mm/vmscan.c): with reclaim that makes no progress, kswapd gives up the high order. */
+    @Test
+    void kswapdWithoutReclaimProgressGivesUpTheHighOrder() {
+        Simulator s = sim(low(), "linux-6.1");
+        s.kswapdReclaimed = 4096;
+        s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 9, DMA32);
+        s.runKswapd();
+        assertTrue(s.kswapdAwake); // the first reclaim round, as above
+        s.runKswapd();
+        // no kswapd free since the first check (4096 == 4096), balanced at order 0 (64 > 18): the priority loop ran
+        // out -> kswapd_order 0, kswapd_try_to_sleep(0, 0) -> sleeps with order 0, no kcompactd
+        assertFalse(s.kswapdAwake);
+        assertEquals(0, s.kswapdIntervals().get(0).order());
+        assertEquals(0, s.kcompactdMaxOrder);
+    }
+
+    /**
+     * Where the kernel's kswapd never freed compact_gap(order) (nothing reclaimable: anon without swap, tmpfs), the
+     * model's balance_pgdat() gives up the high order at its first check, as the kernel's priority loop does at once.
+     */
+    @Test
+    void kswapdOnANodeWithNothingReclaimableGivesUpAtOnce() {
+        Simulator s = sim(low(), "linux-6.1");
+        s.kswapdReclaimed = 10; // 10 < compact_gap(9) = 1024
+        s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 9, DMA32);
+        s.runKswapd();
+        assertFalse(s.kswapdAwake);
+        assertEquals(0, s.kswapdIntervals().get(0).order());
+    }
+
     @Test
     void aBalancedNodeWakesNeitherDaemon() {
         BuddyModel m = low();

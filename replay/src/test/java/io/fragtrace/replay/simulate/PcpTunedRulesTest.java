@@ -195,4 +195,35 @@ class PcpTunedRulesTest {
         assertEquals(0, s.stats().directReclaimDrains);
         assertEquals(512, m.pcpPages(0));
     }
+
+    /**
+     * nr_pcp_alloc() (mm/page_alloc.c, 6.7+) as the start state reads it back from the trace's refills before its
+     * instant (variants-fragment-thp-256M-k6.12, CPU 0, batch 15: refills of 15, 30, 60, 120, 240, 480 pages from
+     * 15.133 s, then 480 again at 15.180 s with no free in between, so alloc_factor is 5 at the start state, 15.210 s).
+     */
+    @Test
+    void allocFactorAfterARefillIsLog2OfItsBatchesPlusOneCapped() {
+        assertEquals(1, PcpTuned.allocFactorAfterRefill(15, 15));  // batch 15 << 0 taken, 0 -> 1
+        assertEquals(2, PcpTuned.allocFactorAfterRefill(30, 15));  // 15 << 1, 1 -> 2
+        assertEquals(5, PcpTuned.allocFactorAfterRefill(240, 15)); // 15 << 4, 4 -> 5
+        // 15 << 5 = 480 taken at alloc_factor 5 = CONFIG_PCP_BATCH_SCALE_MAX: stays 5
+        assertEquals(5, PcpTuned.allocFactorAfterRefill(480, 15));
+        // cut by max_nr_alloc: 100 pages = 15 << 2 (60) .. 15 << 3 (120): batch was 120 > max_nr_alloc, so
+        // alloc_factor 3 was not raised: floor(log2(100 / 15 = 6)) + 1 = 3
+        assertEquals(3, PcpTuned.allocFactorAfterRefill(100, 15));
+        assertEquals(0, PcpTuned.allocFactorAfterRefill(7, 15));   // not an order-0 refill of this pageset
+    }
+
+    /** free_unref_page_commit() (6.8+): each page freed to the pcp list halves alloc_factor (5 -> 2 -> 1 -> 0). */
+    @Test
+    void aFreeHalvesTheAllocFactor() {
+        PcpTuned t = dma32();
+        t.allocFactor = 5;
+        t.commitFree(100, 0);
+        assertEquals(2, t.allocFactor);
+        t.commitFree(100, 0);
+        assertEquals(1, t.allocFactor);
+        t.commitFree(100, 0);
+        assertEquals(0, t.allocFactor);
+    }
 }
