@@ -34,7 +34,9 @@ public final class PfnWatch implements TraceVisitor {
     private final long[] pfns;
     private final int maxSteps;
     private final List<Deque<Step>> history = new ArrayList<>();
+    /** Each pfn's state in words and as {@link #stateKey}, as of the last event (words built only on a change). */
     private final String[] before;
+    private final long[] beforeKey;
     private final long[] counts = new long[Consistency.Kind.values().length];
 
     public PfnWatch(ObservedReplay replay, long[] pfns, int maxSteps) {
@@ -43,6 +45,7 @@ public final class PfnWatch implements TraceVisitor {
         this.pfns = pfns.clone();
         this.maxSteps = maxSteps;
         this.before = new String[pfns.length];
+        this.beforeKey = new long[pfns.length];
         for (int i = 0; i < pfns.length; i++) {
             history.add(new ArrayDeque<>());
         }
@@ -74,6 +77,25 @@ public final class PfnWatch implements TraceVisitor {
         return m.kind(pfn) == BuddyModel.KIND_TAKEN ? "taken (allocation pending)" : "allocated";
     }
 
+    /** {@link #state} as one number (equal numbers, equal words), cheap enough for every event. */
+    static long stateKey(BuddyModel m, long pfn) {
+        if (!m.inRange(pfn)) {
+            return -1;
+        }
+        if (m.isUnknown(pfn)) {
+            return -2;
+        }
+        long h = m.findBuddyHead(pfn);
+        if (h >= 0) {
+            return ((h << 8 | m.orderAt(h)) << 8 | (m.listMigratetype(h) & 0xff)) << 2 | 1;
+        }
+        long p = m.findPcpHead(pfn);
+        if (p >= 0) {
+            return ((p << 8 | m.orderAt(p)) << 16 | (m.pcpCpuOf(p) & 0xffff)) << 2 | 2;
+        }
+        return m.kind(pfn) == BuddyModel.KIND_TAKEN ? -3 : -4;
+    }
+
     @Override
     public void onEvent(ParsedEvent e) {
         Consistency c = replay.consistency();
@@ -82,13 +104,18 @@ public final class PfnWatch implements TraceVisitor {
             counts[k] = c.count(kinds[k]);
         }
         for (int i = 0; i < pfns.length; i++) {
-            before[i] = state(m, pfns[i]);
+            long key = stateKey(m, pfns[i]);
+            if (before[i] == null || key != beforeKey[i]) {
+                before[i] = state(m, pfns[i]);
+                beforeKey[i] = key;
+            }
         }
         replay.onEvent(e);
         List<String> rules = null;
         for (int i = 0; i < pfns.length; i++) {
-            String after = state(m, pfns[i]);
-            if (!after.equals(before[i]) || covers(e, pfns[i])) {
+            boolean changed = stateKey(m, pfns[i]) != beforeKey[i];
+            if (changed || covers(e, pfns[i])) {
+                String after = changed ? state(m, pfns[i]) : before[i];
                 if (rules == null) {
                     rules = new ArrayList<>();
                     for (int k = 0; k < kinds.length; k++) {
