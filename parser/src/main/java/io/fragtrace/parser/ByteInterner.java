@@ -53,6 +53,15 @@ public final class ByteInterner {
             }
             slot = (slot + 1) & mask;
         }
+        return add(b, off, len, h, slot);
+    }
+
+    /**
+     * A new name, out of line: the hit path above stays small enough for the JIT to inline it into the parser
+     * without the copy, the String decoding and the rehash (a compile several times larger, redone at every
+     * deoptimization of the caller).
+     */
+    private int add(byte[] b, int off, int len, long h, int slot) {
         if (strings.size() >= maxEntries) {
             return OTHER;
         }
