@@ -251,6 +251,15 @@ public final class TraceParser {
     private static int indexOf(byte[] b, int from, int to, byte c) {
         long pattern = ONES * (c & 0xff);
         int i = from;
+        for (; i + 16 <= to; i += 16) { // two words a step: one exit test for sixteen bytes
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long y = (long) LONGS.get(b, i + 8) ^ pattern;
+            long fx = (x - ONES) & ~x & HIGHS;
+            long fy = (y - ONES) & ~y & HIGHS;
+            if ((fx | fy) != 0) {
+                return fx != 0 ? i + (Long.numberOfTrailingZeros(fx) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(fy) >>> 3);
+            }
+        }
         for (; i + 8 <= to; i += 8) {
             long x = (long) LONGS.get(b, i) ^ pattern;
             long found = (x - ONES) & ~x & HIGHS;
