@@ -118,8 +118,7 @@ public final class ByteInterner {
         return true;
     }
 
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONGS = ByteScan.LONGS;
 
     /** Eight bytes a step (a byte-at-a-time FNV chain cost ~4 cycles a byte, a third of the chunked parse's time). */
     static long hash(byte[] b, int off, int len) {

@@ -164,7 +164,7 @@ public final class TraceParser {
         boolean eof = false;
         overlong = false;
         while (true) {
-            int nl = indexOf(buf, scan, end, (byte) '\n');
+            int nl = ByteScan.indexOf(buf, scan, end, (byte) '\n');
             if (nl >= 0) {
                 lineNo++;
                 if (!overlong) {
@@ -239,73 +239,6 @@ public final class TraceParser {
         return report;
     }
 
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
-    /**
-     * The first newline in b[from, to), or -1: eight bytes at a time (a zero byte of x ^ '\n'...'\n' marks it). Kept
-     * out of line on purpose: the loop that calls it runs once per chunk, so it may run in C1's profiled code for long.
-     */
-    private static int indexOf(byte[] b, int from, int to, byte c) {
-        long pattern = ONES * (c & 0xff);
-        int i = from;
-        for (; i + 16 <= to; i += 16) { // two words a step: one exit test for sixteen bytes
-            long x = (long) LONGS.get(b, i) ^ pattern;
-            long y = (long) LONGS.get(b, i + 8) ^ pattern;
-            long fx = (x - ONES) & ~x & HIGHS;
-            long fy = (y - ONES) & ~y & HIGHS;
-            if ((fx | fy) != 0) {
-                return fx != 0 ? i + (Long.numberOfTrailingZeros(fx) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(fy) >>> 3);
-            }
-        }
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ pattern;
-            long found = (x - ONES) & ~x & HIGHS;
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static final long SPACES = ONES * ' ';
-
-    /** The first byte of b[i, e) that is not a space, or e: eight bytes at a time. */
-    private static int skipSpaces(byte[] b, int i, int e) {
-        for (; i + 8 <= e; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ SPACES; // non-zero bytes: not a space
-            if (x != 0) {
-                return i + (Long.numberOfTrailingZeros(x) >>> 3);
-            }
-        }
-        while (i < e && b[i] == ' ') {
-            i++;
-        }
-        return i;
-    }
-
-    /** The first space in b[i, e), or e: eight bytes at a time. */
-    private static int nextSpace(byte[] b, int i, int e) {
-        for (; i + 8 <= e; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ SPACES;
-            long found = (x - ONES) & ~x & HIGHS; // exact at the lowest zero byte
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        while (i < e && b[i] != ' ') {
-            i++;
-        }
-        return i;
-    }
-
     private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
@@ -337,7 +270,7 @@ public final class TraceParser {
         if (e > s && b[e - 1] == '\r') {
             e--;
         }
-        int i = skipSpaces(b, s, e);
+        int i = ByteScan.skipSpaces(b, s, e);
         while (i < e && (b[i] == ' ' || b[i] == '\t')) {
             i++;
         }
@@ -365,7 +298,7 @@ public final class TraceParser {
         // the [cpu] column anchors every prefixed variant
         int p = -1;
         int q = -1;
-        for (int j = indexOf(b, i, e, (byte) '['); j >= 0; j = indexOf(b, j + 1, e, (byte) '[')) {
+        for (int j = ByteScan.indexOf(b, i, e, (byte) '['); j >= 0; j = ByteScan.indexOf(b, j + 1, e, (byte) '[')) {
             {
                 int k = j + 1;
                 while (k < e && isDigit(b[k])) {
@@ -388,11 +321,11 @@ public final class TraceParser {
             return;
         }
         ev.cpu = (int) Math.min(Integer.MAX_VALUE, parseDecimal(b, p + 1, q));
-        int k = skipSpaces(b, q + 1, e);
+        int k = ByteScan.skipSpaces(b, q + 1, e);
         // optional irq-flags column, then the timestamp ending with ':'
         for (int tok = 0; ; tok++) {
             int ts = k;
-            k = nextSpace(b, k, e);
+            k = ByteScan.nextSpace(b, k, e);
             if (k > ts && b[k - 1] == ':' && timestamp(b, ts, k - 1)) {
                 break;
             }
@@ -406,9 +339,9 @@ public final class TraceParser {
                 byte d = b[ts + 3];
                 ev.preemptDepth = (byte) (d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10 : 0);
             }
-            k = skipSpaces(b, k, e);
+            k = ByteScan.skipSpaces(b, k, e);
         }
-        event(b, s, skipSpaces(b, k, e), e);
+        event(b, s, ByteScan.skipSpaces(b, k, e), e);
     }
 
     /** Parses {@code comm-pid}, {@code comm-pid (tgid)} or perf's {@code comm pid} in [i, p). */
@@ -536,7 +469,7 @@ public final class TraceParser {
             unknown(b, ns, k);
             return;
         }
-        body(EventType.byOrdinal(type), b, s, skipSpaces(b, k + 1, e), e);
+        body(EventType.byOrdinal(type), b, s, ByteScan.skipSpaces(b, k + 1, e), e);
     }
 
     private void unknown(byte[] b, int ns, int ne) {
@@ -637,7 +570,7 @@ public final class TraceParser {
         int[] predicted = keyOrder[type.ordinal()];
         int nth = 0;
         while (k < e) {
-            k = skipSpaces(b, k, e);
+            k = ByteScan.skipSpaces(b, k, e);
             int ks = k;
             int key = nth < predicted.length ? predicted[nth] : NO_KEY;
             int ke = key == NO_KEY ? -1 : keyAt(key, b, ks, e);
@@ -665,7 +598,7 @@ public final class TraceParser {
                 }
                 continue;
             }
-            k = nextSpace(b, k, e);
+            k = ByteScan.nextSpace(b, k, e);
             int ve = k;
             if (ve > vs && b[ve - 1] == ',') {
                 ve--;
@@ -733,7 +666,7 @@ public final class TraceParser {
         if (s + 8 * words.length <= b.length) { // eight bytes a compare (bytes past the key masked off)
             long[] masks = KEY_MASKS[slot];
             for (int j = 0; j < words.length; j++) {
-                if (((long) LONGS.get(b, s + 8 * j) & masks[j]) != words[j]) {
+                if (((long) ByteScan.LONGS.get(b, s + 8 * j) & masks[j]) != words[j]) {
                     return -1;
                 }
             }
@@ -948,7 +881,7 @@ public final class TraceParser {
             return false;
         }
         for (; i + 8 <= e; i += 8) {
-            if ((long) LONGS.get(b, i) != ONES * '0') {
+            if ((long) ByteScan.LONGS.get(b, i) != ByteScan.ONES * '0') {
                 return false;
             }
         }
