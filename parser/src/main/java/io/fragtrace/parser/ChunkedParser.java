@@ -46,11 +46,15 @@ public final class ChunkedParser {
 
     /**
      * Whether to read the input this way: a plain text file ({@link #plainTextFile}) when
-     * {@code -Dfragtrace.chunkWorkers=N} asks for it. Not by default: on the 2-core reference machine the handoff
-     * (packing, unpacking, mapping ids: ~110 ns an event, {@code bench parse --parallel} against {@code --stream})
-     * costs about half again the parse itself, and ParallelParseBenchmark measured the chunked parse 6x slower in wall
-     * time than one thread (2.4 s against 0.40 s per op, shared machine); it stays opt-in until that is understood and
-     * it is measured faster on a machine with more cores.
+     * {@code -Dfragtrace.chunkWorkers=N} asks for it. Not by default, measured on the 2-core reference machine
+     * (mixed-churn-512M as text, 197 MB, per-thread CPU from /proc): once the JIT is done the two workers take
+     * 340-400 ms of CPU a pass and the consumer 110-130 ms, against 350-400 ms for parse and stats on one thread
+     * (the handoff: packing, interning per chunk, unpacking, mapping ids), so it would win wall time on two idle
+     * cores. It loses on short runs and on a shared machine because of the JIT: the workers' {@code text} loop
+     * inlines the packing visitor (6.5 KB of bytecode, compiled once as OSR and again as a method) and the
+     * consumer loop the unpacking and the visitor, 2.7-3.4 s of C2 CPU against 1.15 s for one thread; with the cores
+     * busy the compiler threads took nine passes (~1.8 GB of text) to finish, the workers running C1 code until
+     * then. ParallelParseBenchmark's 3 x 2 s warm-up ended long before that, hence its 6x.
      */
     public static boolean applies(TraceInput input) {
         Integer forced = Integer.getInteger("fragtrace.chunkWorkers");

@@ -31,7 +31,11 @@ public final class OutputGuard {
     public static final String GENERATOR = "fragtrace 0.1.0";
     /** The file in every output folder that lists the folder's files. */
     public static final String MANIFEST = ".fragtrace-manifest";
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Made on first use: building an ObjectMapper loads ~500 classes, half a second of every command's start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** A write the rules forbid; the message is the line the user sees. */
     public static final class Refused extends IOException {
@@ -158,7 +162,7 @@ public final class OutputGuard {
         }
         Set<String> listed = new HashSet<>();
         try {
-            JsonNode n = JSON.readTree(m.toFile());
+            JsonNode n = Json.MAPPER.readTree(m.toFile());
             if (n == null || !n.path("generator").asText("").startsWith("fragtrace") || !n.path("files").isArray()) {
                 return null;
             }
