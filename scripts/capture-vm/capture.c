@@ -9,6 +9,10 @@
  *                                 page-cache pressure: anon churn of mixed sizes, MADV_HUGEPAGE regions, block-device
  *                                 page-cache reads, tmpfs writes and hole punches, AF_UNIX socket buffers (order 3),
  *                                 frees in varied orders
+ *   capture work fragment-thp SCALE  anon + tmpfs fill, every other chunk freed, hugetlb requests, THP faults under
+ *                                 defrag=always (direct compaction)
+ *   capture work kcompactd SCALE  page cache interleaved with anon, half the anon freed, THP faults under defrag=defer
+ *                                 (kswapd, kcompactd), then compaction_proactiveness=100 (proactive compaction)
  *
  * Environment: CAPTURE_PAGECACHE (block device to read, default /dev/vdc), CAPTURE_LOG (work.log, appended).
  */
@@ -562,6 +566,222 @@ static int work_parallel(double scale)
 }
 
 
+/* ---- fragment-thp and kcompactd ---------------------------------------------------------------------------- */
+
+static long read_long(const char *path)
+{
+	char b[64] = "";
+	int fd = open(path, O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, b, sizeof(b) - 1) < 0)
+			b[0] = 0;
+		close(fd);
+	}
+	return strtol(b, NULL, 10);
+}
+
+static void set_long(const char *path, long v)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%ld", v);
+	set_sys(path, b);
+}
+
+/* an anonymous mapping of len bytes, 2 MiB aligned, touched page by page (hugepage: MADV_HUGEPAGE or NOHUGEPAGE) */
+static char *anon_aligned(size_t len, int hugepage)
+{
+	char *raw = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *p;
+
+	if (raw == MAP_FAILED)
+		return NULL;
+	p = (char *)(((uintptr_t)raw + HPAGE - 1) & ~(HPAGE - 1));
+	if (p > raw)
+		munmap(raw, p - raw);
+	if (raw + len + HPAGE > p + len)
+		munmap(p + len, raw + len + HPAGE - (p + len));
+	madvise(p, len, hugepage ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	touch(p, len);
+	return p;
+}
+
+#define MAXCHUNK 4096
+
+/*
+ * fragment-thp: fill memory with 2 MiB anon chunks (no THP), each followed by 16 tmpfs files of 8 KiB, until
+ * MemAvailable is low; free every other chunk and every other group of files (holes of 2 MiB between pinned
+ * pieces); ask for hugetlb pages (alloc_contig / direct compaction), give them back; fault a MADV_HUGEPAGE
+ * region under defrag=always (THP direct compaction); free it, ask for the hugetlb pages again; free everything.
+ */
+static int work_fragment_thp(double scale)
+{
+	static char *chunk[MAXCHUNK];
+	static char fbuf[8192];
+	char mi[512], name[64];
+	double t0 = now_s(CLOCK_MONOTONIC);
+	long memfree, memtotal = meminfo_kb("MemTotal"), stop_kb, nh, got;
+	size_t anon_max, held = 0, region;
+	int n = 0, files = 0, i, j, fd;
+	char *p;
+
+	prctl(PR_SET_NAME, "work");
+	mark("phase workload fragment-thp begin scale=%.2f", scale);
+	memfree = meminfo_kb("MemFree");
+	mark("phase start %s", meminfo_line(mi, sizeof(mi)));
+	set_sys("/sys/kernel/mm/transparent_hugepage/enabled", "always");
+	set_sys("/sys/kernel/mm/transparent_hugepage/defrag", "always");
+	anon_max = ((size_t)(memfree * 0.85 * scale) << 10) & ~(HPAGE - 1);
+	stop_kb = memtotal / 25;
+	mkdir("/tmp/frag", 0755);
+	mark("phase fragment begin anon<=%zuk until MemAvailable<%ldk, 16 files x 8k per 2048k anon", anon_max >> 10, stop_kb);
+	memset(fbuf, 0x5a, sizeof(fbuf));
+	while (held < anon_max && n < MAXCHUNK && meminfo_kb("MemAvailable") > stop_kb) {
+		p = anon_aligned(HPAGE, 0);
+		if (!p)
+			break;
+		chunk[n++] = p;
+		held += HPAGE;
+		for (j = 0; j < 16; j++) {
+			snprintf(name, sizeof(name), "/tmp/frag/f%d", files);
+			fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0)
+				break;
+			if (write(fd, fbuf, sizeof(fbuf)) != sizeof(fbuf)) {
+				close(fd);
+				unlink(name);
+				break;
+			}
+			close(fd);
+			files++;
+		}
+	}
+	mark("phase fragment filled %s", meminfo_line(mi, sizeof(mi)));
+	mark("phase fragment filled anon=%zuk files=%d", held >> 10, files);
+	/* free every other chunk and every other group of 16 files */
+	for (i = 1; i < n; i += 2) {
+		munmap(chunk[i], HPAGE);
+		chunk[i] = NULL;
+		held -= HPAGE;
+	}
+	for (i = 0; i < files; i++)
+		if ((i / 16) % 2 == 1) {
+			snprintf(name, sizeof(name), "/tmp/frag/f%d", i);
+			unlink(name);
+		}
+	mark("phase fragment punched %s", meminfo_line(mi, sizeof(mi)));
+	nh = (long)(meminfo_kb("MemFree") * 0.5 * scale) / 2048;
+	mark("phase hugetlb request nr_hugepages=%ld", nh);
+	set_long("/proc/sys/vm/nr_hugepages", nh);
+	got = read_long("/proc/sys/vm/nr_hugepages");
+	mark("phase hugetlb got nr_hugepages=%ld", got);
+	mark("phase after hugetlb %s", meminfo_line(mi, sizeof(mi)));
+	set_long("/proc/sys/vm/nr_hugepages", 0);
+	region = ((size_t)(meminfo_kb("MemFree") * 0.3 * scale) << 10) & ~(HPAGE - 1);
+	mark("phase thp fault region %zuk (MADV_HUGEPAGE)", region >> 10);
+	p = region ? anon_aligned(region, 1) : NULL;
+	mark("phase after thp faults %s", meminfo_line(mi, sizeof(mi)));
+	if (p)
+		munmap(p, region);
+	set_long("/proc/sys/vm/nr_hugepages", nh);
+	mark("phase hugetlb round2 got nr_hugepages=%ld", read_long("/proc/sys/vm/nr_hugepages"));
+	set_long("/proc/sys/vm/nr_hugepages", 0);
+	for (i = 0; i < n; i++)
+		if (chunk[i])
+			munmap(chunk[i], HPAGE);
+	for (i = 0; i < files; i++)
+		if ((i / 16) % 2 == 0) {
+			snprintf(name, sizeof(name), "/tmp/frag/f%d", i);
+			unlink(name);
+		}
+	mark("phase end %s", meminfo_line(mi, sizeof(mi)));
+	mark("phase workload fragment-thp end elapsed=%.1fs", now_s(CLOCK_MONOTONIC) - t0);
+	return 0;
+}
+
+/*
+ * kcompactd: fill with block-device page cache interleaved with 1 MiB anon chunks (no THP) until MemFree is low;
+ * free every other anon chunk; 6 rounds of THP faults under defrag=defer (no direct compaction: the fault fails
+ * fast and wakes kswapd and kcompactd), 3 s apart; free the THP region, then compaction_proactiveness=100 for
+ * 18 s (proactive compaction by kcompactd), back to the boot value, free everything.
+ */
+static int work_kcompactd(double scale)
+{
+	const char *pcdev = getenv("CAPTURE_PAGECACHE") ? getenv("CAPTURE_PAGECACHE") : "/dev/vdc";
+	static char *chunk[MAXCHUNK];
+	static char buf[1 << 20];
+	char mi[512];
+	double t0 = now_s(CLOCK_MONOTONIC);
+	long memfree, memtotal = meminfo_kb("MemTotal"), stop_kb, pc_max, pc = 0, proact;
+	size_t anon_max, held = 0, region;
+	int n = 0, i, fd, round;
+	ssize_t r;
+	char *p, *thp = NULL;
+
+	prctl(PR_SET_NAME, "work");
+	mark("phase workload kcompactd begin scale=%.2f", scale);
+	memfree = meminfo_kb("MemFree");
+	mark("phase start %s", meminfo_line(mi, sizeof(mi)));
+	set_sys("/sys/kernel/mm/transparent_hugepage/enabled", "always");
+	set_sys("/sys/kernel/mm/transparent_hugepage/defrag", "defer");
+	pc_max = (long)(memfree * 0.6 * scale);
+	anon_max = ((size_t)(memfree * 0.5 * scale) << 10) & ~(HPAGE - 1);
+	stop_kb = memtotal / 25;
+	mark("phase fill pagecache<=%ldk anon<=%zuk until MemFree<%ldk", pc_max, anon_max >> 10, stop_kb);
+	/* kept open until exit: the last close of a block device drops its page cache (kill_bdev) */
+	fd = open(pcdev, O_RDONLY);
+	while ((pc < pc_max || held < anon_max) && meminfo_kb("MemFree") > stop_kb) {
+		if (fd >= 0 && pc < pc_max) {
+			r = read(fd, buf, sizeof(buf));
+			if (r > 0)
+				pc += r >> 10;
+			else
+				pc = pc_max;
+		}
+		if (held < anon_max && n < MAXCHUNK) {
+			p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				break;
+			madvise(p, 1 << 20, MADV_NOHUGEPAGE);
+			touch(p, 1 << 20);
+			chunk[n++] = p;
+			held += 1 << 20;
+		}
+	}
+	mark("phase filled anon=%zuk pagecache=%ldk", held >> 10, pc);
+	mark("phase filled %s", meminfo_line(mi, sizeof(mi)));
+	for (i = 1; i < n; i += 2) {
+		munmap(chunk[i], 1 << 20);
+		chunk[i] = NULL;
+	}
+	mark("phase punched %s", meminfo_line(mi, sizeof(mi)));
+	region = ((size_t)(meminfo_kb("MemFree") * 0.36 * scale) << 10) & ~(HPAGE - 1);
+	for (round = 0; round < 6; round++) {
+		if (thp)
+			munmap(thp, region);
+		mark("phase round %d thp(defer) region %zuk", round, region >> 10);
+		thp = anon_aligned(region, 1);
+		mark("phase after thp %s", meminfo_line(mi, sizeof(mi)));
+		sleep(3);
+		mark("phase after sleep %s", meminfo_line(mi, sizeof(mi)));
+	}
+	if (thp)
+		munmap(thp, region);
+	proact = read_long("/proc/sys/vm/compaction_proactiveness");
+	set_long("/proc/sys/vm/compaction_proactiveness", 100);
+	for (i = 0; i < 6; i++) {
+		sleep(3);
+		mark("phase proactive %s", meminfo_line(mi, sizeof(mi)));
+	}
+	set_long("/proc/sys/vm/compaction_proactiveness", proact);
+	for (i = 0; i < n; i++)
+		if (chunk[i])
+			munmap(chunk[i], 1 << 20);
+	mark("phase end %s", meminfo_line(mi, sizeof(mi)));
+	mark("phase workload kcompactd end elapsed=%.1fs", now_s(CLOCK_MONOTONIC) - t0);
+	return 0;
+}
+
 
 int main(int argc, char **argv)
 {
@@ -586,6 +806,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "work") && !strcmp(argv[2], "parallel"))
 		return work_parallel(atof(argv[3]));
-	fprintf(stderr, "usage: capture mark TEXT | snap LABEL DIR | work parallel SCALE\n");
+	if (argc == 4 && !strcmp(argv[1], "work") && !strcmp(argv[2], "fragment-thp"))
+		return work_fragment_thp(atof(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "work") && !strcmp(argv[2], "kcompactd"))
+		return work_kcompactd(atof(argv[3]));
+	fprintf(stderr, "usage: capture mark TEXT | snap LABEL DIR | work parallel|fragment-thp|kcompactd SCALE\n");
 	return 2;
 }

@@ -3,8 +3,9 @@
 # (busybox-static + virtio modules + module + workload + init), boots the kernel under QEMU (TCG, no KVM needed),
 # and unpacks the result into a bundle folder (layout of sample-traces/), then writes meta.txt and summary.json.
 #
-#   scripts/capture-vm/run-capture.sh OUT_DIR [KVER] [SMP] [MEM] [BUFKB] [SCALE]
-#   defaults: KVER=6.12.95+deb12-amd64 SMP=4 MEM=512M BUFKB=24576 SCALE=1.0
+#   scripts/capture-vm/run-capture.sh OUT_DIR [KVER] [SMP] [MEM] [BUFKB] [SCALE] [WORKLOAD]
+#   defaults: KVER=6.12.95+deb12-amd64 SMP=4 MEM=512M BUFKB=24576 SCALE=1.0 WORKLOAD=parallel
+#   WORKLOAD: parallel | fragment-thp | kcompactd (see capture.c)
 # Needs (Debian): qemu-system-x86 busybox-static cpio gcc linux-image-$KVER(-unsigned) linux-headers-$KVER python3.
 set -eu
 out=$1
@@ -13,6 +14,8 @@ smp=${3:-4}
 mem=${4:-512M}
 bufkb=${5:-24576}
 scale=${6:-1.0}
+workload=${7:-parallel}
+case $workload in parallel|fragment-thp|kcompactd) ;; *) echo "unknown workload $workload" >&2; exit 2 ;; esac
 settle=5
 clock=${CAPTURE_CLOCK:-global}   # trace_clock in the guest (environment: CAPTURE_CLOCK=local for the default of trace-cmd/perf)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +65,7 @@ truncate -s 64M "$work/out.img"
 truncate -s 400M "$work/trace.img"
 truncate -s 512M "$work/pagecache.img"
 
-cmdline="console=ttyS0 nokaslr panic=-1 loglevel=5 capture.workload=parallel capture.bufkb=$bufkb capture.scale=$scale capture.settle=$settle"
+cmdline="console=ttyS0 nokaslr panic=-1 loglevel=5 capture.workload=$workload capture.bufkb=$bufkb capture.scale=$scale capture.settle=$settle"
 [ "$clock" = global ] || cmdline="$cmdline capture.clock=$clock"
 qemu="qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp $smp -m $mem"
 echo "== boot: $qemu (start $(date -u +%H:%M:%S))"
