@@ -108,6 +108,9 @@ final class ValidateCommand implements Callable<Integer> {
         if (!r.consistency.isEmpty()) {
             out.println("consistency: " + r.consistency);
         }
+        for (String note : r.startNotes) {
+            out.println("start: " + note);
+        }
         out.printf("%s: %s kernel %s, %d events applied: %d pages mismatched (%d buddy), %d free blocks missing, %d extra, "
                         + "%d pageblocks mismatched, %d free lists in another order, %d pcp lists differ, "
                         + "extfrag index max error %s%n",
@@ -150,6 +153,9 @@ final class ValidateCommand implements Callable<Integer> {
             m.put("snapshot_lines_malformed", r.snapshotProblems);
             m.put("trace_lines_malformed", r.parseProblems);
             m.put("untraced_paths_modelled", !naive);
+            if (!r.startNotes.isEmpty()) {
+                m.put("start_notes", r.startNotes);
+            }
             List<Map<String, Object>> zones = new java.util.ArrayList<>();
             for (Validation.ZoneResult z : r.zones) {
                 Map<String, Object> zm = new LinkedHashMap<>();

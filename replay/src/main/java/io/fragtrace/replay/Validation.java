@@ -95,6 +95,8 @@ public final class Validation {
         /** Malformed lines of the before/after dumps (counted, skipped), with the first examples. */
         /** Where the model started: buddydump, kpageflags, zoneinfo or x86-default (see StartState). */
         public String startState;
+        /** What the start needed beyond its snapshot (e.g. a local-clock trace's instants moved: SnapshotClock). */
+        public List<String> startNotes = List.of();
         public long snapshotProblems;
         public List<String> snapshotProblemExamples = new ArrayList<>();
         public double replaySeconds;
@@ -202,6 +204,7 @@ public final class Validation {
             r.bundle = input.bundle().toString();
             r.kernel = model.ks.name();
             r.startState = start.kind();
+            r.startNotes = start.notes();
             r.eventsApplied = replay.eventsApplied();
             r.eventsSkipped = replay.eventsSkipped();
             r.consistency = replay.consistency().asMap();

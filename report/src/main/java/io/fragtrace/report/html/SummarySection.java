@@ -95,6 +95,10 @@ final class SummarySection extends Section {
             kv.add(new String[] {"start state", "the kernel's before/buddydump.txt (exact free lists, pcp lists and"
                     + " pageblocks)"});
         }
+        // what the start needed to know beyond the dump (e.g. a local-clock trace's snapshot instants moved)
+        for (JsonNode note : s.path("start_state").path("notes")) {
+            kv.add(new String[] {"start state note", Page.esc(note.asText())});
+        }
         JsonNode fid = s.path("fidelity");
         if (fid.isObject()) {
             boolean exact = fid.path("exact").asBoolean();
