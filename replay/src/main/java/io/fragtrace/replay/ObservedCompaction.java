@@ -398,11 +398,9 @@ final class ObservedCompaction {
             long half = freePfn - minPfn;
             lowPfn = (freePfn - (half >> 1)) & pbMask;
         }
-        long[] list = m.freeList(z, order, MIGRATE_MOVABLE);
         long page = -1;
         long high = -1;
-        for (int i = list.length - 1; i >= 0; i--) {
-            long p = list[i];
+        for (long p = m.freeListTailPfn(z, order, MIGRATE_MOVABLE); p >= 0; p = m.listPrevPfn(p)) {
             if (p >= lowPfn) {
                 page = p;
                 break;
@@ -418,17 +416,8 @@ final class ObservedCompaction {
             consistency.add(Kind.FAST_ISOLATE_NOT_FOUND, e.timestampNs(), e.line(), "fast_isolate_freepages", minPfn, order);
             return;
         }
-        // move_freelist_head(): the entries before page go to the tail
-        int idx = -1;
-        for (int i = 0; i < list.length; i++) {
-            if (list[i] == page) {
-                idx = i;
-                break;
-            }
-        }
-        for (int i = 0; i < idx; i++) {
-            m.moveToFreeList(z, list[i], order, MIGRATE_MOVABLE);
-        }
+        // move_freelist_head(): the entries before page go to the tail (a rotation)
+        m.rotateToFront(page);
         m.isolateFreePage(page, order);
         r.guesses.record(page, order, MIGRATE_MOVABLE, z);
         if (c != null) {
