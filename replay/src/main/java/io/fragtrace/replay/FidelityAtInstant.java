@@ -68,7 +68,7 @@ public final class FidelityAtInstant implements TraceVisitor {
         Path afterDir = afterDir(input);
         BuddyDump after = ModelLoader.loadDump(afterDir);
         return new FidelityAtInstant(input, start, after, Validation.index(afterDir, "extfrag_index"),
-                Validation.index(afterDir, "unusable_index"), instants(start.model(), after, afterDir), downstream);
+                Validation.index(afterDir, "unusable_index"), ModelLoader.lockInstants(start.model(), after, afterDir), downstream);
     }
 
     /** The bundle's after/ folder, or an error saying the comparison needs after/buddydump.txt. */
@@ -80,20 +80,6 @@ public final class FidelityAtInstant implements TraceVisitor {
                     + "after/buddydump.txt (the kernel's state to compare with)");
         }
         return afterDir;
-    }
-
-    /** Each model zone's after/ L instant: the dump shows the zone with every event up to it applied. */
-    static long[] instants(BuddyModel model, BuddyDump after, Path afterDir) throws SnapshotException {
-        long[] to = new long[model.zoneCount()];
-        for (int z = 0; z < to.length; z++) {
-            BuddyDump.Zone a = after.zone(model.zone(z).name);
-            if (a == null || a.lockNs == Long.MIN_VALUE) {
-                throw new SnapshotException(afterDir.resolve("buddydump.txt") + ": zone " + model.zone(z).name
-                        + " has no L line");
-            }
-            to[z] = a.lockNs;
-        }
-        return to;
     }
 
     @Override

@@ -138,6 +138,23 @@ public final class ModelLoader {
     }
 
     /**
+     * Each model zone's L instant in {@code dir}'s dump (as {@link #loadDump} put it in the trace's clock): the dump
+     * shows the zone with every event up to it applied.
+     */
+    public static long[] lockInstants(BuddyModel model, BuddyDump dump, Path dir) throws SnapshotException {
+        long[] at = new long[model.zoneCount()];
+        for (int z = 0; z < at.length; z++) {
+            BuddyDump.Zone dz = dump.zone(model.zone(z).name);
+            if (dz == null || dz.lockNs == Long.MIN_VALUE) {
+                throw new SnapshotException(dir.resolve("buddydump.txt") + ": zone " + model.zone(z).name
+                        + " has no L line");
+            }
+            at[z] = dz.lockNs;
+        }
+        return at;
+    }
+
+    /**
      * Loads {@code dir/buddydump.txt}, failing with a one-line message; its L instants in the trace's clock (a
      * local-clock trace: {@link SnapshotClock}).
      */

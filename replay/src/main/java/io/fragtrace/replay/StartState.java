@@ -70,15 +70,7 @@ public record StartState(BuddyModel model, long[] fromNs, String kind, List<Stri
                     ? override.withPageblockOrder(dump.pageblockOrder()).withNrOrders(dump.nrOrders())
                     : ModelLoader.semanticsFor(bundle, dump);
             BuddyModel model = ModelLoader.fromDump(dump, ks, zoneInfo);
-            long[] from = new long[model.zoneCount()];
-            for (int z = 0; z < from.length; z++) {
-                BuddyDump.Zone dz = dump.zone(model.zone(z).name);
-                if (dz == null || dz.lockNs == Long.MIN_VALUE) {
-                    throw new SnapshotException(before.resolve("buddydump.txt") + ": zone " + model.zone(z).name
-                            + " has no L line");
-                }
-                from[z] = dz.lockNs;
-            }
+            long[] from = ModelLoader.lockInstants(model, dump, before);
             String clockNote = bundle == null ? null : SnapshotClock.of(bundle).note();
             return new StartState(model, from, "buddydump", clockNote == null ? List.of() : List.of(clockNote),
                     dump.problems().examples(), zoneInfo);

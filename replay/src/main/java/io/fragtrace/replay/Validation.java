@@ -228,7 +228,7 @@ public final class Validation {
         BuddyDump after = ModelLoader.loadDump(afterDir);
         StartState start = StartState.of(input, override, startAtNs);
         BuddyModel model = start.model();
-        long[] to = FidelityAtInstant.instants(model, after, afterDir);
+        long[] to = ModelLoader.lockInstants(model, after, afterDir);
         ObservedReplay replay = new ObservedReplay(model, start.fromNs(), to).modelUntracedPaths(modelUntraced);
         return new Pending(input, after, afterDir, start, replay, watch, steps);
     }
