@@ -31,8 +31,8 @@ public final class Consistency {
         ISOLATE_SHORT(true),
         /** fast_isolate_freepages (6.12 event) found no candidate block of the order taken. */
         FAST_ISOLATE_NOT_FOUND(true),
-        /** A 6.12 fast_isolate_freepages summary the emulated search did not reproduce exactly (block chosen from
-         * the window instead; its list rotation is approximate). */
+        /** A 6.12 fast_isolate_freepages summary the model's own search did not reproduce exactly, or of a pass
+         * begun before the trace: the search ran with what the trace says (Compaction.FastTrace), a guess. */
         FAST_ISOLATE_APPROX(false),
         /** Inferred: compaction capture (free merged into the compacting task's page, no buddy visit). */
         CAPTURE(false),

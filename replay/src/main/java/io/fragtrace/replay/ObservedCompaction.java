@@ -218,7 +218,7 @@ final class ObservedCompaction {
     /** 6.1: the untraced fast search, applied where compaction_alloc() found cc->freepages empty. */
     private void fastIsolateFreepages61(ParsedEvent e, Task c) {
         cz.clearIsolated();
-        long[] r = cz.fastIsolateFreepages(c, c.freePfn, true, null, Compaction.TRACE_ISOLATES);
+        long[] r = cz.fastIsolateFreepages(c, c.freePfn, null, true, null, Compaction.TRACE_ISOLATES);
         if (r[2] >= 0) {
             this.r.guesses.record(r[2], Long.numberOfTrailingZeros(r[1]), MIGRATE_MOVABLE, c.z);
             consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
@@ -331,13 +331,14 @@ final class ObservedCompaction {
 
     /**
      * mm_compaction_fast_isolate_freepages (6.5+, fast_isolate_freepages): range = (min_pfn ~ cc->free_pfn), at most
-     * one block of order log2(nr_taken) taken from the tail side of free_list[MIGRATE_MOVABLE]: the first block at
-     * or above low_pfn, else the highest candidate at or above min_pfn; move_freelist_head() rotates the list so
-     * the blocks before it go to the tail.
+     * one block of order log2(nr_taken). The model's search is replayed as is when a dry run reproduces nr_scanned
+     * and nr_taken; else (the lists, cc->migrate_pfn or the pass's start are not the kernel's) it runs with what the
+     * trace says ({@link Compaction.FastTrace}: the order, min_pfn, nr_scanned as the scan limit) and picks the block.
      */
     void fastIsolateFreepages(ParsedEvent e) {
         long minPfn = e.get(Field.RANGE_START);
         long freePfn = e.get(Field.RANGE_END);
+        long nrScanned = e.get(Field.NR_SCANNED);
         long nrTaken = e.get(Field.NR_TAKEN);
         int z = m.zoneOf(minPfn);
         if (z < 0 || !r.inWindow(z, e.timestampNs())) {
@@ -346,11 +347,12 @@ final class ObservedCompaction {
         }
         r.countApplied(e);
         Task c = task(e.pid());
-        if (c != null && tasks.has(e.pid(), CompactingTasks.PASS) && c.z == z) {
+        boolean known = c != null && tasks.has(e.pid(), CompactingTasks.PASS) && c.z == z;
+        if (known) {
             // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
             // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
-            long[] dry = cz.fastIsolateFreepages(c, freePfn, false, null, Compaction.TRACE_ISOLATES);
-            if (dry[0] != e.get(Field.NR_SCANNED) || dry[1] != nrTaken) {
+            long[] dry = cz.fastIsolateFreepages(c, freePfn, null, false, null, Compaction.TRACE_ISOLATES);
+            if (dry[0] != nrScanned || dry[1] != nrTaken) {
                 // zone->compact_init_free_pfn is untraced: 0 until the first __reset_isolation_suitable(), then the
                 // highest pageblock it found with a free page; try the values it can have
                 long top = c.initFreePfn;
@@ -359,8 +361,8 @@ final class ObservedCompaction {
                         continue;
                     }
                     c.initFreePfn = cand;
-                    long[] alt = cz.fastIsolateFreepages(c, freePfn, false, null, Compaction.TRACE_ISOLATES);
-                    if (alt[1] == nrTaken && alt[0] == e.get(Field.NR_SCANNED)) {
+                    long[] alt = cz.fastIsolateFreepages(c, freePfn, null, false, null, Compaction.TRACE_ISOLATES);
+                    if (alt[1] == nrTaken && alt[0] == nrScanned) {
                         dry = alt;
                         cz.setInitFreePfn(z, cand);
                         break;
@@ -368,61 +370,46 @@ final class ObservedCompaction {
                     c.initFreePfn = top;
                 }
             }
-            if (dry[1] == nrTaken && dry[0] == e.get(Field.NR_SCANNED)) {
+            if (dry[1] == nrTaken && dry[0] == nrScanned) {
                 cz.clearIsolated();
-                cz.fastIsolateFreepages(c, freePfn, true, null, Compaction.TRACE_ISOLATES);
+                cz.fastIsolateFreepages(c, freePfn, null, true, null, Compaction.TRACE_ISOLATES);
                 cz.clearIsolated();
                 return;
             }
             consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),
-                    "fast_isolate_freepages nr_scanned not reproduced (" + dry[0] + " vs " + e.get(Field.NR_SCANNED) + ")",
+                    "fast_isolate_freepages nr_scanned not reproduced (" + dry[0] + " vs " + nrScanned + ")",
                     minPfn, Long.numberOfTrailingZeros(Math.max(1, nrTaken)));
-            // keep cc->search_order / fast_search_fail as the kernel left them
-            if (nrTaken > 0 && Long.bitCount(nrTaken) == 1) {
-                c.searchOrder = Long.numberOfTrailingZeros(nrTaken);
-                c.fastSearchFail = 0;
-            } else {
-                c.fastSearchFail++;
+        } else {
+            consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),
+                    "fast_isolate_freepages of a pass begun before the trace", minPfn,
+                    Long.numberOfTrailingZeros(Math.max(1, nrTaken)));
+            if (nrTaken == 0) {
+                return; // its cc->order and search_order unknown: which lists it scanned is unknown too
             }
         }
-        if (nrTaken == 0 || Long.bitCount(nrTaken) != 1) {
-            return;
+        CompactControl cc = known ? c : passUnseen(z, minPfn, nrTaken);
+        cz.clearIsolated();
+        long[] got = cz.fastIsolateFreepages(cc, freePfn, new Compaction.FastTrace(minPfn, nrScanned, nrTaken), true,
+                null, Compaction.TRACE_ISOLATES);
+        cz.clearIsolated();
+        if (got[2] >= 0) {
+            r.guesses.record(got[2], Long.numberOfTrailingZeros(got[1]), MIGRATE_MOVABLE, z);
+        } else if (nrTaken > 0) {
+            consistency.add(Kind.FAST_ISOLATE_NOT_FOUND, e.timestampNs(), e.line(), "fast_isolate_freepages", minPfn,
+                    Long.numberOfTrailingZeros(nrTaken));
         }
-        int order = Long.numberOfTrailingZeros(nrTaken);
-        long migratePfn = c != null ? c.migratePfn : minPfn;
-        long pbMask = -(1L << ks.pageblockOrder());
-        long distance = freePfn - migratePfn;
-        long lowPfn = (freePfn - (distance >> 2)) & pbMask;
-        if (((freePfn - (distance >> 1)) & pbMask) != minPfn) {
-            // migrate_pfn unknown: approximate distance from min_pfn
-            long half = freePfn - minPfn;
-            lowPfn = (freePfn - (half >> 1)) & pbMask;
-        }
-        long page = -1;
-        long high = -1;
-        for (long p = m.freeListTailPfn(z, order, MIGRATE_MOVABLE); p >= 0; p = m.listPrevPfn(p)) {
-            if (p >= lowPfn) {
-                page = p;
-                break;
-            }
-            if (p >= minPfn && p > high) {
-                high = p;
-            }
-        }
-        if (page < 0) {
-            page = high;
-        }
-        if (page < 0) {
-            consistency.add(Kind.FAST_ISOLATE_NOT_FOUND, e.timestampNs(), e.line(), "fast_isolate_freepages", minPfn, order);
-            return;
-        }
-        // move_freelist_head(): the entries before page go to the tail (a rotation)
-        m.rotateToFront(page);
-        m.isolateFreePage(page, order);
-        r.guesses.record(page, order, MIGRATE_MOVABLE, z);
-        if (c != null) {
-            c.nrFreepages += nrTaken;
+        if (known) {
             c.freePfn = freePfn;
         }
+    }
+
+    /** The compact_control of a pass whose mm_compaction_begin the trace does not have (it began before). */
+    private static CompactControl passUnseen(int z, long minPfn, long nrTaken) {
+        CompactControl cc = new CompactControl();
+        cc.z = z;
+        cc.order = Long.numberOfTrailingZeros(Math.max(1, nrTaken)) + 1;
+        cc.migratePfn = minPfn;
+        cc.initFreePfn = Long.MAX_VALUE;
+        return cc;
     }
 }

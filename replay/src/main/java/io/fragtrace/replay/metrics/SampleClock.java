@@ -23,16 +23,6 @@ public final class SampleClock {
         this.intervalNs = intervalNs;
     }
 
-    /** Whether the first interval sample has been scheduled (an event was seen with an interval set). */
-    public boolean started() {
-        return nextNs != Long.MIN_VALUE;
-    }
-
-    /** Moves the next interval sample to atNs. */
-    public void scheduleAt(long atNs) {
-        nextNs = atNs;
-    }
-
     /** The interval samples due by an event at ts (before the event is applied). */
     public void advance(long ts) {
         if (tick == null || intervalNs <= 0) {

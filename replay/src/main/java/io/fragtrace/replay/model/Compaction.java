@@ -755,7 +755,7 @@ public final class Compaction {
      */
     public void isolateFreepages(CompactControl cc, Pages pages, IsolateCheck check) {
         clearIsolated();
-        fastIsolateFreepages(cc, cc.freePfn, true, pages, check);
+        fastIsolateFreepages(cc, cc.freePfn, null, true, pages, check);
         if (cc.nrFreepages > 0) {
             return;
         }
@@ -812,14 +812,31 @@ public final class Compaction {
     }
 
     /**
+     * What a 6.5+ mm_compaction_fast_isolate_freepages event says of one fast_isolate_freepages(): min_pfn, the
+     * entries scanned (nr_scanned, with the 2^order - 1 an isolation adds) and total_isolated (one block: the order).
+     */
+    public record FastTrace(long minPfn, long nrScanned, long nrIsolated) {
+        /** The order of the block taken, or -1 when nothing was. */
+        int order() {
+            return nrIsolated > 0 && Long.bitCount(nrIsolated) == 1 ? Long.numberOfTrailingZeros(nrIsolated) : -1;
+        }
+    }
+
+    /**
      * fast_isolate_freepages() (mm/compaction.c; untraced in 6.1, summarised by mm_compaction_fast_isolate_freepages
      * from 6.5): searches free_list[MIGRATE_MOVABLE] from the tail, orders from cc->search_order down
      * (next_search_order), for a block at or above low_pfn (top quarter of the scan space), else the highest one
      * above min_pfn (top half), within a scan limit; rotates each scanned list (move_freelist_head) and isolates at
      * most one block, then fast_isolate_around() it (sync or kcompactd passes). freePfn is cc->free_pfn at entry.
-     * With apply=false nothing changes (a dry run). Returns {nr_scanned, nr_isolated, pfn or -1}.
+     * With apply=false nothing changes (a dry run). traced (observed mode, when the model's own search does not
+     * reproduce the event: its lists or cc->migrate_pfn are not the kernel's): min_pfn is the traced one (low_pfn
+     * from it when cc->migrate_pfn does not give it); the orders before the one taken are scanned to their limits
+     * and rotated without a candidate (the kernel had none); the order taken, log2(total_isolated), is scanned as far
+     * as the traced nr_scanned leaves (the kernel's limit, counted), and only when nothing qualifies within that does
+     * the walk go on to the list's head (the trace says a block was taken). Returns {nr_scanned, nr_isolated, pfn or
+     * -1}.
      */
-    public long[] fastIsolateFreepages(CompactControl cc, long freePfn, boolean apply, Pages pages,
+    public long[] fastIsolateFreepages(CompactControl cc, long freePfn, FastTrace traced, boolean apply, Pages pages,
                                        IsolateCheck check) {
         if (cc.order <= 0) {
             return new long[] {0, 0, -1};
@@ -838,42 +855,62 @@ public final class Compaction {
         long distance = freePfn - cc.migratePfn;
         long lowPfn = (freePfn - (distance >> 2)) & pbMask;
         long minPfn = (freePfn - (distance >> 1)) & pbMask;
+        if (traced != null && minPfn != traced.minPfn()) {
+            // cc->migrate_pfn is not the kernel's: distance >> 2 is about half of free_pfn - min_pfn
+            minPfn = traced.minPfn();
+            lowPfn = (freePfn - ((freePfn - minPfn) >> 1)) & pbMask;
+        }
         if (minPfn > lowPfn) {
             lowPfn = minPfn;
         }
         cc.searchOrder = Math.min(cc.order - 1, cc.searchOrder);
+        // traced: an order searched before the one taken had no candidate in the kernel (scanned to its limit and
+        // rotated, nothing taken); the order taken is scanned as far as the traced nr_scanned leaves. A cc->order
+        // not above the order taken is not the kernel's (a pass begun before the trace): that order alone then
+        int tracedOrder = traced != null ? traced.order() : -1;
+        boolean onlyTraced = traced != null && tracedOrder >= cc.order;
+        long budget = traced != null ? traced.nrScanned() - Math.max(0, traced.nrIsolated() - 1) : 0;
         long page = -1;
         int pageOrder = -1;
         long highest = 0;
         long nrScanned = 0;
-        for (int order = cc.searchOrder; page < 0 && order >= 0; order = nextSearchOrder(cc, order)) {
+        for (int order = onlyTraced ? tracedOrder : cc.searchOrder; page < 0 && order >= 0;
+             order = onlyTraced || traced != null && order == tracedOrder ? -1 : nextSearchOrder(cc, order)) {
             if (m.nrFree(z, order) == 0) {
                 continue;
+            }
+            boolean takes = traced == null || order == tracedOrder;
+            if (traced != null && takes) {
+                limit = (int) Math.min(Integer.MAX_VALUE, Math.max(1, budget - nrScanned));
             }
             int orderScanned = 0;
             long highPfn = 0;
             long freepage = -1; // where list_for_each_entry_reverse stopped, -1 when it ran off the head
+            boolean beyond = false;
             for (long pfn = m.freeListTailPfn(z, order, MIGRATE_MOVABLE); pfn >= 0; pfn = m.listPrevPfn(pfn)) {
                 orderScanned++;
                 nrScanned++;
                 if (pfn >= highest) {
                     highest = Math.max(pfn & pbMask, zone.start);
                 }
-                if (pfn >= lowPfn) {
+                if (takes && pfn >= lowPfn) {
                     cc.fastSearchFail = 0;
                     cc.searchOrder = order;
                     page = pfn;
                     freepage = pfn;
                     break;
                 }
-                if (pfn >= minPfn && pfn > highPfn) {
+                if (takes && pfn >= minPfn && pfn > highPfn) {
                     highPfn = pfn;
-                    limit >>= 1;
+                    if (traced == null) {
+                        limit >>= 1;
+                    }
                 }
-                if (orderScanned >= limit) {
+                if (orderScanned >= limit && (traced == null || !takes || highPfn != 0 && !beyond)) {
                     freepage = pfn;
                     break;
                 }
+                beyond |= orderScanned >= limit; // traced, nothing within the limit: on to the head
             }
             if (page < 0 && highPfn != 0) {
                 page = highPfn;
@@ -903,7 +940,7 @@ public final class Compaction {
         }
         if (page < 0) {
             cc.fastSearchFail++;
-            if (apply && scanStart) {
+            if (apply && scanStart && traced == null) {
                 if (highest >= minPfn) {
                     cc.freePfn = highest;
                 } else if (cc.direct) {

@@ -396,11 +396,12 @@ abstract class SimState {
         return (Simulator) this;
     }
 
+    /**
+     * Samples through s every intervalNs of trace time and at each marker ({@link SampleClock}, as observed mode);
+     * a new interval set from inside a sample counts from that sample's instant (the schedule is kept).
+     */
     public void setSampler(Simulator.Sampler s, long intervalNs) {
         clock.set(s == null ? null : (t, marker) -> s.sample((Simulator) this, t, marker), intervalNs);
-        if (clock.started() && lastTimeNs != Long.MIN_VALUE) {
-            clock.scheduleAt(lastTimeNs + intervalNs);
-        }
     }
 
     public BuddyModel model() {

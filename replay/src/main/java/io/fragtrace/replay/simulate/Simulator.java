@@ -53,6 +53,9 @@ public final class Simulator extends Regions implements TraceVisitor {
     @Override
     public void onEvent(ParsedEvent e) {
         long ts = e.timestampNs();
+        // the sample grid counts from the trace's first event, as observed mode's (samples before the start state's
+        // instant are the sampler's to drop)
+        clock.advance(ts);
         if (ts <= startNs) {
             if (tuned != null) {
                 preStartAllocFactor(e);
@@ -60,7 +63,6 @@ public final class Simulator extends Regions implements TraceVisitor {
             return;
         }
         nowNs = ts;
-        clock.advance(ts);
         lastTimeNs = ts;
         events++;
         advanceDaemons(ts);

@@ -211,11 +211,105 @@ class CompactionRulesTest {
         cc.nrMigratepages = 32;
         assertEquals(0, cc.initFreePfn); // compact_init_free_pfn: 0 until a __reset_isolation_suitable()
         assertArrayEquals(new long[] {257, 256, 2560},
-                cz.fastIsolateFreepages(cc, cc.freePfn, true, PLAIN, Compaction.TRACE_ISOLATES));
+                cz.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {1536, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertEquals(256, cc.nrFreepages);
         assertEquals(8, cc.searchOrder);
         assertEquals(0, cc.fastSearchFail);
+    }
+
+    /** free_list[8][MOVABLE] head->tail 3072, 1024, 2304, 512; a pass whose cc->migrate_pfn is not the kernel's. */
+    private static CompactControl tracedSearch(BuddyModel m) {
+        m.addToFreeList(0, 3072, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 2304, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 512, 8, MIGRATE_MOVABLE, true);
+        CompactControl cc = direct(9);
+        cc.migratePfn = 0;
+        cc.freePfn = 3584;
+        cc.nrMigratepages = 32;
+        return cc;
+    }
+
+    @Test
+    void fastIsolateFreepagesWithTheTraceStopsWhereTheTracedScanStopped() {
+        // mm_compaction_fast_isolate_freepages: range 2048 ~ 3584, nr_scanned 257, nr_taken 256. The order taken is
+        // log2(256) = 8; min_pfn 2048 as traced (the model's migrate_pfn 0 gives pageblock_start(3584 - 1792) = 1536,
+        // not it), so low_pfn = pageblock_start(3584 - (3584 - 2048) / 2) = 2560. Entries scanned in order 8: at most
+        // 257 - (256 - 1) = 2. From the tail: 512 (< min_pfn), 2304 (>= min_pfn, < low_pfn: the high_pfn candidate);
+        // the limit ends the walk there, so high_pfn 2304 is taken (a search without the limit would take 3072 >=
+        // low_pfn). move_freelist_head(2304): 3072, 1024 go behind the tail -> 2304, 512, 3072, 1024; 2304 isolated.
+        // The high_pfn branch leaves cc->search_order (min(9 - 1, search_order) = 8) and cc->fast_search_fail (0).
+        BuddyModel m = zone();
+        CompactControl cc = tracedSearch(m);
+        Compaction cz = new Compaction(m);
+        assertArrayEquals(new long[] {257, 256, 2304}, cz.fastIsolateFreepages(cc, 3584,
+                new Compaction.FastTrace(2048, 257, 256), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {512, 3072, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertEquals(256, cc.nrFreepages);
+        assertEquals(8, cc.searchOrder);
+        assertEquals(0, cc.fastSearchFail);
+    }
+
+    @Test
+    void fastIsolateFreepagesWithTheTraceGoesOnWhenNothingQualifiesWithinIt() {
+        // As above with nr_scanned 256: at most 256 - 255 = 1 entry, 512 (< min_pfn), no candidate within it. The
+        // trace says a block was taken, so the walk goes on: 2304 (high_pfn candidate), 1024, 3072 (>= low_pfn 2560:
+        // taken; fast_search_fail = 0, search_order = 8). 4 entries scanned: nr_scanned 4 + 255 = 259.
+        // move_freelist_head(3072): it is the head already; isolated -> 1024, 2304, 512.
+        BuddyModel m = zone();
+        CompactControl cc = tracedSearch(m);
+        cc.fastSearchFail = 2;
+        Compaction cz = new Compaction(m);
+        assertArrayEquals(new long[] {259, 256, 3072}, cz.fastIsolateFreepages(cc, 3584,
+                new Compaction.FastTrace(2048, 256, 256), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {1024, 2304, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertEquals(0, cc.fastSearchFail);
+        assertEquals(8, cc.searchOrder);
+    }
+
+    @Test
+    void fastIsolateFreepagesWithTheTraceScansTheOrdersBeforeTheOneTakenAsTheKernelDid() {
+        // nr_taken 128 (order 7), nr_scanned 131. Not a scan start (free_pfn 3584 < compact_init_free_pfn 4096), so
+        // limit = max(1, freelist_scan_limit >> 1) = ((32 >> 3) + 1) >> 1 = 2 with fast_search_fail 3. Order 8 first
+        // (search_order 8): the kernel took nothing there, so it is scanned without candidates: 512, 2304, the limit
+        // (2 entries): move_freelist_head(2304) -> 2304, 512, 3072, 1024; limit halves to 1. next_search_order: 7,
+        // the order taken: 131 - 127 - 2 = 2 entries left for it. free_list[7] head->tail 3200, 2176, 1280, from the
+        // tail: 1280 (< min_pfn 2048), 2176 (>= min_pfn, < low_pfn 2560: high_pfn), the limit: 2176 is taken (3200 >=
+        // low_pfn lies beyond it). move_freelist_head(2176) -> 2176, 1280, 3200; isolated -> 1280, 3200.
+        // nr_scanned 2 + 2 + 127 = 131. The high_pfn branch leaves search_order 8 and fast_search_fail 3.
+        BuddyModel m = zone();
+        CompactControl cc = tracedSearch(m);
+        m.addToFreeList(0, 3200, 7, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 2176, 7, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 1280, 7, MIGRATE_MOVABLE, true);
+        cc.initFreePfn = 4096;
+        cc.fastSearchFail = 3;
+        Compaction cz = new Compaction(m);
+        assertArrayEquals(new long[] {131, 128, 2176}, cz.fastIsolateFreepages(cc, 3584,
+                new Compaction.FastTrace(2048, 131, 128), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {2304, 512, 3072, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {1280, 3200}, m.freeList(0, 7, MIGRATE_MOVABLE));
+        assertEquals(8, cc.searchOrder);
+        assertEquals(3, cc.fastSearchFail);
+    }
+
+    @Test
+    void fastIsolateFreepagesWithATraceThatTookNothingScansWithoutTakingAndWrapsTheSearchOrder() {
+        // nr_taken 0: the kernel found no candidate in any order. Order 8 (search_order 8) is a scan start
+        // (free_pfn 3584 >= compact_init_free_pfn 0: limit 256): 512, 2304, 1024, 3072 scanned, 2304 and 3072 not
+        // taken (the kernel had no candidate), the walk runs off the head: no rotation. Orders 7..0 are empty;
+        // next_search_order() comes back to 8: search_order 7, fast_search_fail + 1. cc->free_pfn is left as traced
+        // (the kernel's scan-start update uses its own highest pfn, not traced). Returns {4, 0, -1}.
+        BuddyModel m = zone();
+        CompactControl cc = tracedSearch(m);
+        Compaction cz = new Compaction(m);
+        assertArrayEquals(new long[] {4, 0, -1}, cz.fastIsolateFreepages(cc, 3584,
+                new Compaction.FastTrace(2048, 40, 0), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {3072, 1024, 2304, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertEquals(7, cc.searchOrder);
+        assertEquals(1, cc.fastSearchFail);
+        assertEquals(3584, cc.freePfn);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fragtrace.report.calibrate;
 
+import io.fragtrace.parser.EventHandlers;
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceInput;
@@ -165,20 +166,23 @@ public final class Calibrator {
         if (modelEnd == null && ts > endAtNs) {
             modelEnd = nrFree(sim.model());
         }
-        Tally k = phases.get(phases.size() - 1).kernel;
-        switch (e.type()) {
-            case MM_PAGE_ALLOC -> {
+        kernelEvents.onEvent(e);
+    }
+
+    /** The kernel's side of the open phase, per event type; a marker opens the next phase. */
+    private final EventHandlers kernelEvents = new EventHandlers()
+            .on(e -> {
                 int o = e.order();
                 if (e.isFailedAlloc() && o >= 0 && o < Tally.ORDERS) {
-                    k.failures[o]++;
+                    kernel().failures[o]++;
                 }
-            }
-            case MM_VMSCAN_KSWAPD_WAKE -> k.kswapdWakes++;
-            case MM_COMPACTION_KCOMPACTD_WAKE -> k.kcompactdWakes++;
-            case MARKER -> marker(ts, e.text());
-            default -> {
-            }
-        }
+            }, EventType.MM_PAGE_ALLOC)
+            .on(e -> kernel().kswapdWakes++, EventType.MM_VMSCAN_KSWAPD_WAKE)
+            .on(e -> kernel().kcompactdWakes++, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
+            .on(e -> marker(e.timestampNs(), e.text()), EventType.MARKER);
+
+    private Tally kernel() {
+        return phases.get(phases.size() - 1).kernel;
     }
 
     private void marker(long ts, String text) {

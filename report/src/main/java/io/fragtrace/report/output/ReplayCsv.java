@@ -1,5 +1,7 @@
 package io.fragtrace.report.output;
 
+import io.fragtrace.parser.EventHandlers;
+import io.fragtrace.parser.EventType;
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.metrics.RegionSampler;
@@ -190,6 +192,15 @@ public final class ReplayCsv {
 
     /** A trace marker (tracing_mark_write). */
     public record Marker(long timeNs, String text) {
+    }
+
+    /** The run's trace markers for markers.csv (at most {@link SampleBuffer#MAX_MARKERS}): a MARKER subscriber. */
+    static EventHandlers markerLog(List<Marker> into) {
+        return new EventHandlers().on(e -> {
+            if (into.size() < SampleBuffer.MAX_MARKERS) {
+                into.add(new Marker(e.timestampNs(), e.text()));
+            }
+        }, EventType.MARKER);
     }
 
     /** markers.csv. */

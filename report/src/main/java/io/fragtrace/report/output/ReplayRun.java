@@ -1,6 +1,5 @@
 package io.fragtrace.report.output;
 
-import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
@@ -104,6 +103,7 @@ public final class ReplayRun {
         });
         StatsCollector stats = new StatsCollector(options.intervalNs());
         List<ReplayCsv.Marker> markers = new ArrayList<>();
+        TraceVisitor markerLog = ReplayCsv.markerLog(markers);
         Path bundle = input.bundle();
         boolean hasAfter = bundle != null && Files.isRegularFile(bundle.resolve("after").resolve("buddydump.txt"));
         // page owners beside the model for the "who blocks order-9" section, when they fit the heap
@@ -118,9 +118,7 @@ public final class ReplayRun {
             events++;
             sorter.onEvent(e);
             compaction.onEvent(e);
-            if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
-                markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
-            }
+            markerLog.onEvent(e);
         });
         sorter.finish();
         if (report.notATrace()) {

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fragtrace.parser.CompactStatus;
-import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionTracker;
@@ -107,13 +107,14 @@ public final class SimulateRun {
         }
         Simulator sim = Simulation.forBundle(bundle, config);
         BuddyModel model = sim.model();
-        SampleBuffer samples = new SampleBuffer(Long.MIN_VALUE, intervalNs, null);
+        SampleBuffer samples = new SampleBuffer(sim.startNs(), intervalNs, null);
         sim.setSampler(samples, samples.intervalNs());
         CompactionTracker observed = new CompactionTracker();
         // model against kernel, per phase: the calibration object of summary.json (report/calibrate)
         Calibrator calibrator = new Calibrator(input, sim, observed, true);
         StatsCollector stats = new StatsCollector(intervalNs);
         List<ReplayCsv.Marker> markers = new ArrayList<>();
+        TraceVisitor markerLog = ReplayCsv.markerLog(markers);
         long[] afterStart = new long[1];
         long startNs = sim.startNs();
         ParseReport report = new PipelinedParser().parse(input, e -> {
@@ -125,9 +126,7 @@ public final class SimulateRun {
             sim.onEvent(e);
             observed.onEvent(e);
             stats.onEvent(e);
-            if (e.type() == EventType.MARKER && markers.size() < SampleBuffer.MAX_MARKERS) {
-                markers.add(new ReplayCsv.Marker(e.timestampNs(), e.text()));
-            }
+            markerLog.onEvent(e);
         });
         if (report.notATrace()) {
             throw new TraceInputException(input.displayName() + ": not a trace (no trace event line found)");
