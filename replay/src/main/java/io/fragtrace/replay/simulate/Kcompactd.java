@@ -98,6 +98,9 @@ abstract class Kcompactd extends CompactZone {
         kcompactdIntervals.add(new Interval(zones[0].nid, begin, nowNs, order));
     }
 
+    /** The proactive checks kept for calibrate (each is three longs). */
+    static final int MAX_PROACTIVE_CHECKS_KEPT = 1_000_000;
+
     /** fragmentation_score_node() (mm/compaction.c) of the model now. */
     public long fragmentationScoreNode() {
         long[] present = new long[nz];
@@ -146,8 +149,12 @@ abstract class Kcompactd extends CompactZone {
     long proactiveTimeout(long atNs) {
         stats.proactiveChecks++;
         long timeout = HPAGE_FRAG_CHECK_INTERVAL_NS;
-        if (shouldProactiveCompactNode()) {
-            long prev = fragmentationScoreNode();
+        boolean should = shouldProactiveCompactNode();
+        long prev = fragmentationScoreNode();
+        if (proactiveChecks.size() < MAX_PROACTIVE_CHECKS_KEPT) {
+            proactiveChecks.add(new long[] {atNs, prev, should ? 1 : 0});
+        }
+        if (should) {
             stats.proactiveRuns++;
             long begin = nowNs;
             nowNs = atNs;
