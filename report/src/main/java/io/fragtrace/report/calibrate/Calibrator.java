@@ -323,19 +323,40 @@ public final class Calibrator {
     /** Each check with the proactive passes that began at or after it and before the next check. */
     static List<Calibration.ProactiveCheck> checks(List<long[]> at, List<CompactionRun> runs, List<long[]> near) {
         List<Calibration.ProactiveCheck> out = new ArrayList<>();
+        List<CompactionRun> proactive = new ArrayList<>();
+        for (CompactionRun r : runs) {
+            if (r.context() == CompactionContext.PROACTIVE) {
+                proactive.add(r);
+            }
+        }
+        proactive.sort(java.util.Comparator.comparingLong(CompactionRun::beginNs));
+        int next = 0;
         for (int i = 0; i < at.size(); i++) {
             long from = at.get(i)[0];
             long to = i + 1 < at.size() ? at.get(i + 1)[0] : Long.MAX_VALUE;
             List<CompactionRun> passes = new ArrayList<>();
-            for (CompactionRun r : runs) {
-                if (r.context() == CompactionContext.PROACTIVE && r.beginNs() >= from && r.beginNs() < to) {
-                    passes.add(r);
-                }
+            while (next < proactive.size() && proactive.get(next).beginNs() < from) {
+                next++;
+            }
+            while (next < proactive.size() && proactive.get(next).beginNs() < to) {
+                passes.add(proactive.get(next++));
             }
             long[] c = at.get(i);
             long[] nearest = null;
-            if (near != null) {
-                for (long[] n : near) {
+            if (near != null && !near.isEmpty()) {
+                // the model's checks are in time order: the first at or after the instant, or the one before it
+                int lo = 0;
+                int hi = near.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (near.get(mid)[0] < c[0]) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                for (int j = Math.max(0, lo - 1); j <= lo && j < near.size(); j++) {
+                    long[] n = near.get(j);
                     if (nearest == null || Math.abs(n[0] - c[0]) < Math.abs(nearest[0] - c[0])) {
                         nearest = new long[] {n[0], n[1]};
                     }
