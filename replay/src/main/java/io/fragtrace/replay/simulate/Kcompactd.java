@@ -142,7 +142,8 @@ abstract class Kcompactd extends CompactZone {
     /**
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node();
-     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop. The pass runs
+     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop (the kernel's timer
+     * wheel rounds HZ/2 up to its 8-jiffy bucket: 512 ms at HZ 250, kept at 500 here, docs/calibrate.md). The pass runs
      * whole at the tick: the kernel's takes CPU time and ends PARTIAL_SKIPPED once kswapd runs meanwhile
      * (__compact_finished()), which the model cannot time (docs/calibrate.md, "What the trace cannot tell").
      */
