@@ -215,6 +215,66 @@ class CalibrateCommandTest {
         assertTrue(text.contains("bars:"), text);
     }
 
+    /**
+     * The kernel's proactive checks, recounted from the trace text: kcompactd's first mm_compaction_begin after its
+     * mm_compaction_kcompactd_sleep with no mm_compaction_kcompactd_wake between is kcompactd()'s timeout path having
+     * found should_proactive_compact_node() true (mm/compaction.c); its passes end with the statuses of the
+     * kcompactd mm_compaction_end lines up to the next such begin. should_proactive_compact_node() held, so
+     * fragmentation_score_node() > fragmentation_score_wmark(false) = min(max(100 - 20, 5) + 10, 100) = 90 under
+     * compaction_proactiveness 20: the kernel's score at the instant (the observed replay's) is above 90, and the
+     * model's own checks that ran a pass had their score above 90 too.
+     */
+    @Test
+    void proactiveChecksAreTheKernelsTimeoutPasses() throws Exception {
+        for (String name : List.of("fragment-thp-256M-k6.12", "compact-memory-512M-k6.12")) {
+            Path bundle = StatsCommandTest.samples().resolve(name);
+            long from = startMicros(bundle);
+            List<Long> at = new java.util.ArrayList<>();
+            List<List<String>> statuses = new java.util.ArrayList<>();
+            boolean waiting = false;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                    Files.newInputStream(bundle.resolve("trace.txt.gz"))), StandardCharsets.ISO_8859_1))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    int ev = line.indexOf(": mm_compaction_");
+                    if (ev < 0 || !line.trim().startsWith("kcompactd")) {
+                        continue;
+                    }
+                    long ts = micros(line.substring(line.lastIndexOf(' ', ev - 1) + 1, ev));
+                    String rest = line.substring(ev + 2);
+                    if (rest.startsWith("mm_compaction_kcompactd_sleep:")) {
+                        waiting = true;
+                    } else if (rest.startsWith("mm_compaction_kcompactd_wake:")) {
+                        waiting = false;
+                    } else if (rest.startsWith("mm_compaction_begin:") && waiting) {
+                        waiting = false;
+                        if (ts > from) {
+                            at.add(ts);
+                            statuses.add(new java.util.ArrayList<>());
+                        }
+                    } else if (rest.startsWith("mm_compaction_end:") && !at.isEmpty()) {
+                        statuses.get(statuses.size() - 1).add(field(rest, "status=").toUpperCase());
+                    }
+                }
+            }
+            JsonNode checks = bundle(name).path("proactive_checks").path("kernel");
+            assertEquals(at.size(), checks.size(), name + ": kernel proactive checks");
+            assertTrue(at.size() > 0, name);
+            for (int i = 0; i < at.size(); i++) {
+                JsonNode c = checks.get(i);
+                assertEquals(at.get(i), Math.round(c.path("at_s").asDouble() * 1e6), name);
+                List<String> st = new java.util.ArrayList<>();
+                c.path("passes").forEach(p -> st.add(p.path("status").asText()));
+                assertEquals(statuses.get(i), st, name + ": the check's passes");
+                assertEquals(90, c.path("wmark_high").asLong(), name);
+                assertTrue(c.path("kernel_score").asLong() > 90, name + ": " + c);
+            }
+            for (JsonNode c : bundle(name).path("proactive_checks").path("model")) {
+                assertTrue(c.path("model_score").asLong() > c.path("wmark_high").asLong(), name + ": " + c);
+            }
+        }
+        assertTrue(text.contains("proactive checks that ran a pass"), text);
+    }
+
     static JsonNode knob(JsonNode knobs, String key) {
         for (JsonNode k : knobs) {
             if (k.path("key").asText().equals(key)) {

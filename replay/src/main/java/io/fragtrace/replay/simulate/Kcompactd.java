@@ -98,6 +98,9 @@ abstract class Kcompactd extends CompactZone {
         kcompactdIntervals.add(new Interval(zones[0].nid, begin, nowNs, order));
     }
 
+    /** The proactive checks kept for calibrate (each is three longs). */
+    static final int MAX_PROACTIVE_CHECKS_KEPT = 1_000_000;
+
     /** fragmentation_score_node() (mm/compaction.c) of the model now. */
     public long fragmentationScoreNode() {
         long[] present = new long[nz];
@@ -139,15 +142,20 @@ abstract class Kcompactd extends CompactZone {
     /**
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node();
-     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop. The pass runs
+     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop (the kernel's timer
+     * wheel rounds HZ/2 up to its 8-jiffy bucket: 512 ms at HZ 250, kept at 500 here, docs/calibrate.md). The pass runs
      * whole at the tick: the kernel's takes CPU time and ends PARTIAL_SKIPPED once kswapd runs meanwhile
      * (__compact_finished()), which the model cannot time (docs/calibrate.md, "What the trace cannot tell").
      */
     long proactiveTimeout(long atNs) {
         stats.proactiveChecks++;
         long timeout = HPAGE_FRAG_CHECK_INTERVAL_NS;
-        if (shouldProactiveCompactNode()) {
-            long prev = fragmentationScoreNode();
+        boolean should = shouldProactiveCompactNode();
+        long prev = fragmentationScoreNode();
+        if (proactiveChecks.size() < MAX_PROACTIVE_CHECKS_KEPT) {
+            proactiveChecks.add(new long[] {atNs, prev, should ? 1 : 0});
+        }
+        if (should) {
             stats.proactiveRuns++;
             long begin = nowNs;
             nowNs = atNs;

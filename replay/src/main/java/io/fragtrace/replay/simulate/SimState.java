@@ -158,6 +158,11 @@ abstract class SimState {
     final List<CompactionRun> runs = new ArrayList<>();
     final List<Interval> kswapdIntervals = new ArrayList<>();
     final List<Interval> kcompactdIntervals = new ArrayList<>();
+    /**
+     * kcompactd()'s proactive checks (its timeout path, or a compaction_proactiveness write): {instant,
+     * fragmentation_score_node() then, 1 when should_proactive_compact_node() held and proactive_compact_node() ran}.
+     */
+    final List<long[]> proactiveChecks = new ArrayList<>();
     int curPid;
     ParsedEvent curEvent;
     /** Free page reporting (mm/page_reporting.c) when the config has it, else null. */
@@ -422,6 +427,16 @@ abstract class SimState {
 
     public List<Interval> kcompactdIntervals() {
         return kcompactdIntervals;
+    }
+
+    /** fragmentation_score_wmark(false) (mm/compaction.c) under the compaction_proactiveness now in force. */
+    public int proactiveWmarkHigh() {
+        return proactiveWmarks[1];
+    }
+
+    /** kcompactd()'s proactive checks: {atNs, fragmentation_score_node(), ran (0/1)} each (calibrate shows them). */
+    public List<long[]> proactiveChecks() {
+        return proactiveChecks;
     }
 
     /** The start state's instant: events at or before it are already reflected in it. */

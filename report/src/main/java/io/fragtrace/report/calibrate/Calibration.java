@@ -48,6 +48,20 @@ public final class Calibration {
         }
     }
 
+    /**
+     * One proactive check (kcompactd()'s timeout path): its instant, fragmentation_score_wmark(false) in force, the
+     * node's fragmentation_score_node() in the kernel (the observed replay; -1 when not computed) and in the model at
+     * that instant, and the proactive_compact_node() passes it ran (one per populated zone) on its own side; for a
+     * kernel check, the model's own check nearest to it ({instant, score}, null when the model made none).
+     */
+    public record ProactiveCheck(long atNs, long wmarkHigh, long kernelScore, long modelScore,
+                                 List<io.fragtrace.replay.compaction.CompactionRun> passes, long[] modelNearest) {
+    }
+
+    /** The kernel's checks that ran a pass, and the model's. */
+    public record ProactiveChecks(List<ProactiveCheck> kernel, List<ProactiveCheck> model) {
+    }
+
     private final List<PhaseResult> phases;
     private final List<BundleConfig.SysctlWrite> writes;
     private final String[] zones;
@@ -59,10 +73,12 @@ public final class Calibration {
     private final Tally kernel = new Tally();
     private final Tally model = new Tally();
     private final List<Row> rows;
+    private final ProactiveChecks proactiveChecks;
 
     Calibration(List<PhaseResult> phases, List<BundleConfig.SysctlWrite> writes, String[] zones, long[][] kernelEnd,
-                long[][] modelEnd, long endAtNs, String endFrom, boolean overTime) {
+                long[][] modelEnd, long endAtNs, String endFrom, boolean overTime, ProactiveChecks proactiveChecks) {
         this.phases = phases;
+        this.proactiveChecks = proactiveChecks;
         this.writes = writes;
         this.zones = zones;
         this.kernelEnd = kernelEnd;
@@ -87,6 +103,10 @@ public final class Calibration {
 
     public List<Row> rows() {
         return rows;
+    }
+
+    public ProactiveChecks proactiveChecks() {
+        return proactiveChecks;
     }
 
     Tally kernel() {

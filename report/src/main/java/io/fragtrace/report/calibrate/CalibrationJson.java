@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fragtrace.parser.CompactStatus;
 import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.config.Knob;
@@ -94,6 +95,9 @@ public final class CalibrationJson {
         ObjectNode outcomes = n.putObject("outcomes");
         outcomes.set("kernel", outcomes(c, true));
         outcomes.set("model", outcomes(c, false));
+        ObjectNode pc = n.putObject("proactive_checks");
+        checks(pc.putArray("kernel"), c.proactiveChecks().kernel());
+        checks(pc.putArray("model"), c.proactiveChecks().model());
         ArrayNode ph = n.putArray("phases");
         for (Calibration.PhaseResult r : c.phases()) {
             ObjectNode pn = ph.addObject();
@@ -105,6 +109,33 @@ public final class CalibrationJson {
             num(pn, "buddyinfo_misplaced", r.misplaced());
         }
         return n;
+    }
+
+    private static void checks(ArrayNode a, List<Calibration.ProactiveCheck> checks) {
+        for (Calibration.ProactiveCheck k : checks) {
+            ObjectNode cn = a.addObject();
+            cn.put("at_s", k.atNs() / 1e9);
+            cn.put("wmark_high", k.wmarkHigh());
+            if (k.kernelScore() < 0) {
+                cn.putNull("kernel_score");
+            } else {
+                cn.put("kernel_score", k.kernelScore());
+            }
+            cn.put("model_score", k.modelScore());
+            if (k.modelNearest() != null) {
+                ObjectNode mn = cn.putObject("model_nearest_check");
+                mn.put("at_s", k.modelNearest()[0] / 1e9);
+                mn.put("score", k.modelNearest()[1]);
+            }
+            ArrayNode ps = cn.putArray("passes");
+            for (CompactionRun r : k.passes()) {
+                ObjectNode rn = ps.addObject();
+                rn.put("zone", r.zone().name());
+                rn.put("status", r.status().name());
+                rn.put("end_s", r.endNs() / 1e9);
+                rn.put("migrated", r.migrated());
+            }
+        }
     }
 
     private static ObjectNode outcomes(Calibration c, boolean kernel) {

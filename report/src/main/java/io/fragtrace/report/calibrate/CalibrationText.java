@@ -73,6 +73,7 @@ public final class CalibrationText {
                     pair(k, m, "migrated"), pct(ph.path("buddyinfo_misplaced"))});
         }
         table(b, p, "    ");
+        proactiveChecks(b, c.path("proactive_checks"));
         List<String> knobs = new ArrayList<>();
         for (JsonNode k : c.path("config").path("knobs")) {
             if (!k.path("from").asText().startsWith("config ")) {
@@ -87,6 +88,39 @@ public final class CalibrationText {
                     w.path("file").asText(), w.path("value").asText(), writeEffect(w)));
         }
         return b.toString();
+    }
+
+    /**
+     * The proactive checks that ran a pass, the kernel's and the model's, each with fragmentation_score_node() of
+     * both sides at its instant (the kernel's from the observed replay) against fragmentation_score_wmark(false).
+     */
+    static void proactiveChecks(StringBuilder b, JsonNode pc) {
+        if (pc.path("kernel").isEmpty() && pc.path("model").isEmpty()) {
+            return;
+        }
+        b.append("  proactive checks that ran a pass (fragmentation_score_node() at the instant, kernel/model, "
+                + "against wmark high):\n");
+        List<String[]> t = new ArrayList<>();
+        t.add(new String[] {"side", "at_s", "score", "wmark high", "passes (zone status, end_s, migrated)"});
+        for (String side : new String[] {"kernel", "model"}) {
+            for (JsonNode k : pc.path(side)) {
+                List<String> ps = new ArrayList<>();
+                for (JsonNode r : k.path("passes")) {
+                    ps.add(String.format(Locale.ROOT, "%s %s %.3f %d", r.path("zone").asText(),
+                            r.path("status").asText(), r.path("end_s").asDouble(), r.path("migrated").asLong()));
+                }
+                String ks = k.path("kernel_score").isNumber() ? k.path("kernel_score").asText() : "n/a";
+                JsonNode near = k.path("model_nearest_check");
+                if (near.isObject()) {
+                    ps.add(String.format(Locale.ROOT, "(the model's nearest check: %.3f, score %d)",
+                            near.path("at_s").asDouble(), near.path("score").asLong()));
+                }
+                t.add(new String[] {side, String.format(Locale.ROOT, "%.3f", k.path("at_s").asDouble()),
+                        ks + "/" + k.path("model_score").asText(), k.path("wmark_high").asText(),
+                        String.join(", ", ps)});
+            }
+        }
+        table(b, t, "    ");
     }
 
     /**

@@ -9,10 +9,12 @@ import io.fragtrace.replay.HeapCheck;
 import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.ObservedReplay;
 import io.fragtrace.replay.StartState;
+import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.FragMetrics;
 import io.fragtrace.replay.order.LockOrderSorter;
 import io.fragtrace.replay.simulate.SimStats;
 import io.fragtrace.replay.simulate.Simulation;
@@ -25,8 +27,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Collects model and kernel side by side in the simulate pass, phase by phase (a phase runs from one trace marker to
@@ -78,6 +83,13 @@ public final class Calibrator {
     private final String endFrom;
     private long[][] modelEnd;
     private long lastNs = Long.MIN_VALUE;
+    // proactive checks: {instant, model's fragmentation_score_node(), kernel's (-1: not known), the model's wmark high}
+    private final Set<String> kcompactdWaiting = new HashSet<>();
+    private final List<long[]> kernelChecks = new ArrayList<>();
+    private final List<long[]> modelChecks = new ArrayList<>();
+    private int modelChecksSeen;
+    /** Checks whose kernel score the observed replay fills in as its events pass their instant. */
+    private final PriorityQueue<long[]> kernelScorePending = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
 
     /**
      * @param kernelPasses the tracker the caller feeds every event (the kernel's own compaction passes)
@@ -107,8 +119,12 @@ public final class Calibrator {
                     observedAtMarker.put(t, nrFree(r.model()));
                 }
             }, 0);
-            sorter = new LockOrderSorter(observed, observed, LockOrderSorter.DEFAULT_WINDOW,
-                    LockOrderSorter.slackFor(bundle));
+            // the observed replay's node score at each proactive check's instant, taken before the first event after it
+            ObservedReplay obs = observed;
+            sorter = new LockOrderSorter(observed, e -> {
+                fillKernelScores(e.timestampNs());
+                obs.onEvent(e);
+            }, LockOrderSorter.DEFAULT_WINDOW, LockOrderSorter.slackFor(bundle), false);
         } else {
             observed = null;
             sorter = null;
@@ -153,12 +169,62 @@ public final class Calibrator {
         return a;
     }
 
+    /** fragmentation_score_node() (mm/compaction.c) of a model's zones (one node). */
+    static long scoreNode(BuddyModel m) {
+        long[] present = new long[m.zoneCount()];
+        for (int z = 0; z < present.length; z++) {
+            present[z] = m.zone(z).present;
+        }
+        return FragMetrics.fragmentationScoreNode(present, nrFree(m));
+    }
+
+    private void fillKernelScores(long ts) {
+        while (!kernelScorePending.isEmpty() && kernelScorePending.peek()[0] <= ts) {
+            kernelScorePending.poll()[2] = scoreNode(observed.model());
+        }
+    }
+
+    /**
+     * The kernel's proactive checks: kcompactd's first mm_compaction_begin after its mm_compaction_kcompactd_sleep with
+     * no mm_compaction_kcompactd_wake between (kcompactd()'s timeout path, should_proactive_compact_node() held), and
+     * the model's own checks since the last event; the model's score is taken now, before the simulator sees e.
+     */
+    private void proactiveChecks(ParsedEvent e, long ts) {
+        switch (e == null ? EventType.MARKER : e.type()) {
+            case MM_COMPACTION_KCOMPACTD_SLEEP -> kcompactdWaiting.add(e.comm());
+            case MM_COMPACTION_KCOMPACTD_WAKE -> kcompactdWaiting.remove(e.comm());
+            case MM_COMPACTION_BEGIN -> {
+                if (kcompactdWaiting.remove(e.comm()) && ts > startNs) {
+                    long[] c = {ts, sim.fragmentationScoreNode(), -1, sim.proactiveWmarkHigh()};
+                    kernelChecks.add(c);
+                    if (observed != null) {
+                        kernelScorePending.add(c);
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        List<long[]> mc = sim.proactiveChecks();
+        for (; modelChecksSeen < mc.size(); modelChecksSeen++) {
+            long[] m = mc.get(modelChecksSeen);
+            if (m[2] != 0) {
+                long[] c = {m[0], m[1], -1, sim.proactiveWmarkHigh()};
+                modelChecks.add(c);
+                if (observed != null) {
+                    kernelScorePending.add(c);
+                }
+            }
+        }
+    }
+
     /** Every event, in trace order, before the simulator's onEvent. */
     public void onEvent(ParsedEvent e) {
         if (sorter != null) {
             sorter.onEvent(e);
         }
         long ts = e.timestampNs();
+        proactiveChecks(e, ts);
         if (ts <= startNs) {
             return;
         }
@@ -227,8 +293,10 @@ public final class Calibrator {
     /** After {@link Simulator#finish()}: closes the last phase and places every compaction pass in its phase. */
     public Calibration finish() {
         closePhase(Math.max(lastNs, phases.get(phases.size() - 1).fromNs));
+        proactiveChecks(null, Long.MAX_VALUE);
         if (sorter != null) {
             sorter.finish();
+            fillKernelScores(Long.MAX_VALUE);
             for (Phase p : phases) {
                 p.kernelFree = observedAtMarker.get(p.toNs);
             }
@@ -250,8 +318,57 @@ public final class Calibrator {
             out.add(new Calibration.PhaseResult(p.label, p.fromNs, p.toNs, p.kernel, p.model, p.kernelFree,
                     p.modelFree));
         }
+        Calibration.ProactiveChecks checks = new Calibration.ProactiveChecks(
+                checks(kernelChecks, kernelPasses.runs(), sim.proactiveChecks()), checks(modelChecks, sim.runs(), null));
         return new Calibration(List.copyOf(out), List.copyOf(writes), zoneNames, kernelEnd, modelEnd, endAtNs,
-                endFrom, observed != null);
+                endFrom, observed != null, checks);
+    }
+
+    /** Each check with the proactive passes that began at or after it and before the next check. */
+    static List<Calibration.ProactiveCheck> checks(List<long[]> at, List<CompactionRun> runs, List<long[]> near) {
+        List<Calibration.ProactiveCheck> out = new ArrayList<>();
+        List<CompactionRun> proactive = new ArrayList<>();
+        for (CompactionRun r : runs) {
+            if (r.context() == CompactionContext.PROACTIVE) {
+                proactive.add(r);
+            }
+        }
+        proactive.sort(java.util.Comparator.comparingLong(CompactionRun::beginNs));
+        int next = 0;
+        for (int i = 0; i < at.size(); i++) {
+            long from = at.get(i)[0];
+            long to = i + 1 < at.size() ? at.get(i + 1)[0] : Long.MAX_VALUE;
+            List<CompactionRun> passes = new ArrayList<>();
+            while (next < proactive.size() && proactive.get(next).beginNs() < from) {
+                next++;
+            }
+            while (next < proactive.size() && proactive.get(next).beginNs() < to) {
+                passes.add(proactive.get(next++));
+            }
+            long[] c = at.get(i);
+            long[] nearest = null;
+            if (near != null && !near.isEmpty()) {
+                // the model's checks are in time order: the first at or after the instant, or the one before it
+                int lo = 0;
+                int hi = near.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (near.get(mid)[0] < c[0]) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                for (int j = Math.max(0, lo - 1); j <= lo && j < near.size(); j++) {
+                    long[] n = near.get(j);
+                    if (nearest == null || Math.abs(n[0] - c[0]) < Math.abs(nearest[0] - c[0])) {
+                        nearest = new long[] {n[0], n[1]};
+                    }
+                }
+            }
+            out.add(new Calibration.ProactiveCheck(c[0], c[3], c[2], c[1], List.copyOf(passes), nearest));
+        }
+        return out;
     }
 
     /** The phase whose (from, to] holds ts (the first phase for ts before any marker). */
