@@ -598,7 +598,7 @@ public final class ObservedReplay implements TraceVisitor {
             int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
             m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(listMt, order), false);
             if (!batched && modelUntraced && drainLock.trylockFails(e.cpu(), z)) {
-                drainLock.pendingFree(e.cpu(), pfn, order);
+                drainLock.pendingFree(e, pfn, order, this::drainLockedFree);
             }
         } else {
             freeToBuddy(e, z, pfn, order, mt);

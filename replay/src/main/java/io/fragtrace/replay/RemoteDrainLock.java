@@ -3,6 +3,7 @@ package io.fragtrace.replay;
 import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
 
 import java.util.Arrays;
 
@@ -99,14 +100,18 @@ final class RemoteDrainLock {
     private long[][] pendingPfn = new long[0][];
     private int[][] pendingOrder = new int[0][];
     private int[] pendingN = new int[0];
+    /** Per CPU: how many of its run's frees (the first ones) went to the buddy already (beyond a folio_batch). */
+    private int[] decided = new int[0];
 
     /**
      * A free on a CPU whose lock a drain holds: free_unref_page() failed pcp_spin_trylock() and went to the buddy,
      * unless it was free_unref_folios()' first loop (free_pages_prepare() prints mm_page_free for every folio before
      * the lock is tried; when the trylock then succeeds, each page's mm_page_free_batched follows). Kept until this
-     * CPU's next other event tells (see {@link #resolve}).
+     * CPU's next other event tells (see {@link #resolve}); on 6.10+ a folio_batch holds at most PAGEVEC_SIZE folios,
+     * so a free further back in the run than that cannot be one whose commit is still to come: it goes now.
      */
-    void pendingFree(int cpu, long pfn, int order) {
+    void pendingFree(ParsedEvent e, long pfn, int order, ToBuddy toBuddy) {
+        int cpu = e.cpu();
         ensurePending(cpu);
         int n = pendingN[cpu];
         if (n == pendingPfn[cpu].length) {
@@ -116,6 +121,19 @@ final class RemoteDrainLock {
         pendingPfn[cpu][n] = pfn;
         pendingOrder[cpu][n] = order;
         pendingN[cpu] = n + 1;
+        int d = decided[cpu];
+        if (m.ks.folioBatchFree() && n + 1 - d > KernelSemantics.PAGEVEC_SIZE) {
+            long p = pendingPfn[cpu][d];
+            int o = pendingOrder[cpu][d];
+            decided[cpu] = d + 1;
+            if (onOwnList(cpu, p, o)) {
+                toBuddy.freeOnePage(e, p, o);
+            }
+        }
+    }
+
+    private boolean onOwnList(int cpu, long p, int o) {
+        return m.inRange(p) && m.kind(p) == KIND_PCP && m.orderAt(p) == o && m.pcpCpuOf(p) == cpu;
     }
 
     private void ensurePending(int cpu) {
@@ -123,6 +141,7 @@ final class RemoteDrainLock {
             int n = Math.max(cpu + 1, Math.max(8, pendingN.length * 2));
             int old = pendingN.length;
             pendingN = Arrays.copyOf(pendingN, n);
+            decided = Arrays.copyOf(decided, n);
             pendingPfn = Arrays.copyOf(pendingPfn, n);
             pendingOrder = Arrays.copyOf(pendingOrder, n);
             for (int i = old; i < n; i++) {
@@ -182,49 +201,51 @@ final class RemoteDrainLock {
         boolean onOwnList = m.inRange(pfn) && m.kind(pfn) == KIND_PCP && m.pcpCpuOf(pfn) == cpu;
         boolean toList;
         if (t == EventType.MM_PAGE_ALLOC_ZONE_LOCKED) {
-            if (!isPending(cpu, pfn) && run == 0) {
+            boolean ofRun = indexInRun(cpu, pfn, 0) >= 0;
+            if (!ofRun && run == 0) {
                 return;
             }
-            toList = !isPending(cpu, pfn);
+            toList = !ofRun;
         } else {
             toList = onOwnList && (t == EventType.MM_PAGE_PCPU_DRAIN || (t == EventType.MM_PAGE_ALLOC && run != 1));
         }
         int n = pendingN[cpu];
+        int d = decided[cpu];
         pendingN[cpu] = 0;
+        decided[cpu] = 0;
         if (toList) {
             if (cpu < heldBy.length && heldBy[cpu] >= 0) {
                 release(cpu);
             }
             return;
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = d; i < n; i++) {
             long p = pendingPfn[cpu][i];
             int o = pendingOrder[cpu][i];
-            if (m.inRange(p) && m.kind(p) == KIND_PCP && m.orderAt(p) == o && m.pcpCpuOf(p) == cpu) {
+            if (onOwnList(cpu, p, o)) {
                 toBuddy.freeOnePage(e, p, o);
             }
         }
     }
 
-    private boolean isPending(int cpu, long pfn) {
-        for (int i = 0; i < pendingN[cpu]; i++) {
+    /** Index of pfn among cpu's run of frees from index from on, or -1. */
+    private int indexInRun(int cpu, long pfn, int from) {
+        for (int i = from; i < pendingN[cpu]; i++) {
             if (pendingPfn[cpu][i] == pfn) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
-    /** Drops pfn from cpu's pending frees, keeping the others in trace order. */
+    /** Drops pfn from cpu's pending frees (not the decided ones), keeping the others in trace order. */
     private void removePending(int cpu, long pfn) {
-        int n = pendingN[cpu];
-        for (int i = 0; i < n; i++) {
-            if (pendingPfn[cpu][i] == pfn) {
-                System.arraycopy(pendingPfn[cpu], i + 1, pendingPfn[cpu], i, n - i - 1);
-                System.arraycopy(pendingOrder[cpu], i + 1, pendingOrder[cpu], i, n - i - 1);
-                pendingN[cpu] = n - 1;
-                return;
-            }
+        int i = indexInRun(cpu, pfn, decided[cpu]);
+        if (i >= 0) {
+            int n = pendingN[cpu];
+            System.arraycopy(pendingPfn[cpu], i + 1, pendingPfn[cpu], i, n - i - 1);
+            System.arraycopy(pendingOrder[cpu], i + 1, pendingOrder[cpu], i, n - i - 1);
+            pendingN[cpu] = n - 1;
         }
     }
 

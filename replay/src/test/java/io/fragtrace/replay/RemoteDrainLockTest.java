@@ -68,6 +68,38 @@ class RemoteDrainLockTest {
     }
 
     @Test
+    void onlyTheLastFolioBatchOfARunWaits() {
+        // 6.10+: free_unref_folios() frees one folio_batch, at most PAGEVEC_SIZE = 31 folios, so of 33 frees in a run
+        // while the lock is held the first 2 cannot be prepares of a commit still to come: they go to the buddy at the
+        // 32nd and 33rd free. 0x1102 alone (its buddy 0x1103 is on the list), then 0x1103 merges with it (order 1 at
+        // 0x1102) and with 0x1100 (order 1, drained) into order 2 at 0x1100 (buddy 0x1104 is on the list). The other
+        // 31 (0x1104..0x1122) wait on the list, newest at the head. 6.1's free_unref_page_list() takes a list of any
+        // length: all 33 wait.
+        for (KernelSemantics ks : new KernelSemantics[] {KernelSemantics.V6_12, KernelSemantics.V6_1}) {
+            BuddyModel m = model(ks);
+            StringBuilder t = new StringBuilder(cpu0DrainsCpu1sList());
+            for (long p = 0x1102; p <= 0x1122; p++) {
+                t.append(line(1, ".....", String.format("1.%06d", p - 0x1100 + 10), "mm_page_free",
+                        "page=00000000deadbeef pfn=0x" + Long.toHexString(p) + " order=0"));
+            }
+            ObservedReplay r = replay(m, t.toString());
+            long[] list = m.pcpList(0, 1, PINDEX_ORDER0_MOVABLE);
+            if (ks.folioBatchFree()) {
+                assertArrayEquals(new long[] {0x1100}, m.freeList(0, 2, MIGRATE_MOVABLE));
+                assertEquals(31, list.length);
+                assertEquals(0x1122, list[0]);
+                assertEquals(0x1104, list[30]);
+                assertEquals(2, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+            } else {
+                assertArrayEquals(new long[] {0x1100}, m.freeList(0, 1, MIGRATE_MOVABLE));
+                assertEquals(33, list.length);
+                assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+            }
+            assertEquals(0, r.consistency().contradictions());
+        }
+    }
+
+    @Test
     void freeUnrefFoliosCommitShowsTheLockWasFree() {
         // the two frees are free_unref_folios()' first loop: each page's mm_page_free_batched follows (the trylock
         // succeeded), so both stay on cpu 1's list, each moved to its head in turn: [0x1103, 0x1102]
