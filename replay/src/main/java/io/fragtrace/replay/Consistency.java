@@ -46,6 +46,9 @@ public final class Consistency {
         UNTRACED_BULK_ALLOC(false),
         /** Inferred: pcp-able frees from an interrupt that hit a pcp-locked loop, sent to the buddy. */
         INTERRUPT_FREE(false),
+        /** Inferred: pcp-able frees on a CPU whose pcp lock another CPU's drain_pages_zone() held, sent to the buddy
+         * (free_unref_page(): pcp_spin_trylock() failed, free_one_page()). */
+        DRAIN_LOCKED_FREE(false),
         /** Recovered lock order: an event that needed a free block was applied after another CPU's later-printed
          * free or drain of it (same instant, printed in CPU order, or traced outside zone->lock). */
         REORDERED_AFTER_FREE(false),

@@ -62,6 +62,7 @@ public final class ObservedReplay implements TraceVisitor {
         this.fromNs = fromNs.clone();
         this.toNs = toNs.clone();
         this.compaction = new ObservedCompaction(this);
+        this.drainLock = new RemoteDrainLock(model);
         this.handlers = handlers();
     }
 
@@ -160,7 +161,23 @@ public final class ObservedReplay implements TraceVisitor {
         if (reporting != null) {
             reporting.advance(ts);
         }
+        drainLock.resolve(e, this::drainLockedFree);
+        drainLock.before(e);
         handlers.onEvent(e);
+    }
+
+    /** The pcp locks other CPUs' drain_pages_zone() hold (free_unref_page() then falls back to free_one_page()). */
+    private final RemoteDrainLock drainLock;
+
+    /** free_one_page() of a free made while a drain held the pcp lock (the page is on this CPU's list in the model). */
+    private void drainLockedFree(ParsedEvent e, long pfn, int order) {
+        int z = m.zoneOf(pfn);
+        // the migratetype free_one_page() frees with: the pageblock's (6.10+), else free_unref_page()'s pcp type
+        int mt = ks.strictFreelistMt() ? m.pageblockMigratetype(pfn) : m.listMigratetype(pfn);
+        m.pcpDel(pfn);
+        freeToBuddy(e, z, pfn, order, mt);
+        consistency.add(Kind.DRAIN_LOCKED_FREE, e.timestampNs(), e.line(), "free_one_page, pcp lock held by a drain", pfn,
+                order);
     }
 
     /** Each kmem and compaction event type as the kernel functions it comes from. */
@@ -580,6 +597,9 @@ public final class ObservedReplay implements TraceVisitor {
         if (ks.pcpAllowedOrder(order) && mt != MIGRATE_ISOLATE) {
             int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
             m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(listMt, order), false);
+            if (!batched && modelUntraced && drainLock.trylockFails(e.cpu(), z)) {
+                drainLock.pendingFree(e, pfn, order, this::drainLockedFree);
+            }
         } else {
             freeToBuddy(e, z, pfn, order, mt);
         }
@@ -666,7 +686,10 @@ public final class ObservedReplay implements TraceVisitor {
         long pfn = e.pfn();
         int allocOrder = (int) e.get(Field.ALLOC_ORDER);
         int fallbackOrder = (int) e.get(Field.FALLBACK_ORDER);
-        int z = zoneFor(e, pfn, Math.max(allocOrder, fallbackOrder));
+        // 6.10+ claim path: steal_suitable_fallback() returns __rmqueue_smallest()'s page, which __rmqueue_fallback()
+        // traces with current_order: a page aligned to alloc_order only, inside the claimed pageblock
+        boolean claimedPage = ks.extfragTakesPage() && (pfn & ((1L << fallbackOrder) - 1)) != 0;
+        int z = zoneFor(e, pfn, claimedPage ? allocOrder : Math.max(allocOrder, fallbackOrder));
         if (z < 0) {
             return;
         }

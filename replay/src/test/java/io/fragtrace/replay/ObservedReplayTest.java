@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_RECLAIMABLE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +91,33 @@ class ObservedReplayTest {
         assertArrayEquals(new long[] {0x1002}, m.freeList(0, 1, MIGRATE_MOVABLE));
         assertArrayEquals(new long[] {0x1001}, m.freeList(0, 0, MIGRATE_MOVABLE));
         assertArrayEquals(new long[] {0x1000}, m.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
+    }
+
+    @Test
+    void extfragOn612ClaimPathNamesThePageRmqueueSmallestTook() {
+        // 6.12 __rmqueue_fallback(): steal_suitable_fallback() claims the reclaimable pageblock 0x1000 for an
+        // unmovable order-0 request (free 0x1100 order 8 found as fallback, change_ownership=1): all its free blocks move
+        // to the UNMOVABLE lists, then __rmqueue_smallest() takes the smallest, 0x1004 order 2 (zone_locked, expand:
+        // 0x1006 order 1 and 0x1005 order 0 stay free) and that page is what trace_mm_page_alloc_extfrag() prints, with
+        // fallback_order=8: pfn 0x1004 is aligned to alloc_order only and names no order-8 block.
+        BuddyModel m = model(KernelSemantics.V6_12);
+        m.setPageblockMigratetype(0x1000, MIGRATE_RECLAIMABLE);
+        m.addToFreeList(0, 0x1100, 8, MIGRATE_RECLAIMABLE, false);
+        m.addToFreeList(0, 0x1004, 2, MIGRATE_RECLAIMABLE, false);
+        ObservedReplay r = replay(m, line(0, "3.0", "mm_page_alloc_zone_locked",
+                "page=00000000deadbeef pfn=0x1004 order=0 migratetype=0 percpu_refill=1")
+                + line(0, "3.1", "mm_page_alloc_extfrag", "page=00000000deadbeef pfn=0x1004 alloc_order=0 "
+                + "fallback_order=8 pageblock_order=9 alloc_migratetype=0 fallback_migratetype=2 fragmenting=1 "
+                + "change_ownership=1"));
+        assertEquals(0, r.consistency().count(Consistency.Kind.PFN_OUTSIDE_ZONES));
+        assertEquals(0, r.consistency().contradictions());
+        assertEquals(2, r.applied(io.fragtrace.parser.EventType.MM_PAGE_ALLOC_EXTFRAG)
+                + r.applied(io.fragtrace.parser.EventType.MM_PAGE_ALLOC_ZONE_LOCKED));
+        assertEquals(MIGRATE_UNMOVABLE, m.pageblockMigratetype(0x1000));
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 8, MIGRATE_UNMOVABLE));
+        assertArrayEquals(new long[] {0x1006}, m.freeList(0, 1, MIGRATE_UNMOVABLE));
+        assertArrayEquals(new long[] {0x1005}, m.freeList(0, 0, MIGRATE_UNMOVABLE));
+        assertArrayEquals(new long[] {0x1004}, m.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
     }
 
     @Test

@@ -43,6 +43,9 @@ package io.fragtrace.replay.model;
  * @param freepagesByOrder     compaction keeps isolated free pages at their order, one cc->freepages list per order,
  *                             and compaction_alloc() splits the smallest one (6.10+); before, split_map_pages()
  *                             splits them all to order 0 and list_add()s them (reversed)
+ * @param folioBatchFree       batched frees go through free_unref_folios() with one folio_batch, at most
+ *                             {@link #PAGEVEC_SIZE} folios, whose mm_page_free all come before its first
+ *                             mm_page_free_batched (6.10+); before, free_unref_page_list() takes a list of any length
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -51,7 +54,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
                               boolean pageReporting, boolean movableNonLru, boolean finishPageblock,
                               boolean skipFromValidPage, boolean lastMigratedFromBlock,
-                              boolean freepagesByOrder) {
+                              boolean freepagesByOrder, boolean folioBatchFree) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -61,6 +64,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     public static final int MIGRATE_ISOLATE = 4;
     public static final int MIGRATE_TYPES = 5;
     public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
+    /** PAGEVEC_SIZE (include/linux/pagevec.h): the folios a folio_batch holds. */
+    public static final int PAGEVEC_SIZE = 31;
 
     public static final KernelSemantics V6_1 = forVersion(6, 1);
     public static final KernelSemantics V6_12 = forVersion(6, 12);
@@ -71,7 +76,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
-                v >= 6003, v >= 6005, v >= 6006, v610);
+                v >= 6003, v >= 6005, v >= 6006, v610, v610);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -106,7 +111,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -114,7 +119,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree);
     }
 
     public KernelSemantics withName(String label) {
@@ -122,7 +127,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

@@ -49,6 +49,8 @@ class KernelSemanticsTest {
         // cc->freepages[NR_PAGE_ORDERS] and release_free_list() (mm/compaction.c of 6.10)
         assertFalse(KernelSemantics.forKernel("6.9").freepagesByOrder());
         assertTrue(KernelSemantics.forKernel("6.10").freepagesByOrder());
+        assertFalse(KernelSemantics.forKernel("6.9").folioBatchFree());
+        assertTrue(KernelSemantics.forKernel("6.10").folioBatchFree());
     }
 
     @Test

@@ -1,0 +1,256 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.ParsedEvent;
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+
+import java.util.Arrays;
+
+import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
+
+/**
+ * Observed mode: which CPU's pcp lock another CPU holds while it drains that list (mm/page_alloc.c, 6.0+ remote
+ * draining): __drain_all_pages() calls drain_pages_zone(cpu, zone) for each CPU with pages, which takes that CPU's
+ * pcp->lock and frees the list through free_pcppages_bulk() (mm_page_pcpu_drain, printed on the draining CPU). While
+ * the lock is held, the owner's free_unref_page() fails pcp_spin_trylock() and frees with free_one_page() (no event
+ * tells), and rmqueue_pcplist() fails the same way (rmqueue_buddy()).
+ * <p>
+ * The hold starts at the drainer's first drain of the owner's pages and ends, untraced, with spin_unlock() after its
+ * last one. The release is placed at the first event that shows it: the drainer's next own event that is not a drain
+ * of the owner's pages (drain_pages_zone() has returned), or an event of the owner that took its own pcp lock
+ * (mm_page_free_batched of a page on its list, its own drain, see {@link #resolve}). The drainer's silence does not
+ * prove the hold (its vCPU may stall anywhere), so a free made meanwhile is only kept pending (on the list) until
+ * the owner's next events tell where it went.
+ */
+final class RemoteDrainLock {
+    private final BuddyModel m;
+    /** Per owner CPU: the CPU holding its pcp lock in drain_pages_zone(), or -1. */
+    private int[] heldBy = new int[0];
+    /** Per owner CPU: the zone of that lock. */
+    private int[] heldZone = new int[0];
+    /** Per drainer CPU: the owner CPU whose lock it holds, or -1. */
+    private int[] holding = new int[0];
+
+    RemoteDrainLock(BuddyModel m) {
+        this.m = m;
+    }
+
+    private void ensure(int cpu) {
+        if (cpu >= heldBy.length) {
+            int n = Math.max(cpu + 1, Math.max(8, heldBy.length * 2));
+            int old = heldBy.length;
+            heldBy = Arrays.copyOf(heldBy, n);
+            heldZone = Arrays.copyOf(heldZone, n);
+            holding = Arrays.copyOf(holding, n);
+            Arrays.fill(heldBy, old, n, -1);
+            Arrays.fill(holding, old, n, -1);
+        }
+    }
+
+    /** Before the event is applied: the locks it takes or shows released. */
+    void before(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0) {
+            return;
+        }
+        ensure(cpu);
+        EventType t = e.type();
+        boolean irq = e.hasIrqFlags() && e.inInterrupt();
+        int owner = -1;
+        int z = -1;
+        if (t == EventType.MM_PAGE_PCPU_DRAIN || t == EventType.MM_PAGE_FREE_BATCHED) {
+            long pfn = e.pfn();
+            if (m.inRange(pfn) && m.kind(pfn) == KIND_PCP) {
+                owner = m.pcpCpuOf(pfn);
+                z = m.zoneOf(pfn);
+            }
+        }
+        // the drainer: anything but a drain of the same owner's list means drain_pages_zone() returned
+        int held = holding[cpu];
+        if (held >= 0 && !irq && !(t == EventType.MM_PAGE_PCPU_DRAIN && owner == held && z == heldZone[held])) {
+            release(held);
+        }
+        if (t == EventType.MM_PAGE_PCPU_DRAIN && !irq && owner >= 0 && owner != cpu) {
+            ensure(owner);
+            if (heldBy[owner] >= 0 && heldBy[owner] != cpu) {
+                release(owner);
+            }
+            heldBy[owner] = cpu;
+            heldZone[owner] = z;
+            holding[cpu] = owner;
+            return;
+        }
+        // the owner took its own pcp lock: pcp_spin_trylock() succeeded, the drainer had let it go
+        int by = heldBy[cpu];
+        if (by >= 0 && owner == cpu && z == heldZone[cpu]) {
+            release(cpu);
+        }
+    }
+
+    private void release(int owner) {
+        int by = heldBy[owner];
+        if (by >= 0) {
+            holding[by] = -1;
+        }
+        heldBy[owner] = -1;
+    }
+
+    /** Per CPU: frees made while the lock was held, not yet known not to be free_unref_folios()' (pfn, order). */
+    private long[][] pendingPfn = new long[0][];
+    private int[][] pendingOrder = new int[0][];
+    private int[] pendingN = new int[0];
+    /** Per CPU: how many of its run's frees (the first ones) went to the buddy already (beyond a folio_batch). */
+    private int[] decided = new int[0];
+
+    /**
+     * A free on a CPU whose lock a drain holds: free_unref_page() failed pcp_spin_trylock() and went to the buddy,
+     * unless it was free_unref_folios()' first loop (free_pages_prepare() prints mm_page_free for every folio before
+     * the lock is tried; when the trylock then succeeds, each page's mm_page_free_batched follows). Kept until this
+     * CPU's next other event tells (see {@link #resolve}); on 6.10+ a folio_batch holds at most PAGEVEC_SIZE folios,
+     * so a free further back in the run than that cannot be one whose commit is still to come: it goes now.
+     */
+    void pendingFree(ParsedEvent e, long pfn, int order, ToBuddy toBuddy) {
+        int cpu = e.cpu();
+        ensurePending(cpu);
+        int n = pendingN[cpu];
+        if (n == pendingPfn[cpu].length) {
+            pendingPfn[cpu] = Arrays.copyOf(pendingPfn[cpu], Math.max(16, n * 2));
+            pendingOrder[cpu] = Arrays.copyOf(pendingOrder[cpu], Math.max(16, n * 2));
+        }
+        pendingPfn[cpu][n] = pfn;
+        pendingOrder[cpu][n] = order;
+        pendingN[cpu] = n + 1;
+        int d = decided[cpu];
+        if (m.ks.folioBatchFree() && n + 1 - d > KernelSemantics.PAGEVEC_SIZE) {
+            long p = pendingPfn[cpu][d];
+            int o = pendingOrder[cpu][d];
+            decided[cpu] = d + 1;
+            if (onOwnList(cpu, p, o)) {
+                toBuddy.freeOnePage(e, p, o);
+            }
+        }
+    }
+
+    private boolean onOwnList(int cpu, long p, int o) {
+        return m.inRange(p) && m.kind(p) == KIND_PCP && m.orderAt(p) == o && m.pcpCpuOf(p) == cpu;
+    }
+
+    private void ensurePending(int cpu) {
+        if (cpu >= pendingN.length) {
+            int n = Math.max(cpu + 1, Math.max(8, pendingN.length * 2));
+            int old = pendingN.length;
+            pendingN = Arrays.copyOf(pendingN, n);
+            decided = Arrays.copyOf(decided, n);
+            pendingPfn = Arrays.copyOf(pendingPfn, n);
+            pendingOrder = Arrays.copyOf(pendingOrder, n);
+            for (int i = old; i < n; i++) {
+                pendingPfn[i] = new long[16];
+                pendingOrder[i] = new int[16];
+            }
+        }
+    }
+
+    /** Receives each pending free that went to the buddy. */
+    interface ToBuddy {
+        void freeOnePage(ParsedEvent at, long pfn, int order);
+    }
+
+    /** Per CPU: its last event (outside interrupts) was an mm_page_free_batched. */
+    private boolean[] afterBatched = new boolean[0];
+    /** Per CPU: how many mm_page_alloc_zone_locked in a row are its last events. */
+    private int[] zoneLockedRun = new int[0];
+
+    /**
+     * Before each event, what it tells of this CPU's pending frees. They went to the pcp list (the drain had let the
+     * lock go, the trylock succeeded) when the CPU next takes its own pcp lock: an mm_page_free_batched of a pending
+     * page (free_unref_folios()' commit), a second mm_page_alloc_zone_locked in a row (rmqueue_bulk() refilling under
+     * the lock), its own drain (free_pcppages_bulk()), or an allocation of a page from its list. They went to the
+     * buddy (free_one_page()) when it goes on with anything else: a zone_locked of a pending page, an allocation right
+     * after one zone_locked (rmqueue_buddy(): the trylock failed), another kind of event, or a new run of frees after
+     * the batched ones. One zone_locked alone waits for the next event.
+     */
+    void resolve(ParsedEvent e, ToBuddy toBuddy) {
+        int cpu = e.cpu();
+        if (cpu < 0) {
+            return;
+        }
+        ensurePending(cpu);
+        if (cpu >= afterBatched.length) {
+            afterBatched = Arrays.copyOf(afterBatched, pendingN.length);
+            zoneLockedRun = Arrays.copyOf(zoneLockedRun, pendingN.length);
+        }
+        EventType t = e.type();
+        if (t == EventType.MM_PAGE_FREE_BATCHED) {
+            removePending(cpu, e.pfn());
+            afterBatched[cpu] = true;
+            zoneLockedRun[cpu] = 0;
+            return;
+        }
+        if (e.hasIrqFlags() && e.inInterrupt()) {
+            return; // an interrupt's own event says nothing about the task's frees
+        }
+        boolean runGoesOn = t == EventType.MM_PAGE_FREE && !afterBatched[cpu];
+        afterBatched[cpu] = false;
+        int run = zoneLockedRun[cpu];
+        zoneLockedRun[cpu] = t == EventType.MM_PAGE_ALLOC_ZONE_LOCKED ? run + 1 : 0;
+        if (runGoesOn || pendingN[cpu] == 0) {
+            return;
+        }
+        long pfn = e.pfn();
+        boolean onOwnList = m.inRange(pfn) && m.kind(pfn) == KIND_PCP && m.pcpCpuOf(pfn) == cpu;
+        boolean toList;
+        if (t == EventType.MM_PAGE_ALLOC_ZONE_LOCKED) {
+            boolean ofRun = indexInRun(cpu, pfn, 0) >= 0;
+            if (!ofRun && run == 0) {
+                return;
+            }
+            toList = !ofRun;
+        } else {
+            toList = onOwnList && (t == EventType.MM_PAGE_PCPU_DRAIN || (t == EventType.MM_PAGE_ALLOC && run != 1));
+        }
+        int n = pendingN[cpu];
+        int d = decided[cpu];
+        pendingN[cpu] = 0;
+        decided[cpu] = 0;
+        if (toList) {
+            if (cpu < heldBy.length && heldBy[cpu] >= 0) {
+                release(cpu);
+            }
+            return;
+        }
+        for (int i = d; i < n; i++) {
+            long p = pendingPfn[cpu][i];
+            int o = pendingOrder[cpu][i];
+            if (onOwnList(cpu, p, o)) {
+                toBuddy.freeOnePage(e, p, o);
+            }
+        }
+    }
+
+    /** Index of pfn among cpu's run of frees from index from on, or -1. */
+    private int indexInRun(int cpu, long pfn, int from) {
+        for (int i = from; i < pendingN[cpu]; i++) {
+            if (pendingPfn[cpu][i] == pfn) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Drops pfn from cpu's pending frees (not the decided ones), keeping the others in trace order. */
+    private void removePending(int cpu, long pfn) {
+        int i = indexInRun(cpu, pfn, decided[cpu]);
+        if (i >= 0) {
+            int n = pendingN[cpu];
+            System.arraycopy(pendingPfn[cpu], i + 1, pendingPfn[cpu], i, n - i - 1);
+            System.arraycopy(pendingOrder[cpu], i + 1, pendingOrder[cpu], i, n - i - 1);
+            pendingN[cpu] = n - 1;
+        }
+    }
+
+    /** Whether cpu's pcp_spin_trylock() for zone z fails now: another CPU's drain_pages_zone() holds the lock. */
+    boolean trylockFails(int cpu, int z) {
+        return cpu >= 0 && cpu < heldBy.length && heldBy[cpu] >= 0 && heldZone[cpu] == z;
+    }
+}

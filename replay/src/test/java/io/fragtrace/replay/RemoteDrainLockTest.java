@@ -1,0 +1,146 @@
+package io.fragtrace.replay;
+
+import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
+import org.junit.jupiter.api.Test;
+
+import static io.fragtrace.replay.ObservedReplayTest.line;
+import static io.fragtrace.replay.ObservedReplayTest.model;
+import static io.fragtrace.replay.ObservedReplayTest.replay;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Frees on a CPU whose pcp list another CPU is draining. mm/page_alloc.c (6.0+): __drain_all_pages() calls
+ * drain_pages_zone(cpu, zone) for each CPU with pages, which holds that CPU's pcp->lock around free_pcppages_bulk()
+ * (mm_page_pcpu_drain printed on the draining CPU, preempt depth 2: pcp lock + zone lock). Meanwhile the owner's
+ * free_unref_page() fails pcp_spin_trylock() and calls free_one_page() (no event); free_unref_folios() prints
+ * mm_page_free for each folio (free_pages_prepare()) before it tries the lock, and mm_page_free_batched for each page
+ * it then commits under it.
+ * Zone [0x1000, 0x2000), 2 CPUs; order-0 movable pages go to pcp index order_to_pindex(MOVABLE, 0) = 1.
+ * Hand calculation common to the tests: cpu 1 frees 0x1100 and 0x1101 to its list; cpu 0 drains both (0x1101 first:
+ * its buddy 0x1100 is on the list, no merge; then 0x1100 merges with it into the order-1 block 0x1100, whose buddy
+ * 0x1102 is unknown, not free).
+ */
+class RemoteDrainLockTest {
+    private static final int PINDEX_ORDER0_MOVABLE = 1;
+
+    private static String cpu0DrainsCpu1sList() {
+        return line(1, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(1, ".....", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1101 order=0")
+                + line(0, "d..2.", "1.000003", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1101 order=0 migratetype=1")
+                + line(0, "d..2.", "1.000004", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1100 order=0 migratetype=1");
+    }
+
+    /** An allocation that failed (__alloc_pages() returned NULL: page=0): an event that changes no page. */
+    private static String failedAlloc(int cpu, String ts) {
+        return line(cpu, ".....", ts, "mm_page_alloc", "page=0000000000000000 pfn=0x0 order=9 migratetype=1 gfp_flags=0x0");
+    }
+
+    /** cpu 0's next event after its drain: drain_pages_zone() has returned. */
+    private static String cpu0MovesOn(String ts) {
+        return failedAlloc(0, ts);
+    }
+
+    /** cpu 1's next event of another kind than a free. */
+    private static String cpu1GoesOn(String ts) {
+        return failedAlloc(1, ts);
+    }
+
+    @Test
+    void freesWhileTheDrainHoldsTheLockGoToTheBuddy() {
+        // cpu 1 frees 0x1102 and 0x1103 while cpu 0 still holds its lock (cpu 0 prints nothing more until later):
+        // free_one_page() each, 0x1102 alone, then 0x1103 merges with it into order 1 at 0x1102, which merges with
+        // 0x1100 into order 2 at 0x1100 (its buddy 0x1104 is unknown). Known when cpu 1 goes on with something else
+        // than a free (no mm_page_free_batched came: not free_unref_folios()).
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, cpu0DrainsCpu1sList()
+                + line(1, ".....", "1.000010", "mm_page_free", "page=00000000deadbeef pfn=0x1102 order=0")
+                + line(1, ".....", "1.000011", "mm_page_free", "page=00000000deadbeef pfn=0x1103 order=0")
+                + cpu1GoesOn("1.000012")
+                + cpu0MovesOn("1.000013"));
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 2, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[0], m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[0], m.pcpList(0, 1, PINDEX_ORDER0_MOVABLE));
+        assertEquals(2, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+        assertEquals(0, r.consistency().contradictions());
+    }
+
+    @Test
+    void onlyTheLastFolioBatchOfARunWaits() {
+        // 6.10+: free_unref_folios() frees one folio_batch, at most PAGEVEC_SIZE = 31 folios, so of 33 frees in a run
+        // while the lock is held the first 2 cannot be prepares of a commit still to come: they go to the buddy at the
+        // 32nd and 33rd free. 0x1102 alone (its buddy 0x1103 is on the list), then 0x1103 merges with it (order 1 at
+        // 0x1102) and with 0x1100 (order 1, drained) into order 2 at 0x1100 (buddy 0x1104 is on the list). The other
+        // 31 (0x1104..0x1122) wait on the list, newest at the head. 6.1's free_unref_page_list() takes a list of any
+        // length: all 33 wait.
+        for (KernelSemantics ks : new KernelSemantics[] {KernelSemantics.V6_12, KernelSemantics.V6_1}) {
+            BuddyModel m = model(ks);
+            StringBuilder t = new StringBuilder(cpu0DrainsCpu1sList());
+            for (long p = 0x1102; p <= 0x1122; p++) {
+                t.append(line(1, ".....", String.format("1.%06d", p - 0x1100 + 10), "mm_page_free",
+                        "page=00000000deadbeef pfn=0x" + Long.toHexString(p) + " order=0"));
+            }
+            ObservedReplay r = replay(m, t.toString());
+            long[] list = m.pcpList(0, 1, PINDEX_ORDER0_MOVABLE);
+            if (ks.folioBatchFree()) {
+                assertArrayEquals(new long[] {0x1100}, m.freeList(0, 2, MIGRATE_MOVABLE));
+                assertEquals(31, list.length);
+                assertEquals(0x1122, list[0]);
+                assertEquals(0x1104, list[30]);
+                assertEquals(2, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+            } else {
+                assertArrayEquals(new long[] {0x1100}, m.freeList(0, 1, MIGRATE_MOVABLE));
+                assertEquals(33, list.length);
+                assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+            }
+            assertEquals(0, r.consistency().contradictions());
+        }
+    }
+
+    @Test
+    void freeUnrefFoliosCommitShowsTheLockWasFree() {
+        // the two frees are free_unref_folios()' first loop: each page's mm_page_free_batched follows (the trylock
+        // succeeded), so both stay on cpu 1's list, each moved to its head in turn: [0x1103, 0x1102]
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, cpu0DrainsCpu1sList()
+                + line(1, ".....", "1.000010", "mm_page_free", "page=00000000deadbeef pfn=0x1102 order=0")
+                + line(1, ".....", "1.000011", "mm_page_free", "page=00000000deadbeef pfn=0x1103 order=0")
+                + line(1, "...2.", "1.000012", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1102 order=0")
+                + line(1, "...2.", "1.000013", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1103 order=0")
+                + cpu1GoesOn("1.000014"));
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1103, 0x1102}, m.pcpList(0, 1, PINDEX_ORDER0_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+        assertEquals(0, r.consistency().contradictions());
+    }
+
+    @Test
+    void freesAfterTheDrainerMovedOnGoToThePcpList() {
+        // cpu 0's next event shows drain_pages_zone() returned (spin_unlock()): cpu 1's later frees take the lock
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, cpu0DrainsCpu1sList()
+                + cpu0MovesOn("1.000005")
+                + line(1, ".....", "1.000010", "mm_page_free", "page=00000000deadbeef pfn=0x1102 order=0")
+                + cpu1GoesOn("1.000011"));
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1102}, m.pcpList(0, 1, PINDEX_ORDER0_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+        assertEquals(0, r.consistency().contradictions());
+    }
+
+    @Test
+    void aCpuDrainingItsOwnListHoldsNoOtherLock() {
+        // drain_local_pages() / free_pcppages_bulk() from free_unref_page_commit() on cpu 1 itself: its own frees
+        // before and after are ordinary pcp frees
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, line(1, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(1, "d..3.", "1.000002", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1100 order=0 migratetype=1")
+                + line(1, ".....", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1102 order=0")
+                + cpu1GoesOn("1.000004"));
+        assertArrayEquals(new long[] {0x1102}, m.pcpList(0, 1, PINDEX_ORDER0_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_LOCKED_FREE));
+        assertEquals(0, r.consistency().contradictions());
+    }
+}
