@@ -19,6 +19,8 @@ public final class ByteInterner {
     private long[] hashes = new long[1024];
     private byte[][] keys = new byte[16][];
     private final List<String> strings = new ArrayList<>();
+    /** The id the last {@link #intern} returned (never {@link #OTHER}: its key is no name), checked first. */
+    private int last = -1;
 
     public ByteInterner(int maxEntries) {
         this.maxEntries = maxEntries;
@@ -40,6 +42,10 @@ public final class ByteInterner {
     }
 
     public int intern(byte[] b, int off, int len) {
+        int last = this.last;
+        if (last > 0 && same(keys[last], b, off, len)) { // runs of one task's events, of one gfp string
+            return last;
+        }
         long h = hash(b, off, len);
         int mask = table.length - 1;
         int slot = (int) (h ^ (h >>> 32)) & mask;
@@ -49,11 +55,15 @@ public final class ByteInterner {
                 break;
             }
             if (hashes[slot] == h && same(keys[idp1 - 1], b, off, len)) {
-                return idp1 - 1;
+                return this.last = idp1 - 1;
             }
             slot = (slot + 1) & mask;
         }
-        return add(b, off, len, h, slot);
+        int id = add(b, off, len, h, slot);
+        if (id != OTHER) {
+            this.last = id;
+        }
+        return id;
     }
 
     /**
@@ -99,23 +109,9 @@ public final class ByteInterner {
         }
     }
 
-    /** k equals b[off, off+len): eight bytes a compare (Arrays.equals' call cost more than these short names). */
+    /** k equals b[off, off+len) (Arrays.equals' call cost more than these short names). */
     private static boolean same(byte[] k, byte[] b, int off, int len) {
-        if (k.length != len) {
-            return false;
-        }
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
-            if ((long) LONGS.get(k, i) != (long) LONGS.get(b, off + i)) {
-                return false;
-            }
-        }
-        for (; i < len; i++) {
-            if (k[i] != b[off + i]) {
-                return false;
-            }
-        }
-        return true;
+        return k.length == len && ByteScan.equal(k, 0, b, off, len);
     }
 
     private static final java.lang.invoke.VarHandle LONGS = ByteScan.LONGS;

@@ -31,7 +31,7 @@ final class ByteKeyTable {
         int slot = slot(b, off, len);
         byte[] k;
         while ((k = keys[slot]) != null) {
-            if (k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
+            if (k.length == len && ByteScan.equal(k, 0, b, off, len)) {
                 return values[slot];
             }
             slot = (slot + 1) & mask;

@@ -74,4 +74,26 @@ final class ByteScan {
         }
         return i;
     }
+
+    /**
+     * Whether a[ao, ao+len) equals b[bo, bo+len): eight bytes a compare, the last eight overlapping the one before
+     * (no byte loop for the tail); a byte loop only under eight bytes. For the parser's short names and keys.
+     */
+    static boolean equal(byte[] a, int ao, byte[] b, int bo, int len) {
+        if (len < 8) {
+            for (int i = 0; i < len; i++) {
+                if (a[ao + i] != b[bo + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int last = len - 8;
+        for (int i = 0; i < last; i += 8) {
+            if ((long) LONGS.get(a, ao + i) != (long) LONGS.get(b, bo + i)) {
+                return false;
+            }
+        }
+        return (long) LONGS.get(a, ao + last) == (long) LONGS.get(b, bo + last);
+    }
 }

@@ -126,6 +126,15 @@ public final class EventTable {
     private static final int UNKNOWN_MT = -1;
     private static final long NO_NUMBER = -1;
     static final Spelling[] SPELLING = SPELLINGS.toArray(new Spelling[0]);
+    /** Per spelling, the ordinal of the field a {@link Read#NUMBER} spelling fills, else -1 (the parser's one-pass read). */
+    static final int[] NUMBER_FIELD = new int[SPELLING.length];
+
+    static {
+        for (int i = 0; i < SPELLING.length; i++) {
+            NUMBER_FIELD[i] = SPELLING[i].read == Read.NUMBER ? SPELLING[i].field.ordinal() : -1;
+        }
+    }
+
     private static final Spec[] SPECS = new Spec[EventType.values().length];
 
     static {

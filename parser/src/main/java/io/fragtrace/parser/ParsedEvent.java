@@ -120,6 +120,12 @@ public final class ParsedEvent {
         present |= 1L << f.ordinal();
     }
 
+    /** {@link #set(Field, long)} by the field's ordinal. */
+    void set(int field, long v) {
+        values[field] = v;
+        present |= 1L << field;
+    }
+
     /**
      * Fields the kernel's TP_printk computes, recomputed from the printed inputs ({@link EventTable.Derived}):
      * mm_page_alloc_extfrag's fragmenting whenever pageblock_order is printed.

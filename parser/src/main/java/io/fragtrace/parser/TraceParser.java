@@ -243,8 +243,17 @@ public final class TraceParser {
         return c >= '0' && c <= '9';
     }
 
+    /** Letters, digits and '_' (one load instead of four range tests: the event name is scanned a byte at a time). */
+    private static final boolean[] IDENT = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            IDENT[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        }
+    }
+
     private static boolean isIdent(byte c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        return IDENT[c & 0xff];
     }
 
     private static String text(byte[] b, int s, int e) {
@@ -401,6 +410,9 @@ public final class TraceParser {
     private boolean timestamp(byte[] b, int s, int e) {
         long sec = 0;
         int i = s;
+        for (int safe = Math.min(e, s + 17); i < safe && isDigit(b[i]); i++) { // 17 digits cannot overflow
+            sec = sec * 10 + (b[i] - '0');
+        }
         while (i < e && isDigit(b[i])) {
             if (sec > (Long.MAX_VALUE / 10) - 10) {
                 return false;
@@ -449,6 +461,17 @@ public final class TraceParser {
             return;
         }
         int ns = k;
+        // the usual "name: " of a known event: its ':' found eight bytes at a time and the name looked up (a known
+        // name is letters, digits and '_', so the byte loop below would stop at the same ':' with the same type)
+        int colon = ByteScan.indexOf(b, k, e, (byte) ':');
+        if (colon > k && colon + 1 < e && b[colon + 1] == ' ') {
+            int known = EVENTS.get(b, ns, colon - ns);
+            if (known >= 0) {
+                report.eventLines++;
+                body(EventType.byOrdinal(known), b, s, ByteScan.skipSpaces(b, colon + 1, e), e);
+                return;
+            }
+        }
         while (k < e && isIdent(b[k])) {
             k++;
         }
@@ -598,6 +621,20 @@ public final class TraceParser {
                 }
                 continue;
             }
+            if (key >= 0 && EventTable.NUMBER_FIELD[key] >= 0 && parseNumber(b, vs, e) == 0) {
+                // a plain number read in one pass: accepted when it ends the value as the slow path below would
+                int ne = numEnd;
+                if (ne == e || b[ne] == ' ') {
+                    ev.set(EventTable.NUMBER_FIELD[key], num);
+                    k = ne;
+                    continue;
+                }
+                if (b[ne] == ',' && (ne + 1 == e || b[ne + 1] == ' ')) {
+                    ev.set(EventTable.NUMBER_FIELD[key], num);
+                    k = ne + 1;
+                    continue;
+                }
+            }
             k = ByteScan.nextSpace(b, k, e);
             int ve = k;
             if (ve > vs && b[ve - 1] == ',') {
@@ -621,21 +658,30 @@ public final class TraceParser {
 
     /** No key predicted at this position. */
     private static final int NO_KEY = Integer.MIN_VALUE;
-    /** Per key ({@code page} last), its bytes and '=' as little-endian words and the masks of their used bytes. */
+    /** Per key ({@code page} last), its bytes and '='. */
     private static final byte[][] KEY_EQ = new byte[EventTable.SPELLING.length + 1][];
-    private static final long[][] KEY_WORDS = new long[KEY_EQ.length][];
-    private static final long[][] KEY_MASKS = new long[KEY_EQ.length][];
+    /** Words per key in {@link #KEY_WORDS}: every key and its '=' fit three (the longest, fallback_migratetype=, 21 bytes). */
+    private static final int KEY_STRIDE = 3;
+    /**
+     * Key i's bytes and '=' as little-endian words at [i * KEY_STRIDE, ...), zero-padded, and the masks of their used
+     * bytes in {@link #KEY_MASKS}: one flat array each, so a compare loads no per-key array.
+     */
+    private static final long[] KEY_WORDS = new long[KEY_EQ.length * KEY_STRIDE];
+    private static final long[] KEY_MASKS = new long[KEY_EQ.length * KEY_STRIDE];
+    private static final int[] KEY_LEN = new int[KEY_EQ.length];
 
     static {
         for (int i = 0; i < KEY_EQ.length; i++) {
             String key = i < EventTable.SPELLING.length ? EventTable.SPELLING[i].key() : "page";
             byte[] k = (key + "=").getBytes(StandardCharsets.US_ASCII);
+            if (k.length > 8 * KEY_STRIDE) {
+                throw new IllegalStateException("key longer than " + 8 * KEY_STRIDE + " bytes: " + key);
+            }
             KEY_EQ[i] = k;
-            KEY_WORDS[i] = new long[(k.length + 7) >> 3];
-            KEY_MASKS[i] = new long[(k.length + 7) >> 3];
+            KEY_LEN[i] = k.length;
             for (int j = 0; j < k.length; j++) {
-                KEY_WORDS[i][j >> 3] |= (k[j] & 0xffL) << ((j & 7) * 8);
-                KEY_MASKS[i][j >> 3] |= 0xffL << ((j & 7) * 8);
+                KEY_WORDS[i * KEY_STRIDE + (j >> 3)] |= (k[j] & 0xffL) << ((j & 7) * 8);
+                KEY_MASKS[i * KEY_STRIDE + (j >> 3)] |= 0xffL << ((j & 7) * 8);
             }
         }
     }
@@ -657,21 +703,22 @@ public final class TraceParser {
     /** Where the '=' after key is when b[s, e) starts with key and '=', else -1. */
     private static int keyAt(int key, byte[] b, int s, int e) {
         int slot = key == EventTable.PAGE_KEY ? KEY_EQ.length - 1 : key;
-        byte[] k = KEY_EQ[slot];
-        int n = k.length;
+        int n = KEY_LEN[slot];
         if (e - s < n) {
             return -1;
         }
-        long[] words = KEY_WORDS[slot];
-        if (s + 8 * words.length <= b.length) { // eight bytes a compare (bytes past the key masked off)
-            long[] masks = KEY_MASKS[slot];
-            for (int j = 0; j < words.length; j++) {
-                if (((long) ByteScan.LONGS.get(b, s + 8 * j) & masks[j]) != words[j]) {
-                    return -1;
-                }
+        if (s + 8 * KEY_STRIDE <= b.length) { // eight bytes a compare (bytes past the key masked off)
+            int w = slot * KEY_STRIDE;
+            if (((long) ByteScan.LONGS.get(b, s) & KEY_MASKS[w]) != KEY_WORDS[w]) {
+                return -1;
+            }
+            if (n > 8 && (((long) ByteScan.LONGS.get(b, s + 8) & KEY_MASKS[w + 1]) != KEY_WORDS[w + 1]
+                    || (n > 16 && ((long) ByteScan.LONGS.get(b, s + 16) & KEY_MASKS[w + 2]) != KEY_WORDS[w + 2]))) {
+                return -1;
             }
             return s + n - 1;
         }
+        byte[] k = KEY_EQ[slot];
         for (int i = 0; i < n; i++) {
             if (k[i] != b[s + i]) {
                 return -1;
@@ -870,6 +917,9 @@ public final class TraceParser {
     }
 
     private static boolean isNullPointer(byte[] b, int s, int e) {
+        if (e > s && b[e - 1] != '0' && b[e - 1] != ')') { // a hashed %p pointer: ends in a non-zero digit nearly always
+            return false;
+        }
         if (e - s == 6 && startsWith(b, s, e, "(null)")) {
             return true;
         }

@@ -2,7 +2,8 @@ package io.fragtrace.report.stats;
 
 /**
  * A sparse set of pfns with two bit planes per page, kept in an open-addressing table of 64-page chunks
- * ({@code pfn >>> 6} → two {@code long} words). Memory grows with the number of distinct 64-page chunks a trace
+ * ({@code pfn >>> 6} → two {@code long} words), each slot's key and words side by side in one array (a lookup touches
+ * one cache line, not one per array: the table of a 64 GiB trace is far larger than the caches). Memory grows with the number of distinct 64-page chunks a trace
  * touches (the modelled RAM), never with trace length; a hostile trace with pfns spread over more than
  * {@link #MAX_CHUNKS} chunks stops being tracked and {@link #overflowed()} says so.
  */
@@ -13,10 +14,9 @@ final class PageBitmap {
      */
     static final int MAX_CHUNKS = (int) Math.min(1 << 22, Runtime.getRuntime().maxMemory() / 400);
 
-    private long[] keys = new long[1024];
-    private long[] plane0 = new long[1024];
-    private long[] plane1 = new long[1024];
-    private boolean[] used = new boolean[1024];
+    /** Per slot: key + 1 (0: empty), plane 0's word, plane 1's word. */
+    private long[] table = new long[1024 * SLOT];
+    private static final int SLOT = 3;
     private int size;
     private boolean overflowed;
 
@@ -37,9 +37,10 @@ final class PageBitmap {
             if (slot < 0) {
                 return already;
             }
-            long[] w = plane == 0 ? plane0 : plane1;
-            already += Long.bitCount(w[slot] & mask);
-            w[slot] |= mask;
+            long[] t = table;
+            int w = slot * SLOT + 1 + plane;
+            already += Long.bitCount(t[w] & mask);
+            t[w] |= mask;
             p += n;
         }
         return already;
@@ -56,9 +57,10 @@ final class PageBitmap {
             long mask = n == 64 ? -1L : ((1L << n) - 1) << bit;
             int slot = slot(p >>> 6, false);
             if (slot >= 0) {
-                long[] w = plane == 0 ? plane0 : plane1;
-                cleared += Long.bitCount(w[slot] & mask);
-                w[slot] &= ~mask;
+                long[] t = table;
+                int w = slot * SLOT + 1 + plane;
+                cleared += Long.bitCount(t[w] & mask);
+                t[w] &= ~mask;
             }
             p += n;
         }
@@ -67,21 +69,23 @@ final class PageBitmap {
 
     /** Bits set in a plane. */
     long count(int plane) {
-        long[] w = plane == 0 ? plane0 : plane1;
         long n = 0;
-        for (int i = 0; i < w.length; i++) {
-            if (used[i]) {
-                n += Long.bitCount(w[i]);
+        for (int i = 0; i < table.length; i += SLOT) {
+            if (table[i] != 0) {
+                n += Long.bitCount(table[i + 1 + plane]);
             }
         }
         return n;
     }
 
     private int slot(long key, boolean create) {
-        int mask = keys.length - 1;
+        long[] t = table;
+        int mask = t.length / SLOT - 1;
         int s = (int) mix(key) & mask;
-        while (used[s]) {
-            if (keys[s] == key) {
+        long k1 = key + 1;
+        long kk;
+        while ((kk = t[s * SLOT]) != 0) {
+            if (kk == k1) {
                 return s;
             }
             s = (s + 1) & mask;
@@ -93,10 +97,9 @@ final class PageBitmap {
             overflowed = true;
             return -1;
         }
-        used[s] = true;
-        keys[s] = key;
+        t[s * SLOT] = k1;
         size++;
-        if (size * 2 > keys.length) {
+        if (size * 2 > t.length / SLOT) {
             grow();
             return slot(key, false);
         }
@@ -104,28 +107,22 @@ final class PageBitmap {
     }
 
     private void grow() {
-        long[] ok = keys;
-        long[] o0 = plane0;
-        long[] o1 = plane1;
-        boolean[] ou = used;
-        int n = ok.length * 2;
-        keys = new long[n];
-        plane0 = new long[n];
-        plane1 = new long[n];
-        used = new boolean[n];
+        long[] old = table;
+        int n = old.length / SLOT * 2;
+        long[] t = new long[n * SLOT];
         int mask = n - 1;
-        for (int i = 0; i < ok.length; i++) {
-            if (ou[i]) {
-                int s = (int) mix(ok[i]) & mask;
-                while (used[s]) {
+        for (int i = 0; i < old.length; i += SLOT) {
+            if (old[i] != 0) {
+                int s = (int) mix(old[i] - 1) & mask;
+                while (t[s * SLOT] != 0) {
                     s = (s + 1) & mask;
                 }
-                used[s] = true;
-                keys[s] = ok[i];
-                plane0[s] = o0[i];
-                plane1[s] = o1[i];
+                t[s * SLOT] = old[i];
+                t[s * SLOT + 1] = old[i + 1];
+                t[s * SLOT + 2] = old[i + 2];
             }
         }
+        table = t;
     }
 
     private static long mix(long k) {
