@@ -39,9 +39,45 @@ public final class Calibration {
                       Verdict verdict) {
     }
 
-    /** One phase's result (free lists per zone and order; kernelFree null when not known). */
+    /**
+     * Where a side's free pages sit at an instant: per zone, the buddy lists' pages (NR_FREE_PAGES without the pcp)
+     * and each CPU's pcp->count.
+     */
+    public record Split(long[] buddy, long[][] pcp) {
+        /** Buddy pages summed over the zones. */
+        public long buddyTotal() {
+            long s = 0;
+            for (long b : buddy) {
+                s += b;
+            }
+            return s;
+        }
+
+        /** pcp->count of one CPU summed over the zones (0 for a CPU the side has not seen). */
+        public long pcpOfCpu(int cpu) {
+            long s = 0;
+            for (long[] z : pcp) {
+                s += cpu < z.length ? z[cpu] : 0;
+            }
+            return s;
+        }
+
+        /** The CPUs a side knows (the widest zone's). */
+        public int cpus() {
+            int n = 0;
+            for (long[] z : pcp) {
+                n = Math.max(n, z.length);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * One phase's result (free lists per zone and order; the pcp/buddy split at the phase end; the kernel's null when
+     * not known).
+     */
     public record PhaseResult(String label, long fromNs, long toNs, Tally kernel, Tally model, long[][] kernelFree,
-                              long[][] modelFree) {
+                              long[][] modelFree, Split kernelSplit, Split modelSplit) {
         /** Misplaced share of the model's buddyinfo at the phase end against the kernel's; NaN when not known. */
         public double misplaced() {
             return kernelFree == null ? Double.NaN : Calibration.misplaced(modelFree, kernelFree);

@@ -107,8 +107,44 @@ public final class CalibrationJson {
             pn.set("kernel", tally(r.kernel()));
             pn.set("model", tally(r.model()));
             num(pn, "buddyinfo_misplaced", r.misplaced());
+            split(pn.putArray("free_split"), c.zones(), r.kernelSplit(), r.modelSplit());
         }
         return n;
+    }
+
+    /**
+     * The pcp/buddy split at a phase end, per zone: buddy pages and pcp->count per CPU, kernel (the observed replay;
+     * null when not known) and model; CPUs up to the last one holding pages on either side.
+     */
+    static void split(ArrayNode a, String[] zones, Calibration.Split k, Calibration.Split m) {
+        if (m == null) {
+            return;
+        }
+        for (int z = 0; z < zones.length; z++) {
+            long[] kp = k == null ? new long[0] : k.pcp()[z];
+            long[] mp = m.pcp()[z];
+            int cpus = Math.max(lastNonZero(kp), lastNonZero(mp)) + 1;
+            ObjectNode zn = a.addObject();
+            zn.put("zone", zones[z]);
+            if (k == null) {
+                zn.putNull("buddy_kernel");
+                zn.putNull("pcp_kernel");
+            } else {
+                zn.put("buddy_kernel", k.buddy()[z]);
+                longs(zn.putArray("pcp_kernel"), java.util.Arrays.copyOf(kp, cpus));
+            }
+            zn.put("buddy_model", m.buddy()[z]);
+            longs(zn.putArray("pcp_model"), java.util.Arrays.copyOf(mp, cpus));
+        }
+    }
+
+    static int lastNonZero(long[] v) {
+        for (int i = v.length - 1; i >= 0; i--) {
+            if (v[i] != 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void checks(ArrayNode a, List<Calibration.ProactiveCheck> checks) {

@@ -73,6 +73,7 @@ public final class CalibrationText {
                     pair(k, m, "migrated"), pct(ph.path("buddyinfo_misplaced"))});
         }
         table(b, p, "    ");
+        split(b, c.path("phases"));
         proactiveChecks(b, c.path("proactive_checks"));
         List<String> knobs = new ArrayList<>();
         for (JsonNode k : c.path("config").path("knobs")) {
@@ -88,6 +89,57 @@ public final class CalibrationText {
                     w.path("file").asText(), w.path("value").asText(), writeEffect(w)));
         }
         return b.toString();
+    }
+
+    /**
+     * Where the free pages sit at each active phase's end, kernel/model, all zones summed: the buddy lists' pages and
+     * each CPU's pcp->count (JSON "phases"[].free_split). Shown when the model's split is known.
+     */
+    static void split(StringBuilder b, JsonNode phases) {
+        int cpus = 0;
+        for (JsonNode ph : phases) {
+            for (JsonNode z : ph.path("free_split")) {
+                cpus = Math.max(cpus, Math.max(z.path("pcp_kernel").size(), z.path("pcp_model").size()));
+            }
+        }
+        List<String[]> t = new ArrayList<>();
+        String[] head = new String[3 + cpus];
+        head[0] = "to_s";
+        head[1] = "phase";
+        head[2] = "buddy";
+        for (int c = 0; c < cpus; c++) {
+            head[3 + c] = "pcp cpu" + c;
+        }
+        t.add(head);
+        for (JsonNode ph : phases) {
+            if (sum(ph.path("kernel")) + sum(ph.path("model")) == 0 || ph.path("free_split").isEmpty()) {
+                continue;
+            }
+            boolean known = true;
+            long[] k = new long[1 + cpus];
+            long[] m = new long[1 + cpus];
+            for (JsonNode z : ph.path("free_split")) {
+                known &= z.path("buddy_kernel").isNumber();
+                k[0] += z.path("buddy_kernel").asLong();
+                m[0] += z.path("buddy_model").asLong();
+                for (int c = 0; c < cpus; c++) {
+                    k[1 + c] += z.path("pcp_kernel").path(c).asLong();
+                    m[1 + c] += z.path("pcp_model").path(c).asLong();
+                }
+            }
+            String[] r = new String[3 + cpus];
+            r[0] = ph.path("to_s").isNumber() ? String.format(Locale.ROOT, "%.3f", ph.path("to_s").asDouble()) : "end";
+            r[1] = ph.path("label").asText();
+            for (int i = 0; i <= cpus; i++) {
+                r[2 + i] = (known ? Long.toString(k[i]) : "n/a") + "/" + m[i];
+            }
+            t.add(r);
+        }
+        if (t.size() > 1) {
+            b.append("  free pages at those phases' ends, kernel/model (all zones; buddy lists, then pcp->count "
+                    + "per CPU):\n");
+            table(b, t, "    ");
+        }
     }
 
     /**

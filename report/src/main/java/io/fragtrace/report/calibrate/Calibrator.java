@@ -57,6 +57,8 @@ public final class Calibrator {
         final Tally model = new Tally();
         long[][] modelFree;
         long[][] kernelFree;
+        Calibration.Split modelSplit;
+        Calibration.Split kernelSplit;
 
         Phase(String label, long fromNs) {
             this.label = label;
@@ -72,6 +74,7 @@ public final class Calibrator {
     private final ObservedReplay observed;
     private final LockOrderSorter sorter;
     private final Map<Long, long[][]> observedAtMarker = new HashMap<>();
+    private final Map<Long, Calibration.Split> observedSplitAtMarker = new HashMap<>();
     private final String[] zoneNames;
     // the model's cumulative counters at the last phase boundary
     private final long[] lastFailed = new long[Tally.ORDERS];
@@ -117,6 +120,7 @@ public final class Calibrator {
             observed.setSampler((r, t, marker) -> {
                 if (marker != null) {
                     observedAtMarker.put(t, nrFree(r.model()));
+                    observedSplitAtMarker.put(t, split(r.model()));
                 }
             }, 0);
             // the observed replay's node score at each proactive check's instant, taken before the first event after it
@@ -167,6 +171,19 @@ public final class Calibrator {
             }
         }
         return a;
+    }
+
+    /** A model's buddy pages and pcp->count per CPU, per zone. */
+    static Calibration.Split split(BuddyModel m) {
+        long[] buddy = new long[m.zoneCount()];
+        long[][] pcp = new long[m.zoneCount()][m.maxCpus()];
+        for (int z = 0; z < buddy.length; z++) {
+            buddy[z] = m.freePages(z);
+            for (int c = 0; c < pcp[z].length; c++) {
+                pcp[z][c] = m.pcpCount(z, c);
+            }
+        }
+        return new Calibration.Split(buddy, pcp);
     }
 
     /** fragmentation_score_node() (mm/compaction.c) of a model's zones (one node). */
@@ -288,6 +305,7 @@ public final class Calibrator {
         p.model.kcompactdWakes = s.kcompactdWakes - lastKcompactd;
         lastKcompactd = s.kcompactdWakes;
         p.modelFree = nrFree(sim.model());
+        p.modelSplit = split(sim.model());
     }
 
     /** After {@link Simulator#finish()}: closes the last phase and places every compaction pass in its phase. */
@@ -299,8 +317,10 @@ public final class Calibrator {
             fillKernelScores(Long.MAX_VALUE);
             for (Phase p : phases) {
                 p.kernelFree = observedAtMarker.get(p.toNs);
+                p.kernelSplit = observedSplitAtMarker.get(p.toNs);
             }
             phases.get(phases.size() - 1).kernelFree = nrFree(observed.model());
+            phases.get(phases.size() - 1).kernelSplit = split(observed.model());
         }
         if (modelEnd == null) {
             modelEnd = nrFree(sim.model());
@@ -316,7 +336,7 @@ public final class Calibrator {
         List<Calibration.PhaseResult> out = new ArrayList<>();
         for (Phase p : phases) {
             out.add(new Calibration.PhaseResult(p.label, p.fromNs, p.toNs, p.kernel, p.model, p.kernelFree,
-                    p.modelFree));
+                    p.modelFree, p.kernelSplit, p.modelSplit));
         }
         Calibration.ProactiveChecks checks = new Calibration.ProactiveChecks(
                 checks(kernelChecks, kernelPasses.runs(), sim.proactiveChecks()), checks(modelChecks, sim.runs(), null));
