@@ -161,13 +161,14 @@ public final class ObservedReplay implements TraceVisitor {
         if (reporting != null) {
             reporting.advance(ts);
         }
-        drainLock.resolve(e, this::drainLockedFree);
+        drainLock.resolve(e, toBuddy);
         drainLock.before(e);
         handlers.onEvent(e);
     }
 
     /** The pcp locks other CPUs' drain_pages_zone() hold (free_unref_page() then falls back to free_one_page()). */
     private final RemoteDrainLock drainLock;
+    private final RemoteDrainLock.ToBuddy toBuddy = this::drainLockedFree;
 
     /** free_one_page() of a free made while a drain held the pcp lock (the page is on this CPU's list in the model). */
     private void drainLockedFree(ParsedEvent e, long pfn, int order) {
@@ -598,7 +599,7 @@ public final class ObservedReplay implements TraceVisitor {
             int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
             m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(listMt, order), false);
             if (!batched && modelUntraced && drainLock.trylockFails(e.cpu(), z)) {
-                drainLock.pendingFree(e, pfn, order, this::drainLockedFree);
+                drainLock.pendingFree(e, pfn, order, toBuddy);
             }
         } else {
             freeToBuddy(e, z, pfn, order, mt);

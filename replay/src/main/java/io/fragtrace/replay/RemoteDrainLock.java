@@ -59,7 +59,8 @@ final class RemoteDrainLock {
         boolean irq = e.hasIrqFlags() && e.inInterrupt();
         int owner = -1;
         int z = -1;
-        if (t == EventType.MM_PAGE_PCPU_DRAIN || t == EventType.MM_PAGE_FREE_BATCHED) {
+        // the owner's list matters for a drain, and for a batched commit only while another CPU holds this lock
+        if (t == EventType.MM_PAGE_PCPU_DRAIN || (t == EventType.MM_PAGE_FREE_BATCHED && heldBy[cpu] >= 0)) {
             long pfn = e.pfn();
             if (m.inRange(pfn) && m.kind(pfn) == KIND_PCP) {
                 owner = m.pcpCpuOf(pfn);
