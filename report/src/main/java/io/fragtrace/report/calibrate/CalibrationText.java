@@ -162,14 +162,14 @@ public final class CalibrationText {
                             r.path("status").asText(), r.path("end_s").asDouble(), r.path("migrated").asLong()));
                 }
                 String ks = k.path("kernel_score").isNumber() ? k.path("kernel_score").asText() : "n/a";
+                String passes = String.join(", ", ps);
                 JsonNode near = k.path("model_nearest_check");
                 if (near.isObject()) {
-                    ps.add(String.format(Locale.ROOT, "(the model's nearest check: %.3f, score %d)",
-                            near.path("at_s").asDouble(), near.path("score").asLong()));
+                    passes += String.format(Locale.ROOT, " (the model's nearest check: %.3f, score %d)",
+                            near.path("at_s").asDouble(), near.path("score").asLong());
                 }
                 t.add(new String[] {side, String.format(Locale.ROOT, "%.3f", k.path("at_s").asDouble()),
-                        ks + "/" + k.path("model_score").asText(), k.path("wmark_high").asText(),
-                        String.join(", ", ps)});
+                        ks + "/" + k.path("model_score").asText(), k.path("wmark_high").asText(), passes});
             }
         }
         table(b, t, "    ");
