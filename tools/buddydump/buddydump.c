@@ -148,7 +148,7 @@ static void dump_zone_locked(struct dump *d, struct zone *zone)
 static void dump_all(struct dump *d)
 {
 	struct zone *zone;
-	unsigned long pfn;
+	unsigned long pfn, first;
 	int nid, z, mt;
 
 	out(d, "# buddydump v1 MAX_ORDER=%d MIGRATE_TYPES=%d MIGRATE_PCPTYPES=%d NR_PCP_LISTS=%d pageblock_order=%d",
@@ -170,9 +170,11 @@ static void dump_all(struct dump *d)
 				continue;
 			for (pfn = ALIGN_DOWN(zone->zone_start_pfn, pageblock_nr_pages); pfn < zone_end_pfn(zone);
 			     pfn += pageblock_nr_pages) {
-				if (pfn < zone->zone_start_pfn || !pfn_valid(pfn))
+				/* a first block starting before the zone (x86 DMA: pfn 1) is read through the zone's pfn */
+				first = max(pfn, zone->zone_start_pfn);
+				if (!pfn_valid(first))
 					continue;
-				mt = bd_pageblock_mt(pfn);
+				mt = bd_pageblock_mt(first);
 				if (mt >= 0)
 					out(d, "M %lx %d\n", pfn, mt);
 			}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_TYPES;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
 import static io.fragtrace.replay.model.KernelSemantics.migratetypeIsMergeable;
 
 /**
@@ -111,8 +112,15 @@ public final class BuddyModel {
         count = new int[lists];
         Arrays.fill(head, -1);
         Arrays.fill(tail, -1);
-        // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE)
+        // default pageblock type: movable (memmap_init_range sets MIGRATE_MOVABLE at each pageblock_aligned pfn of a
+        // zone); a pageblock whose first pfn is in no zone (x86 DMA starts at pfn 1) keeps its zeroed bits: UNMOVABLE
         Arrays.fill(pbMt, (byte) MIGRATE_MOVABLE);
+        for (Zone z : zones) {
+            long first = z.start & -(1L << pbOrder);
+            if (first != z.start && Arrays.stream(zones).noneMatch(o -> o.spans(first))) {
+                pbMt[(int) ((first - base) >> pbOrder)] = (byte) MIGRATE_UNMOVABLE;
+            }
+        }
         this.pbc = new PageblockCounters(zones, base, pbOrder, state, pbMt);
         this.zoneFree = new long[zones.length];
     }

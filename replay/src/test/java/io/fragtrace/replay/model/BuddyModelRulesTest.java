@@ -23,6 +23,26 @@ class BuddyModelRulesTest {
     }
 
     @Test
+    void pageblockOfAnUnalignedZoneStartStaysUnmovable() {
+        // memmap_init_range (mm/mm_init.c) sets MIGRATE_MOVABLE only at a pageblock_aligned(pfn) of the zone's range.
+        // x86 DMA [1, 4096): pageblock 0 starts at pfn 0, in no zone, so its bits stay zeroed = MIGRATE_UNMOVABLE
+        // (pagetypeinfo of the 6.12 captures: DMA 1 Unmovable, 7 Movable); pageblocks 512..3584 are MOVABLE. DMA32
+        // [4096, 8192) starts aligned: pageblock 4096 MOVABLE. A zone starting mid-block right after another zone
+        // (Normal [4352, 8192) after DMA32 [0, 4352)) leaves the block at 4096 to DMA32's init: MOVABLE.
+        BuddyModel m = new BuddyModel(KernelSemantics.V6_12, List.of(new Zone(0, 0, "DMA", 1, 4095),
+                new Zone(1, 0, "DMA32", 4096, 4096)), 1);
+        assertEquals(MIGRATE_UNMOVABLE, m.pageblockMigratetype(0x12b));
+        assertEquals(MIGRATE_MOVABLE, m.pageblockMigratetype(512));
+        assertEquals(MIGRATE_MOVABLE, m.pageblockMigratetype(3584));
+        assertEquals(MIGRATE_MOVABLE, m.pageblockMigratetype(4096));
+        assertEquals(1, m.pageblocksOfType(0, MIGRATE_UNMOVABLE)); // pagetypeinfo's count of the zone
+        assertEquals(7, m.pageblocksOfType(0, MIGRATE_MOVABLE));
+        BuddyModel adj = new BuddyModel(KernelSemantics.V6_12, List.of(new Zone(0, 0, "DMA32", 0, 4352),
+                new Zone(1, 0, "Normal", 4352, 3840)), 1);
+        assertEquals(MIGRATE_MOVABLE, adj.pageblockMigratetype(4352));
+    }
+
+    @Test
     void freeOnePageMergesWithBuddyByPfnXor() {
         // __free_one_page (mm/page_alloc.c): buddy of pfn 1 at order 0 is 1^1 = 0; both free → order-1 block at 0;
         // its order-1 buddy 0^2 = 2 is not free → stop.
