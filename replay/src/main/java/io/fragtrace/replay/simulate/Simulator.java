@@ -373,6 +373,17 @@ public final class Simulator extends Regions implements TraceVisitor {
             freeUnit(mr, order, cpu);
             return;
         }
+        if (order > 0 && startStateBlock(tr, mr, order)) {
+            // free_the_page(page, order) (mm/page_alloc.c) of an order-N page allocated before the capture: the start
+            // state holds it as 2^N order-0 pages (kpageflags marks compound pages only), still in place; the kernel
+            // frees it whole (the order-N pcp list, and 6.1's free_high drain for 0 < order <= costly)
+            for (int i = 0; i < 1 << order; i++) {
+                map.t2m[tr + i] = PfnMap.UNMAPPED;
+                map.m2t[mr + i] = -1;
+            }
+            freeUnit(mr, order, cpu);
+            return;
+        }
         // a split page (split_page) or a start-state page the model moved page by page: free page by page
         for (int i = 0; i < 1 << order; i++) {
             int r = map.t2m[tr + i];
@@ -384,6 +395,22 @@ public final class Simulator extends Regions implements TraceVisitor {
             aord[r] = 0;
             freeUnit(r, 0, cpu);
         }
+    }
+
+    /**
+     * Whether a traced order-N free is of pages the model holds as 2^N allocated order-0 pages mapped in place to an
+     * order-aligned model block (an order-N allocation from before the capture, whose order the start state lacks).
+     */
+    boolean startStateBlock(int tr, int mr, int order) {
+        if (((base + mr) & ((1L << order) - 1)) != 0 || mr + (1 << order) > n) {
+            return false;
+        }
+        for (int i = 0; i < 1 << order; i++) {
+            if (aord[mr + i] != 0 || amt[mr + i] == FREE || map.t2m[tr + i] != mr + i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a trace block and a model block map page by page (a compound page kept whole). */
