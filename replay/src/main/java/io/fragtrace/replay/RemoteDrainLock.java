@@ -36,16 +36,28 @@ final class RemoteDrainLock {
         this.m = m;
     }
 
+    /** Grows every per-CPU array to hold cpu (CPU numbers come from the trace). */
     private void ensure(int cpu) {
-        if (cpu >= heldBy.length) {
-            int n = Math.max(cpu + 1, Math.max(8, heldBy.length * 2));
-            int old = heldBy.length;
-            heldBy = Arrays.copyOf(heldBy, n);
-            heldZone = Arrays.copyOf(heldZone, n);
-            holding = Arrays.copyOf(holding, n);
-            Arrays.fill(heldBy, old, n, -1);
-            Arrays.fill(holding, old, n, -1);
+        if (cpu < heldBy.length) {
+            return;
         }
+        int n = Math.max(cpu + 1, Math.max(8, heldBy.length * 2));
+        int old = heldBy.length;
+        heldBy = Arrays.copyOf(heldBy, n);
+        heldZone = Arrays.copyOf(heldZone, n);
+        holding = Arrays.copyOf(holding, n);
+        Arrays.fill(heldBy, old, n, -1);
+        Arrays.fill(holding, old, n, -1);
+        pendingN = Arrays.copyOf(pendingN, n);
+        decided = Arrays.copyOf(decided, n);
+        pendingPfn = Arrays.copyOf(pendingPfn, n);
+        pendingOrder = Arrays.copyOf(pendingOrder, n);
+        for (int i = old; i < n; i++) {
+            pendingPfn[i] = new long[16];
+            pendingOrder[i] = new int[16];
+        }
+        afterBatched = Arrays.copyOf(afterBatched, n);
+        zoneLockedRun = Arrays.copyOf(zoneLockedRun, n);
     }
 
     /** Before the event is applied: the locks it takes or shows released. */
@@ -113,7 +125,7 @@ final class RemoteDrainLock {
      */
     void pendingFree(ParsedEvent e, long pfn, int order, ToBuddy toBuddy) {
         int cpu = e.cpu();
-        ensurePending(cpu);
+        ensure(cpu);
         int n = pendingN[cpu];
         if (n == pendingPfn[cpu].length) {
             pendingPfn[cpu] = Arrays.copyOf(pendingPfn[cpu], Math.max(16, n * 2));
@@ -135,21 +147,6 @@ final class RemoteDrainLock {
 
     private boolean onOwnList(int cpu, long p, int o) {
         return m.inRange(p) && m.kind(p) == KIND_PCP && m.orderAt(p) == o && m.pcpCpuOf(p) == cpu;
-    }
-
-    private void ensurePending(int cpu) {
-        if (cpu >= pendingN.length) {
-            int n = Math.max(cpu + 1, Math.max(8, pendingN.length * 2));
-            int old = pendingN.length;
-            pendingN = Arrays.copyOf(pendingN, n);
-            decided = Arrays.copyOf(decided, n);
-            pendingPfn = Arrays.copyOf(pendingPfn, n);
-            pendingOrder = Arrays.copyOf(pendingOrder, n);
-            for (int i = old; i < n; i++) {
-                pendingPfn[i] = new long[16];
-                pendingOrder[i] = new int[16];
-            }
-        }
     }
 
     /** Receives each pending free that went to the buddy. */
@@ -176,11 +173,7 @@ final class RemoteDrainLock {
         if (cpu < 0) {
             return;
         }
-        ensurePending(cpu);
-        if (cpu >= afterBatched.length) {
-            afterBatched = Arrays.copyOf(afterBatched, pendingN.length);
-            zoneLockedRun = Arrays.copyOf(zoneLockedRun, pendingN.length);
-        }
+        ensure(cpu);
         EventType t = e.type();
         if (t == EventType.MM_PAGE_FREE_BATCHED) {
             removePending(cpu, e.pfn());
