@@ -94,6 +94,28 @@ public final class FragMetrics {
         return score;
     }
 
+    /** fragmentation_score_node() of the model's zones zs (one node's), from their free lists now. */
+    public static long fragmentationScoreNode(BuddyModel m, int... zs) {
+        long[] present = new long[zs.length];
+        long[][] nrFree = new long[zs.length][m.nrOrders()];
+        for (int i = 0; i < zs.length; i++) {
+            present[i] = m.zone(zs[i]).present;
+            for (int o = 0; o < nrFree[i].length; o++) {
+                nrFree[i][o] = m.nrFree(zs[i], o);
+            }
+        }
+        return fragmentationScoreNode(present, nrFree);
+    }
+
+    /** fragmentation_score_node() of a one-node model: all its zones. */
+    public static long fragmentationScoreNode(BuddyModel m) {
+        int[] zs = new int[m.zoneCount()];
+        for (int z = 0; z < zs.length; z++) {
+            zs[z] = z;
+        }
+        return fragmentationScoreNode(m, zs);
+    }
+
     /** The kernel's "%d.%03d" of a thousandths value (-1000 → "-1.000"; extfrag_index pads with %2d). */
     public static String format3(int v) {
         return (v < 0 && v / 1000 == 0 ? "-" : "") + (v / 1000) + "." + String.format("%03d", Math.abs(v % 1000));

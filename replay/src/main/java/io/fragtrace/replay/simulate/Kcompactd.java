@@ -103,13 +103,7 @@ abstract class Kcompactd extends CompactZone {
 
     /** fragmentation_score_node() (mm/compaction.c) of the model now. */
     public long fragmentationScoreNode() {
-        long[] present = new long[nz];
-        long[][] nrFree = new long[nz][];
-        for (int z = 0; z < nz; z++) {
-            present[z] = zones[z].present;
-            nrFree[z] = cz.nrFree(z);
-        }
-        return FragMetrics.fragmentationScoreNode(present, nrFree);
+        return FragMetrics.fragmentationScoreNode(m);
     }
 
     /** should_proactive_compact_node() (mm/compaction.c, 5.9+). */

@@ -105,7 +105,7 @@ public final class Simulator extends Regions implements TraceVisitor {
      * in sc->nr_reclaimed): the stand-in for the model kswapd's reclaim progress (balance_pgdat(), {@link Kswapd}).
      */
     void kswapdReclaim(ParsedEvent e) {
-        if (e.comm().startsWith("kswapd")) {
+        if (Watermarks.kswapdTask(e.comm())) {
             long pages = 1L << Math.max(0, e.has(Field.ORDER) ? e.order() : 0);
             kswapdReclaimed += pages;
             freedSinceKswapdWake += pages;

@@ -71,6 +71,11 @@ public final class Watermarks {
      * only inside reclaim, which a page trace does not show, so a task name is all there is: a guess for the rest.
      */
     public static boolean pfMemallocTask(String comm) {
+        return kswapdTask(comm);
+    }
+
+    /** The node's kswapd thread, named "kswapd%d" by kswapd_run() (mm/vmscan.c). */
+    static boolean kswapdTask(String comm) {
         return comm.startsWith("kswapd");
     }
 

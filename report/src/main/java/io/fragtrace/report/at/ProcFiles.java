@@ -182,13 +182,7 @@ public final class ProcFiles {
         }
         Map<Integer, Long> out = new LinkedHashMap<>();
         byNode.forEach((nid, zs) -> {
-            long[] present = new long[zs.size()];
-            long[][] nr = new long[zs.size()][];
-            for (int i = 0; i < zs.size(); i++) {
-                present[i] = m.zone(zs.get(i)).present;
-                nr[i] = nrFree(m, zs.get(i));
-            }
-            out.put(nid, FragMetrics.fragmentationScoreNode(present, nr));
+            out.put(nid, FragMetrics.fragmentationScoreNode(m, zs.stream().mapToInt(Integer::intValue).toArray()));
         });
         return out;
     }

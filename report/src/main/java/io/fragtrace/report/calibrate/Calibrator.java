@@ -186,18 +186,9 @@ public final class Calibrator {
         return new Calibration.Split(buddy, pcp);
     }
 
-    /** fragmentation_score_node() (mm/compaction.c) of a model's zones (one node). */
-    static long scoreNode(BuddyModel m) {
-        long[] present = new long[m.zoneCount()];
-        for (int z = 0; z < present.length; z++) {
-            present[z] = m.zone(z).present;
-        }
-        return FragMetrics.fragmentationScoreNode(present, nrFree(m));
-    }
-
     private void fillKernelScores(long ts) {
         while (!kernelScorePending.isEmpty() && kernelScorePending.peek()[0] <= ts) {
-            kernelScorePending.poll()[2] = scoreNode(observed.model());
+            kernelScorePending.poll()[2] = FragMetrics.fragmentationScoreNode(observed.model());
         }
     }
 
