@@ -97,8 +97,9 @@ final class StatsCommand implements Callable<Integer> {
                 events[0]++;
                 collector.onEvent(e);
             };
-            // -Dfragtrace.chunkWorkers=N: a plain text file parsed in chunks on N threads, counted in order on this one
-            report = ChunkedParser.applies(in) ? new ChunkedParser().parse(in, count) : new TraceParser().parse(in, count);
+            // a large plain text file on idle cores (or -Dfragtrace.chunkWorkers=N): parsed in chunks on N threads,
+            // counted in order on this one
+            report = ChunkedParser.appliesForLightVisitor(in) ? new ChunkedParser().parse(in, count) : new TraceParser().parse(in, count);
         }
         if (report.notATrace()) {
             throw new TraceInputException(in.displayName() + ": not a trace (no trace event line found"

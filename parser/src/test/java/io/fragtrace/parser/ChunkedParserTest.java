@@ -135,4 +135,17 @@ class ChunkedParserTest {
         Files.writeString(small, "app-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0x1 order=0\n");
         assertFalse(ChunkedParser.plainTextFile(TraceInput.of(small.toString())), "small: one chunk");
     }
+
+    @Test
+    void statsSplitsOnlyFilesThatPayBackTheWarmUp() throws Exception {
+        // 3 chunks of plain text: splittable, but under AUTO_MIN_BYTES, so stats keeps one thread whatever the load
+        Path f = tmp.resolve("mid.txt");
+        String line = "app-1 [000] ..... 1.000000: mm_page_free: page=0x1 pfn=0x1 order=0\n";
+        Files.writeString(f, line.repeat((int) (3 * ChunkedParser.CHUNK / line.length())));
+        assertTrue(ChunkedParser.plainTextFile(TraceInput.of(f.toString())));
+        assertTrue(Files.size(f) < ChunkedParser.AUTO_MIN_BYTES);
+        assertFalse(ChunkedParser.appliesForLightVisitor(TraceInput.of(f.toString())));
+        assertFalse(ChunkedParser.appliesForLightVisitor(
+                TraceInput.of(Samples.bundle("mixed-churn-512M").resolve("trace.txt.gz").toString())));
+    }
 }
