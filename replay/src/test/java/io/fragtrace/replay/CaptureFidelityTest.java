@@ -134,6 +134,19 @@ class CaptureFidelityTest {
     }
 
     @Test
+    void aFourGibThreeZoneMachineOn612IsExact() throws Exception {
+        // a larger 6.12 machine (scripts/capture-vm, Debian 6.12.95, -m 4G): DMA, DMA32 and a Normal zone above
+        // 4 GiB, pcp high up to 8,979 per CPU, 3.7 M events; fragment-thp's hugetlb requests ran 232 direct
+        // compactions (137 captured pages) across DMA32 and Normal. The printed indexes are read after
+        // kpageflags' 10 MB buffer came from Normal (buddyinfo.post differs from buddyinfo), so they are not compared
+        Validation.Result r = Validation.run(Samples.bundle("fragment-thp-4G-k6.12"), null, true);
+        assertExactIndexesRead(r);
+        assertEquals(0, r.freeListsOrderDiffer);
+        assertEquals(0, r.pcpListsDiffer);
+        assertEquals(3, r.zones.size());
+    }
+
+    @Test
     void aLocalClockCaptureIsReplayedInItsOwnClock() throws Exception {
         // the same workload under trace_clock local (ftrace's, trace-cmd's and perf's default): buddydump's L instants
         // are trace_clock_global() = sched_clock() + __sched_clock_offset, -268185126 ns by the guest's boot line
