@@ -63,7 +63,7 @@ ls -la "$work/initrd.gz"
 echo "== disks"
 truncate -s 64M "$work/out.img"
 truncate -s "${CAPTURE_TRACE_IMG:-400M}" "$work/trace.img"   # environment: CAPTURE_TRACE_IMG=2G for a larger machine
-truncate -s 512M "$work/pagecache.img"
+truncate -s "${CAPTURE_PAGECACHE_IMG:-512M}" "$work/pagecache.img"   # environment: CAPTURE_PAGECACHE_IMG=3G to fill a larger machine with page cache
 
 cmdline="console=ttyS0 nokaslr panic=-1 loglevel=5 capture.workload=$workload capture.bufkb=$bufkb capture.scale=$scale capture.settle=$settle"
 [ "$clock" = global ] || cmdline="$cmdline capture.clock=$clock"
