@@ -109,8 +109,9 @@ abstract class Kswapd extends Kcompactd {
 
     /**
      * kswapd() (mm/vmscan.c, 6.1/6.12), one step of its loop: a woken kswapd begins a balance_pgdat() round
-     * ({@link #kswapdWake}); once balance_pgdat() returns reclaim_order, kswapd_try_to_sleep() (the model's kswapd
-     * goes to it with the round's orders: alloc_order, and the reclaim order balance_pgdat() ended at).
+     * ({@link #kswapdWake}); once balance_pgdat() returns, kswapd_try_to_sleep() with the round's alloc_order and the
+     * reclaim_order it returned (the kernel's re-read of kswapd_order at the loop's top when reclaim_order ==
+     * alloc_order is docs/experiments/kswapd-sleep-order.patch).
      */
     void runKswapd() {
         if (kswapdRunPending) {
