@@ -108,67 +108,144 @@ abstract class Kswapd extends Kcompactd {
     }
 
     /**
-     * kswapd() / balance_pgdat() / kswapd_try_to_sleep() (mm/vmscan.c, 6.1) without reclaim: on its first run kswapd
-     * takes the requested order; a boosted node has its boost cleared and kcompactd woken at pageblock_order (the end
-     * of balance_pgdat); the reclaim order drops to 0 (kswapd_shrink_node() after compact_gap() pages reclaimed, which
-     * the kernel's kswapd frees in the trace stand for); the high order is given up without that only when the
-     * reclaim makes no progress (no kswapd free since the previous check; at once where the kernel's kswapd never
-     * freed compact_gap(), nothing being reclaimable); kswapd sleeps once the node is balanced at that order,
-     * resetting the compaction skip hints and waking kcompactd for the allocation order.
+     * kswapd() (mm/vmscan.c, 6.1/6.12), one step of its loop: a woken kswapd begins a balance_pgdat() round
+     * ({@link #kswapdWake}); once balance_pgdat() returns, kswapd_try_to_sleep() with the round's alloc_order and the
+     * reclaim_order it returned (the kernel's re-read of kswapd_order at the loop's top when reclaim_order ==
+     * alloc_order is docs/experiments/kswapd-sleep-order.patch).
      */
     void runKswapd() {
-        int nid = zones[0].nid;
         if (kswapdRunPending) {
             kswapdRunPending = false;
-            kswapdAllocOrder = kswapdOrderReq;
-            kswapdHighest = kswapdHighestReq == MAX_NR_ZONES ? MAX_NR_ZONES - 1 : kswapdHighestReq;
-            kswapdOrderReq = 0;
-            kswapdHighestReq = MAX_NR_ZONES;
-            kswapdReclaimOrder = kswapdAllocOrder;
-            kswapdBeginNs = nowNs;
-            freedSinceKswapdWake = 0;
-            // a first reclaim round before giving up the high order only where the trace shows reclaim that can
-            // free compact_gap(order): the kernel's kswapd has freed that much so far (else nothing is reclaimable)
-            reclaimedAtKswapdCheck = kswapdReclaimed >= 2L << kswapdAllocOrder ? -1 : kswapdReclaimed;
-            stats.kswapdWakes++;
-            if (pgdatWatermarkBoosted(kswapdHighest)) {
-                for (int z = 0; z < nz; z++) {
-                    if (kzone[z] <= kswapdHighest) {
-                        boost[z] = 0;
-                    }
+            kswapdWake();
+        }
+        if (!kswapdAwake || !balancePgdat()) {
+            return;
+        }
+        kswapdTryToSleep(kswapdAllocOrder, kswapdReclaimOrder, kswapdHighest);
+    }
+
+    /**
+     * kswapd() (mm/vmscan.c) after kswapd_try_to_sleep() returned: alloc_order = kswapd_order, highest_zoneidx =
+     * kswapd_highest_zoneidx(), both reset; trace_mm_vmscan_kswapd_wake; balance_pgdat() begins. A boosted node has
+     * its boost cleared and kcompactd woken at pageblock_order (the end of balance_pgdat()).
+     */
+    void kswapdWake() {
+        kswapdRoundEnd(nowNs);
+        kswapdAwake = true;
+        kswapdAllocOrder = kswapdOrderReq;
+        kswapdHighest = kswapdHighestZoneidx(kswapdHighest);
+        kswapdOrderReq = 0;
+        kswapdHighestReq = MAX_NR_ZONES;
+        kswapdReclaimOrder = kswapdAllocOrder;
+        kswapdBeginNs = nowNs;
+        kswapdRoundOpen = true;
+        freedSinceKswapdWake = 0;
+        kswapdIterationEnd = -1;
+        // a first reclaim round before giving up the high order only where the trace shows reclaim that can
+        // free compact_gap(order): the kernel's kswapd has freed that much so far (else nothing is reclaimable)
+        reclaimedAtKswapdCheck = kswapdReclaimed >= 2L << kswapdAllocOrder ? -1 : kswapdReclaimed;
+        stats.kswapdWakes++;
+        if (pgdatWatermarkBoosted(kswapdHighest)) {
+            for (int z = 0; z < nz; z++) {
+                if (kzone[z] <= kswapdHighest) {
+                    boost[z] = 0;
                 }
-                wakeupKcompactd(pb, kswapdHighest);
+            }
+            wakeupKcompactd(pb, kswapdHighest);
+        }
+    }
+
+    /** kswapd_highest_zoneidx() (mm/vmscan.c): pgdat->kswapd_highest_zoneidx, or prev while it is MAX_NR_ZONES. */
+    int kswapdHighestZoneidx(int prev) {
+        return kswapdHighestReq == MAX_NR_ZONES ? prev : kswapdHighestReq;
+    }
+
+    /**
+     * balance_pgdat() (mm/vmscan.c, 6.1/6.12) without reclaim, one check; true when it returns (the node balanced at
+     * sc.order). Its priority loop tests pgdat_balanced() only at the top of each iteration, and an iteration is one
+     * kswapd_shrink_node(), reclaiming up to sc->nr_to_reclaim: the check waits until the kernel's kswapd frees in the
+     * trace (the stand-in for sc->nr_reclaimed) have reached that since the iteration began, or stopped (no kswapd free
+     * since the previous check: the scan at this priority ran dry). After an iteration the reclaim order drops to 0
+     * once compact_gap() pages are reclaimed (kswapd_shrink_node()); the high order is given up without that only when
+     * the iteration made no progress (at once where the kernel's kswapd never freed compact_gap(), nothing being
+     * reclaimable).
+     */
+    boolean balancePgdat() {
+        if (kswapdIterationEnd >= 0) {
+            boolean progress = kswapdReclaimed != reclaimedAtKswapdIteration;
+            reclaimedAtKswapdIteration = kswapdReclaimed;
+            if (progress && freedSinceKswapdWake < kswapdIterationEnd) {
+                return false; // kswapd_shrink_node() still reclaiming
             }
         }
-        if (!pgdatBalanced(kswapdReclaimOrder, kswapdHighest)) {
-            if (kswapdReclaimOrder == 0) {
-                return;
-            }
-            if (freedSinceKswapdWake >= 2L << kswapdReclaimOrder) {
-                // kswapd_shrink_node(): nr_reclaimed >= compact_gap(order) → reclaim at order 0, compaction's turn
-                kswapdReclaimOrder = 0;
-            } else if (pgdatBalanced(0, kswapdHighest) && kswapdReclaimed == reclaimedAtKswapdCheck) {
-                // balance_pgdat() gives up the high order without having reclaimed compact_gap() when its priority
-                // loop runs out without progress: the kernel's kswapd freed nothing since the previous check (nothing
-                // reclaimable); kswapd() loops with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...)
-                // wakes no kcompactd
-                kswapdReclaimOrder = 0;
-                kswapdAllocOrder = 0;
-            }
-            reclaimedAtKswapdCheck = kswapdReclaimed;
-            if (!pgdatBalanced(kswapdReclaimOrder, kswapdHighest)) {
-                return;
+        kswapdIterationEnd = freedSinceKswapdWake + kswapdNrToReclaim(kswapdHighest);
+        reclaimedAtKswapdIteration = kswapdReclaimed;
+        if (pgdatBalanced(kswapdReclaimOrder, kswapdHighest)) {
+            return true;
+        }
+        if (kswapdReclaimOrder == 0) {
+            return false;
+        }
+        if (freedSinceKswapdWake >= 2L << kswapdReclaimOrder) {
+            // kswapd_shrink_node(): nr_reclaimed >= compact_gap(order) → reclaim at order 0, compaction's turn
+            kswapdReclaimOrder = 0;
+        } else if (pgdatBalanced(0, kswapdHighest) && kswapdReclaimed == reclaimedAtKswapdCheck) {
+            // balance_pgdat() gives up the high order without having reclaimed compact_gap() when its priority
+            // loop runs out without progress: the kernel's kswapd freed nothing since the previous check (nothing
+            // reclaimable); kswapd() loops with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...)
+            // wakes no kcompactd
+            kswapdReclaimOrder = 0;
+            kswapdAllocOrder = 0;
+        }
+        reclaimedAtKswapdCheck = kswapdReclaimed;
+        return pgdatBalanced(kswapdReclaimOrder, kswapdHighest);
+    }
+
+    /**
+     * kswapd_shrink_node() (mm/vmscan.c, 6.1/6.12): sc->nr_to_reclaim = Σ max(high_wmark_pages(zone),
+     * SWAP_CLUSTER_MAX) over the managed zones up to sc->reclaim_idx (highest_zoneidx).
+     */
+    long kswapdNrToReclaim(int highestKz) {
+        long n = 0;
+        for (int z = 0; z < nz; z++) {
+            if (kzone[z] <= highestKz && zones[z].managed > 0) {
+                n += Math.max(wmark[z][WMARK_HIGH] + boost[z], SWAP_CLUSTER_MAX);
             }
         }
-        // kswapd_try_to_sleep(): prepare_kswapd_sleep() is true
+        return n;
+    }
+
+    /** prepare_kswapd_sleep() (mm/vmscan.c): the node balanced at order (kswapd_failures is not modelled). */
+    boolean prepareKswapdSleep(int order, int highestKz) {
+        return pgdatBalanced(order, highestKz);
+    }
+
+    /**
+     * kswapd_try_to_sleep() (mm/vmscan.c, 6.1/6.12): when prepare_kswapd_sleep() holds, the compaction skip hints are
+     * reset and kcompactd is woken for alloc_order, and kswapd sleeps (trace_mm_vmscan_kswapd_sleep; its HZ/10 nap
+     * before that is not modelled: docs/experiments/kswapd-try-to-sleep.patch); else kswapd() runs another round.
+     */
+    void kswapdTryToSleep(int allocOrder, int reclaimOrder, int highestKz) {
+        kswapdAwake = false;
+        if (!prepareKswapdSleep(reclaimOrder, highestKz)) {
+            kswapdWake();
+            return;
+        }
         for (int z = 0; z < nz; z++) {
             if (cz.blockskipFlush[z]) {
                 resetIsolationSuitable(z);
             }
         }
-        kswapdAwake = false;
+        wakeupKcompactd(allocOrder, highestKz);
         stats.kswapdSleeps++;
-        kswapdIntervals.add(new Interval(nid, kswapdBeginNs, nowNs, kswapdAllocOrder));
-        wakeupKcompactd(kswapdAllocOrder, kswapdHighest);
+        kswapdRoundEnd(nowNs);
+    }
+
+    /** The open kswapd round (from its mm_vmscan_kswapd_wake) ends: at the next round's wake or at its sleep. */
+    void kswapdRoundEnd(long atNs) {
+        if (kswapdRoundOpen) {
+            kswapdRoundOpen = false;
+            kswapdIntervals.add(new Interval(zones[0].nid, kswapdBeginNs, atNs, kswapdAllocOrder));
+        }
     }
 }

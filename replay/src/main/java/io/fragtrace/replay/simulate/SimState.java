@@ -38,6 +38,8 @@ abstract class SimState {
     public static final int PRIO_ASYNC = 2;
     /** COMPACT_CLUSTER_MAX = SWAP_CLUSTER_MAX. */
     public static final int COMPACT_CLUSTER_MAX = Compaction.COMPACT_CLUSTER_MAX;
+    /** SWAP_CLUSTER_MAX (include/linux/swap.h). */
+    public static final int SWAP_CLUSTER_MAX = 32;
     /** HPAGE_FRAG_CHECK_INTERVAL_MSEC (mm/compaction.c). */
     public static final long HPAGE_FRAG_CHECK_INTERVAL_NS = 500_000_000L;
     /** MAX_COMPACT_RETRIES (mm/page_alloc.c). */
@@ -114,14 +116,21 @@ abstract class SimState {
     int kswapdHighestReq = MAX_NR_ZONES;
     int kswapdAllocOrder;
     int kswapdReclaimOrder;
-    int kswapdHighest;
+    /** kswapd()'s highest_zoneidx (MAX_NR_ZONES - 1 at its start). */
+    int kswapdHighest = MAX_NR_ZONES - 1;
     long kswapdBeginNs;
+    /** A kswapd round (from its mm_vmscan_kswapd_wake) not yet ended by the next round or the sleep. */
+    boolean kswapdRoundOpen;
     /** Pages the kernel's kswapd freed (traced) since the model's kswapd woke: the stand-in for sc->nr_reclaimed. */
     long freedSinceKswapdWake;
     /** Frees traced from the kernel's kswapd task: its reclaim, which stands in for the model kswapd's progress. */
     long kswapdReclaimed;
     /** kswapdReclaimed at the model kswapd's previous balance_pgdat() check, -1 before the first. */
     long reclaimedAtKswapdCheck = -1;
+    /** freedSinceKswapdWake at which balance_pgdat()'s current kswapd_shrink_node() iteration ends, -1 before one. */
+    long kswapdIterationEnd = -1;
+    /** kswapdReclaimed at the previous check within the iteration (no kswapd free since: it ran dry). */
+    long reclaimedAtKswapdIteration;
     int kcompactdMaxOrder;
     int kcompactdHighest = MAX_NR_ZONES - 1;
     boolean kcompactdPending;
@@ -475,7 +484,7 @@ abstract class SimState {
     /** Ends the run: closes open daemon intervals and runs daemon work still pending. */
     public void finish() {
         runPendingDaemons();
-        if (kswapdAwake) {
+        if (kswapdRoundOpen) {
             kswapdIntervals.add(new Interval(zones[0].nid, kswapdBeginNs, -1, kswapdAllocOrder));
         }
     }

@@ -72,6 +72,7 @@ class DaemonAndScannerRulesTest {
         s.kswapdAllocOrder = 9;
         s.kswapdReclaimOrder = 9;
         s.kswapdHighest = DMA32;
+        s.kswapdRoundOpen = true;
         s.freedSinceKswapdWake = 1024;  // nr_reclaimed >= compact_gap(9) = 2 << 9 = 1024
         s.runKswapd();
         // kswapd_shrink_node(): reclaim order drops to 0; balanced at 0 -> sleep with kswapd_order 9 and
