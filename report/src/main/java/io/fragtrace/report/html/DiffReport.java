@@ -410,9 +410,22 @@ public final class DiffReport {
             return c.isMissing(c.size() - 1) ? Double.NaN : c.getDouble(c.size() - 1);
         }
 
-        /** Allocation failures per order: stats.json allocation_failures.by_order, else summary.json. */
+        /**
+         * Allocation failures per order: a simulated run's own (summary.json simulate.allocation_failures_by_order
+         * model: stats.json counts the trace's, the kernel's, the same under every configuration); an observed run's
+         * from stats.json allocation_failures.by_order, else summary.json.
+         */
         static Map<Integer, Double> failuresByOrder(ReplayFolder f) {
             Map<Integer, Double> m = new java.util.TreeMap<>();
+            JsonNode simulated = f.summary().path("simulate").path("allocation_failures_by_order");
+            if (simulated.isObject()) {
+                var it = simulated.fields();
+                while (it.hasNext()) {
+                    var e = it.next();
+                    m.put(Integer.parseInt(e.getKey()), e.getValue().path("model").asDouble());
+                }
+                return m;
+            }
             if (f.stats() != null) {
                 for (JsonNode r : f.stats().path("allocation_failures").path("by_order")) {
                     m.put(r.path("order").asInt(), r.path("requests").asDouble());

@@ -188,6 +188,29 @@ class DiffReportTest {
     }
 
     @Test
+    void aSimulatedRunsFailuresAreTheModelsNotTheTraces() throws Exception {
+        // a simulated run: stats.json counts the trace's failures (the kernel's: the same under every config), its
+        // summary.json simulate.allocation_failures_by_order the model's own, which the diff must compare
+        Path c = ReplayFixture.synthetic(tmp.resolve("sim"), 0.6);
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(c.resolve("summary.json").toFile());
+        root.putObject("simulate").putObject("allocation_failures_by_order").putObject("9").put("model", 11)
+                .put("trace", 2);
+        json.writeValue(c.resolve("summary.json").toFile(), root);
+        Path o = tmp.resolve("diff-sim");
+        DiffReport.write(a, c, o);
+        CSVRecord r = null;
+        for (CSVRecord x : Csv.read(o.resolve("diff_metrics.csv"))) {
+            if (x.get("metric").equals("allocation failures order 9")) {
+                r = x;
+            }
+        }
+        assertEquals("2", r.get("a")); // A observed: stats.json's 2 failed order-9 requests
+        assertEquals("11", r.get("b"));
+    }
+
+    @Test
     void differentMaxOrderIsRefused() throws Exception {
         Path c = edited("max11", "summary.json", "\"max_order\" : 10", "\"max_order\" : 11");
         TraceInputException e = assertThrows(TraceInputException.class,
