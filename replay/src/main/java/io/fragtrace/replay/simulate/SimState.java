@@ -475,6 +475,7 @@ abstract class SimState {
     /** Ends the run: closes open daemon intervals and runs daemon work still pending. */
     public void finish() {
         runPendingDaemons();
+        advanceDaemonPasses(Long.MAX_VALUE); // daemon passes still running end as they would
         if (kswapdAwake) {
             kswapdIntervals.add(new Interval(zones[0].nid, kswapdBeginNs, -1, kswapdAllocOrder));
         }
@@ -487,4 +488,6 @@ abstract class SimState {
     abstract long recommendedNow();
 
     abstract void runPendingDaemons();
+
+    abstract void advanceDaemonPasses(long ts);
 }
