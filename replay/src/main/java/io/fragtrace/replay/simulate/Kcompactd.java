@@ -66,7 +66,7 @@ abstract class Kcompactd extends CompactZone {
     /**
      * kcompactd_do_work() (mm/compaction.c, 6.1): for each zone up to kcompactd_highest_zoneidx not deferred and
      * suitable, compact_zone() at kcompactd_max_order; SUCCESS resets the deferral, COMPLETE / PARTIAL_SKIPPED drain
-     * the pcp lists and defer. Starts the work; it runs through trace time ({@link #stepDaemonPass}).
+     * the pcp lists and defer. Starts the work, a {@link DaemonPass} ({@link #stepDaemonPass}).
      */
     void kcompactdDoWork() {
         kcompactdPending = false;
@@ -327,8 +327,9 @@ abstract class Kcompactd extends CompactZone {
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node(); the next timeout is 500 ms after it, or 500 ms << COMPACT_MAX_DEFER_SHIFT when
      * the score did not drop (the kernel's timer wheel rounds HZ/2 up to its 8-jiffy bucket: 512 ms at HZ 250, kept at
-     * 500 here, docs/calibrate.md). The pass runs through trace time at the capture's measured cost, so kswapd woken
-     * meanwhile ends it PARTIAL_SKIPPED at a __compact_finished() check ({@link #stepDaemonPass}).
+     * 500 here, docs/calibrate.md). The pass is a {@link DaemonPass}: whole at the tick while proactive passes have no
+     * rate ({@link #setPassCost}); with one, kswapd woken meanwhile ends it PARTIAL_SKIPPED at a __compact_finished()
+     * check.
      */
     void proactiveTimeout(long atNs) {
         stats.proactiveChecks++;

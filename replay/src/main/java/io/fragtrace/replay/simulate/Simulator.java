@@ -28,7 +28,9 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
  * compaction, per-CPU, fallback and daemon events are not applied (they are the observed baseline elsewhere).
  * <p>
  * Every method names the kernel function it mirrors (6.1 unless noted; differences by version are noted and switched on
- * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up, atomically.
+ * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up; kswapd's whole, compaction passes of
+ * kcompactd and compact_memory through trace time at the capture's measured cost where they have one
+ * (Kcompactd.setPassCost()).
  */
 public final class Simulator extends Regions implements TraceVisitor {
     /** Samples the model over time (same contract as the observed replay's sampler). */
