@@ -216,9 +216,28 @@ abstract class CompactZone extends PageAlloc {
      * compact_zone() (mm/compaction.c, 6.1-6.12): compaction_suitable, the scanners' start (cached positions, or the
      * zone ends for whole-zone compaction; whole_zone also when the migrate scanner starts at the zone start), then
      * compact_finished() / isolate_migratepages() / migrate_pages() until a result; a direct pass whose freed page
-     * compaction_capture() took ends SUCCESS. Unused targets go back with release_freepages().
+     * compaction_capture() took ends SUCCESS. Unused targets go back with release_freepages(). Run whole; kcompactd's
+     * and compact_memory's passes run the same three parts through trace time ({@link Kcompactd}).
      */
     CompactStatus compactZone(CompactControl cc) {
+        ZonePass p = new ZonePass(cc);
+        CompactStatus ret = compactZoneBegin(p);
+        if (ret != CompactStatus.CONTINUE) {
+            return ret;
+        }
+        while ((ret = compactZoneIteration(p)) == CompactStatus.CONTINUE) {
+            // each iteration advances a scanner, or ends the pass
+        }
+        compactZoneEnd(p, ret);
+        return ret;
+    }
+
+    /**
+     * compact_zone()'s set-up, up to its loop: SUCCESS or SKIPPED when compaction_suitable() ends the pass before it
+     * begins (no mm_compaction_begin), else CONTINUE with the scanners placed.
+     */
+    CompactStatus compactZoneBegin(ZonePass p) {
+        CompactControl cc = p.cc;
         int z = cc.z;
         Zone zone = zones[z];
         if (cc.order >= 0) {
@@ -254,72 +273,76 @@ abstract class CompactZone extends PageAlloc {
                 cc.wholeZone = true;
             }
         }
-        long beginNs = nowNs;
-        long migrateBegin = cc.migratePfn;
-        long freeBegin = cc.freePfn;
-        int fragAtBegin = cc.order >= 0 ? FragMetrics.fragmentationIndex(cz.nrFree(z), cc.order) : Integer.MIN_VALUE;
+        p.beginNs = nowNs;
+        p.migrateBegin = cc.migratePfn;
+        p.freeBegin = cc.freePfn;
+        p.fragAtBegin = cc.order >= 0 ? FragMetrics.fragmentationIndex(cz.nrFree(z), cc.order) : Integer.MIN_VALUE;
         cc.nrMigratepages = 0;
         cc.nrFreepages = 0;
         targetHead = 0;
         targetTail = 0;
-        CompactStatus ret;
-        long iterations = 0;
+        p.iterations = 0;
         lastMigratedPfn = 0;
-        long iterationBound = 4 * ((zone.end - zone.start) / COMPACT_CLUSTER_MAX + ((zone.end - zone.start) >> pb)) + 64;
-        while (true) {
-            ret = compactFinished(cc);
-            if (ret != CompactStatus.CONTINUE) {
-                break;
+        p.iterationBound = 4 * ((zone.end - zone.start) / COMPACT_CLUSTER_MAX + ((zone.end - zone.start) >> pb)) + 64;
+        return CompactStatus.CONTINUE;
+    }
+
+    /**
+     * One iteration of compact_zone()'s loop, {@code while ((ret = compact_finished(cc)) == COMPACT_CONTINUE)}:
+     * isolate_migratepages(), migrate_pages(), check_drain. CONTINUE, or the pass's result.
+     */
+    CompactStatus compactZoneIteration(ZonePass p) {
+        CompactControl cc = p.cc;
+        CompactStatus ret = compactFinished(cc);
+        if (ret != CompactStatus.CONTINUE) {
+            return ret;
+        }
+        if (++p.iterations > p.iterationBound) {
+            // every iteration advances a scanner or skip-marks a block, so a pass ends well within this bound;
+            // should a model inconsistency break that, end the pass (counted) instead of spinning
+            stats.compactionPassesCutShort++;
+            return CompactStatus.CONTENDED;
+        }
+        long iterationStartPfn = cc.migratePfn;
+        // "Avoid multiple rescans of the same pageblock": cc->rescan (cc->finish_pageblock from 6.3) when this
+        // isolation starts in the pageblock the last migrated batch started in (last_migrated_pfn 0 is block 0)
+        cc.rescan = cz.pageblockStart(lastMigratedPfn) == cz.pageblockStart(iterationStartPfn);
+        cc.finishPageblock = cc.rescan && ks.finishPageblock();
+        cz.isolateMigratepages(cc, migrateList, pages);
+        if (cc.nrMigratepages == 0) {
+            checkDrain(cc); // ISOLATE_NONE: goto check_drain
+            return cc.capturedPfn >= 0 ? CompactStatus.SUCCESS : CompactStatus.CONTINUE;
+        }
+        // ISOLATE_SUCCESS: last_migrated_pfn = iteration_start_pfn until 6.5; from 6.6 ("correct last_migrated_pfn
+        // update in compact_zone") the start of the pageblock the isolation ended in
+        lastMigratedPfn = ks.lastMigratedFromBlock() ? Math.max(zones[cc.z].start, cz.pageblockStart(cc.migratePfn - 1))
+                : iterationStartPfn;
+        if (!migratePages(cc)) {
+            if (!cz.scannersMet(cc)) {
+                return CompactStatus.CONTENDED;
             }
-            if (++iterations > iterationBound) {
-                // every iteration advances a scanner or skip-marks a block, so a pass ends well within this bound;
-                // should a model inconsistency break that, end the pass (counted) instead of spinning
-                stats.compactionPassesCutShort++;
-                ret = CompactStatus.CONTENDED;
-                break;
-            }
-            long iterationStartPfn = cc.migratePfn;
-            // "Avoid multiple rescans of the same pageblock": cc->rescan (cc->finish_pageblock from 6.3) when this
-            // isolation starts in the pageblock the last migrated batch started in (last_migrated_pfn 0 is block 0)
-            cc.rescan = cz.pageblockStart(lastMigratedPfn) == cz.pageblockStart(iterationStartPfn);
-            cc.finishPageblock = cc.rescan && ks.finishPageblock();
-            cz.isolateMigratepages(cc, migrateList, pages);
-            if (cc.nrMigratepages == 0) {
-                checkDrain(cc); // ISOLATE_NONE: goto check_drain
-                if (cc.capturedPfn >= 0) {
-                    ret = CompactStatus.SUCCESS;
-                    break;
-                }
-                continue;
-            }
-            // ISOLATE_SUCCESS: last_migrated_pfn = iteration_start_pfn until 6.5; from 6.6 ("correct last_migrated_pfn
-            // update in compact_zone") the start of the pageblock the isolation ended in
-            lastMigratedPfn = ks.lastMigratedFromBlock() ? Math.max(zone.start, cz.pageblockStart(cc.migratePfn - 1))
-                    : iterationStartPfn;
-            if (!migratePages(cc)) {
-                if (!cz.scannersMet(cc)) {
-                    ret = CompactStatus.CONTENDED;
-                    break;
-                }
-                if (cc.direct && cc.async() && cc.order > 0) {
-                    long o = 1L << cc.order;
-                    cc.migratePfn = ((cc.migratePfn - 1) & -o) + o;
-                    lastMigratedPfn = 0; // "Draining pcplists is useless in this case"
-                }
-            }
-            checkDrain(cc); // the drain may complete the block: capture is checked after it, as compact_zone() does
-            if (cc.capturedPfn >= 0) {
-                ret = CompactStatus.SUCCESS; // "Stop if a page has been captured"
-                break;
+            if (cc.direct && cc.async() && cc.order > 0) {
+                long o = 1L << cc.order;
+                cc.migratePfn = ((cc.migratePfn - 1) & -o) + o;
+                lastMigratedPfn = 0; // "Draining pcplists is useless in this case"
             }
         }
-        // release_freepages(): unused targets back; the cached free pfn only goes back
+        checkDrain(cc); // the drain may complete the block: capture is checked after it, as compact_zone() does
+        // "Stop if a page has been captured"
+        return cc.capturedPfn >= 0 ? CompactStatus.SUCCESS : CompactStatus.CONTINUE;
+    }
+
+    /** compact_zone()'s end: release_freepages() (the cached free pfn only goes back), the pass counted and kept. */
+    void compactZoneEnd(ZonePass p, CompactStatus ret) {
+        CompactControl cc = p.cc;
+        int z = cc.z;
+        Zone zone = zones[z];
         if (targetTail > targetHead) {
             long highest = 0;
             for (int i = targetHead; i < targetTail; i++) {
-                long p = base + targets[i];
-                highest = Math.max(highest, p);
-                m.freeOnePage(z, p, 0, m.pageblockMigratetype(p), false);
+                long pfn = base + targets[i];
+                highest = Math.max(highest, pfn);
+                m.freeOnePage(z, pfn, 0, m.pageblockMigratetype(pfn), false);
             }
             cz.releasedFreepages(z, highest);
             targetHead = targetTail = 0;
@@ -336,13 +359,34 @@ abstract class CompactZone extends PageAlloc {
         stats.migrateFailed += cc.failed;
         stats.freeIsolated += cc.freeIsolated + cc.fastFreeIsolated;
         if (runs.size() < 200_000) {
-            runs.add(new CompactionRun(beginNs, nowNs, cc.direct ? curPid : -1,
+            runs.add(new CompactionRun(p.beginNs, nowNs, cc.direct ? curPid : -1,
                     cc.direct ? (curEvent == null ? "" : curEvent.comm()) : "kcompactd" + zone.nid, cc.direct ? curCpu : -1, cc.context, cc.order, zone.nid,
-                    ZoneType.byName(zone.name), zone.start, zone.end, cc.mode, ret, migrateBegin, cc.migratePfn,
-                    freeBegin, cc.freePfn, cc.migrateScanned, cc.migrateIsolated, cc.freeScanned, cc.freeIsolated,
-                    cc.fastFreeScanned, cc.fastFreeIsolated, cc.migrated, cc.failed, cc.finishedChecks, ret, fragAtBegin));
+                    ZoneType.byName(zone.name), zone.start, zone.end, cc.mode, ret, p.migrateBegin, cc.migratePfn,
+                    p.freeBegin, cc.freePfn, cc.migrateScanned, cc.migrateIsolated, cc.freeScanned, cc.freeIsolated,
+                    cc.fastFreeScanned, cc.fastFreeIsolated, cc.migrated, cc.failed, cc.finishedChecks, ret, p.fragAtBegin));
         }
-        return ret;
+    }
+
+    /**
+     * Exchanges the pass's isolated pages (targets, cc->freepages, last_migrated_pfn) with the simulator's: before
+     * and after each part of a pass that pauses, so a direct compaction in the pause works with its own.
+     */
+    void swapBuffers(ZonePass p) {
+        int[] t = targets;
+        targets = p.targets;
+        p.targets = t;
+        int h = targetHead;
+        targetHead = p.targetHead;
+        p.targetHead = h;
+        h = targetTail;
+        targetTail = p.targetTail;
+        p.targetTail = h;
+        Freepages f = freepages;
+        freepages = p.freepages;
+        p.freepages = f;
+        long l = lastMigratedPfn;
+        lastMigratedPfn = p.lastMigratedPfn;
+        p.lastMigratedPfn = l;
     }
 
     /** last_migrated_pfn of the compact_zone() pass in progress (0: nothing to flush). */
@@ -422,7 +466,7 @@ abstract class CompactZone extends PageAlloc {
     int daemonCpu;
 
     /** cc->freepages by order (6.10+); empty between passes. */
-    final Freepages freepages = new Freepages(m.nrOrders());
+    Freepages freepages = new Freepages(m.nrOrders());
 
     /** compaction_alloc() (mm/compaction.c): the head of cc->freepages, isolate_freepages() when empty. */
     int compactionAlloc(CompactControl cc) {

@@ -4,10 +4,13 @@ import io.fragtrace.parser.CompactStatus;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.Interval;
+import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.FragMetrics;
+
+import java.util.ArrayDeque;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
 
@@ -37,8 +40,8 @@ abstract class Kcompactd extends CompactZone {
         if (kcompactdHighest > highestKz) {
             kcompactdHighest = highestKz;
         }
-        if (kcompactdPending) {
-            return;
+        if (kcompactdPending || kcompactdPass != null) {
+            return; // !wq_has_sleeper(): kcompactd is awake (woken, or in a pass); it reads kcompactd_max_order next loop
         }
         if (!kcompactdNodeSuitable()) {
             return;
@@ -60,42 +63,228 @@ abstract class Kcompactd extends CompactZone {
         return false;
     }
 
-    /** kcompactd_do_work() (mm/compaction.c, 6.1). */
+    /**
+     * kcompactd_do_work() (mm/compaction.c, 6.1): for each zone up to kcompactd_highest_zoneidx not deferred and
+     * suitable, compact_zone() at kcompactd_max_order; SUCCESS resets the deferral, COMPLETE / PARTIAL_SKIPPED drain
+     * the pcp lists and defer. Starts the work, a {@link DaemonPass} ({@link #stepDaemonPass}).
+     */
     void kcompactdDoWork() {
+        kcompactdPending = false;
         stats.kcompactdWakes++;
-        int order = kcompactdMaxOrder;
-        int highest = kcompactdHighest;
-        long begin = nowNs;
-        for (int z = 0; z < nz; z++) {
-            if (kzone[z] > highest || zones[z].present == 0) {
-                continue;
+        kcompactdPass = new DaemonPass(CompactionContext.KCOMPACTD, kcompactdMaxOrder, kcompactdHighest, nowNs);
+    }
+
+    // ------------------------------------------------------------------ passes through trace time
+
+    /**
+     * Work of kcompactd (kcompactd_do_work(), proactive_compact_node()) or of a compact_memory writer (compact_node())
+     * in progress: its zones one after another, each a {@link ZonePass}, and its own clock, which each iteration of
+     * compact_zone()'s loop advances by what the capture's own passes of that context cost ({@link PassCost}).
+     */
+    static final class DaemonPass {
+        final CompactionContext context;
+        final int order;
+        final int highest;
+        final long beginNs;
+        long clockNs;
+        /** The next zone index to consider. */
+        int nextZ;
+        /** The zone's pass in progress, null between zones. */
+        ZonePass zone;
+        /** fragmentation_score_node() before a proactive pass. */
+        long prevScore;
+
+        DaemonPass(CompactionContext context, int order, int highest, long atNs) {
+            this.context = context;
+            this.order = order;
+            this.highest = highest;
+            this.beginNs = atNs;
+            this.clockNs = atNs;
+        }
+    }
+
+    /** kcompactd's work in progress, null while it waits. */
+    DaemonPass kcompactdPass;
+    /** The compact_memory writer's pass in progress, null when none. */
+    DaemonPass manualPass;
+    /** Zones (start pfn) whose compact_memory pass the trace began while the model's previous one still ran. */
+    final ArrayDeque<Long> manualZonesQueued = new ArrayDeque<>();
+    /** The cost per context of a pass in trace time; null (a pass takes no trace time) without a measured rate. */
+    final PassCost.Rate[] passRates = new PassCost.Rate[CompactionContext.values().length];
+
+    /**
+     * Takes the capture's measured pass costs (null: none). compact_memory's passes (compact_node()) run through trace
+     * time at the rate of the capture's own; kcompactd's (kcompactd_do_work(), proactive_compact_node()) still run
+     * whole at their instant: through trace time they meet the model's kswapd rounds, which are not the kernel's
+     * (kswapd_is_running() ends a proactive pass PARTIAL_SKIPPED at its next __compact_finished()), and calibrate loses
+     * rows (docs/calibrate.md, "How long a kcompactd pass takes"; docs/experiments/pass-time.patch times them too).
+     */
+    public void setPassCost(PassCost cost) {
+        passRates[CompactionContext.MANUAL.ordinal()] = cost == null ? null : cost.rate(CompactionContext.MANUAL);
+    }
+
+    /**
+     * Runs the daemon passes in progress up to trace instant ts: each step at its pass's clock, the earliest first,
+     * while that clock is at or before ts (the workload's events after it come first). What kcompactd does after its
+     * work ends follows at the end's instant.
+     */
+    void advanceDaemonPasses(long ts) {
+        long saved = nowNs;
+        while (true) {
+            DaemonPass p = kcompactdPass;
+            if (manualPass != null && (p == null || manualPass.clockNs < p.clockNs)) {
+                p = manualPass;
             }
-            if (defer[z].compactionDeferred(order)) {
-                stats.deferred++;
-                continue;
+            if (p == null || p.clockNs > ts) {
+                break;
             }
-            if (compactionSuitable(z, order, 0, highest) != CompactStatus.CONTINUE) {
-                continue;
-            }
-            CompactControl cc = new CompactControl(z, order, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0, highest,
-                    CompactionContext.KCOMPACTD);
-            CompactStatus st = compactZone(cc);
-            if (st == CompactStatus.SUCCESS) {
-                defer[z].compactionDeferReset(order, false);
-                stats.deferReset++;
-            } else if (st == CompactStatus.PARTIAL_SKIPPED || st == CompactStatus.COMPLETE) {
-                drainAllPages(z);
-                defer[z].deferCompaction(order);
-                stats.deferCompaction++;
+            nowNs = p.clockNs;
+            if (!stepDaemonPass(p)) {
+                daemonPassEnded(p);
             }
         }
-        if (kcompactdMaxOrder <= order) {
-            kcompactdMaxOrder = 0;
+        nowNs = saved;
+    }
+
+    /** One step of a daemon pass at its clock: the next zone's compact_zone() set-up, or one loop iteration. */
+    boolean stepDaemonPass(DaemonPass p) {
+        ZonePass zp = p.zone;
+        if (zp == null) {
+            CompactControl cc = nextDaemonZone(p);
+            if (cc == null) {
+                return false;
+            }
+            zp = new ZonePass(cc, m.nrOrders());
+            swapBuffers(zp);
+            CompactStatus st = compactZoneBegin(zp);
+            swapBuffers(zp);
+            if (st != CompactStatus.CONTINUE) {
+                daemonZoneDone(p, cc.z, st);
+            } else {
+                p.zone = zp;
+            }
+            return true;
         }
-        if (kcompactdHighest >= highest) {
-            kcompactdHighest = MAX_NR_ZONES - 1;
+        CompactControl cc = zp.cc;
+        long migrated = cc.migrated;
+        long scanned = cc.migrateScanned + cc.freeScanned + cc.fastFreeScanned;
+        swapBuffers(zp);
+        CompactStatus st = compactZoneIteration(zp);
+        swapBuffers(zp);
+        PassCost.Rate r = passRates[p.context.ordinal()];
+        if (r != null) {
+            p.clockNs += r.costNs(cc.migrated - migrated,
+                    cc.migrateScanned + cc.freeScanned + cc.fastFreeScanned - scanned);
         }
-        kcompactdIntervals.add(new Interval(zones[0].nid, begin, nowNs, order));
+        if (st != CompactStatus.CONTINUE) {
+            nowNs = p.clockNs;
+            swapBuffers(zp);
+            compactZoneEnd(zp, st);
+            swapBuffers(zp);
+            p.zone = null;
+            daemonZoneDone(p, cc.z, st);
+        }
+        return true;
+    }
+
+    /** The compact_control of the daemon work's next zone, null when it has none left. */
+    CompactControl nextDaemonZone(DaemonPass p) {
+        while (p.nextZ < nz) {
+            int z = p.nextZ++;
+            switch (p.context) {
+                case KCOMPACTD -> {
+                    // kcompactd_do_work()
+                    if (kzone[z] > p.highest || zones[z].present == 0) {
+                        continue;
+                    }
+                    if (defer[z].compactionDeferred(p.order)) {
+                        stats.deferred++;
+                        continue;
+                    }
+                    if (compactionSuitable(z, p.order, 0, p.highest) != CompactStatus.CONTINUE) {
+                        continue;
+                    }
+                    return new CompactControl(z, p.order, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0, p.highest,
+                            CompactionContext.KCOMPACTD);
+                }
+                case PROACTIVE -> {
+                    // proactive_compact_node() (compact_node(pgdat, true) from 6.10)
+                    if (zones[z].present == 0) {
+                        continue;
+                    }
+                    CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0,
+                            MAX_NR_ZONES - 1, CompactionContext.PROACTIVE);
+                    cc.wholeZone = true;
+                    cc.ignoreSkipHint = true;
+                    cc.proactive = true;
+                    return cc;
+                }
+                default -> {
+                    // compact_node() of a compact_memory write: the zone the trace began (nextZ set to it)
+                    p.nextZ = nz;
+                    CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC, MIGRATE_UNMOVABLE, 0,
+                            MAX_NR_ZONES - 1, CompactionContext.MANUAL);
+                    cc.wholeZone = true;
+                    cc.ignoreSkipHint = true;
+                    return cc;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** kcompactd_do_work()'s rule after a zone's compact_zone(); nothing for whole-zone passes. */
+    void daemonZoneDone(DaemonPass p, int z, CompactStatus st) {
+        if (p.context != CompactionContext.KCOMPACTD) {
+            return;
+        }
+        if (st == CompactStatus.SUCCESS) {
+            defer[z].compactionDeferReset(p.order, false);
+            stats.deferReset++;
+        } else if (st == CompactStatus.PARTIAL_SKIPPED || st == CompactStatus.COMPLETE) {
+            drainAllPages(z);
+            defer[z].deferCompaction(p.order);
+            stats.deferCompaction++;
+        }
+    }
+
+    /**
+     * The end of daemon work, at its clock (nowNs): kcompactd_do_work()'s reset of kcompactd_max_order and
+     * kcompactd_highest_zoneidx, or the proactive timeout by the score; then kcompactd() loops: its wait's condition
+     * (kcompactd_work_requested()) is tested before it sleeps, so a trigger or an order raised meanwhile runs at once.
+     * A compact_memory writer goes on with the next zone the trace began.
+     */
+    void daemonPassEnded(DaemonPass p) {
+        if (p.context == CompactionContext.MANUAL) {
+            manualPass = null;
+            Long next = manualZonesQueued.pollFirst();
+            if (next != null) {
+                compactMemoryZone(next);
+            }
+            return;
+        }
+        kcompactdPass = null;
+        long timeout = HPAGE_FRAG_CHECK_INTERVAL_NS;
+        if (p.context == CompactionContext.KCOMPACTD) {
+            if (kcompactdMaxOrder <= p.order) {
+                kcompactdMaxOrder = 0;
+            }
+            if (kcompactdHighest >= p.highest) {
+                kcompactdHighest = MAX_NR_ZONES - 1;
+            }
+            kcompactdIntervals.add(new Interval(zones[0].nid, p.beginNs, nowNs, p.order));
+        } else {
+            kcompactdIntervals.add(new Interval(zones[0].nid, p.beginNs, nowNs, -1));
+            if (fragmentationScoreNode() >= p.prevScore) {
+                timeout = HPAGE_FRAG_CHECK_INTERVAL_NS << Deferral.COMPACT_MAX_DEFER_SHIFT;
+            }
+        }
+        nextProactiveNs = nowNs + timeout;
+        if (proactiveTrigger) {
+            proactiveTriggered();
+        } else if (kcompactdMaxOrder > 0) {
+            kcompactdDoWork();
+        }
     }
 
     /** The proactive checks kept for calibrate (each is three longs). */
@@ -118,60 +307,45 @@ abstract class Kcompactd extends CompactZone {
      * kcompactd()'s wait timing out (mm/compaction.c, 5.9-6.12): wait_event_freezable_timeout() tests its condition
      * once more at the timeout, so when kcompactd_work_requested() holds (a wakeup_kcompactd() raised
      * kcompactd_max_order without waking kcompactd, because kcompactd_node_suitable() said no or kcompactd was busy)
-     * kcompactd_do_work() runs (traced as mm_compaction_kcompactd_wake) and the timeout restarts at 500 ms; else the
-     * proactive branch. Returns the next timeout.
+     * kcompactd_do_work() runs (traced as mm_compaction_kcompactd_wake) and the timeout restarts at 500 ms after it;
+     * else the proactive branch. Sets the next timeout, or leaves it to the end of the work started.
      */
-    long kcompactdTimeout(long atNs) {
+    void kcompactdTimeout(long atNs) {
         if (kcompactdMaxOrder > 0) {
             long saved = nowNs;
             nowNs = atNs;
             stats.kcompactdTimeoutWork++;
             kcompactdDoWork();
             nowNs = saved;
-            return HPAGE_FRAG_CHECK_INTERVAL_NS;
+            nextProactiveNs = Long.MAX_VALUE;
+            return;
         }
-        return proactiveTimeout(atNs);
+        proactiveTimeout(atNs);
     }
 
     /**
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
-     * should_proactive_compact_node();
-     * the next timeout is 500 ms, or 500 ms << COMPACT_MAX_DEFER_SHIFT when the score did not drop (the kernel's timer
-     * wheel rounds HZ/2 up to its 8-jiffy bucket: 512 ms at HZ 250, kept at 500 here, docs/calibrate.md). The pass runs
-     * whole at the tick: the kernel's takes CPU time and ends PARTIAL_SKIPPED once kswapd runs meanwhile
-     * (__compact_finished()), which the model cannot time (docs/calibrate.md, "What the trace cannot tell").
+     * should_proactive_compact_node(); the next timeout is 500 ms after it, or 500 ms << COMPACT_MAX_DEFER_SHIFT when
+     * the score did not drop (the kernel's timer wheel rounds HZ/2 up to its 8-jiffy bucket: 512 ms at HZ 250, kept at
+     * 500 here, docs/calibrate.md). The pass is a {@link DaemonPass}: whole at the tick while proactive passes have no
+     * rate ({@link #setPassCost}); with one, kswapd woken meanwhile ends it PARTIAL_SKIPPED at a __compact_finished()
+     * check.
      */
-    long proactiveTimeout(long atNs) {
+    void proactiveTimeout(long atNs) {
         stats.proactiveChecks++;
-        long timeout = HPAGE_FRAG_CHECK_INTERVAL_NS;
         boolean should = shouldProactiveCompactNode();
         long prev = fragmentationScoreNode();
         if (proactiveChecks.size() < MAX_PROACTIVE_CHECKS_KEPT) {
             proactiveChecks.add(new long[] {atNs, prev, should ? 1 : 0});
         }
-        if (should) {
-            stats.proactiveRuns++;
-            long begin = nowNs;
-            nowNs = atNs;
-            for (int z = 0; z < nz; z++) {
-                if (zones[z].present == 0) {
-                    continue;
-                }
-                CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC_LIGHT, MIGRATE_UNMOVABLE, 0,
-                        MAX_NR_ZONES - 1,
-                        CompactionContext.PROACTIVE);
-                cc.wholeZone = true;
-                cc.ignoreSkipHint = true;
-                cc.proactive = true;
-                compactZone(cc);
-            }
-            nowNs = begin;
-            kcompactdIntervals.add(new Interval(zones[0].nid, atNs, atNs, -1));
-            if (fragmentationScoreNode() >= prev) {
-                timeout = HPAGE_FRAG_CHECK_INTERVAL_NS << Deferral.COMPACT_MAX_DEFER_SHIFT;
-            }
+        if (!should) {
+            nextProactiveNs = atNs + HPAGE_FRAG_CHECK_INTERVAL_NS;
+            return;
         }
-        return timeout;
+        stats.proactiveRuns++;
+        kcompactdPass = new DaemonPass(CompactionContext.PROACTIVE, -1, MAX_NR_ZONES - 1, atNs);
+        kcompactdPass.prevScore = prev;
+        nextProactiveNs = Long.MAX_VALUE;
     }
 
     /**
@@ -202,25 +376,27 @@ abstract class Kcompactd extends CompactZone {
      */
     void proactiveTriggered() {
         proactiveTrigger = false;
-        nextProactiveNs = nowNs + proactiveTimeout(nowNs);
+        proactiveTimeout(nowNs);
     }
 
     /**
      * A write to /proc/sys/vm/compact_memory (sysctl_compaction_handler() → compact_nodes() → compact_node(),
      * mm/compaction.c): compact_zone() of each populated zone with order -1, MIGRATE_SYNC, ignore_skip_hint and
      * whole_zone, gfp GFP_KERNEL. The trace shows each zone's pass (mm_compaction_begin by the writing task, neither
-     * direct nor kcompactd); the model runs the pass of the zone starting at zoneStartPfn at the same instant.
+     * direct nor kcompactd); the model begins the pass of the zone starting at zoneStartPfn at the same instant, or
+     * when its pass of the previous zone ends, and runs it through trace time ({@link #stepDaemonPass}).
      */
     void compactMemoryZone(long zoneStartPfn) {
         int z = m.zoneOf(zoneStartPfn);
         if (z < 0 || zones[z].present == 0) {
             return;
         }
+        if (manualPass != null) {
+            manualZonesQueued.addLast(zoneStartPfn); // compact_node() compacts one zone after another
+            return;
+        }
         stats.manualPasses++;
-        CompactControl cc = new CompactControl(z, -1, MigrateMode.SYNC, MIGRATE_UNMOVABLE, 0, MAX_NR_ZONES - 1,
-                CompactionContext.MANUAL);
-        cc.wholeZone = true;
-        cc.ignoreSkipHint = true;
-        compactZone(cc);
+        manualPass = new DaemonPass(CompactionContext.MANUAL, -1, MAX_NR_ZONES - 1, nowNs);
+        manualPass.nextZ = z;
     }
 }

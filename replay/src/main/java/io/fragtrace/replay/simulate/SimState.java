@@ -484,6 +484,7 @@ abstract class SimState {
     /** Ends the run: closes open daemon intervals and runs daemon work still pending. */
     public void finish() {
         runPendingDaemons();
+        advanceDaemonPasses(Long.MAX_VALUE); // daemon passes still running end as they would
         if (kswapdRoundOpen) {
             kswapdIntervals.add(new Interval(zones[0].nid, kswapdBeginNs, -1, kswapdAllocOrder));
         }
@@ -496,4 +497,6 @@ abstract class SimState {
     abstract long recommendedNow();
 
     abstract void runPendingDaemons();
+
+    abstract void advanceDaemonPasses(long ts);
 }

@@ -28,7 +28,9 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
  * compaction, per-CPU, fallback and daemon events are not applied (they are the observed baseline elsewhere).
  * <p>
  * Every method names the kernel function it mirrors (6.1 unless noted; differences by version are noted and switched on
- * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up, atomically.
+ * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up; kswapd's whole, compaction passes of
+ * kcompactd and compact_memory through trace time at the capture's measured cost where they have one
+ * (Kcompactd.setPassCost()).
  */
 public final class Simulator extends Regions implements TraceVisitor {
     /** Samples the model over time (same contract as the observed replay's sampler). */
@@ -505,8 +507,12 @@ public final class Simulator extends Regions implements TraceVisitor {
     static final long VMSTAT_INTERVAL_NS = 1_000_000_000L;
     private long nextVmstatNs = Long.MIN_VALUE;
 
-    /** The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s 500 ms proactive timeout (compaction.c). */
+    /**
+     * The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s 500 ms proactive timeout (compaction.c), and
+     * the daemon passes in progress, run up to this event's instant before it is applied.
+     */
     void advanceDaemons(long ts) {
+        advanceDaemonPasses(ts);
         runPendingDaemons();
         if (tuned != null) {
             // vmstat_update() → refresh_cpu_vm_stats(true) → decay_pcp_high(), every sysctl_stat_interval (mm/vmstat.c)
@@ -518,24 +524,32 @@ public final class Simulator extends Regions implements TraceVisitor {
                 decayPcpHighAll();
             }
         }
-        if (cfg.kcompactd() && proactiveness > 0) {
+        while (true) {
+            advanceDaemonPasses(ts);
+            if (!cfg.kcompactd() || proactiveness <= 0 || kcompactdPass != null) {
+                break;
+            }
             if (nextProactiveNs == Long.MIN_VALUE) {
                 nextProactiveNs = ts + HPAGE_FRAG_CHECK_INTERVAL_NS;
             }
-            while (ts >= nextProactiveNs) {
-                long at = nextProactiveNs;
-                nextProactiveNs = at + kcompactdTimeout(at);
+            if (ts < nextProactiveNs) {
+                break;
             }
+            kcompactdTimeout(nextProactiveNs);
         }
         if (kswapdAwake && (events & 15) == 0) {
             runKswapd();
             if (kcompactdPending) {
                 runPendingDaemons();
+                advanceDaemonPasses(ts);
             }
         }
     }
 
-    /** Daemon work woken since the last event, run atomically: evacuation, balance_pgdat(), kcompactd_do_work(). */
+    /**
+     * Daemon work woken since the last event: evacuation, balance_pgdat() (run whole), kcompactd_do_work() (begun;
+     * it runs through trace time). kcompactd in a pass takes a trigger or a wake when the pass ends.
+     */
     void runPendingDaemons() {
         if (evacuationPending) {
             evacuationPending = false;
@@ -544,13 +558,14 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (kswapdRunPending) {
             runKswapd();
         }
+        if (kcompactdPass != null) {
+            return;
+        }
         if (proactiveTrigger) {
             proactiveTriggered(); // before the woken work, which kcompactd() takes on its next loop
         }
-        if (kcompactdPending) {
-            kcompactdPending = false;
+        if (kcompactdPending && kcompactdPass == null) {
             kcompactdDoWork();
-            nextProactiveNs = nowNs + HPAGE_FRAG_CHECK_INTERVAL_NS;
         }
     }
 }

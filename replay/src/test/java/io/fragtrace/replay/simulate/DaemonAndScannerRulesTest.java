@@ -4,6 +4,7 @@ import io.fragtrace.parser.CompactStatus;
 import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.replay.compaction.CompactionContext;
+import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.CompactControl;
 import org.junit.jupiter.api.Test;
@@ -244,6 +245,7 @@ class DaemonAndScannerRulesTest {
         assertTrue(s.compactionProactivenessSysctlHandler(20));
         s.nowNs = at;
         s.runPendingDaemons();
+        s.advanceDaemonPasses(at); // the pass runs through trace time: without a measured cost, all of it at once
         assertEquals(1, s.stats().proactiveRuns);
         assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE)); // one populated zone: one compact_zone()
         // kswapd running: woken, but should_proactive_compact_node() is false
@@ -373,12 +375,70 @@ class DaemonAndScannerRulesTest {
         s.wakeupKcompactd(9, DMA32);
         assertEquals(0, s.stats().wakeupKcompactd);
         assertEquals(9, s.kcompactdMaxOrder);
-        assertEquals(SimState.HPAGE_FRAG_CHECK_INTERVAL_NS, s.kcompactdTimeout(1_000_000_000L));
+        s.kcompactdTimeout(1_000_000_000L);
+        s.advanceDaemonPasses(1_000_000_000L);
+        assertEquals(1_000_000_000L + SimState.HPAGE_FRAG_CHECK_INTERVAL_NS, s.nextProactiveNs);
         assertEquals(1, s.stats().kcompactdWakes);
         assertEquals(0, s.kcompactdMaxOrder);
         long checks = s.stats().proactiveChecks;
         s.kcompactdTimeout(1_500_000_000L);
         assertEquals(1, s.stats().kcompactdWakes);
         assertEquals(checks + 1, s.stats().proactiveChecks);
+    }
+
+    /**
+     * kcompactd() → proactive_compact_node() (mm/compaction.c) through trace time: each iteration of compact_zone()'s
+     * loop advances the pass's clock by the capture's measured cost, and the workload's events before that clock come
+     * first. At 1 ms per migrated page: at t0 the first iteration isolates COMPACT_CLUSTER_MAX = 32 pages from block 0
+     * (4..7, 12..15, ..., 60..63: the allocated halves of the free order-2 blocks) and migrates them -> clock t0 + 32 ms.
+     * Nothing runs at t0 + 1 ns. kswapd woken meanwhile: the next __compact_finished() (at t0 + 32 ms) finds
+     * kswapd_is_running() -> PARTIAL_SKIPPED, the pass ends at t0 + 32 ms. The node score stays 99 (the 32 freed pages
+     * wait on the pcp list: buddy free 1100 - 32 = 1068, none in an order-9 block: 100; 4096 * 100 / 4097 = 99 >=
+     * 99), so kcompactd() defers: the next check 500 ms << COMPACT_MAX_DEFER_SHIFT (6) = 32 s after the pass's end.
+     */
+    @Test
+    void aProactivePassRunsThroughTraceTimeAndGivesWayToKswapd() {
+        long t0 = 20_000_000_000L;
+        Simulator s = sim(scattered(), "linux-6.1");
+        PassCost cost = new PassCost();
+        cost.add(CompactionContext.PROACTIVE, 1_000_000_000L, 1_000, 0); // 1 ms per migrated page, no scan cost
+        s.passRates[CompactionContext.PROACTIVE.ordinal()] = cost.rate(CompactionContext.PROACTIVE); // as the patch
+        s.nowNs = t0;
+        s.proactiveTimeout(t0);
+        assertEquals(1, s.stats().proactiveRuns);
+        assertEquals(Long.MAX_VALUE, s.nextProactiveNs); // kcompactd is in its pass: no timeout runs meanwhile
+        s.advanceDaemonPasses(t0);
+        assertEquals(32, s.kcompactdPass.zone.cc.migrated);
+        assertEquals(t0 + 32_000_000L, s.kcompactdPass.clockNs);
+        s.advanceDaemonPasses(t0 + 1);
+        assertEquals(32, s.kcompactdPass.zone.cc.migrated);
+        assertEquals(0, s.stats().passes(CompactionContext.PROACTIVE));
+        s.kswapdAwake = true;
+        s.advanceDaemonPasses(t0 + 40_000_000L);
+        assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE));
+        assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE, CompactStatus.PARTIAL_SKIPPED));
+        assertEquals(t0 + 32_000_000L, s.runs().get(0).endNs());
+        assertEquals(t0 + 32_000_000L + (500_000_000L << 6), s.nextProactiveNs);
+    }
+
+    /**
+     * kcompactd in a pass has no sleeper on kcompactd_wait: wakeup_kcompactd() (mm/compaction.c) only raises
+     * kcompactd_max_order (9) and returns; when the pass ends, kcompactd() loops and wait_event_freezable_timeout()
+     * tests kcompactd_work_requested() before sleeping: 9 > 0, so kcompactd_do_work() runs at once (one
+     * mm_compaction_kcompactd_wake), at the pass's end.
+     */
+    @Test
+    void aWakeUpDuringAKcompactdPassRunsItsWorkWhenThePassEnds() {
+        long t0 = 20_000_000_000L;
+        Simulator s = sim(scattered(), "linux-6.1");
+        s.nowNs = t0;
+        s.proactiveTimeout(t0);                       // node score 99 > 90: a proactive pass begins
+        s.wakeupKcompactd(9, DMA32);
+        assertEquals(0, s.stats().wakeupKcompactd);
+        assertFalse(s.kcompactdPending);
+        assertEquals(9, s.kcompactdMaxOrder);
+        s.advanceDaemonPasses(t0);                    // no measured cost: the pass ends at t0, then the work
+        assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE));
+        assertEquals(1, s.stats().kcompactdWakes);
     }
 }

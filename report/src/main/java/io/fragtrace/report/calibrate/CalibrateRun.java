@@ -7,6 +7,7 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.simulate.Simulation;
@@ -49,6 +50,8 @@ public final class CalibrateRun {
         }
         BundleConfig bc = BundleConfig.read(bundle, baseConfig);
         Simulator sim = Simulation.forBundle(bundle, bc.config());
+        // how long a pass takes on the captured machine, from the kernel's own passes: read before the simulation
+        sim.setPassCost(PassCost.ofTrace(input));
         CompactionTracker kernel = new CompactionTracker();
         Calibrator cal = new Calibrator(input, sim, kernel, true);
         ParseReport report = new PipelinedParser().parse(input, e -> {

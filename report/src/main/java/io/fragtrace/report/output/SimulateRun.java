@@ -12,6 +12,7 @@ import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionTracker;
+import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.config.Configs;
@@ -106,6 +107,8 @@ public final class SimulateRun {
                     + "before/buddydump.txt for its start state (see sample-traces/README.md)");
         }
         Simulator sim = Simulation.forBundle(bundle, config);
+        // how long a pass takes on the captured machine, from the kernel's own passes: read before the simulation
+        sim.setPassCost(PassCost.ofTrace(input));
         BuddyModel model = sim.model();
         SampleBuffer samples = new SampleBuffer(sim.startNs(), intervalNs, null);
         sim.setSampler(samples, samples.intervalNs());
