@@ -73,6 +73,14 @@ public final class TraceInput {
         }
     }
 
+    /** The same trace read again from its start, with its own byte count (not for stdin, which is read once). */
+    public TraceInput reopen() {
+        if (file == null) {
+            throw new IllegalStateException("stdin cannot be read twice");
+        }
+        return new TraceInput(file, bundle, displayName);
+    }
+
     public String displayName() {
         return displayName;
     }

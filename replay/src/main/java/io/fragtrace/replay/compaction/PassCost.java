@@ -89,7 +89,24 @@ public final class PassCost {
     }
 
     /**
-     * The rates of a capture, read in one pass over its trace before the simulation: the model's pass usually comes
+     * {@link #ofTrace} of the same trace read a second time, from its start, when first asked (a simulation asks only
+     * when a pass of a timed context begins); null (passes run whole) when that read fails or the input is stdin.
+     */
+    public static java.util.function.Supplier<PassCost> whenAsked(TraceInput input) {
+        return () -> {
+            if (input.file() == null) {
+                return null;
+            }
+            try {
+                return ofTrace(input.reopen());
+            } catch (TraceInputException e) {
+                return null;
+            }
+        };
+    }
+
+    /**
+     * The rates of a capture, read in one pass over its whole trace: the model's pass usually comes
      * before the kernel's matching one (the model's tick is not the kernel's), so rates from the passes seen so far
      * would leave the first passes of each context untimed; the machine's speed is one property of the whole capture.
      */

@@ -11,6 +11,7 @@ import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.FragMetrics;
 
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
 
@@ -111,6 +112,8 @@ abstract class Kcompactd extends CompactZone {
     final ArrayDeque<Long> manualZonesQueued = new ArrayDeque<>();
     /** The cost per context of a pass in trace time; null (a pass takes no trace time) without a measured rate. */
     final PassCost.Rate[] passRates = new PassCost.Rate[CompactionContext.values().length];
+    /** Where the capture's pass costs come from, read when a pass first needs them (null: read, or none). */
+    private Supplier<PassCost> passCostSource;
 
     /**
      * Takes the capture's measured pass costs (null: none). compact_memory's passes (compact_node()) run through trace
@@ -120,7 +123,30 @@ abstract class Kcompactd extends CompactZone {
      * rows (docs/calibrate.md, "How long a kcompactd pass takes"; docs/experiments/pass-time.patch times them too).
      */
     public void setPassCost(PassCost cost) {
-        passRates[CompactionContext.MANUAL.ordinal()] = cost == null ? null : cost.rate(CompactionContext.MANUAL);
+        for (CompactionContext c : TIMED) {
+            passRates[c.ordinal()] = cost == null ? null : cost.rate(c);
+        }
+    }
+
+    /** The contexts whose passes run through trace time (see {@link #setPassCost}). */
+    static final java.util.Set<CompactionContext> TIMED = java.util.EnumSet.of(CompactionContext.MANUAL);
+
+    /**
+     * As {@link #setPassCost}, read from source the first time a pass needs a rate: a capture with no compact_memory
+     * pass (most) is not read twice.
+     */
+    public void setPassCostSource(Supplier<PassCost> source) {
+        passCostSource = source;
+    }
+
+    /** The rate of a pass of context c ({@link #passRates}), after reading the capture's costs if still pending. */
+    PassCost.Rate passRate(CompactionContext c) {
+        if (passCostSource != null && TIMED.contains(c)) {
+            Supplier<PassCost> source = passCostSource;
+            passCostSource = null;
+            setPassCost(source.get());
+        }
+        return passRates[c.ordinal()];
     }
 
     /**
@@ -171,7 +197,7 @@ abstract class Kcompactd extends CompactZone {
         swapBuffers(zp);
         CompactStatus st = compactZoneIteration(zp);
         swapBuffers(zp);
-        PassCost.Rate r = passRates[p.context.ordinal()];
+        PassCost.Rate r = passRate(p.context);
         if (r != null) {
             p.clockNs += r.costNs(cc.migrated - migrated,
                     cc.migrateScanned + cc.freeScanned + cc.fastFreeScanned - scanned);

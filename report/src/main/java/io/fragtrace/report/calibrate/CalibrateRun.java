@@ -50,8 +50,9 @@ public final class CalibrateRun {
         }
         BundleConfig bc = BundleConfig.read(bundle, baseConfig);
         Simulator sim = Simulation.forBundle(bundle, bc.config());
-        // how long a pass takes on the captured machine, from the kernel's own passes: read before the simulation
-        sim.setPassCost(PassCost.ofTrace(input));
+        // how long a pass takes on the captured machine, from the kernel's own passes: the trace read once more
+        // when the first timed (compact_memory) pass begins
+        sim.setPassCostSource(PassCost.whenAsked(input));
         CompactionTracker kernel = new CompactionTracker();
         Calibrator cal = new Calibrator(input, sim, kernel, true);
         ParseReport report = new PipelinedParser().parse(input, e -> {

@@ -107,8 +107,9 @@ public final class SimulateRun {
                     + "before/buddydump.txt for its start state (see sample-traces/README.md)");
         }
         Simulator sim = Simulation.forBundle(bundle, config);
-        // how long a pass takes on the captured machine, from the kernel's own passes: read before the simulation
-        sim.setPassCost(PassCost.ofTrace(input));
+        // how long a pass takes on the captured machine, from the kernel's own passes: the trace read once more
+        // when the first timed (compact_memory) pass begins
+        sim.setPassCostSource(PassCost.whenAsked(input));
         BuddyModel model = sim.model();
         SampleBuffer samples = new SampleBuffer(sim.startNs(), intervalNs, null);
         sim.setSampler(samples, samples.intervalNs());
