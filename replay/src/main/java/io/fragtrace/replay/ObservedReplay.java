@@ -163,6 +163,7 @@ public final class ObservedReplay implements TraceVisitor {
         }
         drainLock.resolve(e, toBuddy);
         drainLock.before(e);
+        endRefillBatch(e);
         handlers.onEvent(e);
     }
 
@@ -671,9 +672,48 @@ public final class ObservedReplay implements TraceVisitor {
             m.takeFromBuddy(z, pfn, order, mt);
         }
         if (e.get(Field.PERCPU_REFILL) != 0 && ks.pcpAllowedOrder(order)) {
-            m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(mt, order), true);
+            int cpu = Math.max(0, e.cpu());
+            int pindex = ks.orderToPindex(mt, order);
+            if (refillStarts(cpu, z, pindex)) {
+                // mm/page_alloc.c __rmqueue_pcplist(): rmqueue_bulk() refills only an empty list (list_add_tail) and
+                // list_first_entry() takes the batch's first page at once; its mm_page_alloc comes only after
+                // post_alloc_hook() (init_on_alloc zeroing), possibly after a snapshot or another CPU's drain
+                m.markTaken(pfn, order);
+            } else {
+                m.pcpAdd(z, cpu, pfn, order, pindex, true);
+            }
         } else {
             m.markTaken(pfn, order);
+        }
+    }
+
+    /** Per CPU: 1 + the pcp list (zone, pindex) its current rmqueue_bulk() batch fills, 0 when none. */
+    private int[] refillBatch = new int[8];
+
+    /**
+     * Whether a percpu_refill line begins a refill of an empty list: the first of a batch (rmqueue_bulk() runs under
+     * zone->lock with interrupts off, so a batch's lines are consecutive on its CPU) into a list the model has empty.
+     */
+    private boolean refillStarts(int cpu, int z, int pindex) {
+        if (cpu >= refillBatch.length) {
+            refillBatch = Arrays.copyOf(refillBatch, Math.max(cpu + 1, refillBatch.length * 2));
+        }
+        int list = 1 + z * 1024 + pindex;
+        boolean first = refillBatch[cpu] != list;
+        refillBatch[cpu] = list;
+        return first && m.pcpHeadPfn(z, cpu, pindex) < 0;
+    }
+
+    /**
+     * Any line of a CPU but a percpu_refill or a fallback (__rmqueue_fallback() inside rmqueue_bulk()'s __rmqueue())
+     * ends the batch that CPU was refilling.
+     */
+    private void endRefillBatch(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu >= 0 && cpu < refillBatch.length && refillBatch[cpu] != 0
+                && e.type() != EventType.MM_PAGE_ALLOC_EXTFRAG
+                && (e.type() != EventType.MM_PAGE_ALLOC_ZONE_LOCKED || e.get(Field.PERCPU_REFILL) == 0)) {
+            refillBatch[cpu] = 0;
         }
     }
 
@@ -730,10 +770,12 @@ public final class ObservedReplay implements TraceVisitor {
         } else {
             m.expand(z, pfn, allocOrder, k, blockType);
         }
-        if (ks.pcpAllowedOrder(allocOrder) && allocMt < MIGRATE_PCPTYPES) {
-            m.pcpAdd(z, Math.max(0, e.cpu()), pfn, allocOrder, ks.orderToPindex(allocMt, allocOrder), true);
+        int cpu = Math.max(0, e.cpu());
+        int pindex = ks.orderToPindex(allocMt, allocOrder);
+        if (ks.pcpAllowedOrder(allocOrder) && allocMt < MIGRATE_PCPTYPES && !refillStarts(cpu, z, pindex)) {
+            m.pcpAdd(z, cpu, pfn, allocOrder, pindex, true);
         } else {
-            m.markTaken(pfn, allocOrder);
+            m.markTaken(pfn, allocOrder); // or the first page of a pcp refill: the request's (zoneLocked())
         }
     }
 

@@ -40,17 +40,22 @@ class ObservedReplayTest {
 
     @Test
     void refillGoesToPcpTailAllocTakesItDrainMerges() {
-        // rmqueue_bulk: __rmqueue_smallest (zone_locked percpu_refill=1) splits 0x1000 order 1 and list_add_tail()s
-        // the page on cpu 0's movable order-0 list; mm_page_alloc takes it; mm_page_free (order 0) goes to the pcp
-        // head (free_unref_page_commit); mm_page_pcpu_drain (free_pcppages_bulk) merges it back with 0x1001 into the
-        // order-1 block 0x1000.
+        // rmqueue_bulk() into cpu 0's empty movable order-0 list: __rmqueue_smallest (zone_locked percpu_refill=1)
+        // splits 0x1000 order 1 (0x1001 stays free), then takes 0x1001; both are list_add_tail()ed, and
+        // __rmqueue_pcplist() takes list_first_entry() at once: 0x1000 is the request's before its mm_page_alloc
+        // (traced after post_alloc_hook()), 0x1001 stays on the list. mm_page_alloc of 0x1000; its mm_page_free
+        // (order 0) goes to the pcp head (free_unref_page_commit); mm_page_pcpu_drain (free_pcppages_bulk) of both
+        // merges them back into the order-1 block 0x1000.
         BuddyModel m = model(KernelSemantics.V6_1);
         m.addToFreeList(0, 0x1000, 1, MIGRATE_MOVABLE, false);
         String t = line(0, "1.000001", "mm_page_alloc_zone_locked",
-                "page=00000000deadbeef pfn=0x1000 order=0 migratetype=1 percpu_refill=1");
+                "page=00000000deadbeef pfn=0x1000 order=0 migratetype=1 percpu_refill=1")
+                + line(0, "1.0000015", "mm_page_alloc_zone_locked",
+                "page=00000000deadbeef pfn=0x1001 order=0 migratetype=1 percpu_refill=1");
         replay(m, t);
-        assertArrayEquals(new long[] {0x1000}, m.pcpList(0, 0, 1));
-        assertArrayEquals(new long[] {0x1001}, m.freeList(0, 0, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1001}, m.pcpList(0, 0, 1));
+        assertEquals(BuddyModel.KIND_TAKEN, m.kind(0x1000));
+        assertEquals(0, m.freePages(0));
         t += line(0, "1.000002", "mm_page_alloc",
                 "page=00000000deadbeef pfn=0x1000 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE")
                 + line(0, "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1000 order=0")
@@ -59,14 +64,45 @@ class ObservedReplayTest {
         m2.addToFreeList(0, 0x1000, 1, MIGRATE_MOVABLE, false);
         ObservedReplay r = replay(m2, t);
         // the 6.1 double event (mm_page_free + mm_page_free_batched) is applied once
-        assertArrayEquals(new long[] {0x1000}, m2.pcpList(0, 0, 1));
+        assertArrayEquals(new long[] {0x1000, 0x1001}, m2.pcpList(0, 0, 1));
         assertEquals(0, r.consistency().contradictions());
-        t += line(0, "1.000005", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1000 order=0 migratetype=1");
+        t += line(0, "1.000005", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1000 order=0 migratetype=1")
+                + line(0, "1.000006", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1001 order=0 migratetype=1");
         BuddyModel m3 = model(KernelSemantics.V6_1);
         m3.addToFreeList(0, 0x1000, 1, MIGRATE_MOVABLE, false);
         r = replay(m3, t);
         assertArrayEquals(new long[] {0x1000}, m3.freeList(0, 1, MIGRATE_MOVABLE));
         assertEquals(0, m3.pcpPages(0));
+        assertEquals(0, r.consistency().contradictions());
+    }
+
+    @Test
+    void aRefilledListsFirstPageIsTheRequestsBeforeItsAllocIsTraced() {
+        // kcompactd-1G-k6.1 at its after/ snapshot: khugepaged refilled cpu 0's empty order-9 (THP) list with two
+        // blocks (mm/page_alloc.c rmqueue_bulk(), 6.1 order-9 batch max(63 >> 9, 2) = 2) and __rmqueue_pcplist()
+        // took list_first_entry(), the first, at once; its mm_page_alloc came 8.7 ms later, after init_on_alloc
+        // zeroed 2 MiB, past the snapshot. At any instant between, the kernel's list holds only the second block;
+        // a drain of the list lists only it. A refill line on a CPU whose previous line was a refill of the same list
+        // continues the batch (an mm_page_alloc_extfrag between them is __rmqueue_fallback() inside it); any other
+        // line ends it, and a refill of a list that is not empty adds to it.
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1000, 10, MIGRATE_MOVABLE, false);
+        int thp = KernelSemantics.V6_1.orderToPindex(MIGRATE_MOVABLE, 9);
+        ObservedReplay r = replay(m, line(0, "1.0", "mm_page_alloc_zone_locked",
+                "page=00000000deadbeef pfn=0x1000 order=9 migratetype=1 percpu_refill=1")
+                + line(0, "1.1", "mm_page_alloc_zone_locked",
+                "page=00000000deadbeef pfn=0x1200 order=9 migratetype=1 percpu_refill=1")
+                + line(1, "1.2", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1200 order=9 migratetype=1"));
+        assertEquals(BuddyModel.KIND_TAKEN, m.kind(0x1000));
+        assertArrayEquals(new long[0], m.pcpList(0, 0, thp));
+        assertArrayEquals(new long[] {0x1200}, m.freeList(0, 9, MIGRATE_MOVABLE));
+        assertEquals(0, r.consistency().contradictions());
+        // the request's mm_page_alloc finds its page taken; the next refill of the now empty list is a new batch
+        r = replay(m, line(0, "1.3", "mm_page_alloc",
+                "page=00000000deadbeef pfn=0x1000 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE")
+                + line(0, "1.4", "mm_page_alloc_zone_locked",
+                "page=00000000deadbeef pfn=0x1200 order=9 migratetype=1 percpu_refill=1"));
+        assertEquals(BuddyModel.KIND_TAKEN, m.kind(0x1200));
         assertEquals(0, r.consistency().contradictions());
     }
 
@@ -90,7 +126,18 @@ class ObservedReplayTest {
                 + "change_ownership=0"));
         assertArrayEquals(new long[] {0x1002}, m.freeList(0, 1, MIGRATE_MOVABLE));
         assertArrayEquals(new long[] {0x1001}, m.freeList(0, 0, MIGRATE_MOVABLE));
-        assertArrayEquals(new long[] {0x1000}, m.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
+        // the first page of a refill of cpu 0's empty list: __rmqueue_pcplist() took it at once (the request's)
+        assertArrayEquals(new long[0], m.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
+        assertEquals(BuddyModel.KIND_TAKEN, m.kind(0x1000));
+        // a second page of the same batch is list_add_tail()ed
+        BuddyModel m2 = model(KernelSemantics.V6_12);
+        m2.addToFreeList(0, 0x1000, 2, MIGRATE_MOVABLE, false);
+        replay(m2, line(0, "3.0", "mm_page_alloc_extfrag", "page=00000000deadbeef pfn=0x1000 alloc_order=0 "
+                + "fallback_order=2 pageblock_order=9 alloc_migratetype=0 fallback_migratetype=1 fragmenting=1 "
+                + "change_ownership=0") + line(0, "3.1", "mm_page_alloc_zone_locked",
+                "page=00000000deadbeef pfn=0x1001 order=0 migratetype=0 percpu_refill=1"));
+        assertArrayEquals(new long[] {0x1001},
+                m2.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
     }
 
     @Test
@@ -117,7 +164,9 @@ class ObservedReplayTest {
         assertArrayEquals(new long[] {0x1100}, m.freeList(0, 8, MIGRATE_UNMOVABLE));
         assertArrayEquals(new long[] {0x1006}, m.freeList(0, 1, MIGRATE_UNMOVABLE));
         assertArrayEquals(new long[] {0x1005}, m.freeList(0, 0, MIGRATE_UNMOVABLE));
-        assertArrayEquals(new long[] {0x1004}, m.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
+        // the refill's first page into cpu 0's empty list: the request's at once (__rmqueue_pcplist())
+        assertEquals(BuddyModel.KIND_TAKEN, m.kind(0x1004));
+        assertArrayEquals(new long[0], m.pcpList(0, 0, KernelSemantics.V6_12.orderToPindex(MIGRATE_UNMOVABLE, 0)));
     }
 
     @Test
