@@ -91,4 +91,60 @@ class InterruptFreeFlagsTest {
         assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(1, 0, 1));
         assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
     }
+
+    /** pass 1 only: the task (preempt 0) has freed A and B; its loop has not begun. */
+    private static String firstPass() {
+        return line(0, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, ".....", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0");
+    }
+
+    private static String loopSteps() {
+        return line(0, "...2.", "1.000004", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "...2.", "1.000005", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+    }
+
+    @Test
+    void softirqFreeAboveTheLockDepthBeforeTheLoopsFirstStepGoesToTheBuddy() {
+        // kcompactd-4G-k6.12 line 4440350: free_unref_folios() took the pcp lock (pcp_spin_trylock(): task depth
+        // 0 + 2) before its first mm_page_free_batched; the softirq shows 4 = 2 + its own nesting 2 (0 + 4 would need
+        // an interrupt nested 4 deep). Its trylock fails: free_one_page(), 0x1302 alone on the order-1 free list.
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, firstPass()
+                + line(0, "..s4.", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + loopSteps());
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[0], m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(0, 0, 1));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void softirqFreeAtTheLockDepthBeforeTheLoopsFirstStepStaysOnThePcpList() {
+        // depth 2 before the loop: the task outside the lock (0) under a softirq nesting 2 (as between two first-pass
+        // frees in the captures), or inside it under one nesting 0; the lock is held only from the trylock to the
+        // first batched trace, so the trylock succeeded: free_unref_page_commit(), the order-1 pcp list
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, firstPass()
+                + line(0, "..s2.", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + loopSteps());
+        assertArrayEquals(new long[] {0x1302}, m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertArrayEquals(new long[0], m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void drainNamingAnAfterLoopInterruptFreeShowsItWasOnThePcpList() {
+        // depth 2 after the loop's last step: the loop's lock (buddy, the default) or a softirq nesting 2 after
+        // pcp_spin_unlock(). The later drain of cpu 0's list names 0x1302: it was on the pcp list (trylock
+        // succeeded); free_pcppages_bulk() frees it to the buddy, where it ends alone on the order-1 list either way
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, loop()
+                + line(0, "..s2.", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, ".....", "1.000006", "mm_page_free", "page=00000000deadbeef pfn=0x1400 order=0")
+                + line(0, "d..3.", "1.000007", "mm_page_pcpu_drain",
+                        "page=00000000deadbeef pfn=0x1302 order=1 migratetype=1"));
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE_ON_PCP));
+        assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_NOT_ON_PCP));
+    }
 }
