@@ -164,6 +164,24 @@ public final class ObservedReplay implements TraceVisitor {
         drainLock.resolve(e, toBuddy);
         drainLock.before(e);
         handlers.onEvent(e);
+        int cpu = e.cpu();
+        if (cpu >= 0 && cpu < singleFreePfn.length && e.type() != EventType.MM_PAGE_FREE
+                && !(e.hasIrqFlags() && e.inInterrupt())) {
+            singleFreePfn[cpu] = -1; // the task went on: its last free is committed
+        }
+    }
+
+    /**
+     * Per CPU: the page of the task's last event if that was its own mm_page_free with irq flags, else -1.
+     * free_unref_page() traces in free_pages_prepare() before pcp_spin_trylock() and free_unref_page_commit()'s
+     * list_add(): interrupt frees printed after it may be under it on the list (mm/page_alloc.c).
+     */
+    private long[] singleFreePfn = filledLong(8);
+
+    private static long[] filledLong(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, -1);
+        return a;
     }
 
     /** The pcp locks other CPUs' drain_pages_zone() hold (free_unref_page() then falls back to free_one_page()). */
@@ -361,7 +379,13 @@ public final class ObservedReplay implements TraceVisitor {
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {
-            if (modelUntraced && m.unknownPages() == 0 && m.pcpCpuOf(pfn) == e.cpu()) {
+            int cpu = e.cpu();
+            if (cpu >= 0 && cpu < singleFreePfn.length && singleFreePfn[cpu] == pfn && m.pcpHeadOfListOf(pfn) != pfn) {
+                // the task's next event after freeing it: only interrupt frees came between, and they were under
+                // the page (list_add() of free_unref_page_commit() after them), not taken by a bulk allocation
+                consistency.add(Kind.INTERRUPT_FREE_UNDER_COMMIT, e.timestampNs(), e.line(), "free_unref_page_commit",
+                        pfn, order);
+            } else if (modelUntraced && m.unknownPages() == 0 && m.pcpCpuOf(pfn) == cpu) {
                 // __rmqueue_pcplist() takes list_first_entry(): blocks still ahead of the page were taken by
                 // __alloc_pages_bulk(), which fires no mm_page_alloc
                 for (long h = m.pcpHeadOfListOf(pfn); h != pfn; h = m.pcpHeadOfListOf(pfn)) {
@@ -428,6 +452,9 @@ public final class ObservedReplay implements TraceVisitor {
             pendingOrder = Arrays.copyOf(pendingOrder, n);
             pendingDepth = Arrays.copyOf(pendingDepth, n);
             loopDepth = Arrays.copyOf(loopDepth, n);
+            int oldSingle = singleFreePfn.length;
+            singleFreePfn = Arrays.copyOf(singleFreePfn, n);
+            Arrays.fill(singleFreePfn, oldSingle, n, -1L);
             int old = firstPassDepth.length;
             firstPassDepth = Arrays.copyOf(firstPassDepth, n);
             Arrays.fill(firstPassDepth, old, n, -1);
@@ -517,6 +544,7 @@ public final class ObservedReplay implements TraceVisitor {
         if (!e.inInterrupt()) {
             endPcpLoop(e); // the task's own free: a new list, its previous loop is over
             firstPassDepth[cpu] = e.preemptDepth();
+            singleFreePfn[cpu] = m.inRange(e.pfn()) && m.kind(e.pfn()) == KIND_PCP ? e.pfn() : -1;
             return;
         }
         int least = loopActive[cpu] ? PCP_LOCK_DEPTH

@@ -147,4 +147,21 @@ class InterruptFreeFlagsTest {
         assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE_ON_PCP));
         assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_NOT_ON_PCP));
     }
+
+    @Test
+    void allocationOfTheTasksFreedPageFromBehindInterruptFreesShowsTheyCameBeforeItsCommit() {
+        // kcompactd-4G-k6.12 line 3,431,097: free_unref_page() traces 0x1100 (free_pages_prepare()) before its
+        // pcp_spin_trylock(); a softirq (depth 1: the task held no lock) frees 0x1200 and 0x1300 in between, then
+        // the task's list_add() puts 0x1100 on top and its next allocation takes it from the head. The list keeps
+        // the softirq's pages in their order (0x1300 was added last): {0x1300, 0x1200}, no bulk allocation.
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, line(0, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "..s1.", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "..s1.", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1300 order=0")
+                + line(0, ".N.1.", "1.000004", "mm_page_alloc",
+                        "page=00000000deadbeef pfn=0x1100 order=0 migratetype=1 gfp_flags=GFP_NOWAIT"));
+        assertArrayEquals(new long[] {0x1300, 0x1200}, m.pcpList(0, 0, 1));
+        assertEquals(0, r.consistency().count(Consistency.Kind.UNTRACED_BULK_ALLOC));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE_UNDER_COMMIT));
+    }
 }
