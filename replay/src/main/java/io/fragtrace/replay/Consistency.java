@@ -46,6 +46,12 @@ public final class Consistency {
         UNTRACED_BULK_ALLOC(false),
         /** Inferred: pcp-able frees from an interrupt that hit a pcp-locked loop, sent to the buddy. */
         INTERRUPT_FREE(false),
+        /** Inferred: an interrupt free sent to the buddy after its loop's last step (preempt depth the loop's own, or
+         * the interrupt's nesting over the unlocked task) that a drain of the pcp list then named: moved back. */
+        INTERRUPT_FREE_ON_PCP(false),
+        /** Inferred: interrupt frees printed between a task's mm_page_free and its next event, an allocation of that
+         * page from behind them: they came before its free_unref_page_commit() list_add(), so were under it. */
+        INTERRUPT_FREE_UNDER_COMMIT(false),
         /** Inferred: pcp-able frees on a CPU whose pcp lock another CPU's drain_pages_zone() held, sent to the buddy
          * (free_unref_page(): pcp_spin_trylock() failed, free_one_page()). */
         DRAIN_LOCKED_FREE(false),

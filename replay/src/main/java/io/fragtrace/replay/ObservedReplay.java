@@ -165,6 +165,24 @@ public final class ObservedReplay implements TraceVisitor {
         drainLock.before(e);
         endRefillBatch(e);
         handlers.onEvent(e);
+        int cpu = e.cpu();
+        if (cpu >= 0 && cpu < singleFreePfn.length && e.type() != EventType.MM_PAGE_FREE
+                && !(e.hasIrqFlags() && e.inInterrupt())) {
+            singleFreePfn[cpu] = -1; // the task went on: its last free is committed
+        }
+    }
+
+    /**
+     * Per CPU: the page of the task's last event if that was its own mm_page_free with irq flags, else -1.
+     * free_unref_page() traces in free_pages_prepare() before pcp_spin_trylock() and free_unref_page_commit()'s
+     * list_add(): interrupt frees printed after it may be under it on the list (mm/page_alloc.c).
+     */
+    private long[] singleFreePfn = filledLong(8);
+
+    private static long[] filledLong(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, -1);
+        return a;
     }
 
     /** The pcp locks other CPUs' drain_pages_zone() hold (free_unref_page() then falls back to free_one_page()). */
@@ -188,6 +206,7 @@ public final class ObservedReplay implements TraceVisitor {
         return new EventHandlers()
                 .on(e -> {
                     endPcpLoop(e);
+                    forgetAmbiguous(e.pfn(), e.has(Field.ORDER) ? e.order() : 0);
                     pageAlloc(e);
                     c.follow(e);
                 }, EventType.MM_PAGE_ALLOC)
@@ -201,6 +220,7 @@ public final class ObservedReplay implements TraceVisitor {
                 }, EventType.MM_PAGE_FREE_BATCHED)
                 .on(e -> {
                     endPcpLoop(e);
+                    forgetAmbiguous(e.pfn(), e.order());
                     zoneLocked(e);
                 }, EventType.MM_PAGE_ALLOC_ZONE_LOCKED)
                 .on(e -> {
@@ -360,7 +380,13 @@ public final class ObservedReplay implements TraceVisitor {
         }
         int kind = m.kind(pfn);
         if (kind == KIND_PCP && m.orderAt(pfn) == order) {
-            if (modelUntraced && m.unknownPages() == 0 && m.pcpCpuOf(pfn) == e.cpu()) {
+            int cpu = e.cpu();
+            if (cpu >= 0 && cpu < singleFreePfn.length && singleFreePfn[cpu] == pfn && m.pcpHeadOfListOf(pfn) != pfn) {
+                // the task's next event after freeing it: only interrupt frees came between, and they were under
+                // the page (list_add() of free_unref_page_commit() after them), not taken by a bulk allocation
+                consistency.add(Kind.INTERRUPT_FREE_UNDER_COMMIT, e.timestampNs(), e.line(), "free_unref_page_commit",
+                        pfn, order);
+            } else if (modelUntraced && m.unknownPages() == 0 && m.pcpCpuOf(pfn) == cpu) {
                 // __rmqueue_pcplist() takes list_first_entry(): blocks still ahead of the page were taken by
                 // __alloc_pages_bulk(), which fires no mm_page_alloc
                 for (long h = m.pcpHeadOfListOf(pfn); h != pfn; h = m.pcpHeadOfListOf(pfn)) {
@@ -398,8 +424,24 @@ public final class ObservedReplay implements TraceVisitor {
     /** Per CPU: frees seen inside that loop, not yet known to be interrupt frees (pfn, order). */
     private long[][] pendingPfn = new long[8][16];
     private int[][] pendingOrder = new int[8][16];
+    private int[][] pendingDepth = new int[8][16];
     private int[] pendingN = new int[8];
+    /** Per CPU: preempt depth of the loop's batched frees (b + 2). */
+    private int[] loopDepth = new int[8];
+    /** Per CPU: preempt depth of the task's last event if it was a first-pass mm_page_free (free_pages_prepare()
+     * outside the pcp lock), else -1: a list's first pass is open and its pcp-locked loop may start next. */
+    private int[] firstPassDepth = filled(8);
+    /** Per CPU: interrupt frees sent to the buddy whose depth could also be the interrupt's own nesting over an
+     * unlocked task (pfn, order); a later drain of that CPU listing one shows the trylock had succeeded. */
+    private long[][] ambiguousPfn = new long[8][4];
+    private int[][] ambiguousOrder = new int[8][4];
+    private int[] ambiguousN = new int[8];
 
+    private static int[] filled(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, -1);
+        return a;
+    }
 
     private void ensureCpu(int cpu) {
         if (cpu >= loopActive.length) {
@@ -409,10 +451,26 @@ public final class ObservedReplay implements TraceVisitor {
             pendingN = Arrays.copyOf(pendingN, n);
             pendingPfn = Arrays.copyOf(pendingPfn, n);
             pendingOrder = Arrays.copyOf(pendingOrder, n);
+            pendingDepth = Arrays.copyOf(pendingDepth, n);
+            loopDepth = Arrays.copyOf(loopDepth, n);
+            int oldSingle = singleFreePfn.length;
+            singleFreePfn = Arrays.copyOf(singleFreePfn, n);
+            Arrays.fill(singleFreePfn, oldSingle, n, -1L);
+            int old = firstPassDepth.length;
+            firstPassDepth = Arrays.copyOf(firstPassDepth, n);
+            Arrays.fill(firstPassDepth, old, n, -1);
+            ambiguousPfn = Arrays.copyOf(ambiguousPfn, n);
+            ambiguousOrder = Arrays.copyOf(ambiguousOrder, n);
+            ambiguousN = Arrays.copyOf(ambiguousN, n);
             for (int i = 0; i < n; i++) {
                 if (pendingPfn[i] == null) {
                     pendingPfn[i] = new long[16];
                     pendingOrder[i] = new int[16];
+                    pendingDepth[i] = new int[16];
+                }
+                if (ambiguousPfn[i] == null) {
+                    ambiguousPfn[i] = new long[4];
+                    ambiguousOrder[i] = new int[4];
                 }
             }
         }
@@ -422,6 +480,7 @@ public final class ObservedReplay implements TraceVisitor {
      * A kmem event of the task itself on this CPU: any loop is over. Without irq flags the frees seen since were
      * ordinary pcp frees (a new list's first pass). With them, the frees that came in interrupt context came while
      * the loop still held the pcp lock, after its last traced step: pcp_spin_trylock() failed, free_one_page().
+     * Frees pending before a loop began (first pass open) came while the task was outside the lock: they stay.
      */
     private void endPcpLoop(ParsedEvent e) {
         int cpu = e.cpu();
@@ -433,22 +492,26 @@ public final class ObservedReplay implements TraceVisitor {
             return; // an interrupt's own event says nothing about the interrupted loop
         }
         if (e.hasIrqFlags() && loopActive[cpu]) {
-            sendPendingToBuddy(cpu, e);
+            sendPendingToBuddy(cpu, e, true);
         }
         loopActive[cpu] = false;
         pendingN[cpu] = 0;
+        firstPassDepth[cpu] = -1;
     }
 
     /**
      * An interrupt-context drain on this CPU: the interrupt itself took the pcp lock of the drained page's zone, so no
-     * loop held that zone's lock (a loop holding another zone's lock does not stop it).
+     * loop held that zone's lock (a loop holding another zone's lock does not stop it), nor was one about to.
      */
     private void interruptTookPcpLock(ParsedEvent e) {
         int cpu = e.cpu();
         if (cpu >= 0 && e.inInterrupt()) {
             ensureCpu(cpu);
-            if (loopActive[cpu] && m.zoneOf(e.pfn()) == loopZone[cpu]) {
+            int z = m.zoneOf(e.pfn());
+            if (loopActive[cpu] && z == loopZone[cpu]) {
                 loopActive[cpu] = false;
+                pendingN[cpu] = 0;
+            } else if (!loopActive[cpu] && pendingN[cpu] > 0 && m.zoneOf(pendingPfn[cpu][0]) == z) {
                 pendingN[cpu] = 0;
             }
         }
@@ -460,6 +523,12 @@ public final class ObservedReplay implements TraceVisitor {
      * 6.2 pcp locking) and 6.12 take that lock with interrupts enabled; the interrupt's pcp_spin_trylock() fails and
      * free_unref_page() falls back to free_one_page(). Which one it was shows at the next batched free, or directly
      * in the irq-flags column where the trace has one.
+     * <p>
+     * Between a first pass (task at depth b) and its loop's first mm_page_free_batched the task takes the lock
+     * (pcp_spin_trylock() in free_unref_folios()/free_unref_page_list(), depth b + 2) without an event; an interrupt
+     * there shows b or b + 2 plus its own nesting. Its own nesting is at most 2 in every capture (replay/README.md), so
+     * a depth above b + 2 means the lock was taken: the free is kept pending and goes to the buddy if the task's next
+     * event is that loop's first batched free of the same zone.
      */
     private void maybeInterruptFree(ParsedEvent e) {
         int cpu = e.cpu();
@@ -467,16 +536,27 @@ public final class ObservedReplay implements TraceVisitor {
             return;
         }
         ensureCpu(cpu);
-        if (!loopActive[cpu]) {
+        if (!e.hasIrqFlags()) {
+            if (loopActive[cpu]) {
+                pendingAdd(cpu, e); // without flags: decided at the next batched free
+            }
             return;
         }
-        if (e.hasIrqFlags() && !e.inInterrupt()) {
+        if (!e.inInterrupt()) {
             endPcpLoop(e); // the task's own free: a new list, its previous loop is over
+            firstPassDepth[cpu] = e.preemptDepth();
+            singleFreePfn[cpu] = m.inRange(e.pfn()) && m.kind(e.pfn()) == KIND_PCP ? e.pfn() : -1;
             return;
         }
-        if (e.hasIrqFlags() && e.preemptDepth() < PCP_LOCK_DEPTH) {
-            return; // the interrupted context held no spinlock, so not the pcp lock: the trylock succeeded
+        int least = loopActive[cpu] ? PCP_LOCK_DEPTH
+                : firstPassDepth[cpu] >= 0 ? firstPassDepth[cpu] + PCP_LOCK_DEPTH + 1 : Integer.MAX_VALUE;
+        if (e.preemptDepth() < least) {
+            return; // the interrupted context did not hold the pcp lock: the trylock succeeded
         }
+        pendingAdd(cpu, e);
+    }
+
+    private void pendingAdd(int cpu, ParsedEvent e) {
         long pfn = e.pfn();
         if (!m.inRange(pfn) || m.kind(pfn) != KIND_PCP) {
             return;
@@ -485,17 +565,23 @@ public final class ObservedReplay implements TraceVisitor {
         if (n == pendingPfn[cpu].length) {
             pendingPfn[cpu] = Arrays.copyOf(pendingPfn[cpu], n * 2);
             pendingOrder[cpu] = Arrays.copyOf(pendingOrder[cpu], n * 2);
+            pendingDepth[cpu] = Arrays.copyOf(pendingDepth[cpu], n * 2);
         }
         pendingPfn[cpu][n] = pfn;
         pendingOrder[cpu][n] = e.order();
+        pendingDepth[cpu][n] = e.hasIrqFlags() ? e.preemptDepth() : -1;
         pendingN[cpu] = n + 1;
     }
 
     /** preempt_count() depth of a task holding a pcp lock: pcpu_task_pin() + spin_lock() (mm/page_alloc.c). */
     private static final int PCP_LOCK_DEPTH = 2;
 
-    /** The pending frees of this CPU were interrupt frees of the loop's zone: they went to the buddy. */
-    private void sendPendingToBuddy(int cpu, ParsedEvent e) {
+    /**
+     * The pending frees of this CPU were interrupt frees of the loop's zone: they went to the buddy. After the loop's
+     * last step (afterLoop) a depth equal to the loop's own is also what an interrupt nesting 2 deep shows over the
+     * task after pcp_spin_unlock(): kept as ambiguous, a drain listing the page later shows it was on the pcp list.
+     */
+    private void sendPendingToBuddy(int cpu, ParsedEvent e, boolean afterLoop) {
         for (int i = 0; i < pendingN[cpu]; i++) {
             long p = pendingPfn[cpu][i];
             int o = pendingOrder[cpu][i];
@@ -504,14 +590,61 @@ public final class ObservedReplay implements TraceVisitor {
                 m.pcpDel(p);
                 m.freeOnePage(loopZone[cpu], p, o, listMt, false);
                 consistency.add(Kind.INTERRUPT_FREE, e.timestampNs(), e.line(), "free_one_page fallback", p, o);
+                if (afterLoop && pendingDepth[cpu][i] == loopDepth[cpu]) {
+                    ambiguousAdd(cpu, p, o);
+                }
             }
         }
         pendingN[cpu] = 0;
     }
 
+    private void ambiguousAdd(int cpu, long pfn, int order) {
+        int n = ambiguousN[cpu];
+        if (n == ambiguousPfn[cpu].length) {
+            ambiguousPfn[cpu] = Arrays.copyOf(ambiguousPfn[cpu], n * 2);
+            ambiguousOrder[cpu] = Arrays.copyOf(ambiguousOrder[cpu], n * 2);
+        }
+        ambiguousPfn[cpu][n] = pfn;
+        ambiguousOrder[cpu][n] = order;
+        ambiguousN[cpu] = n + 1;
+        ambiguousTotal++;
+    }
+
+    private int ambiguousTotal;
+
+    /** An allocation or drain naming [pfn, order): the ambiguous frees inside it are decided by it. */
+    private boolean forgetAmbiguous(long pfn, int order) {
+        return ambiguousTotal > 0 && m.inRange(pfn) && ambiguousTake(pfn, order);
+    }
+
+    /**
+     * Whether an ambiguous interrupt free of [pfn, order) is still open (removed if so): a drain or allocation naming
+     * the page decides it. Any event on a range forgets the entries inside it.
+     */
+    private boolean ambiguousTake(long pfn, int order) {
+        boolean found = false;
+        long end = pfn + (1L << order);
+        for (int c = 0; c < ambiguousN.length; c++) {
+            int n = ambiguousN[c];
+            for (int i = n - 1; i >= 0; i--) {
+                long p = ambiguousPfn[c][i];
+                if (p >= pfn && p < end) {
+                    found |= p == pfn && ambiguousOrder[c][i] == order;
+                    n--;
+                    ambiguousTotal--;
+                    ambiguousPfn[c][i] = ambiguousPfn[c][n];
+                    ambiguousOrder[c][i] = ambiguousOrder[c][n];
+                }
+            }
+            ambiguousN[c] = n;
+        }
+        return found;
+    }
+
     /**
      * mm_page_free_batched: if it continues the loop (its page is not one of the frees seen since the previous
-     * batched free), those frees were interrupt frees of the loop's zone and went to the buddy (free_one_page).
+     * batched free), those frees were interrupt frees of the loop's zone and went to the buddy (free_one_page). The
+     * loop's first batched free decides the frees pending from before it the same way.
      */
     private void batchedLoopStep(ParsedEvent e) {
         int cpu = e.cpu();
@@ -522,7 +655,10 @@ public final class ObservedReplay implements TraceVisitor {
         long pfn = e.pfn();
         int z = m.zoneOf(pfn);
         int n = pendingN[cpu];
-        if (n > 0 && loopActive[cpu]) {
+        if (n > 0 && !loopActive[cpu]) {
+            loopZone[cpu] = z; // pending since the first pass: the trylock of this zone came before them
+            sendPendingToBuddy(cpu, e, false);
+        } else if (n > 0) {
             boolean newList = false;
             for (int i = 0; i < n; i++) {
                 if (pendingPfn[cpu][i] == pfn) {
@@ -532,12 +668,14 @@ public final class ObservedReplay implements TraceVisitor {
             }
             // a page whose mm_page_free the model never saw (before the window) proves nothing about the loop
             if (!newList && m.inRange(pfn) && m.kind(pfn) == KIND_PCP) {
-                sendPendingToBuddy(cpu, e);
+                sendPendingToBuddy(cpu, e, false);
             }
         }
         pendingN[cpu] = 0;
         loopActive[cpu] = true;
         loopZone[cpu] = z;
+        loopDepth[cpu] = e.hasIrqFlags() ? e.preemptDepth() : -2;
+        firstPassDepth[cpu] = -1;
     }
 
     /** True when any part of [pfn, pfn+2^order) is free, on a pcp list or taken-but-not-allocated in the model. */
@@ -625,10 +763,14 @@ public final class ObservedReplay implements TraceVisitor {
             return;
         }
         int mt = e.migratetype();
+        boolean ambiguous = forgetAmbiguous(pfn, order);
         if (m.kind(pfn) == KIND_PCP && m.orderAt(pfn) == order) {
             m.pcpDel(pfn);
         } else {
-            if (!evUnknown) {
+            if (ambiguous && anyFree(pfn, order)) {
+                // the interrupt free sent to the buddy after its loop was on the pcp list: its trylock succeeded
+                consistency.add(Kind.INTERRUPT_FREE_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
+            } else if (!evUnknown) {
                 consistency.add(Kind.DRAIN_NOT_ON_PCP, e.timestampNs(), e.line(), "mm_page_pcpu_drain", pfn, order);
             }
             if (anyFree(pfn, order)) {

@@ -91,4 +91,77 @@ class InterruptFreeFlagsTest {
         assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(1, 0, 1));
         assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
     }
+
+    /** pass 1 only: the task (preempt 0) has freed A and B; its loop has not begun. */
+    private static String firstPass() {
+        return line(0, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, ".....", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0");
+    }
+
+    private static String loopSteps() {
+        return line(0, "...2.", "1.000004", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "...2.", "1.000005", "mm_page_free_batched", "page=00000000deadbeef pfn=0x1200 order=0");
+    }
+
+    @Test
+    void softirqFreeAboveTheLockDepthBeforeTheLoopsFirstStepGoesToTheBuddy() {
+        // kcompactd-4G-k6.12 line 4440350: free_unref_folios() took the pcp lock (pcp_spin_trylock(): task depth
+        // 0 + 2) before its first mm_page_free_batched; the softirq shows 4 = 2 + its own nesting 2 (0 + 4 would need
+        // an interrupt nested 4 deep). Its trylock fails: free_one_page(), 0x1302 alone on the order-1 free list.
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, firstPass()
+                + line(0, "..s4.", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + loopSteps());
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[0], m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertArrayEquals(new long[] {0x1200, 0x1100}, m.pcpList(0, 0, 1));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void softirqFreeAtTheLockDepthBeforeTheLoopsFirstStepStaysOnThePcpList() {
+        // depth 2 before the loop: the task outside the lock (0) under a softirq nesting 2 (as between two first-pass
+        // frees in the captures), or inside it under one nesting 0; the lock is held only from the trylock to the
+        // first batched trace, so the trylock succeeded: free_unref_page_commit(), the order-1 pcp list
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, firstPass()
+                + line(0, "..s2.", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + loopSteps());
+        assertArrayEquals(new long[] {0x1302}, m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertArrayEquals(new long[0], m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertEquals(0, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
+    void drainNamingAnAfterLoopInterruptFreeShowsItWasOnThePcpList() {
+        // depth 2 after the loop's last step: the loop's lock (buddy, the default) or a softirq nesting 2 after
+        // pcp_spin_unlock(). The later drain of cpu 0's list names 0x1302: it was on the pcp list (trylock
+        // succeeded); free_pcppages_bulk() frees it to the buddy, where it ends alone on the order-1 list either way
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, loop()
+                + line(0, "..s2.", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + line(0, ".....", "1.000006", "mm_page_free", "page=00000000deadbeef pfn=0x1400 order=0")
+                + line(0, "d..3.", "1.000007", "mm_page_pcpu_drain",
+                        "page=00000000deadbeef pfn=0x1302 order=1 migratetype=1"));
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE_ON_PCP));
+        assertEquals(0, r.consistency().count(Consistency.Kind.DRAIN_NOT_ON_PCP));
+    }
+
+    @Test
+    void allocationOfTheTasksFreedPageFromBehindInterruptFreesShowsTheyCameBeforeItsCommit() {
+        // kcompactd-4G-k6.12 line 3,431,097: free_unref_page() traces 0x1100 (free_pages_prepare()) before its
+        // pcp_spin_trylock(); a softirq (depth 1: the task held no lock) frees 0x1200 and 0x1300 in between, then
+        // the task's list_add() puts 0x1100 on top and its next allocation takes it from the head. The list keeps
+        // the softirq's pages in their order (0x1300 was added last): {0x1300, 0x1200}, no bulk allocation.
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, line(0, ".....", "1.000001", "mm_page_free", "page=00000000deadbeef pfn=0x1100 order=0")
+                + line(0, "..s1.", "1.000002", "mm_page_free", "page=00000000deadbeef pfn=0x1200 order=0")
+                + line(0, "..s1.", "1.000003", "mm_page_free", "page=00000000deadbeef pfn=0x1300 order=0")
+                + line(0, ".N.1.", "1.000004", "mm_page_alloc",
+                        "page=00000000deadbeef pfn=0x1100 order=0 migratetype=1 gfp_flags=GFP_NOWAIT"));
+        assertArrayEquals(new long[] {0x1300, 0x1200}, m.pcpList(0, 0, 1));
+        assertEquals(0, r.consistency().count(Consistency.Kind.UNTRACED_BULK_ALLOC));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE_UNDER_COMMIT));
+    }
 }
