@@ -76,6 +76,18 @@ final class ObservedCompaction {
         return c != null && tasks.has(pid, CompactingTasks.PASS) ? Compaction.compactionCapture(c, z) : -1;
     }
 
+    /**
+     * The task is inside a compaction pass (compact_zone() between mm_compaction_begin and _end) and not inside
+     * migrate_pages(), whose frees are the migrated source pages: where release_freepages() frees cc->freepages.
+     */
+    boolean releasing(int pid) {
+        if (tasks.seen() == 0 || !tasks.has(pid, CompactingTasks.PASS)) {
+            return false;
+        }
+        Task c = task(pid);
+        return c != null && !c.migrating;
+    }
+
     /** The task's compaction captured its page (capc->page set: no second capture in this pass). */
     void captured(int pid) {
         task(pid).capturedPfn = m.lastCaptured();

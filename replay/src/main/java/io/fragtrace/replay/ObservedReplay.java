@@ -723,8 +723,18 @@ public final class ObservedReplay implements TraceVisitor {
             int k = h >= 0 ? m.orderAt(h) : -1;
             int listMt = h >= 0 ? m.listMigratetype(h) : -1;
             consistency.add(Kind.FREE_OF_FREE, e.timestampNs(), e.line(), e.type().kernelName(), pfn, order);
-            m.takeRange(pfn, order);
-            long back = modelUntraced && !guesses.isEmpty() ? guesses.freedWhileFree(m, z, pfn, order, h, k, listMt) : -1;
+            // mm/compaction.c release_freepages(): a compacting task frees its unused targets before its pass ends
+            long released = modelUntraced && h >= 0 && !guesses.isEmpty() && compaction.releasing(e.pid())
+                    ? guesses.releasedWhileFree(m, z, pfn, k, listMt) : -1;
+            if (released >= 0) {
+                consistency.add(Kind.UNTRACED_GUESS_CORRECTED, e.timestampNs(), e.line(), "target 0x"
+                        + Long.toHexString(pfn) + " released: the untraced search took its block, not", released, k);
+            }
+            if (released < 0) {
+                m.takeRange(pfn, order);
+            }
+            long back = released < 0 && modelUntraced && !guesses.isEmpty()
+                    ? guesses.freedWhileFree(m, z, pfn, order, h, k, listMt) : -1;
             if (back >= 0) {
                 consistency.add(Kind.UNTRACED_GUESS_CORRECTED, e.timestampNs(), e.line(),
                         "block 0x" + Long.toHexString(h) + " freed whole: the untraced search took it, not", back, k);

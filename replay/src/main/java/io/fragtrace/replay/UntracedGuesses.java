@@ -106,6 +106,35 @@ final class UntracedGuesses {
         return -1;
     }
 
+    /**
+     * release_freepages() (mm/compaction.c): before its pass ends the compacting task frees the targets it isolated
+     * and did not use. Only its last isolation can still be on cc->freepages (compaction_alloc() isolates again only
+     * when the list is empty), so a released page p that the model has free (in a block of order k of
+     * free_list[listMt]) was isolated by the kernel's last untraced search, and the model's newest guess in the zone
+     * was not: the search isolated a whole free block of the guessed order (the size its next_search_order() walk
+     * settled on), the aligned one around p, whose other pages are used targets or come later in this release. That
+     * block is taken and the guess goes back to the free list. Each released page still free in the model repeats it
+     * (a kernel block larger than the guess replaces the newer guesses one by one). Returns the guess put back, else
+     * -1 (no guess, or the newest is not isolated any more, or larger than the model's free block).
+     */
+    long releasedWhileFree(BuddyModel m, int z, long p, int k, int listMt) {
+        for (int g = n - 1; g >= 0; g--) {
+            if (zone[g] != z) {
+                continue;
+            }
+            if (mt[g] != listMt || order[g] > k || !stillIsolated(m, pfn[g], order[g])) {
+                return -1;
+            }
+            long back = pfn[g];
+            int go = order[g];
+            drop(g);
+            m.takeRange(p & -(1L << go), go);
+            m.freeOnePage(z, back, go, listMt, false);
+            return back;
+        }
+        return -1;
+    }
+
     private void mark(int i, long p, int o) {
         for (long q = p; q < p + (1L << o); q++) {
             int b = (int) (q - cand[i]);

@@ -80,4 +80,35 @@ class UntracedGuessesTest {
         assertArrayEquals(new long[0], m.freeList(0, 2, MIGRATE_MOVABLE));
         assertEquals(0, r[0].consistency().count(Consistency.Kind.UNTRACED_GUESS_CORRECTED));
     }
+
+    @Test
+    void aTargetReleasedAtThePassEndPutsTheGuessBackAtOnce() {
+        // release_freepages() (mm/compaction.c) at the end of compact_zone(): the kernel's last fast search isolated
+        // X, not G. split_map_pages() list_add()s X's pages one by one, so cc->freepages is [0x1203, 0x1202, 0x1201,
+        // 0x1200]; compaction_alloc() took the head, 0x1203, as the one migration target used, and release_freepages()
+        // frees the rest from the head: 0x1202, 0x1201, 0x1200 (__free_page: order-0 pcp list, head insertion).
+        // The first of them shows X was the isolated block: X is taken whole (0x1203 stays allocated, a used target),
+        // G goes back to the free list, and the two later frees are ordinary frees of allocated pages.
+        ObservedReplay[] r = new ObservedReplay[1];
+        BuddyModel m = withGuess(r);
+        String begin = line(0, ".....", "1.000000", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async");
+        feed(r[0], begin + free("1.000001", 0x1202) + free("1.000002", 0x1201) + free("1.000003", 0x1200));
+        assertArrayEquals(new long[] {0x1100}, m.freeList(0, 2, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1200, 0x1201, 0x1202}, m.pcpList(0, 0, PINDEX_ORDER0_MOVABLE));
+        assertEquals(BuddyModel.KIND_NONE, m.kind(0x1203));
+        assertEquals(-1, m.findBuddyHead(0x1203));
+        assertEquals(1, r[0].consistency().count(Consistency.Kind.UNTRACED_GUESS_CORRECTED));
+        assertEquals(1, r[0].consistency().count(Consistency.Kind.FREE_OF_FREE));
+    }
+
+    @Test
+    void aFreeOutsideACompactionPassWaitsForTheWholeBlock() {
+        // the same free without a pass of this task is no release_freepages(): one page of X proves nothing yet
+        ObservedReplay[] r = new ObservedReplay[1];
+        BuddyModel m = withGuess(r);
+        feed(r[0], free("1.000001", 0x1202));
+        assertArrayEquals(new long[0], m.freeList(0, 2, MIGRATE_MOVABLE));
+        assertEquals(0, r[0].consistency().count(Consistency.Kind.UNTRACED_GUESS_CORRECTED));
+    }
 }

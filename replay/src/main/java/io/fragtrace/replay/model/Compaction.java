@@ -852,15 +852,17 @@ public final class Compaction {
             limit = (int) (pbPages >> 1);
             scanStart = true;
         }
+        // unsigned long arithmetic, as the kernel's: a free scanner below the migration scanner wraps the distance,
+        // and min_pfn / low_pfn then lie above every pfn (no candidate)
         long distance = freePfn - cc.migratePfn;
-        long lowPfn = (freePfn - (distance >> 2)) & pbMask;
-        long minPfn = (freePfn - (distance >> 1)) & pbMask;
+        long lowPfn = (freePfn - (distance >>> 2)) & pbMask;
+        long minPfn = (freePfn - (distance >>> 1)) & pbMask;
         if (traced != null && minPfn != traced.minPfn()) {
             // cc->migrate_pfn is not the kernel's: distance >> 2 is about half of free_pfn - min_pfn
             minPfn = traced.minPfn();
-            lowPfn = (freePfn - ((freePfn - minPfn) >> 1)) & pbMask;
+            lowPfn = (freePfn - ((freePfn - minPfn) >>> 1)) & pbMask;
         }
-        if (minPfn > lowPfn) {
+        if (Long.compareUnsigned(minPfn, lowPfn) > 0) {
             lowPfn = minPfn;
         }
         cc.searchOrder = Math.min(cc.order - 1, cc.searchOrder);
@@ -893,14 +895,14 @@ public final class Compaction {
                 if (pfn >= highest) {
                     highest = Math.max(pfn & pbMask, zone.start);
                 }
-                if (takes && pfn >= lowPfn) {
+                if (takes && Long.compareUnsigned(pfn, lowPfn) >= 0) {
                     cc.fastSearchFail = 0;
                     cc.searchOrder = order;
                     page = pfn;
                     freepage = pfn;
                     break;
                 }
-                if (takes && pfn >= minPfn && pfn > highPfn) {
+                if (takes && Long.compareUnsigned(pfn, minPfn) >= 0 && pfn > highPfn) {
                     highPfn = pfn;
                     if (traced == null) {
                         limit >>= 1;
@@ -941,9 +943,9 @@ public final class Compaction {
         if (page < 0) {
             cc.fastSearchFail++;
             if (apply && scanStart && traced == null) {
-                if (highest >= minPfn) {
+                if (Long.compareUnsigned(highest, minPfn) >= 0) {
                     cc.freePfn = highest;
-                } else if (cc.direct) {
+                } else if (cc.direct && m.zoneOf(minPfn) >= 0) { // pfn_valid(min_pfn)
                     cc.freePfn = minPfn;
                 }
             }

@@ -218,6 +218,30 @@ class CompactionRulesTest {
         assertEquals(0, cc.fastSearchFail);
     }
 
+    @Test
+    void fastIsolateFreepagesBelowTheMigrationScannerFindsNothing() {
+        // fast_isolate_freepages() computes in unsigned long: free_pfn 1024 below migrate_pfn 1084 (the free scanner
+        // went past the migration scanner's block, fragment-thp-256M line 91,038): distance = 1024 - 1084 wraps to
+        // 2^64 - 60, low_pfn = pageblock_start(1024 - (distance >> 2)) = 2^62 + 1024 and min_pfn =
+        // pageblock_start(1024 - (distance >> 1)) = 2^63 + 1024: no free page is >= min_pfn, so nothing is taken.
+        // The order-8 list (2560 alone) is scanned once from the tail (limit 256, free_pfn >= compact_init_free_pfn
+        // 0) and left as it was; highest = 2560 < min_pfn and pfn_valid(min_pfn) is false: cc->free_pfn stays 1024.
+        BuddyModel m = zone();
+        m.addToFreeList(0, 2560, 8, MIGRATE_MOVABLE, true);
+        Compaction cz = new Compaction(m);
+        CompactControl cc = direct(9);
+        cc.migratePfn = 1084;
+        cc.freePfn = 1024;
+        cc.initFreePfn = 0;
+        cc.nrMigratepages = 32;
+        long[] r = cz.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES);
+        assertEquals(0, r[1]);
+        assertEquals(-1, r[2]);
+        assertArrayEquals(new long[] {2560}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertEquals(1024, cc.freePfn);
+        assertEquals(1, cc.fastSearchFail);
+    }
+
     /** free_list[8][MOVABLE] head->tail 3072, 1024, 2304, 512; a pass whose cc->migrate_pfn is not the kernel's. */
     private static CompactControl tracedSearch(BuddyModel m) {
         m.addToFreeList(0, 3072, 8, MIGRATE_MOVABLE, true);
