@@ -96,4 +96,59 @@ final class ByteScan {
         }
         return (long) LONGS.get(a, ao + last) == (long) LONGS.get(b, bo + last);
     }
+
+    private static final long NIBBLE_HIGHS = 0xF0F0F0F0F0F0F0F0L;
+    private static final long ZEROS = ONES * '0';
+
+    /**
+     * How many bytes from b[i] on are decimal digits, counting at most eight and not past e; reads the eight bytes
+     * at i, so i + 8 <= b.length. A byte is a digit when its high nibble is 3 and stays 3 with 6 added.
+     */
+    static int digits8(byte[] b, int i, int e) {
+        long w = (long) LONGS.get(b, i);
+        long nonDigit = ((w & NIBBLE_HIGHS) ^ ZEROS) | (((w + ONES * 6) & NIBBLE_HIGHS) ^ ZEROS); // a carry out of a
+        // byte of 0xfa or more reaches only bytes after that non-digit
+        int n = nonDigit == 0 ? 8 : Long.numberOfTrailingZeros(nonDigit) >>> 3;
+        return Math.min(n, e - i);
+    }
+
+    /**
+     * The value of the n (1 to 8) decimal digits at b[i], i + 8 <= b.length: the digits shifted to the top of the
+     * word (the bytes shifted in read as leading zeros) and combined pairwise (Lemire's eight-digit parse).
+     */
+    static long digitsValue(byte[] b, int i, int n) {
+        long w = (long) LONGS.get(b, i) << ((8 - n) << 3);
+        w = ((w & 0x0F0F0F0F0F0F0F0FL) * 2561) >>> 8;
+        w = ((w & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
+        return ((w & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
+    }
+
+    /** A printed null pointer: {@code (null)}, or zeros with or without 0x. */
+    static boolean isNullPointer(byte[] b, int s, int e) {
+        if (e > s && b[e - 1] != '0' && b[e - 1] != ')') { // a hashed %p pointer: ends in a non-zero digit nearly always
+            return false;
+        }
+        if (e - s == 6 && b[s] == '(' && b[s + 1] == 'n' && b[s + 2] == 'u' && b[s + 3] == 'l' && b[s + 4] == 'l'
+                && b[s + 5] == ')') {
+            return true;
+        }
+        int i = s;
+        if (e - s > 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) {
+            i += 2;
+        }
+        if (i == e) {
+            return false;
+        }
+        for (; i + 8 <= e; i += 8) {
+            if ((long) LONGS.get(b, i) != ONES * '0') {
+                return false;
+            }
+        }
+        for (; i < e; i++) {
+            if (b[i] != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -309,7 +309,7 @@ public final class TraceParser {
         int q = -1;
         for (int j = ByteScan.indexOf(b, i, e, (byte) '['); j >= 0; j = ByteScan.indexOf(b, j + 1, e, (byte) '[')) {
             {
-                int k = j + 1;
+                int k = j + 1 + (j + 9 <= b.length ? ByteScan.digits8(b, j + 1, e) : 0); // then the loop for a ninth
                 while (k < e && isDigit(b[k])) {
                     k++;
                 }
@@ -329,7 +329,7 @@ public final class TraceParser {
             report.problem("bad line prefix (no pid before [cpu])", lineNo, text(b, s, e));
             return;
         }
-        ev.cpu = (int) Math.min(Integer.MAX_VALUE, parseDecimal(b, p + 1, q));
+        ev.cpu = (int) Math.min(Integer.MAX_VALUE, decimal(b, p + 1, q));
         int k = ByteScan.skipSpaces(b, q + 1, e);
         // optional irq-flags column, then the timestamp ending with ':'
         for (int tok = 0; ; tok++) {
@@ -385,7 +385,7 @@ public final class TraceParser {
         if (ps == pe || pe - ps > 10) {
             return false;
         }
-        ev.pid = (int) Math.min(Integer.MAX_VALUE, parseDecimal(b, ps, pe));
+        ev.pid = (int) Math.min(Integer.MAX_VALUE, decimal(b, ps, pe));
         int commEnd = j >= i ? j : i; // j sits on '-' (ftrace) or ' ' (perf)
         while (commEnd > i && b[commEnd - 1] == ' ') {
             commEnd--;
@@ -393,6 +393,11 @@ public final class TraceParser {
         ev.commOff = i;
         ev.commLen = commEnd - i;
         return true;
+    }
+
+    /** {@link #parseDecimal} of b[s, e) known to be all digits: under eight of them read as one word. */
+    private static long decimal(byte[] b, int s, int e) {
+        return e > s && e - s < 8 && s + 8 <= b.length ? ByteScan.digitsValue(b, s, e - s) : parseDecimal(b, s, e);
     }
 
     private static long parseDecimal(byte[] b, int s, int e) {
@@ -406,8 +411,25 @@ public final class TraceParser {
         return v;
     }
 
+    /** 10^(9 - n): scales a fraction of n decimals to ns. */
+    private static final long[] FRACTION_SCALE = {1_000_000_000L, 100_000_000L, 10_000_000L, 1_000_000L, 100_000L,
+            10_000L, 1_000L, 100L, 10L};
+
     /** Reads {@code seconds.fraction} (6 or 9 decimals) or a plain integer (counter clocks) into ev. */
     private boolean timestamp(byte[] b, int s, int e) {
+        if (e + 8 <= b.length) { // the usual "12.948104": under eight digits each side, read a word at a time
+            int n = ByteScan.digits8(b, s, e);
+            int f = s + n + 1;
+            if (n > 0 && n < 8 && f <= e && b[f - 1] == '.') {
+                int m = ByteScan.digits8(b, f, e);
+                if (m > 0 && m < 8 && f + m == e) { // what the loops below give for these digits
+                    ev.timestampNs = ByteScan.digitsValue(b, s, n) * 1_000_000_000L
+                            + ByteScan.digitsValue(b, f, m) * FRACTION_SCALE[m];
+                    ev.hasTimestamp = true;
+                    return true;
+                }
+            }
+        }
         long sec = 0;
         int i = s;
         for (int safe = Math.min(e, s + 17); i < safe && isDigit(b[i]); i++) { // 17 digits cannot overflow
@@ -641,7 +663,7 @@ public final class TraceParser {
                 ve--;
             }
             if (key == EventTable.PAGE_KEY) {
-                ev.pageNull = isNullPointer(b, vs, ve);
+                ev.pageNull = ByteScan.isNullPointer(b, vs, ve);
             } else if (key >= 0 && !value(EventTable.SPELLING[key], b, s, vs, ve, e)) {
                 return;
             }
@@ -914,33 +936,6 @@ public final class TraceParser {
 
     private static int hexDigit(byte c) {
         return HEX[c & 0xff];
-    }
-
-    private static boolean isNullPointer(byte[] b, int s, int e) {
-        if (e > s && b[e - 1] != '0' && b[e - 1] != ')') { // a hashed %p pointer: ends in a non-zero digit nearly always
-            return false;
-        }
-        if (e - s == 6 && startsWith(b, s, e, "(null)")) {
-            return true;
-        }
-        int i = s;
-        if (e - s > 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) {
-            i += 2;
-        }
-        if (i == e) {
-            return false;
-        }
-        for (; i + 8 <= e; i += 8) {
-            if ((long) ByteScan.LONGS.get(b, i) != ByteScan.ONES * '0') {
-                return false;
-            }
-        }
-        for (; i < e; i++) {
-            if (b[i] != '0') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code # entries-in-buffer/entries-written: A/B   #P:2}, {@code # tracer: nop}, ##### CPU n buffer started. */
