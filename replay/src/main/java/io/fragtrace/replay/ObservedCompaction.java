@@ -104,6 +104,8 @@ final class ObservedCompaction {
         boolean migrating;
         /** Target pages consumed so far in this batch (estimated from the source pages freed). */
         long consumed;
+        /** Targets of this batch already taken off nrFreepages at a refill. */
+        long accounted;
         /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
         long refillAt;
         long beginFreePfn;
@@ -180,8 +182,10 @@ final class ObservedCompaction {
     void compactionMigratepages(ParsedEvent e) {
         Task c = task(e.pid());
         if (c != null) {
-            // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
-            c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
+            // migrate_pages() consumed nr_migrated targets (compaction_alloc(): cc->nr_freepages-- once per target;
+            // failed ones went back, compaction_free()); those consumed before a refill are already taken off
+            c.nrFreepages = Math.max(0, c.nrFreepages - Math.max(0, e.get(Field.NR_MIGRATED) - c.accounted));
+            c.accounted = 0;
             c.nrMigratepages = 0;
             c.migrating = false;
             c.stride = 0;
@@ -201,6 +205,7 @@ final class ObservedCompaction {
         c.migrating = true;
         c.stride = 0;
         c.consumed = 0;
+        c.accounted = 0;
         c.refillAt = c.nrFreepages;
         if (c.nrFreepages == 0 && c.nrMigratepages > 0) {
             fastIsolateFreepages61(e, c);
@@ -215,12 +220,15 @@ final class ObservedCompaction {
             long before = c.nrFreepages;
             c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
             c.nrMigratepages -= c.consumed;
+            long used = c.consumed;
             c.consumed = 0;
             fastIsolateFreepages61(e, c);
             c.refillAt = c.nrFreepages;
             if (c.nrFreepages == 0) {
                 c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
                 c.refillAt = Long.MAX_VALUE;
+            } else {
+                c.accounted += used;
             }
         }
     }
