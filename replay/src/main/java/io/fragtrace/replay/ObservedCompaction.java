@@ -111,6 +111,10 @@ final class ObservedCompaction {
         long beginFreePfn;
         /** isolate_freepages() stride for the next block: 0 = a new call (COMPACT_CLUSTER_MAX if async, else 1). */
         int stride;
+        /** cc->nr_migratepages of the batch (compaction_alloc() does not lower it). */
+        long batch;
+        /** The untraced fast search found a page: its fast_isolate_around() is the next traced free-scanner block. */
+        boolean aroundPending;
     }
 
     /** Which task is in which part of compaction, and each one's {@link Task}. */
@@ -175,6 +179,8 @@ final class ObservedCompaction {
             }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
+            c.batch = c.nrMigratepages;
+            c.aroundPending = false;
             c.stride = 0;
         }
     }
@@ -239,6 +245,9 @@ final class ObservedCompaction {
     private void fastIsolateFreepages61(ParsedEvent e, Task c) {
         cz.clearIsolated();
         long[] r = cz.fastIsolateFreepages(c, c.freePfn, null, true, null, Compaction.TRACE_ISOLATES);
+        // fast_isolate_around() (mm/compaction.c): after a found page, unless the pass is direct and async, and
+        // only while cc->nr_freepages < cc->nr_migratepages, isolate_freepages_block() over the page's pageblock
+        c.aroundPending = r[2] >= 0 && !(c.direct && c.async()) && c.nrFreepages < c.batch;
         if (r[2] >= 0) {
             this.r.guesses.record(r[2], Long.numberOfTrailingZeros(r[1]), MIGRATE_MOVABLE, c.z);
             consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
@@ -268,9 +277,14 @@ final class ObservedCompaction {
         }
         r.countApplied(e);
         Task c = task(e.pid());
+        boolean around = c != null && c.aroundPending;
         if (c != null) {
+            // fast_isolate_around() scans with a local start pfn: cc->free_pfn stays where the free scanner was
             long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
-            c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
+            if (!around) {
+                c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
+            }
+            c.aroundPending = false;
             c.nrFreepages += nrTaken;
             if (c.migrating) {
                 c.refillAt = c.consumed + c.nrFreepages;
@@ -284,7 +298,9 @@ final class ObservedCompaction {
         // that isolated something 1, else doubled up to 32. The predicted stride stands unless another one, and not
         // it, reproduces the kernel's nr_scanned and nr_taken (the counts are exact; the prediction can be off)
         int predicted = -1;
-        if (c != null) {
+        if (around) {
+            predicted = 1; // fast_isolate_around(): stride 1; the linear scanner's stride is its own
+        } else if (c != null) {
             predicted = c.stride != 0 ? c.stride : (c.async() ? Compaction.COMPACT_CLUSTER_MAX : 1);
             c.stride = nrTaken > 0 ? 1 : Math.min(32, predicted * 2);
         }
