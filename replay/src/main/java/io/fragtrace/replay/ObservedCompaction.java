@@ -104,11 +104,17 @@ final class ObservedCompaction {
         boolean migrating;
         /** Target pages consumed so far in this batch (estimated from the source pages freed). */
         long consumed;
+        /** Targets of this batch already taken off nrFreepages at a refill. */
+        long accounted;
         /** Consumption level at which the isolated targets run out and isolate_freepages() runs again. */
         long refillAt;
         long beginFreePfn;
         /** isolate_freepages() stride for the next block: 0 = a new call (COMPACT_CLUSTER_MAX if async, else 1). */
         int stride;
+        /** cc->nr_migratepages of the batch (compaction_alloc() does not lower it). */
+        long batch;
+        /** The untraced fast search found a page: its fast_isolate_around() is the next traced free-scanner block. */
+        boolean aroundPending;
     }
 
     /** Which task is in which part of compaction, and each one's {@link Task}. */
@@ -173,6 +179,8 @@ final class ObservedCompaction {
             }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
+            c.batch = c.nrMigratepages;
+            c.aroundPending = false;
             c.stride = 0;
         }
     }
@@ -180,8 +188,10 @@ final class ObservedCompaction {
     void compactionMigratepages(ParsedEvent e) {
         Task c = task(e.pid());
         if (c != null) {
-            // migrate_pages() consumed nr_migrated targets; failed ones went back to cc->freepages (compaction_free)
-            c.nrFreepages = Math.max(0, c.nrFreepages - e.get(Field.NR_MIGRATED));
+            // migrate_pages() consumed nr_migrated targets (compaction_alloc(): cc->nr_freepages-- once per target;
+            // failed ones went back, compaction_free()); those consumed before a refill are already taken off
+            c.nrFreepages = Math.max(0, c.nrFreepages - Math.max(0, e.get(Field.NR_MIGRATED) - c.accounted));
+            c.accounted = 0;
             c.nrMigratepages = 0;
             c.migrating = false;
             c.stride = 0;
@@ -201,6 +211,7 @@ final class ObservedCompaction {
         c.migrating = true;
         c.stride = 0;
         c.consumed = 0;
+        c.accounted = 0;
         c.refillAt = c.nrFreepages;
         if (c.nrFreepages == 0 && c.nrMigratepages > 0) {
             fastIsolateFreepages61(e, c);
@@ -215,12 +226,15 @@ final class ObservedCompaction {
             long before = c.nrFreepages;
             c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
             c.nrMigratepages -= c.consumed;
+            long used = c.consumed;
             c.consumed = 0;
             fastIsolateFreepages61(e, c);
             c.refillAt = c.nrFreepages;
             if (c.nrFreepages == 0) {
                 c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
                 c.refillAt = Long.MAX_VALUE;
+            } else {
+                c.accounted += used;
             }
         }
     }
@@ -231,6 +245,9 @@ final class ObservedCompaction {
     private void fastIsolateFreepages61(ParsedEvent e, Task c) {
         cz.clearIsolated();
         long[] r = cz.fastIsolateFreepages(c, c.freePfn, null, true, null, Compaction.TRACE_ISOLATES);
+        // fast_isolate_around() (mm/compaction.c): after a found page, unless the pass is direct and async, and
+        // only while cc->nr_freepages < cc->nr_migratepages, isolate_freepages_block() over the page's pageblock
+        c.aroundPending = r[2] >= 0 && !(c.direct && c.async()) && c.nrFreepages < c.batch;
         if (r[2] >= 0) {
             this.r.guesses.record(r[2], Long.numberOfTrailingZeros(r[1]), MIGRATE_MOVABLE, c.z);
             consistency.add(Kind.UNTRACED_ISOLATION, e.timestampNs(), e.line(), "fast_isolate_freepages", r[2],
@@ -260,9 +277,14 @@ final class ObservedCompaction {
         }
         r.countApplied(e);
         Task c = task(e.pid());
+        boolean around = c != null && c.aroundPending;
         if (c != null) {
+            // fast_isolate_around() scans with a local start pfn: cc->free_pfn stays where the free scanner was
             long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
-            c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
+            if (!around) {
+                c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
+            }
+            c.aroundPending = false;
             c.nrFreepages += nrTaken;
             if (c.migrating) {
                 c.refillAt = c.consumed + c.nrFreepages;
@@ -276,7 +298,9 @@ final class ObservedCompaction {
         // that isolated something 1, else doubled up to 32. The predicted stride stands unless another one, and not
         // it, reproduces the kernel's nr_scanned and nr_taken (the counts are exact; the prediction can be off)
         int predicted = -1;
-        if (c != null) {
+        if (around) {
+            predicted = 1; // fast_isolate_around(): stride 1; the linear scanner's stride is its own
+        } else if (c != null) {
             predicted = c.stride != 0 ? c.stride : (c.async() ? Compaction.COMPACT_CLUSTER_MAX : 1);
             c.stride = nrTaken > 0 ? 1 : Math.min(32, predicted * 2);
         }

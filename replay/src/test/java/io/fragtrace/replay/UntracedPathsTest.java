@@ -140,4 +140,73 @@ class UntracedPathsTest {
         assertEquals(-1, m.findBuddyHead(0x15c0));
         assertEquals(0, r.consistency().count(Consistency.Kind.ISOLATE_SHORT));
     }
+    @Test
+    void targetsLeftAfterARefillCarryOverToTheNextBatch() {
+        // compaction_alloc() (mm/compaction.c, 6.1) takes one target per migrated page, cc->nr_freepages-- each
+        // time, and calls isolate_freepages() only when cc->freepages is empty. Order-9 async direct pass, zone
+        // [0x1000, 0x2000), free_pfn 0x1e00; the order-3 movable list (head first) is [0x1b10, 0x1b08, 0x1b00].
+        // Each fast_isolate_freepages() takes its tail (>= low_pfn 0x1a00): one 8-page block.
+        // Batch 1 (4 pages): list empty -> takes 0x1b00: 8 - 4 = 4 left.
+        // Batch 2 (6 pages): 4 used -> 0, list empty -> takes 0x1b08: 8, 2 more used -> 6 left (not 8 - 6 = 2).
+        // Batch 3 (5 pages): 6 - 5 = 1 left, the list never empty: no search, 0x1b10 stays free.
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1b00, 3, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1b08, 3, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1b10, 3, MIGRATE_MOVABLE, false);
+        StringBuilder t = new StringBuilder(line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async"));
+        long src = 0x1000;
+        int[] batches = {4, 6, 5};
+        for (int b = 0; b < batches.length; b++) {
+            int n = batches[b];
+            t.append(line(0, "2." + b + "1", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=continue"))
+                    .append(line(0, "2." + b + "2", "mm_compaction_isolate_migratepages", String.format(
+                            "range=(0x%x ~ 0x%x) nr_scanned=%d nr_taken=%d", src, src + n, n, n)))
+                    .append(line(0, "2." + b + "3", "mm_migrate_pages_start", "mode=MIGRATE_ASYNC reason=compaction"));
+            for (int i = 0; i < n; i++) {
+                t.append(line(0, "2." + b + "4" + i, "mm_page_free",
+                        String.format("page=00000000deadbeef pfn=0x%x order=0", src + i)));
+            }
+            t.append(line(0, "2." + b + "6", "mm_migrate_pages", "nr_succeeded=" + n
+                            + " nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_ASYNC"
+                            + " reason=compaction"))
+                    .append(line(0, "2." + b + "7", "mm_compaction_migratepages", "nr_migrated=" + n + " nr_failed=0"));
+            src += n;
+        }
+        ObservedReplay r = replay(m, t.toString());
+        assertArrayEquals(new long[] {0x1b10}, m.freeList(0, 3, MIGRATE_MOVABLE));
+        assertEquals(2, r.consistency().count(Consistency.Kind.UNTRACED_ISOLATION));
+    }
+    @Test
+    void fastIsolateAroundLeavesTheFreeScannerWhereItWas() {
+        // fast_isolate_around() (mm/compaction.c, 6.1) runs isolate_freepages_block() on the found page's pageblock
+        // with a local start pfn, traced like the free scanner, but cc->free_pfn stays. Sync direct order-9 pass,
+        // zone [0x1000, 0x2000), free_pfn 0x1e00, batch of 32 from 0x1000 (migrate_pfn 0x1020): distance 0xde0,
+        // low_pfn = pageblock_start(0x1e00 - 0x378) = 0x1a00, min_pfn = pageblock_start(0x1e00 - 0x6f0) = 0x1600.
+        // The fast search takes the order-4 block 0x1a00 (>= low_pfn); fast_isolate_around() then takes 0x1b08
+        // (order 3) in [0x1a00, 0x1c00): 16 + 8 = 24 < 32. After 24 targets the next search has the same window:
+        // the order-2 block 0x1500 < min_pfn is no candidate and stays free. (Read as the free scanner's block,
+        // free_pfn would be 0x1800: min_pfn 0x1400, and 0x1500 would be taken.)
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1a00, 4, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1b08, 3, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1500, 2, MIGRATE_MOVABLE, false);
+        StringBuilder t = new StringBuilder(line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=1")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=sync")
+                + line(0, "1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + line(0, "1.3", "mm_compaction_isolate_migratepages", "range=(0x1000 ~ 0x1020) nr_scanned=32 nr_taken=32")
+                + line(0, "1.4", "mm_migrate_pages_start", "mode=MIGRATE_SYNC_LIGHT reason=compaction")
+                + line(0, "1.5", "mm_compaction_isolate_freepages", "range=(0x1a00 ~ 0x1c00) nr_scanned=512 nr_taken=8"));
+        for (int i = 0; i < 26; i++) {
+            t.append(line(0, String.format("1.6%02d", i), "mm_page_free",
+                    String.format("page=00000000deadbeef pfn=0x%x order=0", 0x1000 + i)));
+        }
+        replay(m, t.toString());
+        assertArrayEquals(new long[] {0x1500}, m.freeList(0, 2, MIGRATE_MOVABLE));
+        assertEquals(0, m.freeListLength(0, 3, MIGRATE_MOVABLE));
+    }
 }
