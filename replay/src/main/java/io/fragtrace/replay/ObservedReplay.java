@@ -709,7 +709,7 @@ public final class ObservedReplay implements TraceVisitor {
             // mm_page_free_batched prints a literal "order=0" (include/trace/events/kmem.h: its entry has no order
             // field); on 6.12 free_unref_folios() commits large folios too, so the page's order is the one its
             // mm_page_free (free_pages_prepare, first loop) gave
-            m.pcpMoveToHead(pfn);
+            freeUnrefFoliosCommit(z, pfn);
             return;
         }
         if (!batched && modelUntraced) {
@@ -753,6 +753,24 @@ public final class ObservedReplay implements TraceVisitor {
         } else {
             freeToBuddy(e, z, pfn, order, mt);
         }
+    }
+
+    /**
+     * mm/page_alloc.c free_unref_folios(), second loop: free_unref_page_commit() list_add()s the folio to the list of
+     * get_pfnblock_migratetype() read now (6.10+), which may differ from the first loop's when the pageblock was
+     * re-typed in between (a claim by another CPU while this task was preempted); 6.1 keeps the cached type.
+     */
+    private void freeUnrefFoliosCommit(int z, long pfn) {
+        int mt = m.pageblockMigratetype(pfn);
+        int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
+        if (!ks.pcpMigratetypeAtCommit() || mt == MIGRATE_ISOLATE || m.listMigratetype(pfn) == listMt) {
+            m.pcpMoveToHead(pfn);
+            return;
+        }
+        int order = m.orderAt(pfn);
+        int cpu = m.pcpCpuOf(pfn);
+        m.pcpDel(pfn);
+        m.pcpAdd(z, cpu, pfn, order, ks.orderToPindex(listMt, order), false);
     }
 
     private void freeToBuddy(ParsedEvent e, int z, long pfn, int order, int mt) {
@@ -823,7 +841,7 @@ public final class ObservedReplay implements TraceVisitor {
             }
             m.takeFromBuddy(z, pfn, order, mt);
         }
-        if (e.get(Field.PERCPU_REFILL) != 0 && ks.pcpAllowedOrder(order)) {
+        if (e.get(Field.PERCPU_REFILL) != 0 && ks.pcpAllowedOrder(order) && !rmqueueBuddy(e)) {
             int cpu = Math.max(0, e.cpu());
             int pindex = ks.orderToPindex(mt, order);
             if (refillStarts(cpu, z, pindex)) {
@@ -837,6 +855,16 @@ public final class ObservedReplay implements TraceVisitor {
         } else {
             m.markTaken(pfn, order);
         }
+    }
+
+    /**
+     * mm/page_alloc.c rmqueue_buddy(): __rmqueue_smallest() prints percpu_refill = pcp_allowed_order(order) whoever
+     * calls it, but rmqueue_bulk() runs under the pcp lock (pcpu_task_pin() + spin_lock(), then zone->lock: preempt
+     * depth at least 3), so a line at depth 2 or less took zone->lock without it (rmqueue_pcplist()'s trylock failed):
+     * the page goes to the caller, not to the pcp list.
+     */
+    private static boolean rmqueueBuddy(ParsedEvent e) {
+        return e.hasIrqFlags() && e.preemptDepth() <= PCP_LOCK_DEPTH;
     }
 
     /** Per CPU: 1 + the pcp list (zone, pindex) its current rmqueue_bulk() batch fills, 0 when none. */

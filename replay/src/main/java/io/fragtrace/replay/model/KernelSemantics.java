@@ -46,6 +46,11 @@ package io.fragtrace.replay.model;
  * @param folioBatchFree       batched frees go through free_unref_folios() with one folio_batch, at most
  *                             {@link #PAGEVEC_SIZE} folios, whose mm_page_free all come before its first
  *                             mm_page_free_batched (6.10+); before, free_unref_page_list() takes a list of any length
+ * @param pcpMigratetypeAtCommit free_unref_folios()' second loop reads the pageblock's migratetype at the commit
+ *                             (get_pfnblock_migratetype(), 6.10+ "remove pcppage migratetype caching"), so a block
+ *                             re-typed between a folio's mm_page_free and its mm_page_free_batched puts it on the new
+ *                             type's list; before, free_unref_page_list() uses get_pcppage_migratetype(), cached by
+ *                             its first loop (free_unref_page_prepare())
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -54,7 +59,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
                               boolean pageReporting, boolean movableNonLru, boolean finishPageblock,
                               boolean skipFromValidPage, boolean lastMigratedFromBlock,
-                              boolean freepagesByOrder, boolean folioBatchFree) {
+                              boolean freepagesByOrder, boolean folioBatchFree,
+                              boolean pcpMigratetypeAtCommit) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -76,7 +82,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
-                v >= 6003, v >= 6005, v >= 6006, v610, v610);
+                v >= 6003, v >= 6005, v >= 6006, v610, v610, v610);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -111,7 +117,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder, folioBatchFree);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -119,7 +125,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder, folioBatchFree);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit);
     }
 
     public KernelSemantics withName(String label) {
@@ -127,7 +133,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder, folioBatchFree);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */
