@@ -1,5 +1,7 @@
 package io.fragtrace.replay;
 
+import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.parser.ParsedEvent;
@@ -139,10 +141,12 @@ final class ObservedCompaction {
         c.migratePfn = e.get(Field.MIGRATE_PFN);
         c.freePfn = e.get(Field.FREE_PFN);
         c.beginFreePfn = c.freePfn;
-        // zone->compact_init_free_pfn: set by __reset_isolation_suitable() to the highest suitable pageblock; the
-        // top pageblock unless a 6.12 fast-search summary tells otherwise (see fastIsolateFreepages)
-        long top = (c.zoneEnd - 1) & -(1L << ks.pageblockOrder());
-        c.initFreePfn = c.z >= 0 ? cz.initFreePfnOr(c.z, top) : top;
+        // zone->compact_init_free_pfn: 0 from boot (struct zone is zeroed) until __reset_isolation_suitable(), whose
+        // reset_free this pass shows when it starts at a free_pfn that is no pageblock start
+        if (c.z >= 0 && (c.freePfn & ((1L << ks.pageblockOrder()) - 1)) != 0) {
+            cz.resetFreePfnSeen(c.z, c.freePfn);
+        }
+        c.initFreePfn = c.z >= 0 ? cz.initFreePfn(c.z) : 0;
         c.mode = MigrateMode.byOrdinal(e.get(Field.MODE));
         c.capturedPfn = -1;
         c.fastStartPfn = 0;
@@ -157,12 +161,48 @@ final class ObservedCompaction {
     }
 
     void compactionEnd(ParsedEvent e) {
-        tasks.passEnd(e.pid());
         Task c = task(e.pid());
+        CompactStatus st = CompactStatus.byOrdinal(e.get(Field.STATUS));
+        if (c != null && c.z >= 0 && c.direct && tasks.has(e.pid(), CompactingTasks.PASS)
+                && (st == CompactStatus.COMPLETE || st == CompactStatus.PARTIAL_SKIPPED)) {
+            cz.blockskipFlush[c.z] = true; // __compact_finished(): a direct pass whose scanners met
+            if (flushNs.length <= c.z) {
+                flushNs = java.util.Arrays.copyOf(flushNs, m.zones().size());
+            }
+            flushNs[c.z] = e.timestampNs();
+        }
+        tasks.passEnd(e.pid());
         if (c != null) {
             c.order = -1;
             c.nrFreepages = 0;
         }
+    }
+
+    /** When a direct pass flagged the zone (compact_blockskip_flush), per zone. */
+    private long[] flushNs = new long[0];
+    /** kswapd's last event was mm_vmscan_kswapd_sleep (a full sleep), not a wake. */
+    private boolean kswapdAsleep;
+    /** kswapd_try_to_sleep()'s nap: schedule_timeout(HZ/10), a tenth of a second whatever HZ is. */
+    static final long KSWAPD_NAP_NS = 100_000_000L;
+
+    /**
+     * mm_vmscan_kswapd_wake / _sleep (mm/vmscan.c kswapd_try_to_sleep()): reset_isolation_suitable(), which runs
+     * __reset_isolation_suitable() on a zone a direct compaction flagged, is called as kswapd starts its HZ/10 nap,
+     * untraced. A wake that ends a nap (kswapd was not in a full sleep) follows it; a full sleep (mm_vmscan_kswapd_sleep,
+     * after a nap that ran out) had it a nap's length before, when the flag had to be set already. A wake from a full
+     * sleep had none (the next nap comes after this balance_pgdat()).
+     */
+    void kswapdSlept(ParsedEvent e) {
+        boolean sleep = e.type() == EventType.MM_VMSCAN_KSWAPD_SLEEP;
+        if (sleep || !kswapdAsleep) {
+            long napStart = sleep ? e.timestampNs() - KSWAPD_NAP_NS : Long.MAX_VALUE;
+            for (int z = 0; z < m.zones().size() && z < flushNs.length; z++) {
+                if (cz.blockskipFlush[z] && flushNs[z] <= napStart && r.inWindow(z, e.timestampNs())) {
+                    cz.resetIsolationSuitable(z, pages);
+                }
+            }
+        }
+        kswapdAsleep = sleep;
     }
 
     void isolateMigratepages(ParsedEvent e) {
@@ -223,19 +263,42 @@ final class ObservedCompaction {
     private void targetConsumed(ParsedEvent e, Task c, int order) {
         c.consumed += 1L << order;
         if (c.consumed >= c.refillAt && c.consumed < c.nrMigratepages) {
-            long before = c.nrFreepages;
-            c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
-            c.nrMigratepages -= c.consumed;
-            long used = c.consumed;
-            c.consumed = 0;
-            fastIsolateFreepages61(e, c);
-            c.refillAt = c.nrFreepages;
-            if (c.nrFreepages == 0) {
-                c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
-                c.refillAt = Long.MAX_VALUE;
-            } else {
-                c.accounted += used;
-            }
+            refillPending = c;
+            refillPid = e.pid();
+        }
+    }
+
+    /** The task whose next compaction_alloc() finds cc->freepages empty, and its pid; null when none is due. */
+    private Task refillPending;
+    private int refillPid;
+
+    /**
+     * Before each event: run a due refill. migrate_pages() (mm/migrate.c, 6.1) calls compaction_alloc() for the next
+     * page only after the previous source page's free returned, and that free_unref_page() drains the pcp list
+     * (free_unref_page_commit() -> free_pcppages_bulk(), the task's mm_page_pcpu_drain events after its
+     * mm_page_free) when it exceeds pcp->high: the fast search sees the free lists after that drain.
+     */
+    void beforeEvent(ParsedEvent e) {
+        Task c = refillPending;
+        if (c == null || e.type() == EventType.MM_PAGE_PCPU_DRAIN && e.pid() == refillPid) {
+            return;
+        }
+        refillPending = null;
+        if (!c.migrating || task(refillPid) != c) {
+            return;
+        }
+        long before = c.nrFreepages;
+        c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
+        c.nrMigratepages -= c.consumed;
+        long used = c.consumed;
+        c.consumed = 0;
+        fastIsolateFreepages61(e, c);
+        c.refillAt = c.nrFreepages;
+        if (c.nrFreepages == 0) {
+            c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
+            c.refillAt = Long.MAX_VALUE;
+        } else {
+            c.accounted += used;
         }
     }
 
@@ -244,6 +307,7 @@ final class ObservedCompaction {
     /** 6.1: the untraced fast search, applied where compaction_alloc() found cc->freepages empty. */
     private void fastIsolateFreepages61(ParsedEvent e, Task c) {
         cz.clearIsolated();
+        c.initFreePfn = cz.initFreePfn(c.z); // read from the zone at each search, as the kernel does
         long[] r = cz.fastIsolateFreepages(c, c.freePfn, null, true, null, Compaction.TRACE_ISOLATES);
         // fast_isolate_around() (mm/compaction.c): after a found page, unless the pass is direct and async, and
         // only while cc->nr_freepages < cc->nr_migratepages, isolate_freepages_block() over the page's pageblock

@@ -164,6 +164,7 @@ public final class ObservedReplay implements TraceVisitor {
         drainLock.resolve(e, toBuddy);
         drainLock.before(e);
         endRefillBatch(e);
+        compaction.beforeEvent(e);
         handlers.onEvent(e);
         int cpu = e.cpu();
         if (cpu >= 0 && cpu < singleFreePfn.length && e.type() != EventType.MM_PAGE_FREE
@@ -238,7 +239,8 @@ public final class ObservedReplay implements TraceVisitor {
                 .on(c::compactionMigratepages, EventType.MM_COMPACTION_MIGRATEPAGES)
                 .on(c::migratePagesStart, EventType.MM_MIGRATE_PAGES_START)
                 .on(c::compactionFinished, EventType.MM_COMPACTION_FINISHED)
-                .on(c::follow, EventType.MM_COMPACTION_KCOMPACTD_SLEEP);
+                .on(c::follow, EventType.MM_COMPACTION_KCOMPACTD_SLEEP)
+                .on(c::kswapdSlept, EventType.MM_VMSCAN_KSWAPD_WAKE, EventType.MM_VMSCAN_KSWAPD_SLEEP);
     }
 
     // ------------------------------------------------------------------ conflicts (for the lock-order stage)

@@ -180,6 +180,41 @@ class UntracedPathsTest {
         assertEquals(2, r.consistency().count(Consistency.Kind.UNTRACED_ISOLATION));
     }
     @Test
+    void fastSearchRunsAfterTheDrainOfTheSourceFree() {
+        // migrate_pages() (mm/migrate.c, 6.1) asks compaction_alloc() for the next target only after the previous
+        // source page's free returned, and that free drained the pcp list (free_unref_page_commit() ->
+        // free_pcppages_bulk(): the task's mm_page_pcpu_drain lines after its mm_page_free). Order-9 async direct
+        // pass, zone [0x1000, 0x2000), compact_init_free_pfn 0 (scan start: limit 256), free_pfn 0x1e00, batch of 4
+        // from 0x1000 (migrate_pfn 0x1004): distance 0xdfc, low_pfn = pageblock_start(0x1e00 - 0x37f) = 0x1a00,
+        // min_pfn = pageblock_start(0x1e00 - 0x6fe) = 0x1600. Order-1 movable list (head first) [0x1804, 0x1800].
+        // Search 1 (empty cc->freepages): 0x1800 (candidate, limit 128), 0x1804 (higher, limit 64), list end: takes
+        // 0x1804 -> [0x1800]. Sources 0x1000, 0x1001 use its 2 pages; the free of 0x1001 drains 0x1b01, 0x1b00,
+        // which merge into the order-1 block 0x1b00 -> [0x1b00, 0x1800]. Search 2 runs now: 0x1800 (candidate),
+        // then 0x1b00 >= low_pfn is taken -> [0x1800]. Run at the free itself, before the drain, it would take
+        // 0x1800 and leave [0x1b00].
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1800, 1, MIGRATE_MOVABLE, false);
+        m.addToFreeList(0, 0x1804, 1, MIGRATE_MOVABLE, false);
+        String t = line(0, "0.1", "mm_page_free", "page=00000000deadbeef pfn=0x1b00 order=0")
+                + line(0, "0.2", "mm_page_free", "page=00000000deadbeef pfn=0x1b01 order=0")
+                + line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async")
+                + line(0, "1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + line(0, "1.3", "mm_compaction_isolate_migratepages", "range=(0x1000 ~ 0x1004) nr_scanned=4 nr_taken=4")
+                + line(0, "1.4", "mm_migrate_pages_start", "mode=MIGRATE_ASYNC reason=compaction")
+                + line(0, "1.5", "mm_page_free", "page=00000000deadbeef pfn=0x1000 order=0")
+                + line(0, "1.6", "mm_page_free", "page=00000000deadbeef pfn=0x1001 order=0")
+                + line(0, "1.7", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1b01 order=0 migratetype=1")
+                + line(0, "1.8", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1b00 order=0 migratetype=1")
+                + line(0, "1.9", "mm_page_free", "page=00000000deadbeef pfn=0x1002 order=0")
+                + line(0, "2.0", "mm_page_free", "page=00000000deadbeef pfn=0x1003 order=0");
+        ObservedReplay r = replay(m, t);
+        assertArrayEquals(new long[] {0x1800}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertEquals(2, r.consistency().count(Consistency.Kind.UNTRACED_ISOLATION));
+    }
+    @Test
     void fastIsolateAroundLeavesTheFreeScannerWhereItWas() {
         // fast_isolate_around() (mm/compaction.c, 6.1) runs isolate_freepages_block() on the found page's pageblock
         // with a local start pfn, traced like the free scanner, but cc->free_pfn stays. Sync direct order-9 pass,

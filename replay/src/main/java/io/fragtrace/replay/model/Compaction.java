@@ -218,6 +218,15 @@ public final class Compaction {
         return initFreePfn[z] != Long.MIN_VALUE ? initFreePfn[z] : dflt;
     }
 
+    /**
+     * __reset_isolation_suitable() (mm/compaction.c) seen from a pass's start: it sets compact_cached_free_pfn and
+     * compact_init_free_pfn to one reset_free, walked down from zone_end_pfn - 1 in pageblock steps (no pageblock
+     * start, which every other writer of the cache stores): a pass beginning at such a free_pfn shows the field.
+     */
+    public void resetFreePfnSeen(int z, long freePfn) {
+        initFreePfn[z] = freePfn;
+    }
+
     /** What the trace revealed of zone->compact_init_free_pfn (observed mode). */
     public void setInitFreePfn(int z, long pfn) {
         initFreePfn[z] = pfn;
