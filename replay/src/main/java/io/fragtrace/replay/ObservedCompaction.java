@@ -287,18 +287,15 @@ final class ObservedCompaction {
         if (!c.migrating || task(refillPid) != c) {
             return;
         }
-        long before = c.nrFreepages;
         c.nrFreepages = Math.max(0, c.nrFreepages - c.consumed);
         c.nrMigratepages -= c.consumed;
         long used = c.consumed;
         c.consumed = 0;
         fastIsolateFreepages61(e, c);
         c.refillAt = c.nrFreepages;
+        c.accounted += used; // compaction_alloc(): the targets used are gone whether or not the search finds one
         if (c.nrFreepages == 0) {
-            c.nrFreepages = before; // nothing found: the linear (traced) scanner takes over
-            c.refillAt = Long.MAX_VALUE;
-        } else {
-            c.accounted += used;
+            c.refillAt = Long.MAX_VALUE; // nothing found: the linear (traced) scanner takes over
         }
     }
 
@@ -345,11 +342,18 @@ final class ObservedCompaction {
         if (c != null) {
             // fast_isolate_around() scans with a local start pfn: cc->free_pfn stays where the free scanner was
             long blockEnd = (start & -(1L << ks.pageblockOrder())) + (1L << ks.pageblockOrder());
+            c.nrFreepages += nrTaken;
             if (!around) {
-                c.freePfn = end < blockEnd ? end : (start & -(1L << ks.pageblockOrder())) - (1L << ks.pageblockOrder());
+                // isolate_freepages(): cc->free_pfn = isolate_start_pfn at the loop's end: where a block stopped
+                // early, the block below one that gave enough, else (not enough yet: the loop walks on over the
+                // untraced unsuitable blocks to low_pfn = pageblock_end_pfn(cc->migrate_pfn)) the block below it
+                long pb = 1L << ks.pageblockOrder();
+                long lowPfn = (c.migratePfn & -pb) + pb;
+                c.freePfn = end < blockEnd ? end
+                        : c.migrating && c.nrFreepages < c.batch ? lowPfn - pb
+                        : (start & -pb) - pb;
             }
             c.aroundPending = false;
-            c.nrFreepages += nrTaken;
             if (c.migrating) {
                 c.refillAt = c.consumed + c.nrFreepages;
             }

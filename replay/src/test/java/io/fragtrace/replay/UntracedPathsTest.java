@@ -244,4 +244,41 @@ class UntracedPathsTest {
         assertArrayEquals(new long[] {0x1500}, m.freeList(0, 2, MIGRATE_MOVABLE));
         assertEquals(0, m.freeListLength(0, 3, MIGRATE_MOVABLE));
     }
+    @Test
+    void freeScannerThatRanOutLeavesFreePfnBelowTheMigrationScanner() {
+        // isolate_freepages() (mm/compaction.c, 6.1) walks pageblocks down while block_start_pfn >= low_pfn =
+        // pageblock_end_pfn(cc->migrate_pfn), setting isolate_start_pfn = block_start_pfn at each step, and stores
+        // cc->free_pfn = isolate_start_pfn: a call that did not isolate enough leaves it at low_pfn - pageblock
+        // (unsuitable blocks on the way are not traced). kcompactd order-9 sync pass, zone [0x1000, 0x2000),
+        // free_pfn 0x1e00, batch of 32 (0x17e0 ~ 0x1800: migrate_pfn 0x1800, low_pfn 0x1a00). Search 1: the movable
+        // lists are empty, nothing found; the free scanner takes the order-3 block 0x1e00 (on the unmovable list,
+        // which the fast search does not scan): 8 < 32, so cc->free_pfn = 0x1800. 0x1900 (order 3) then reaches
+        // the movable list (another task's free and drain). After 8 targets, search 2: distance 0, low_pfn =
+        // min_pfn = 0x1800, and 0x1900 is taken. (With free_pfn 0x1c00, the block below the scanned one: distance
+        // 0x400, min_pfn 0x1a00, no candidate, 0x1900 stays free.)
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1e00, 3, KernelSemantics.MIGRATE_UNMOVABLE, false);
+        StringBuilder t = new StringBuilder(kcompactd("1.0", "mm_compaction_kcompactd_wake",
+                "nid=0 order=9 classzone_idx=DMA32")
+                + kcompactd("1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=sync")
+                + kcompactd("1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + kcompactd("1.3", "mm_compaction_isolate_migratepages",
+                "range=(0x17e0 ~ 0x1800) nr_scanned=32 nr_taken=32")
+                + kcompactd("1.4", "mm_migrate_pages_start", "mode=MIGRATE_SYNC_LIGHT reason=compaction")
+                + kcompactd("1.5", "mm_compaction_isolate_freepages", "range=(0x1e00 ~ 0x2000) nr_scanned=512 nr_taken=8")
+                + line(1, "1.6", "mm_page_free", "page=00000000deadbeef pfn=0x1900 order=3")
+                + line(1, "1.7", "mm_page_pcpu_drain", "page=00000000deadbeef pfn=0x1900 order=3 migratetype=1"));
+        for (int i = 0; i < 9; i++) {
+            t.append(kcompactd(String.format("1.8%02d", i), "mm_page_free",
+                    String.format("page=00000000deadbeef pfn=0x%x order=0", 0x17e0 + i)));
+        }
+        ObservedReplay r = replay(m, t.toString());
+        assertEquals(0, m.freeListLength(0, 3, MIGRATE_MOVABLE));
+        assertEquals(1, r.consistency().count(Consistency.Kind.UNTRACED_ISOLATION));
+    }
+
+    private static String kcompactd(String ts, String event, String body) {
+        return String.format("      kcompactd0-34      [000] .....    %s: %s: %s%n", ts, event, body);
+    }
 }
