@@ -40,6 +40,7 @@ final class ObservedCompaction {
         this.ks = m.ks;
         this.consistency = replay.consistency();
         this.cz = new Compaction(m);
+        this.flushNs = new long[m.zoneCount()];
         this.pages = pfn -> m.kind(pfn) == KIND_NONE && m.isCompoundHead(pfn) ? m.orderAt(pfn) : -1;
     }
 
@@ -141,10 +142,11 @@ final class ObservedCompaction {
         c.migratePfn = e.get(Field.MIGRATE_PFN);
         c.freePfn = e.get(Field.FREE_PFN);
         c.beginFreePfn = c.freePfn;
-        // zone->compact_init_free_pfn: 0 from boot (struct zone is zeroed) until __reset_isolation_suitable(), whose
-        // reset_free this pass shows when it starts at a free_pfn that is no pageblock start
+        // zone->compact_init_free_pfn: 0 from boot (struct zone is zeroed) until __reset_isolation_suitable() sets it
+        // and compact_cached_free_pfn to one reset_free, walked down from zone_end_pfn - 1 in pageblock steps: a pass
+        // that starts at a free_pfn that is no pageblock start (every other writer stores one) shows it
         if (c.z >= 0 && (c.freePfn & ((1L << ks.pageblockOrder()) - 1)) != 0) {
-            cz.resetFreePfnSeen(c.z, c.freePfn);
+            cz.setInitFreePfn(c.z, c.freePfn);
         }
         c.initFreePfn = c.z >= 0 ? cz.initFreePfn(c.z) : 0;
         c.mode = MigrateMode.byOrdinal(e.get(Field.MODE));
@@ -166,9 +168,6 @@ final class ObservedCompaction {
         if (c != null && c.z >= 0 && c.direct && tasks.has(e.pid(), CompactingTasks.PASS)
                 && (st == CompactStatus.COMPLETE || st == CompactStatus.PARTIAL_SKIPPED)) {
             cz.blockskipFlush[c.z] = true; // __compact_finished(): a direct pass whose scanners met
-            if (flushNs.length <= c.z) {
-                flushNs = java.util.Arrays.copyOf(flushNs, m.zones().size());
-            }
             flushNs[c.z] = e.timestampNs();
         }
         tasks.passEnd(e.pid());
@@ -179,7 +178,7 @@ final class ObservedCompaction {
     }
 
     /** When a direct pass flagged the zone (compact_blockskip_flush), per zone. */
-    private long[] flushNs = new long[0];
+    private final long[] flushNs;
     /** kswapd's last event was mm_vmscan_kswapd_sleep (a full sleep), not a wake. */
     private boolean kswapdAsleep;
     /** kswapd_try_to_sleep()'s nap: schedule_timeout(HZ/10), a tenth of a second whatever HZ is. */
@@ -196,7 +195,7 @@ final class ObservedCompaction {
         boolean sleep = e.type() == EventType.MM_VMSCAN_KSWAPD_SLEEP;
         if (sleep || !kswapdAsleep) {
             long napStart = sleep ? e.timestampNs() - KSWAPD_NAP_NS : Long.MAX_VALUE;
-            for (int z = 0; z < m.zones().size() && z < flushNs.length; z++) {
+            for (int z = 0; z < flushNs.length; z++) {
                 if (cz.blockskipFlush[z] && flushNs[z] <= napStart && r.inWindow(z, e.timestampNs())) {
                     cz.resetIsolationSuitable(z, pages);
                 }

@@ -73,7 +73,7 @@ public final class Compaction {
     public final long[][] cachedMigratePfn;
     /** zone->compact_cached_free_pfn. */
     public final long[] cachedFreePfn;
-    /** zone->compact_init_free_pfn (Long.MIN_VALUE: not known yet; see {@link #initFreePfn}). */
+    /** zone->compact_init_free_pfn: 0 from boot, as struct zone starts zeroed (see {@link #initFreePfn}). */
     private final long[] initFreePfn;
     /** zone->compact_blockskip_flush. */
     public final boolean[] blockskipFlush;
@@ -98,7 +98,6 @@ public final class Compaction {
         cachedFreePfn = new long[nz];
         initFreePfn = new long[nz];
         blockskipFlush = new boolean[nz];
-        Arrays.fill(initFreePfn, Long.MIN_VALUE);
         skip = new BitSet((int) ((m.endPfn() - base) >> pb) + 1);
         for (int z = 0; z < nz; z++) {
             resetCachedPositions(z);
@@ -210,21 +209,7 @@ public final class Compaction {
      * highest pfn it found with a free page, so until then every fast_isolate_freepages() is a "scan start".
      */
     public long initFreePfn(int z) {
-        return initFreePfn[z] != Long.MIN_VALUE ? initFreePfn[z] : 0;
-    }
-
-    /** zone->compact_init_free_pfn if known, else dflt. */
-    public long initFreePfnOr(int z, long dflt) {
-        return initFreePfn[z] != Long.MIN_VALUE ? initFreePfn[z] : dflt;
-    }
-
-    /**
-     * __reset_isolation_suitable() (mm/compaction.c) seen from a pass's start: it sets compact_cached_free_pfn and
-     * compact_init_free_pfn to one reset_free, walked down from zone_end_pfn - 1 in pageblock steps (no pageblock
-     * start, which every other writer of the cache stores): a pass beginning at such a free_pfn shows the field.
-     */
-    public void resetFreePfnSeen(int z, long freePfn) {
-        initFreePfn[z] = freePfn;
+        return initFreePfn[z];
     }
 
     /** What the trace revealed of zone->compact_init_free_pfn (observed mode). */
