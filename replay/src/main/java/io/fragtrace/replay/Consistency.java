@@ -32,7 +32,7 @@ public final class Consistency {
         /** fast_isolate_freepages (6.12 event) found no candidate block of the order taken. */
         FAST_ISOLATE_NOT_FOUND(true),
         /** A 6.12 fast_isolate_freepages summary the model's own search did not reproduce exactly, or of a pass
-         * begun before the trace: the search ran with what the trace says (Compaction.FastTrace), a guess. */
+         * begun before the trace: the search ran with what the trace says (CompactionFreeScanner.FastTrace), a guess. */
         FAST_ISOLATE_APPROX(false),
         /** Inferred: compaction capture (free merged into the compacting task's page, no buddy visit). */
         CAPTURE(false),

@@ -11,6 +11,8 @@ import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.CompactControl;
 import io.fragtrace.replay.model.Compaction;
+import io.fragtrace.replay.model.CompactionFreeScanner;
+import io.fragtrace.replay.model.CompactionMigrateScanner;
 import io.fragtrace.replay.model.KernelSemantics;
 
 
@@ -214,7 +216,7 @@ final class ObservedCompaction {
                 // when that is no pageblock start; any other start is reinit_migrate_pfn()'s cc->fast_start_pfn
                 // (a free page's pfn) after a search that found nothing
                 boolean failed = (start & ~pbMask) != 0 && start != c.migratePfn && start != m.zone(c.z).start;
-                cz.fastFindMigrateblock(c, failed ? Compaction.NO_BLOCK : start);
+                cz.migrate.fastFindMigrateblock(c, failed ? CompactionMigrateScanner.NO_BLOCK : start);
             }
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
@@ -302,9 +304,9 @@ final class ObservedCompaction {
 
     /** 6.1: the untraced fast search, applied where compaction_alloc() found cc->freepages empty. */
     private void fastIsolateFreepages61(ParsedEvent e, Task c) {
-        cz.clearIsolated();
+        cz.free.clearIsolated();
         c.initFreePfn = cz.initFreePfn(c.z); // read from the zone at each search, as the kernel does
-        long[] r = cz.fastIsolateFreepages(c, c.freePfn, null, true, null, Compaction.TRACE_ISOLATES);
+        long[] r = cz.free.fastIsolateFreepages(c, c.freePfn, null, true, null, Compaction.TRACE_ISOLATES);
         // fast_isolate_around() (mm/compaction.c): after a found page, unless the pass is direct and async, and
         // only while cc->nr_freepages < cc->nr_migratepages, isolate_freepages_block() over the page's pageblock
         c.aroundPending = r[2] >= 0 && !(c.direct && c.async()) && c.nrFreepages < c.batch;
@@ -393,11 +395,11 @@ final class ObservedCompaction {
         }
         freeScan(start, end, best, nrTaken);
         long taken = 0;
-        for (int i = 0; i < cz.isolatedBlocks(); i++) {
-            m.isolateFreePage(cz.isolatedPfn(i), cz.isolatedOrder(i));
-            taken += 1L << cz.isolatedOrder(i);
+        for (int i = 0; i < cz.free.isolatedBlocks(); i++) {
+            m.isolateFreePage(cz.free.isolatedPfn(i), cz.free.isolatedOrder(i));
+            taken += 1L << cz.free.isolatedOrder(i);
         }
-        cz.clearIsolated();
+        cz.free.clearIsolated();
         if (taken < nrTaken) {
             consistency.add(Kind.ISOLATE_SHORT, e.timestampNs(), e.line(),
                     "isolate_freepages took " + taken + " of " + nrTaken, start, 0);
@@ -408,7 +410,7 @@ final class ObservedCompaction {
 
     private boolean reproduces(long start, long end, int stride, long nrScanned, long nrTaken) {
         long scanned = freeScan(start, end, stride, nrTaken);
-        cz.clearIsolated();
+        cz.free.clearIsolated();
         return scanned == nrScanned && scanTaken == nrTaken;
     }
 
@@ -422,21 +424,21 @@ final class ObservedCompaction {
      * would take are the model's isolated list, their pages in {@link #scanTaken}.
      */
     private long freeScan(long start, long end, int stride, long nrTaken) {
-        cz.clearIsolated();
-        cz.isolateFreepagesBlock(null, start, end, stride, nrTaken, false, false, pages, Compaction.TRACE_ISOLATES);
+        cz.free.clearIsolated();
+        cz.free.isolateFreepagesBlock(null, start, end, stride, nrTaken, false, false, pages, Compaction.TRACE_ISOLATES);
         long taken = 0;
-        for (int i = 0; i < cz.isolatedBlocks(); i++) {
-            taken += 1L << cz.isolatedOrder(i);
+        for (int i = 0; i < cz.free.isolatedBlocks(); i++) {
+            taken += 1L << cz.free.isolatedOrder(i);
         }
         scanTaken = taken;
-        return cz.lastBlockScanned();
+        return cz.free.lastBlockScanned();
     }
 
     /**
      * mm_compaction_fast_isolate_freepages (6.5+, fast_isolate_freepages): range = (min_pfn ~ cc->free_pfn), at most
      * one block of order log2(nr_taken). The model's search is replayed as is when a dry run reproduces nr_scanned
      * and nr_taken; else (the lists, cc->migrate_pfn or the pass's start are not the kernel's) it runs with what the
-     * trace says ({@link Compaction.FastTrace}: the order, min_pfn, nr_scanned as the scan limit) and picks the block.
+     * trace says ({@link CompactionFreeScanner.FastTrace}: the order, min_pfn, nr_scanned as the scan limit) and picks the block.
      */
     void fastIsolateFreepages(ParsedEvent e) {
         long minPfn = e.get(Field.RANGE_START);
@@ -454,7 +456,7 @@ final class ObservedCompaction {
         if (known) {
             // the event closes the kernel's own fast_isolate_freepages(): replay the search exactly when a dry run
             // reproduces its figures (range start = min_pfn, end = cc->free_pfn at entry)
-            long[] dry = cz.fastIsolateFreepages(c, freePfn, null, false, null, Compaction.TRACE_ISOLATES);
+            long[] dry = cz.free.fastIsolateFreepages(c, freePfn, null, false, null, Compaction.TRACE_ISOLATES);
             if (dry[0] != nrScanned || dry[1] != nrTaken) {
                 // zone->compact_init_free_pfn is untraced: 0 until the first __reset_isolation_suitable(), then the
                 // highest pageblock it found with a free page; try the values it can have
@@ -464,7 +466,7 @@ final class ObservedCompaction {
                         continue;
                     }
                     c.initFreePfn = cand;
-                    long[] alt = cz.fastIsolateFreepages(c, freePfn, null, false, null, Compaction.TRACE_ISOLATES);
+                    long[] alt = cz.free.fastIsolateFreepages(c, freePfn, null, false, null, Compaction.TRACE_ISOLATES);
                     if (alt[1] == nrTaken && alt[0] == nrScanned) {
                         dry = alt;
                         cz.setInitFreePfn(z, cand);
@@ -474,9 +476,9 @@ final class ObservedCompaction {
                 }
             }
             if (dry[1] == nrTaken && dry[0] == nrScanned) {
-                cz.clearIsolated();
-                cz.fastIsolateFreepages(c, freePfn, null, true, null, Compaction.TRACE_ISOLATES);
-                cz.clearIsolated();
+                cz.free.clearIsolated();
+                cz.free.fastIsolateFreepages(c, freePfn, null, true, null, Compaction.TRACE_ISOLATES);
+                cz.free.clearIsolated();
                 return;
             }
             consistency.add(Kind.FAST_ISOLATE_APPROX, e.timestampNs(), e.line(),
@@ -491,10 +493,10 @@ final class ObservedCompaction {
             }
         }
         CompactControl cc = known ? c : passUnseen(z, minPfn, nrTaken);
-        cz.clearIsolated();
-        long[] got = cz.fastIsolateFreepages(cc, freePfn, new Compaction.FastTrace(minPfn, nrScanned, nrTaken), true,
+        cz.free.clearIsolated();
+        long[] got = cz.free.fastIsolateFreepages(cc, freePfn, new CompactionFreeScanner.FastTrace(minPfn, nrScanned, nrTaken), true,
                 null, Compaction.TRACE_ISOLATES);
-        cz.clearIsolated();
+        cz.free.clearIsolated();
         if (got[2] >= 0) {
             r.guesses.record(got[2], Long.numberOfTrailingZeros(got[1]), MIGRATE_MOVABLE, z);
         } else if (nrTaken > 0) {

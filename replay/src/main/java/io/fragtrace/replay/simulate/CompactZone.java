@@ -308,7 +308,7 @@ abstract class CompactZone extends PageAlloc {
         // isolation starts in the pageblock the last migrated batch started in (last_migrated_pfn 0 is block 0)
         cc.rescan = cz.pageblockStart(lastMigratedPfn) == cz.pageblockStart(iterationStartPfn);
         cc.finishPageblock = cc.rescan && ks.finishPageblock();
-        cz.isolateMigratepages(cc, migrateList, pages);
+        cz.migrate.isolateMigratepages(cc, migrateList, pages);
         if (cc.nrMigratepages == 0) {
             checkDrain(cc); // ISOLATE_NONE: goto check_drain
             return cc.capturedPfn >= 0 ? CompactStatus.SUCCESS : CompactStatus.CONTINUE;
@@ -476,7 +476,7 @@ abstract class CompactZone extends PageAlloc {
         if (targetHead == targetTail) {
             targetHead = targetTail = 0;
             cc.nrFreepages = 0;
-            cz.isolateFreepages(cc, pages, isolateCheck);
+            cz.free.isolateFreepages(cc, pages, isolateCheck);
             splitMapPages();
             if (targetHead == targetTail) {
                 return -1;
@@ -495,11 +495,11 @@ abstract class CompactZone extends PageAlloc {
         long p = freepages.compactionAlloc(0);
         if (p < 0) {
             cc.nrFreepages = 0;
-            cz.isolateFreepages(cc, pages, isolateCheck);
-            for (int i = 0; i < cz.isolatedBlocks(); i++) {
-                freepages.add(cz.isolatedPfn(i), cz.isolatedOrder(i));
+            cz.free.isolateFreepages(cc, pages, isolateCheck);
+            for (int i = 0; i < cz.free.isolatedBlocks(); i++) {
+                freepages.add(cz.free.isolatedPfn(i), cz.free.isolatedOrder(i));
             }
-            cz.clearIsolated();
+            cz.free.clearIsolated();
             p = freepages.compactionAlloc(0);
             if (p < 0) {
                 return -1;
@@ -528,20 +528,20 @@ abstract class CompactZone extends PageAlloc {
     /** split_map_pages() (mm/compaction.c): every isolated block split to order-0 pages, list_add()ed: reversed. */
     void splitMapPages() {
         int got = 0;
-        for (int i = 0; i < cz.isolatedBlocks(); i++) {
-            got += 1 << cz.isolatedOrder(i);
+        for (int i = 0; i < cz.free.isolatedBlocks(); i++) {
+            got += 1 << cz.free.isolatedOrder(i);
         }
         if (targets.length < got) {
             targets = new int[Math.max(got, targets.length * 2)];
         }
         int k = got;
-        for (int i = 0; i < cz.isolatedBlocks(); i++) {
-            int r = (int) (cz.isolatedPfn(i) - base);
-            for (int j = 0; j < 1 << cz.isolatedOrder(i); j++) {
+        for (int i = 0; i < cz.free.isolatedBlocks(); i++) {
+            int r = (int) (cz.free.isolatedPfn(i) - base);
+            for (int j = 0; j < 1 << cz.free.isolatedOrder(i); j++) {
                 targets[--k] = r + j;
             }
         }
-        cz.clearIsolated();
+        cz.free.clearIsolated();
         targetHead = 0;
         targetTail = got;
     }

@@ -46,7 +46,7 @@ class CompactionRulesTest {
         cc.freePfn = 3584;
         cc.fastSearchFail = 3;
         // with fast_search_fail 3 the limit is (32 >> 3) + 1 = 5: still enough for two entries
-        assertEquals(1024, cz.fastFindMigrateblock(cc, -1));
+        assertEquals(1024, cz.migrate.fastFindMigrateblock(cc, -1));
         assertEquals(0, cc.fastSearchFail);
         assertEquals(1024, cc.fastStartPfn);
         assertEquals(2, cc.migrateScanned);
@@ -69,7 +69,7 @@ class CompactionRulesTest {
         CompactControl cc = direct(9);
         cc.migratePfn = 1024;
         cc.freePfn = 3584;
-        assertEquals(1024, cz.fastFindMigrateblock(cc, Compaction.NO_BLOCK));
+        assertEquals(1024, cz.migrate.fastFindMigrateblock(cc, CompactionMigrateScanner.NO_BLOCK));
         assertEquals(1, cc.fastSearchFail);
         assertEquals(2, cc.migrateScanned);
         assertArrayEquals(new long[] {512, 2048}, m.freeList(0, 8, MIGRATE_MOVABLE));
@@ -77,7 +77,7 @@ class CompactionRulesTest {
         CompactControl found = direct(9);
         found.migratePfn = 1024;
         found.freePfn = 3584;
-        assertEquals(512, cz.fastFindMigrateblock(found, 512));
+        assertEquals(512, cz.migrate.fastFindMigrateblock(found, 512));
         assertEquals(0, found.fastSearchFail);
         assertArrayEquals(new long[] {2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
     }
@@ -93,12 +93,12 @@ class CompactionRulesTest {
         m.addToFreeList(0, 1024, 8, MIGRATE_MOVABLE, true);
         m.addToFreeList(0, 2048, 8, MIGRATE_MOVABLE, true);
         Compaction cz = new Compaction(m);
-        cz.moveFreelistTail(512);
+        cz.migrate.moveFreelistTail(512);
         assertArrayEquals(new long[] {1024, 2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
-        cz.moveFreelistTail(512);
+        cz.migrate.moveFreelistTail(512);
         assertArrayEquals(new long[] {1024, 2048, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
         // a middle entry: head..2048 go behind the tail in order -> [512, 1024, 2048]
-        cz.moveFreelistTail(2048);
+        cz.migrate.moveFreelistTail(2048);
         assertArrayEquals(new long[] {512, 1024, 2048}, m.freeList(0, 8, MIGRATE_MOVABLE));
     }
 
@@ -112,9 +112,9 @@ class CompactionRulesTest {
             m.addToFreeList(0, pfn, 8, MIGRATE_MOVABLE, true);
         }
         Compaction cz = new Compaction(m);
-        cz.moveFreelistHead(2048);
+        cz.free.moveFreelistHead(2048);
         assertArrayEquals(new long[] {2048, 3072, 512, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
-        cz.moveFreelistHead(2048);
+        cz.free.moveFreelistHead(2048);
         assertArrayEquals(new long[] {2048, 3072, 512, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertEquals(4, m.freeListLength(0, 8, MIGRATE_MOVABLE));
         // the back links follow: tail 1024, 512's prev is 3072, the head has none
@@ -131,11 +131,11 @@ class CompactionRulesTest {
         Compaction cz = new Compaction(m);
         CompactControl small = direct(3);
         small.freePfn = 3584;
-        assertEquals(0, cz.fastFindMigrateblock(small, -1));
+        assertEquals(0, cz.migrate.fastFindMigrateblock(small, -1));
         CompactControl mid = direct(9);
         mid.migratePfn = 600;
         mid.freePfn = 3584;
-        assertEquals(600, cz.fastFindMigrateblock(mid, -1));
+        assertEquals(600, cz.migrate.fastFindMigrateblock(mid, -1));
         assertEquals(0, mid.migrateScanned);
     }
 
@@ -153,11 +153,11 @@ class CompactionRulesTest {
         Compaction cz = new Compaction(m);
         CompactControl cc = direct(9);
         cc.nrMigratepages = 32;
-        assertEquals(4096, cz.isolateFreepagesBlock(cc, 3584, 4096, 32, 32, true, true, PLAIN, Compaction.TRACE_ISOLATES));
-        assertEquals(19, cz.lastBlockScanned());
+        assertEquals(4096, cz.free.isolateFreepagesBlock(cc, 3584, 4096, 32, 32, true, true, PLAIN, Compaction.TRACE_ISOLATES));
+        assertEquals(19, cz.free.lastBlockScanned());
         assertEquals(5, cc.nrFreepages);
-        assertEquals(2, cz.isolatedBlocks());
-        assertEquals(3616, cz.isolatedPfn(1));
+        assertEquals(2, cz.free.isolatedBlocks());
+        assertEquals(3616, cz.free.isolatedPfn(1));
         assertEquals(1, m.nrFree(0, 1));
         assertEquals(0, m.nrFree(0, 2));
     }
@@ -172,8 +172,8 @@ class CompactionRulesTest {
         m.addToFreeList(0, 3712, 3, MIGRATE_MOVABLE, true);
         Compaction cz = new Compaction(m);
         CompactControl cc = direct(9);
-        assertEquals(3620, cz.isolateFreepagesBlock(cc, 3584, 4096, 1, 4, true, true, PLAIN, Compaction.TRACE_ISOLATES));
-        assertEquals(36, cz.lastBlockScanned());
+        assertEquals(3620, cz.free.isolateFreepagesBlock(cc, 3584, 4096, 1, 4, true, true, PLAIN, Compaction.TRACE_ISOLATES));
+        assertEquals(36, cz.free.lastBlockScanned());
         assertEquals(5, cc.nrFreepages);
         assertEquals(1, m.nrFree(0, 3));
     }
@@ -187,8 +187,8 @@ class CompactionRulesTest {
         Compaction.Pages thp = pfn -> pfn == 3600 ? 4 : -1;
         CompactControl cc = direct(9);
         // stride 1 from 3598: 3598, 3599 (2), 3600 compound: 1 + 15 (18), 3616 taken (19) -> 1 page, limit 1 -> 3617
-        assertEquals(3617, cz.isolateFreepagesBlock(cc, 3598, 4096, 1, 1, true, true, thp, Compaction.TRACE_ISOLATES));
-        assertEquals(19, cz.lastBlockScanned());
+        assertEquals(3617, cz.free.isolateFreepagesBlock(cc, 3598, 4096, 1, 1, true, true, thp, Compaction.TRACE_ISOLATES));
+        assertEquals(19, cz.free.lastBlockScanned());
     }
 
     @Test
@@ -211,7 +211,7 @@ class CompactionRulesTest {
         cc.nrMigratepages = 32;
         assertEquals(0, cc.initFreePfn); // compact_init_free_pfn: 0 until a __reset_isolation_suitable()
         assertArrayEquals(new long[] {257, 256, 2560},
-                cz.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES));
+                cz.free.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {1536, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertEquals(256, cc.nrFreepages);
         assertEquals(8, cc.searchOrder);
@@ -234,7 +234,7 @@ class CompactionRulesTest {
         cc.freePfn = 1024;
         cc.initFreePfn = 0;
         cc.nrMigratepages = 32;
-        long[] r = cz.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES);
+        long[] r = cz.free.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES);
         assertEquals(0, r[1]);
         assertEquals(-1, r[2]);
         assertArrayEquals(new long[] {2560}, m.freeList(0, 8, MIGRATE_MOVABLE));
@@ -267,8 +267,8 @@ class CompactionRulesTest {
         BuddyModel m = zone();
         CompactControl cc = tracedSearch(m);
         Compaction cz = new Compaction(m);
-        assertArrayEquals(new long[] {257, 256, 2304}, cz.fastIsolateFreepages(cc, 3584,
-                new Compaction.FastTrace(2048, 257, 256), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {257, 256, 2304}, cz.free.fastIsolateFreepages(cc, 3584,
+                new CompactionFreeScanner.FastTrace(2048, 257, 256), true, null, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {512, 3072, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertEquals(256, cc.nrFreepages);
         assertEquals(8, cc.searchOrder);
@@ -285,8 +285,8 @@ class CompactionRulesTest {
         CompactControl cc = tracedSearch(m);
         cc.fastSearchFail = 2;
         Compaction cz = new Compaction(m);
-        assertArrayEquals(new long[] {259, 256, 3072}, cz.fastIsolateFreepages(cc, 3584,
-                new Compaction.FastTrace(2048, 256, 256), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {259, 256, 3072}, cz.free.fastIsolateFreepages(cc, 3584,
+                new CompactionFreeScanner.FastTrace(2048, 256, 256), true, null, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {1024, 2304, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertEquals(0, cc.fastSearchFail);
         assertEquals(8, cc.searchOrder);
@@ -310,8 +310,8 @@ class CompactionRulesTest {
         cc.initFreePfn = 4096;
         cc.fastSearchFail = 3;
         Compaction cz = new Compaction(m);
-        assertArrayEquals(new long[] {131, 128, 2176}, cz.fastIsolateFreepages(cc, 3584,
-                new Compaction.FastTrace(2048, 131, 128), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {131, 128, 2176}, cz.free.fastIsolateFreepages(cc, 3584,
+                new CompactionFreeScanner.FastTrace(2048, 131, 128), true, null, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {2304, 512, 3072, 1024}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertArrayEquals(new long[] {1280, 3200}, m.freeList(0, 7, MIGRATE_MOVABLE));
         assertEquals(8, cc.searchOrder);
@@ -328,8 +328,8 @@ class CompactionRulesTest {
         BuddyModel m = zone();
         CompactControl cc = tracedSearch(m);
         Compaction cz = new Compaction(m);
-        assertArrayEquals(new long[] {4, 0, -1}, cz.fastIsolateFreepages(cc, 3584,
-                new Compaction.FastTrace(2048, 40, 0), true, null, Compaction.TRACE_ISOLATES));
+        assertArrayEquals(new long[] {4, 0, -1}, cz.free.fastIsolateFreepages(cc, 3584,
+                new CompactionFreeScanner.FastTrace(2048, 40, 0), true, null, Compaction.TRACE_ISOLATES));
         assertArrayEquals(new long[] {3072, 1024, 2304, 512}, m.freeList(0, 8, MIGRATE_MOVABLE));
         assertEquals(7, cc.searchOrder);
         assertEquals(1, cc.fastSearchFail);
@@ -464,7 +464,7 @@ class CompactionRulesTest {
         Compaction cz = new Compaction(m);
         CompactControl cc = kcompactd(9);
         long[] list = new long[32];
-        assertEquals(632, cz.isolateMigratepagesBlock(cc, 512, 1024, 512, list, LRU_600));
+        assertEquals(632, cz.migrate.isolateMigratepagesBlock(cc, 512, 1024, 512, list, LRU_600));
         assertEquals(32, cc.nrMigratepages);
         assertFalse(cz.pageblockSkip(512));
         assertEquals(0, cz.cachedMigratePfn[0][0]);
@@ -474,7 +474,7 @@ class CompactionRulesTest {
         // no set_pageblock_skip() either.
         cc.nrMigratepages = 0;
         cc.rescan = true;
-        assertEquals(1024, cz.isolateMigratepagesBlock(cc, 632, 1024, 512, list, LRU_600));
+        assertEquals(1024, cz.migrate.isolateMigratepagesBlock(cc, 632, 1024, 512, list, LRU_600));
         assertEquals(1, cc.nrMigratepages);
         assertFalse(cz.pageblockSkip(512));
         assertEquals(1536, cz.cachedMigratePfn[0][0]);
@@ -483,7 +483,7 @@ class CompactionRulesTest {
         // skip_updated -> set_pageblock_skip(1024); update_cached_migrate(1536) -> ALIGN(1537, 512) = 2048
         cc.nrMigratepages = 0;
         cc.rescan = false;
-        assertEquals(1536, cz.isolateMigratepagesBlock(cc, 1024, 1536, 1024, list, LRU_600));
+        assertEquals(1536, cz.migrate.isolateMigratepagesBlock(cc, 1024, 1536, 1024, list, LRU_600));
         assertTrue(cz.pageblockSkip(1024));
         assertEquals(2048, cz.cachedMigratePfn[0][0]);
     }
@@ -496,13 +496,13 @@ class CompactionRulesTest {
         Compaction cz = new Compaction(m);
         CompactControl cc = kcompactd(9);
         long[] list = new long[32];
-        assertEquals(632, cz.isolateMigratepagesBlock(cc, 512, 1024, 512, list, LRU_600));
+        assertEquals(632, cz.migrate.isolateMigratepagesBlock(cc, 512, 1024, 512, list, LRU_600));
         assertEquals(32, cc.nrMigratepages);
         assertTrue(cz.pageblockSkip(512));
         // a later pass starting at 512 again: "Check if the pageblock has already been marked skipped": isolation
         // aborts at once (nr_scanned 1, low_pfn = end_pfn), nothing isolated, so update_cached_migrate(1024) -> 1536
         CompactControl again = kcompactd(9);
-        assertEquals(1024, cz.isolateMigratepagesBlock(again, 512, 1024, 512, list, LRU_600));
+        assertEquals(1024, cz.migrate.isolateMigratepagesBlock(again, 512, 1024, 512, list, LRU_600));
         assertEquals(0, again.nrMigratepages);
         assertEquals(1, again.migrateScanned);
         assertEquals(1536, cz.cachedMigratePfn[0][0]);

@@ -90,7 +90,7 @@ class CompactionEdgeRulesTest {
         s.amt[0] = (byte) (MIGRATE_MOVABLE | SimState.COMPOUND_BIT);
         s.aord[0] = 4;
         CompactControl c = cc(9, MIGRATE_MOVABLE, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(48, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(48, s.cz.migrate.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
         assertEquals(32, c.nrMigratepages);
         assertEquals(33, c.migrateScanned);
         assertEquals(16, s.migrateList[0]);
@@ -108,7 +108,7 @@ class CompactionEdgeRulesTest {
             s.amt[pfn] = SimState.PINNED;
         }
         CompactControl c = cc(9, MIGRATE_MOVABLE, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(1024, s.cz.isolateMigratepagesBlock(c, 512, 1024, 512, s.migrateList, s.pages));
+        assertEquals(1024, s.cz.migrate.isolateMigratepagesBlock(c, 512, 1024, 512, s.migrateList, s.pages));
         assertEquals(0, c.nrMigratepages);
         assertEquals(512, c.migrateScanned);
         assertTrue(s.cz.pageblockSkip(512));
@@ -119,7 +119,7 @@ class CompactionEdgeRulesTest {
         for (int pfn = 512; pfn < 1024; pfn++) {
             t.amt[pfn] = SimState.PINNED;
         }
-        assertEquals(1024, t.cz.isolateMigratepagesBlock(c, 600, 1024, 512, t.migrateList, t.pages));
+        assertEquals(1024, t.cz.migrate.isolateMigratepagesBlock(c, 600, 1024, 512, t.migrateList, t.pages));
         assertFalse(t.cz.pageblockSkip(512));
     }
 }

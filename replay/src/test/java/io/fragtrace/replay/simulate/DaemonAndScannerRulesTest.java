@@ -316,7 +316,7 @@ class DaemonAndScannerRulesTest {
         m.addToFreeList(0, 16, 4, MIGRATE_MOVABLE, true);
         Simulator s = sim(m, "linux-6.1");
         CompactControl c = cc(9, MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(48, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(48, s.cz.migrate.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
         assertEquals(32, c.nrMigratepages);
         assertEquals(33, c.migrateScanned);
         assertEquals(32, c.migrateIsolated);
@@ -332,7 +332,7 @@ class DaemonAndScannerRulesTest {
         Simulator s = sim(zone(), "linux-6.1");
         s.amt[5] = SimState.PINNED;
         CompactControl c = cc(9, MigrateMode.ASYNC, CompactionContext.DIRECT);
-        assertEquals(512, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(512, s.cz.migrate.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
         assertEquals(0, c.nrMigratepages);
         assertEquals(6, c.migrateScanned);
         assertEquals(0, c.migrateIsolated);

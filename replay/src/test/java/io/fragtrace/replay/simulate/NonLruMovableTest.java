@@ -57,7 +57,7 @@ class NonLruMovableTest {
         // kcompactd (sync): pfn 0..31 isolated, page 3 among them; COMPACT_CLUSTER_MAX at pfn 31 → returns 32
         Simulator s = sim(true);
         CompactControl c = cc(MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(32, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(32, s.cz.migrate.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
         assertEquals(32, c.nrMigratepages);
         assertEquals(3, s.migrateList[3]);
         assertEquals(0, s.stats().nonLruBlocked);
@@ -69,7 +69,7 @@ class NonLruMovableTest {
         // → returns 33; migrateList[3] = 4
         Simulator s = sim(false);
         CompactControl c = cc(MigrateMode.SYNC_LIGHT, CompactionContext.KCOMPACTD);
-        assertEquals(33, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(33, s.cz.migrate.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
         assertEquals(32, c.nrMigratepages);
         assertEquals(4, s.migrateList[3]);
         assertEquals(1, s.stats().nonLruBlocked);
@@ -81,13 +81,13 @@ class NonLruMovableTest {
         // low_pfn = 511 → ends at 512, nothing isolated, 4 pages scanned: the pageblock is lost to this pass
         Simulator s = sim(false);
         CompactControl c = cc(MigrateMode.ASYNC, CompactionContext.DIRECT);
-        assertEquals(512, s.cz.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
+        assertEquals(512, s.cz.migrate.isolateMigratepagesBlock(c, 0, 512, 0, s.migrateList, s.pages));
         assertEquals(0, c.nrMigratepages);
         assertEquals(4, c.migrateScanned);
         // on: the same scan isolates 32 (0..31) and stops at COMPACT_CLUSTER_MAX
         Simulator on = sim(true);
         CompactControl c2 = cc(MigrateMode.ASYNC, CompactionContext.DIRECT);
-        assertEquals(32, on.cz.isolateMigratepagesBlock(c2, 0, 512, 0, on.migrateList, on.pages));
+        assertEquals(32, on.cz.migrate.isolateMigratepagesBlock(c2, 0, 512, 0, on.migrateList, on.pages));
         assertEquals(32, c2.nrMigratepages);
     }
 }
