@@ -20,6 +20,7 @@ public final class CompactionFreeScanner {
     private final BuddyModel m;
     private final long pbPages;
     private final int pb;
+    private final KernelSemantics ks;
 
     /** The free blocks the last free-scanner call isolated (cc->freepages as {pfn, order}), in isolation order. */
     private long[] isoPfn = new long[64];
@@ -33,6 +34,7 @@ public final class CompactionFreeScanner {
         this.m = m;
         this.pbPages = 1L << m.pageblockOrder();
         this.pb = m.pageblockOrder();
+        this.ks = m.ks;
     }
 
     /**
@@ -131,11 +133,13 @@ public final class CompactionFreeScanner {
     }
 
     /**
-     * suitable_migration_target() (mm/compaction.c, 6.1): not a block starting with a free page of pageblock order;
-     * any block for ignore_block_suitable; else only MOVABLE (or CMA) blocks.
+     * suitable_migration_target() (mm/compaction.c): not a block starting with a free page of pageblock order (6.9+:
+     * of cc->order, when positive: {@link KernelSemantics#targetBelowCcOrder}); any block for ignore_block_suitable;
+     * else only MOVABLE (or CMA) blocks.
      */
     public boolean suitableMigrationTarget(CompactControl cc, long blockStart) {
-        if (m.kind(blockStart) == KIND_BUDDY && m.orderAt(blockStart) >= pb) {
+        int tooLarge = ks.targetBelowCcOrder() && cc.order > 0 ? cc.order : pb;
+        if (m.kind(blockStart) == KIND_BUDDY && m.orderAt(blockStart) >= tooLarge) {
             return false;
         }
         if (cc.ignoreBlockSuitable) {
@@ -321,8 +325,10 @@ public final class CompactionFreeScanner {
             }
             if (page >= 0) {
                 if (!check.ok(z, order)) {
-                    // __isolate_free_page() refused (watermark): abort the search
+                    // __isolate_free_page() refused (watermark): "order = cc->search_order + 1" aborts the search,
+                    // and the loop's next_search_order() on it steps cc->search_order down once
                     page = -1;
+                    nextSearchOrder(cc, cc.searchOrder + 1);
                     break;
                 }
                 pageOrder = order;
@@ -338,13 +344,21 @@ public final class CompactionFreeScanner {
                 limit = Math.max(1, limit >> 1);
             }
         }
+        long around = page; // the page fast_isolate_around() is given
         if (page < 0) {
             cc.fastSearchFail++;
             if (apply && scanStart && traced == null) {
+                // a scan-start search that took nothing still hands a block to fast_isolate_around(): the highest
+                // one seen at or above min_pfn, else (direct compaction) the min_pfn block itself
                 if (Long.compareUnsigned(highest, minPfn) >= 0) {
                     cc.freePfn = highest;
+                    around = highest;
                 } else if (cc.direct && m.zoneOf(minPfn) >= 0) { // pfn_valid(min_pfn)
                     cc.freePfn = minPfn;
+                    // pageblock_pfn_to_page(): the block must lie in the zone; 6.8+ also suitable_migration_target()
+                    if (m.zoneOf(minPfn) == z && (!ks.fallbackTargetChecked() || suitableMigrationTarget(cc, minPfn))) {
+                        around = minPfn;
+                    }
                 }
             }
         }
@@ -353,8 +367,8 @@ public final class CompactionFreeScanner {
                 c.cachedFreePfn[z] = highest - pbPages;
             }
             cc.fastFreeScanned += nrScanned;
-            if (page >= 0) {
-                fastIsolateAround(cc, page, pages, check);
+            if (around >= 0) {
+                fastIsolateAround(cc, around, pages, check);
             }
         } else {
             cc.searchOrder = savedSearchOrder;
@@ -365,8 +379,9 @@ public final class CompactionFreeScanner {
 
     /**
      * fast_isolate_around() (mm/compaction.c): after the fast search found a page, a sync (or kcompactd) pass
-     * isolates the rest of its pageblock with a stride of 1 until enough pages are isolated, and skip-marks a block
-     * it scanned to the end. Traced as an ordinary mm_compaction_isolate_freepages, so observed mode has it from the
+     * isolates the rest of its pageblock with a stride of 1 until enough pages are isolated, and skip-marks the
+     * block: 6.5+ when it scanned it to the end, before when it still has fewer than cc->nr_migratepages
+     * ({@link KernelSemantics#aroundSkipsScannedBlock}). Traced as an ordinary mm_compaction_isolate_freepages, so observed mode has it from the
      * trace: this runs only for the driver that decides (pages != null).
      */
     void fastIsolateAround(CompactControl cc, long pfn, Pages pages, IsolateCheck check) {
@@ -381,7 +396,7 @@ public final class CompactionFreeScanner {
         long end = Math.min(c.pageblockStart(pfn) + pbPages, zone.end);
         long reached = isolateFreepagesBlock(cc, start, end, 1, cc.nrMigratepages - cc.nrFreepages, true, true,
                 pages, check);
-        if (reached == end) {
+        if (ks.aroundSkipsScannedBlock() ? reached == end : cc.nrFreepages < cc.nrMigratepages) {
             c.setPageblockSkip(start);
         }
     }

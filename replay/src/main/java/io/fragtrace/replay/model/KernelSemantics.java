@@ -51,6 +51,15 @@ package io.fragtrace.replay.model;
  *                             re-typed between a folio's mm_page_free and its mm_page_free_batched puts it on the new
  *                             type's list; before, free_unref_page_list() uses get_pcppage_migratetype(), cached by
  *                             its first loop (free_unref_page_prepare())
+ * @param aroundSkipsScannedBlock fast_isolate_around() skip-marks its block when isolate_freepages_block() reached
+ *                             the block's end (6.5+, "mm: compaction: skip more fully scanned pageblock"); before, when
+ *                             cc->nr_freepages < cc->nr_migratepages after it
+ * @param fallbackTargetChecked fast_isolate_freepages()' direct-compaction fallback to the min_pfn block tests
+ *                             suitable_migration_target() before handing it to fast_isolate_around() (6.8+, "mm:
+ *                             compaction: avoid fast_isolate_freepages blindly choose improper pageblock")
+ * @param targetBelowCcOrder   suitable_migration_target() refuses a block starting with a free page of cc->order or
+ *                             more (6.9+, "mm: compaction: limit the suitable target page order to be less than
+ *                             cc->order"); before, of pageblock_order or more
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -60,7 +69,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean pageReporting, boolean movableNonLru, boolean finishPageblock,
                               boolean skipFromValidPage, boolean lastMigratedFromBlock,
                               boolean freepagesByOrder, boolean folioBatchFree,
-                              boolean pcpMigratetypeAtCommit) {
+                              boolean pcpMigratetypeAtCommit, boolean aroundSkipsScannedBlock,
+                              boolean fallbackTargetChecked, boolean targetBelowCcOrder) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -82,7 +92,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
-                v >= 6003, v >= 6005, v >= 6006, v610, v610, v610);
+                v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -117,7 +127,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
+                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -125,7 +136,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
+                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder);
     }
 
     public KernelSemantics withName(String label) {
@@ -133,7 +145,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
-                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit);
+                lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
+                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

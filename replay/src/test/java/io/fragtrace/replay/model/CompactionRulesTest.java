@@ -545,4 +545,96 @@ class CompactionRulesTest {
         assertEquals(-1, fp.poll(1));
         assertEquals(0x4001, fp.poll(0));
     }
+
+    /** A sync direct pass at the scan start: migrate_pfn 0, free_pfn 3584, compact_init_free_pfn 0, 32 to migrate. */
+    private static CompactControl syncDirectAtScanStart(int order) {
+        CompactControl cc = new CompactControl(0, order, MigrateMode.SYNC_LIGHT, MIGRATE_MOVABLE, 0, 1,
+                CompactionContext.DIRECT);
+        cc.migratePfn = 0;
+        cc.freePfn = 3584;
+        cc.initFreePfn = 0;
+        cc.nrMigratepages = 32;
+        return cc;
+    }
+
+    /** The zone with pageblock [1536, 2048) UNMOVABLE, free order-0 pages 1600 and 1700 on its UNMOVABLE list. */
+    private static BuddyModel unmovableBlockAtMinPfn(KernelSemantics ks) {
+        BuddyModel m = new BuddyModel(ks, List.of(new Zone(0, 0, "DMA32", 0, 4096)), 1);
+        for (long pb = 0; pb < 4096; pb += 512) {
+            m.setPageblockMigratetype(pb, pb == 1536 ? KernelSemantics.MIGRATE_UNMOVABLE : MIGRATE_MOVABLE);
+        }
+        m.addToFreeList(0, 1600, 0, KernelSemantics.MIGRATE_UNMOVABLE, true);
+        m.addToFreeList(0, 1700, 0, KernelSemantics.MIGRATE_UNMOVABLE, true);
+        return m;
+    }
+
+    @Test
+    void failedScanStartSearchIsolatesAroundTheMinPfnBlockUnchecked61CheckedSince68() {
+        // fast_isolate_freepages(), order 9, sync direct: scan_start (free_pfn 3584 >= compact_init_free_pfn 0);
+        // distance 3584: min_pfn = pageblock_start(3584 - 1792) = 1536. No MOVABLE free page anywhere: nothing is
+        // scanned, highest = 0 < min_pfn, so "be pessimistic for direct compaction": cc->free_pfn = min_pfn = 1536 and
+        // page = pageblock_pfn_to_page(1536, 2048). 6.1: fast_isolate_around(1536) (sync, 0 < 32 isolated) scans the
+        // block with stride 1 and isolates 1600 and 1700 (isolate_freepages_block() does not look at the block's
+        // type); 2 < 32 still wanted, so the block is skip-marked (6.1's test). 6.12: suitable_migration_target()
+        // refuses the UNMOVABLE block (6.8+), page = NULL: nothing is isolated and nothing marked.
+        BuddyModel m61 = unmovableBlockAtMinPfn(KernelSemantics.V6_1);
+        Compaction cz61 = new Compaction(m61);
+        CompactControl cc61 = syncDirectAtScanStart(9);
+        cz61.free.fastIsolateFreepages(cc61, cc61.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES);
+        assertEquals(1536, cc61.freePfn);
+        assertEquals(2, cc61.nrFreepages);
+        assertEquals(2, cz61.free.isolatedBlocks());
+        assertEquals(1600, cz61.free.isolatedPfn(0));
+        assertEquals(1700, cz61.free.isolatedPfn(1));
+        assertTrue(cz61.pageblockSkip(1536));
+
+        BuddyModel m612 = unmovableBlockAtMinPfn(KernelSemantics.V6_12);
+        Compaction cz612 = new Compaction(m612);
+        CompactControl cc612 = syncDirectAtScanStart(9);
+        cz612.free.fastIsolateFreepages(cc612, cc612.freePfn, null, true, PLAIN, Compaction.TRACE_ISOLATES);
+        assertEquals(1536, cc612.freePfn);
+        assertEquals(0, cc612.nrFreepages);
+        assertFalse(cz612.pageblockSkip(1536));
+    }
+
+    @Test
+    void refusedIsolationAbortsTheSearchStepsSearchOrderAndGivesTheHighestBlockToFastIsolateAround() {
+        // fast_isolate_freepages(), order 9, sync direct, scan_start: low_pfn 2560, min_pfn 1536; search_order =
+        // min(9 - 1, 9) = 8. free_list[8][MOVABLE] = {2560}: scanned from the tail, highest = 2560, 2560 >= low_pfn:
+        // cc->search_order = 8, page = 2560. __isolate_free_page() refuses (the watermark): "order =
+        // cc->search_order + 1; page = NULL", and the for loop's next_search_order(cc, 9): order 8 == search_order,
+        // so search_order-- = 7 and the loop ends. !page and scan_start: highest 2560 >= min_pfn, cc->free_pfn = 2560
+        // and fast_isolate_around(2560): isolate_freepages_block() over [2560, 3072) breaks at the first free page
+        // (refused again), nothing isolated. The skip mark differs: 6.1 marks the block (0 < 32 isolated), 6.5+ only
+        // a block scanned to its end (start_pfn 2560 != end_pfn 3072): not marked.
+        Compaction.IsolateCheck refuse = (z, order) -> false;
+        for (KernelSemantics ks : List.of(KernelSemantics.V6_1, KernelSemantics.V6_12)) {
+            BuddyModel m = new BuddyModel(ks, List.of(new Zone(0, 0, "DMA32", 0, 4096)), 1);
+            m.addToFreeList(0, 2560, 8, MIGRATE_MOVABLE, true);
+            Compaction cz = new Compaction(m);
+            CompactControl cc = syncDirectAtScanStart(9);
+            long[] r = cz.free.fastIsolateFreepages(cc, cc.freePfn, null, true, PLAIN, refuse);
+            assertEquals(-1, r[2], ks.name());
+            assertEquals(7, cc.searchOrder, ks.name());
+            assertEquals(1, cc.fastSearchFail, ks.name());
+            assertEquals(2560, cc.freePfn, ks.name());
+            assertEquals(0, cc.nrFreepages, ks.name());
+            assertEquals(ks == KernelSemantics.V6_1, cz.pageblockSkip(2560), ks.name());
+        }
+    }
+
+    @Test
+    void suitableMigrationTargetRefusesAFreePageOfTheRequestOrderSince69() {
+        // suitable_migration_target(): the block starts with a free order-4 page. 6.1 refuses only pageblock_order
+        // (9) or more: suitable for an order-4 request. 6.9+ refuses cc->order (4) or more: not suitable; an order-5
+        // request still takes it.
+        for (KernelSemantics ks : List.of(KernelSemantics.V6_1, KernelSemantics.V6_12)) {
+            BuddyModel m = new BuddyModel(ks, List.of(new Zone(0, 0, "DMA32", 0, 4096)), 1);
+            m.setPageblockMigratetype(1024, MIGRATE_MOVABLE);
+            m.addToFreeList(0, 1024, 4, MIGRATE_MOVABLE, true);
+            Compaction cz = new Compaction(m);
+            assertEquals(ks == KernelSemantics.V6_1, cz.free.suitableMigrationTarget(direct(4), 1024), ks.name());
+            assertTrue(cz.free.suitableMigrationTarget(direct(5), 1024), ks.name());
+        }
+    }
 }
