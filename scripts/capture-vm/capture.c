@@ -13,6 +13,9 @@
  *                                 defrag=always (direct compaction)
  *   capture work kcompactd SCALE  page cache interleaved with anon, half the anon freed, THP faults under defrag=defer
  *                                 (kswapd, kcompactd), then compaction_proactiveness=100 (proactive compaction)
+ *   capture work compact-memory SCALE  anon + tmpfs fill, every other page given back, /proc/sys/vm/compact_memory,
+ *                                 a second region with every other 16 KiB given back, compact_memory again
+ *   capture work mixed-churn SCALE  40 rounds of page-cache reads, tmpfs files, fork/exit anon churn (no tuning)
  *
  * Environment: CAPTURE_PAGECACHE (block device to read, default /dev/vdc), CAPTURE_LOG (work.log, appended).
  */
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -782,6 +786,193 @@ static int work_kcompactd(double scale)
 	return 0;
 }
 
+/* ---- compact-memory and mixed-churn ------------------------------------------------------------------------ */
+
+/*
+ * compact-memory: fill with 2 MiB anon chunks (no THP), each followed by 10 tmpfs files of 16 KiB, until
+ * MemAvailable is low; give back every other page of every chunk (MADV_DONTNEED page by page) and every other
+ * file: free memory as a checkerboard of order-0 holes; echo 1 > /proc/sys/vm/compact_memory (compact_nodes():
+ * a full sync compaction of every zone, order -1); a second anon region of half of MemAvailable, every other
+ * 16 KiB of it given back; compact again; free everything.
+ */
+static int work_compact_memory(double scale)
+{
+	static char *chunk[MAXCHUNK];
+	static char fbuf[16384];
+	char mi[512], name[64];
+	double t0 = now_s(CLOCK_MONOTONIC);
+	long memtotal = meminfo_kb("MemTotal"), stop_kb;
+	size_t anon_max, held = 0, region, off;
+	int n = 0, files = 0, i, j, fd;
+	char *p;
+
+	prctl(PR_SET_NAME, "work");
+	mark("phase workload compact-memory begin scale=%.2f", scale);
+	mark("phase start %s", meminfo_line(mi, sizeof(mi)));
+	anon_max = ((size_t)(meminfo_kb("MemAvailable") * 0.95 * scale) << 10) & ~(HPAGE - 1);
+	stop_kb = memtotal / 25;
+	/* its own tmpfs: /tmp (64 MiB) is too small for the files of a 1 GiB machine */
+	mkdir("/tmp/cm", 0755);
+	mount("tmpfs", "/tmp/cm", "tmpfs", 0, "size=50%");
+	mark("phase fragment begin anon<=%zuk until MemAvailable<%ldk, 10 files x 16k per 2048k anon", anon_max >> 10,
+	     stop_kb);
+	memset(fbuf, 0x5a, sizeof(fbuf));
+	while (held < anon_max && n < MAXCHUNK && meminfo_kb("MemAvailable") > stop_kb) {
+		p = anon_aligned(HPAGE, 0);
+		if (!p)
+			break;
+		chunk[n++] = p;
+		held += HPAGE;
+		for (j = 0; j < 10; j++) {
+			snprintf(name, sizeof(name), "/tmp/cm/f%d", files);
+			fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0)
+				break;
+			if (write(fd, fbuf, sizeof(fbuf)) != sizeof(fbuf)) {
+				close(fd);
+				unlink(name);
+				break;
+			}
+			close(fd);
+			files++;
+		}
+	}
+	mark("phase fragment filled %s", meminfo_line(mi, sizeof(mi)));
+	mark("phase fragment filled anon=%zuk files=%d", held >> 10, files);
+	for (i = 0; i < n; i++) /* every other page of each chunk, one page per call */
+		for (off = PAGE; off < HPAGE; off += 2 * PAGE)
+			madvise(chunk[i] + off, PAGE, MADV_DONTNEED);
+	for (i = 1; i < files; i += 2) {
+		snprintf(name, sizeof(name), "/tmp/cm/f%d", i);
+		unlink(name);
+	}
+	mark("phase fragment punched %s", meminfo_line(mi, sizeof(mi)));
+	set_sys("/proc/sys/vm/compact_memory", "1");
+	mark("phase after compact_memory #1 %s", meminfo_line(mi, sizeof(mi)));
+	region = ((size_t)(meminfo_kb("MemAvailable") * 0.5 * scale) << 10) & ~(HPAGE - 1);
+	mark("phase second anon region %zuk", region >> 10);
+	p = region ? anon_aligned(region, 0) : NULL;
+	for (off = 16384; p && off < region; off += 32768) /* every other 16 KiB */
+		madvise(p + off, 16384, MADV_DONTNEED);
+	mark("phase second punched %s", meminfo_line(mi, sizeof(mi)));
+	set_sys("/proc/sys/vm/compact_memory", "1");
+	mark("phase after compact_memory #2 %s", meminfo_line(mi, sizeof(mi)));
+	if (p)
+		munmap(p, region);
+	for (i = 0; i < n; i++)
+		munmap(chunk[i], HPAGE);
+	for (i = 0; i < files; i += 2) {
+		snprintf(name, sizeof(name), "/tmp/cm/f%d", i);
+		unlink(name);
+	}
+	umount("/tmp/cm");
+	mark("phase end %s", meminfo_line(mi, sizeof(mi)));
+	mark("phase workload compact-memory end elapsed=%.1fs", now_s(CLOCK_MONOTONIC) - t0);
+	return 0;
+}
+
+/* a child of mixed-churn: maps and touches anon regions of mixed sizes, frees some as it goes, exits with the rest */
+static void churn_child(double f)
+{
+	static const int pages[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
+	char *reg[64];
+	size_t len[64];
+	int n = 0, k = 4 + rnd() % 28, i, j;
+
+	for (i = 0; i < k; i++) {
+		len[n] = (size_t)(pages[rnd() % 9] * f + 1) * PAGE;
+		reg[n] = mmap(NULL, len[n], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (reg[n] == MAP_FAILED)
+			break;
+		touch(reg[n], len[n]);
+		n++;
+		if (n > 1 && rnd() % 3 == 0) { /* free a random one */
+			j = rnd() % n;
+			munmap(reg[j], len[j]);
+			reg[j] = reg[--n];
+			len[j] = len[n];
+		}
+	}
+	_exit(0); /* exit_mmap() frees the rest */
+}
+
+/*
+ * mixed-churn: 40 rounds of everyday churn with no tuning. Each round the main process reads the next 6..16 MiB
+ * of the block device (page cache, kept: the fd stays open, wrapping at the end), writes 2..12 tmpfs files of
+ * 4..128 KiB and deletes the oldest beyond 96, forks 1..3 children (churn_child) and meanwhile touches a working
+ * buffer of its own, waits for them and unmaps the buffer. Sizes scale with MemTotal / 480 MiB x SCALE; a meminfo
+ * marker every 6 rounds. Page-cache pressure brings kswapd and kcompactd.
+ */
+static int work_mixed_churn(double scale)
+{
+	const char *pcdev = getenv("CAPTURE_PAGECACHE") ? getenv("CAPTURE_PAGECACHE") : "/dev/vdc";
+	static char buf[1 << 20];
+	char mi[512], name[64];
+	double t0 = now_s(CLOCK_MONOTONIC), f = meminfo_kb("MemTotal") / (480.0 * 1024) * scale;
+	int round, i, k, nkid, fd, st, first = 0, next = 0;
+	size_t want, wlen;
+	ssize_t r;
+	char *w;
+
+	prctl(PR_SET_NAME, "work");
+	mark("phase workload mixed-churn begin scale=%.2f", scale);
+	mark("phase start %s", meminfo_line(mi, sizeof(mi)));
+	rng_state = 0x2545f4914f6cdd1dULL;
+	fd = open(pcdev, O_RDONLY); /* kept open until exit: the last close drops the page cache (kill_bdev) */
+	mkdir("/tmp/churn", 0755);
+	for (round = 0; round < 40; round++) {
+		mark("phase round %d", round);
+		want = (size_t)((6 + rnd() % 11) * f) << 20;
+		while (fd >= 0 && want > 0) {
+			r = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf));
+			if (r <= 0) {
+				lseek(fd, 0, SEEK_SET);
+				break;
+			}
+			want -= r;
+		}
+		for (k = 2 + rnd() % 11; k > 0; k--) {
+			int tfd;
+			snprintf(name, sizeof(name), "/tmp/churn/f%d", next++);
+			tfd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (tfd >= 0) {
+				if (write(tfd, buf, (1 + rnd() % 32) * PAGE) < 0)
+					perror("churn write");
+				close(tfd);
+			}
+			while (next - first > 96) {
+				snprintf(name, sizeof(name), "/tmp/churn/f%d", first++);
+				unlink(name);
+			}
+		}
+		nkid = 1 + rnd() % 3;
+		for (i = 0; i < nkid; i++) {
+			uint64_t seed = rnd();
+			if (fork() == 0) {
+				rng_state = seed | 1;
+				churn_child(f);
+			}
+		}
+		wlen = (size_t)((1024 + rnd() % 1024) * f) * PAGE;
+		w = mmap(NULL, wlen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (w != MAP_FAILED)
+			touch(w, wlen);
+		while (wait(&st) > 0)
+			;
+		if (w != MAP_FAILED)
+			munmap(w, wlen);
+		if (round % 6 == 5)
+			mark("phase churn %s", meminfo_line(mi, sizeof(mi)));
+	}
+	while (first < next) {
+		snprintf(name, sizeof(name), "/tmp/churn/f%d", first++);
+		unlink(name);
+	}
+	mark("phase end %s", meminfo_line(mi, sizeof(mi)));
+	mark("phase workload mixed-churn end elapsed=%.1fs", now_s(CLOCK_MONOTONIC) - t0);
+	return 0;
+}
+
 
 int main(int argc, char **argv)
 {
@@ -810,6 +1001,10 @@ int main(int argc, char **argv)
 		return work_fragment_thp(atof(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "work") && !strcmp(argv[2], "kcompactd"))
 		return work_kcompactd(atof(argv[3]));
-	fprintf(stderr, "usage: capture mark TEXT | snap LABEL DIR | work parallel|fragment-thp|kcompactd SCALE\n");
+	if (argc == 4 && !strcmp(argv[1], "work") && !strcmp(argv[2], "compact-memory"))
+		return work_compact_memory(atof(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "work") && !strcmp(argv[2], "mixed-churn"))
+		return work_mixed_churn(atof(argv[3]));
+	fprintf(stderr, "usage: capture mark TEXT | snap LABEL DIR | work parallel|fragment-thp|kcompactd|compact-memory|mixed-churn SCALE\n");
 	return 2;
 }

@@ -5,7 +5,7 @@
 #
 #   scripts/capture-vm/run-capture.sh OUT_DIR [KVER] [SMP] [MEM] [BUFKB] [SCALE] [WORKLOAD]
 #   defaults: KVER=6.12.95+deb12-amd64 SMP=4 MEM=512M BUFKB=24576 SCALE=1.0 WORKLOAD=parallel
-#   WORKLOAD: parallel | fragment-thp | kcompactd (see capture.c)
+#   WORKLOAD: parallel | fragment-thp | kcompactd | compact-memory | mixed-churn (see capture.c)
 # Needs (Debian): qemu-system-x86 busybox-static cpio gcc linux-image-$KVER(-unsigned) linux-headers-$KVER python3.
 set -eu
 out=$1
@@ -15,7 +15,7 @@ mem=${4:-512M}
 bufkb=${5:-24576}
 scale=${6:-1.0}
 workload=${7:-parallel}
-case $workload in parallel|fragment-thp|kcompactd) ;; *) echo "unknown workload $workload" >&2; exit 2 ;; esac
+case $workload in parallel|fragment-thp|kcompactd|compact-memory|mixed-churn) ;; *) echo "unknown workload $workload" >&2; exit 2 ;; esac
 settle=5
 clock=${CAPTURE_CLOCK:-global}   # trace_clock in the guest (environment: CAPTURE_CLOCK=local for the default of trace-cmd/perf)
 here=$(cd "$(dirname "$0")" && pwd)
