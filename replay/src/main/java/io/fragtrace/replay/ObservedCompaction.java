@@ -75,6 +75,70 @@ final class ObservedCompaction {
         }
     }
 
+    /**
+     * mm/compaction.c compaction_free() (6.9+): a migration target that migrate_pages() gives back (the move failed
+     * or will be retried) goes through free_pages_prepare(), which prints mm_page_free, and back to the head of
+     * cc->freepages, where the next compaction_alloc() takes it again: no free list sees it. True when this free is
+     * one: an mm_page_free in task context by a compacting task inside migrate_pages() of its batch, of a page
+     * outside the batch's source range (the pages isolate_migratepages() took, whose frees are the migrated ones).
+     */
+    boolean targetReturned(ParsedEvent e, long pfn) {
+        // migrate_pages() may sleep: it runs at preempt depth 0 (a deeper free is another path's, e.g. a folio_batch)
+        if (!ks.compactionFreeTraced() || tasks.seen() == 0 || (e.hasIrqFlags() && (e.inInterrupt() || e.preemptDepth() != 0))) {
+            return false;
+        }
+        Task c = task(e.pid());
+        if (c == null || !c.inBatch || !tasks.has(e.pid(), CompactingTasks.PASS) || (pfn >= c.sourceStart && pfn < c.sourceEnd)) {
+            return false;
+        }
+        c.heldPfn = pfn;
+        c.heldOrder = e.has(Field.ORDER) ? e.order() : 0;
+        c.heldCpu = e.cpu();
+        held++;
+        return true;
+    }
+
+    /** Tasks with a {@link Task#heldPfn}. */
+    private int held;
+
+    /**
+     * mm/migrate.c migrate_folio_move(): after a move, folio_put(dst) frees the target when its owner let go of it
+     * meanwhile, and migrate_folio_done(src) frees the source next. So a free {@link #targetReturned} took for
+     * compaction_free() that the task's next event shows followed by a source free (in the batch's range, depth 0)
+     * was that folio_put(dst): a real free. Returns the held pfn to free (order: {@link #heldOrder(int)}), or -1;
+     * any other next event of the task leaves it returned.
+     */
+    long heldRealFree(ParsedEvent e) {
+        if (held == 0 || (e.hasIrqFlags() && e.inInterrupt())) {
+            return -1;
+        }
+        Task c = task(e.pid());
+        if (c == null || c.heldPfn < 0) {
+            return -1;
+        }
+        long pfn = c.heldPfn;
+        c.heldPfn = -1;
+        held--;
+        boolean source = e.type() == EventType.MM_PAGE_FREE && c.inBatch && e.pfn() >= c.sourceStart
+                && e.pfn() < c.sourceEnd && !(e.hasIrqFlags() && e.preemptDepth() != 0);
+        lastHeldOrder = c.heldOrder;
+        lastHeldCpu = c.heldCpu;
+        return source ? pfn : -1;
+    }
+
+    private int lastHeldOrder;
+    private int lastHeldCpu;
+
+    /** The order of the pfn {@link #heldRealFree} returned. */
+    int heldOrder() {
+        return lastHeldOrder;
+    }
+
+    /** The CPU whose pcp list the pfn {@link #heldRealFree} returned went to. */
+    int heldCpu() {
+        return lastHeldCpu;
+    }
+
     /** compaction_capture(): the order a direct compaction of this task in zone z would capture, else -1. */
     int captureOrder(int pid, int z) {
         Task c = task(pid);
@@ -120,6 +184,15 @@ final class ObservedCompaction {
         long batch;
         /** The untraced fast search found a page: its fast_isolate_around() is the next traced free-scanner block. */
         boolean aroundPending;
+        /** Inside migrate_pages() of a compaction batch (mm_migrate_pages_start to mm_compaction_migratepages). */
+        boolean inBatch;
+        /** The batch's source range, [start, end) of its mm_compaction_isolate_migratepages. */
+        long sourceStart;
+        long sourceEnd;
+        /** The last target taken as given back (compaction_free()), until the task's next event decides; -1: none. */
+        long heldPfn = -1;
+        int heldOrder;
+        int heldCpu;
     }
 
     /** Which task is in which part of compaction, and each one's {@link Task}. */
@@ -176,6 +249,7 @@ final class ObservedCompaction {
         if (c != null) {
             c.order = -1;
             c.nrFreepages = 0;
+            c.inBatch = false;
         }
     }
 
@@ -218,6 +292,8 @@ final class ObservedCompaction {
                 boolean failed = (start & ~pbMask) != 0 && start != c.migratePfn && start != m.zone(c.z).start;
                 cz.migrate.fastFindMigrateblock(c, failed ? CompactionMigrateScanner.NO_BLOCK : start);
             }
+            c.sourceStart = e.get(Field.RANGE_START);
+            c.sourceEnd = e.get(Field.RANGE_END);
             c.migratePfn = e.get(Field.RANGE_END);
             c.nrMigratepages = e.get(Field.NR_TAKEN);
             c.batch = c.nrMigratepages;
@@ -235,6 +311,7 @@ final class ObservedCompaction {
             c.accounted = 0;
             c.nrMigratepages = 0;
             c.migrating = false;
+            c.inBatch = false;
             c.stride = 0;
         }
     }
@@ -246,6 +323,9 @@ final class ObservedCompaction {
      */
     void migratePagesStart(ParsedEvent e) {
         Task c = task(e.pid());
+        if (c != null) {
+            c.inBatch = tasks.has(e.pid(), CompactingTasks.PASS);
+        }
         if (c == null || !tasks.has(e.pid(), CompactingTasks.PASS) || c.z < 0 || ks.extfragTakesPage() || !r.modelUntraced()) {
             return;
         }

@@ -17,6 +17,7 @@ import io.fragtrace.replay.model.KernelSemantics;
 import java.util.Arrays;
 
 import static io.fragtrace.replay.model.BuddyModel.KIND_BUDDY;
+import static io.fragtrace.replay.model.BuddyModel.KIND_NONE;
 import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
 import static io.fragtrace.replay.model.BuddyModel.KIND_TAKEN;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
@@ -165,6 +166,11 @@ public final class ObservedReplay implements TraceVisitor {
         drainLock.before(e);
         endRefillBatch(e);
         compaction.beforeEvent(e);
+        long dst = compaction.heldRealFree(e);
+        if (dst >= 0) {
+            dstFreed(e, dst, compaction.heldOrder(), compaction.heldCpu());
+        }
+        otherTask(e);
         handlers.onEvent(e);
         int cpu = e.cpu();
         if (cpu >= 0 && cpu < singleFreePfn.length && e.type() != EventType.MM_PAGE_FREE
@@ -212,6 +218,10 @@ public final class ObservedReplay implements TraceVisitor {
                     c.follow(e);
                 }, EventType.MM_PAGE_ALLOC)
                 .on(e -> {
+                    if (c.targetReturned(e, e.pfn())) {
+                        endPcpLoop(e); // compaction_free(): back on cc->freepages, still isolated (allocated here)
+                        return;
+                    }
                     pageFree(e, false);
                     maybeInterruptFree(e);
                 }, EventType.MM_PAGE_FREE)
@@ -423,6 +433,8 @@ public final class ObservedReplay implements TraceVisitor {
     /** Per CPU: inside free_unref_page_list()'s pcp-locked loop (mm_page_free_batched seen), and its zone. */
     private boolean[] loopActive = new boolean[8];
     private int[] loopZone = new int[8];
+    /** Per CPU: the task (pid) whose loop it is. */
+    private int[] loopPid = new int[8];
     /** Per CPU: frees seen inside that loop, not yet known to be interrupt frees (pfn, order). */
     private long[][] pendingPfn = new long[8][16];
     private int[][] pendingOrder = new int[8][16];
@@ -450,6 +462,7 @@ public final class ObservedReplay implements TraceVisitor {
             int n = Math.max(cpu + 1, loopActive.length * 2);
             loopActive = Arrays.copyOf(loopActive, n);
             loopZone = Arrays.copyOf(loopZone, n);
+            loopPid = Arrays.copyOf(loopPid, n);
             pendingN = Arrays.copyOf(pendingN, n);
             pendingPfn = Arrays.copyOf(pendingPfn, n);
             pendingOrder = Arrays.copyOf(pendingOrder, n);
@@ -499,6 +512,41 @@ public final class ObservedReplay implements TraceVisitor {
         loopActive[cpu] = false;
         pendingN[cpu] = 0;
         firstPassDepth[cpu] = -1;
+    }
+
+    /**
+     * migrate_folio_move()'s folio_put(dst) (mm/migrate.c), found at the source free after it: the target goes to
+     * the pcp list of the CPU it was freed on, as free_unref_page() put it (see ObservedCompaction.heldRealFree).
+     */
+    private void dstFreed(ParsedEvent e, long pfn, int order, int cpu) {
+        int z = m.zoneOf(pfn);
+        if (z < 0 || m.kind(pfn) != KIND_NONE) {
+            return;
+        }
+        m.clearState(pfn);
+        int mt = m.pageblockMigratetype(pfn);
+        if (ks.pcpAllowedOrder(order) && mt != MIGRATE_ISOLATE) {
+            int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
+            m.pcpAdd(z, Math.max(0, cpu), pfn, order, ks.orderToPindex(listMt, order), false);
+        } else {
+            freeToBuddy(e, z, pfn, order, mt);
+        }
+    }
+
+    /**
+     * An event of another task on a CPU whose loop is active: the loop's task is off the CPU, so it had left the
+     * loop and dropped the pcp lock (pcp_spin_lock() pins the task, pcpu_task_pin() = preempt_disable(), until
+     * pcp_spin_unlock(); mm/page_alloc.c), and an interrupt's event shows the interrupted task's pid. As at the task's
+     * own next event (endPcpLoop), the interrupt frees seen while it held the lock went to the buddy. A softirq run by
+     * ksoftirqd on that CPU is such a task: its drain says nothing about the loop.
+     */
+    private void otherTask(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu >= 0 && cpu < loopActive.length && loopActive[cpu] && e.pid() != loopPid[cpu] && e.hasIrqFlags()) {
+            sendPendingToBuddy(cpu, e, true);
+            loopActive[cpu] = false;
+            firstPassDepth[cpu] = -1;
+        }
     }
 
     /**
@@ -675,6 +723,7 @@ public final class ObservedReplay implements TraceVisitor {
         }
         pendingN[cpu] = 0;
         loopActive[cpu] = true;
+        loopPid[cpu] = e.pid();
         loopZone[cpu] = z;
         loopDepth[cpu] = e.hasIrqFlags() ? e.preemptDepth() : -2;
         firstPassDepth[cpu] = -1;

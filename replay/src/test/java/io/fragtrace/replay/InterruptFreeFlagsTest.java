@@ -73,6 +73,25 @@ class InterruptFreeFlagsTest {
     }
 
     @Test
+    void ksoftirqdDrainAfterTheLoopDoesNotShowTheInterruptHeldTheLock() {
+        // mixed-churn-512M-k6.12 line 873696: a softirq free at depth 3 over the loop (pcp lock held, 2), then
+        // ksoftirqd (another task) frees and drains on that CPU. pcp_spin_lock() pins the task (pcpu_task_pin() =
+        // preempt_disable()) until pcp_spin_unlock(), so ksoftirqd ran only after the loop dropped the lock: the
+        // softirq's trylock had failed (free_one_page(): 0x1302 alone on the order-1 free list), and ksoftirqd's own
+        // free (depth 0) went to the pcp list
+        BuddyModel m = model(KernelSemantics.V6_12);
+        ObservedReplay r = replay(m, loop()
+                + line(0, "..s3.", "1.000005", "mm_page_free", "page=00000000deadbeef pfn=0x1302 order=1")
+                + String.format("     ksoftirqd/0-14      [000] ..s..    1.000006: mm_page_free: "
+                        + "page=00000000deadbeef pfn=0x1304 order=1%n")
+                + String.format("     ksoftirqd/0-14      [000] d.s3.    1.000007: mm_page_pcpu_drain: "
+                        + "page=00000000deadbeef pfn=0x1100 order=0 migratetype=1%n"));
+        assertArrayEquals(new long[] {0x1302}, m.freeList(0, 1, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1304}, m.pcpList(0, 0, PINDEX_ORDER1_MOVABLE));
+        assertEquals(1, r.consistency().count(Consistency.Kind.INTERRUPT_FREE));
+    }
+
+    @Test
     void softirqDrainOfAnotherZoneLeavesTheLoopHoldingItsLock() {
         // DMA [0, 0x1000) and DMA32 [0x1000, 0x2000): the loop holds DMA32's pcp lock; the softirq frees a DMA32 page
         // (trylock fails: buddy) and a DMA page (DMA's lock is free: pcp, then its own drain); the loop then continues

@@ -60,6 +60,10 @@ package io.fragtrace.replay.model;
  * @param targetBelowCcOrder   suitable_migration_target() refuses a block starting with a free page of cc->order or
  *                             more (6.9+, "mm: compaction: limit the suitable target page order to be less than
  *                             cc->order"); before, of pageblock_order or more
+ * @param compactionFreeTraced compaction_free() (mm/compaction.c) runs free_pages_prepare() on a migration target
+ *                             migrate_pages() gives back, so it prints an mm_page_free, and puts it back on
+ *                             cc->freepages, not on a free list (6.9+, "mm/compaction: add support for >0 order
+ *                             folio memory compaction"); before, a plain list_add(), untraced
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -70,7 +74,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean skipFromValidPage, boolean lastMigratedFromBlock,
                               boolean freepagesByOrder, boolean folioBatchFree,
                               boolean pcpMigratetypeAtCommit, boolean aroundSkipsScannedBlock,
-                              boolean fallbackTargetChecked, boolean targetBelowCcOrder) {
+                              boolean fallbackTargetChecked, boolean targetBelowCcOrder,
+                              boolean compactionFreeTraced) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -92,7 +97,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         boolean v610 = v >= 6010;
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
-                v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009);
+                v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009,
+                v >= 6009);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -128,7 +134,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
-                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder);
+                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
+                compactionFreeTraced);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -137,7 +144,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
-                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder);
+                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
+                compactionFreeTraced);
     }
 
     public KernelSemantics withName(String label) {
@@ -146,7 +154,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
-                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder);
+                aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
+                compactionFreeTraced);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */
