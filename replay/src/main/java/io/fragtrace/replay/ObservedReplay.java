@@ -166,9 +166,10 @@ public final class ObservedReplay implements TraceVisitor {
         drainLock.before(e);
         endRefillBatch(e);
         compaction.beforeEvent(e);
-        long dst = compaction.heldRealFree(e);
-        if (dst >= 0) {
-            dstFreed(e, dst, compaction.heldOrder(), compaction.heldCpu());
+        long dst = compaction.heldRealFree(e); // mm/migrate.c migrate_folio_move()'s folio_put(dst): a real free
+        if (dst >= 0 && m.zoneOf(dst) >= 0 && m.kind(dst) == KIND_NONE) {
+            m.clearState(dst);
+            freeCommit(e, m.zoneOf(dst), compaction.heldCpu(), dst, compaction.heldOrder());
         }
         otherTask(e);
         handlers.onEvent(e);
@@ -515,30 +516,9 @@ public final class ObservedReplay implements TraceVisitor {
     }
 
     /**
-     * migrate_folio_move()'s folio_put(dst) (mm/migrate.c), found at the source free after it: the target goes to
-     * the pcp list of the CPU it was freed on, as free_unref_page() put it (see ObservedCompaction.heldRealFree).
-     */
-    private void dstFreed(ParsedEvent e, long pfn, int order, int cpu) {
-        int z = m.zoneOf(pfn);
-        if (z < 0 || m.kind(pfn) != KIND_NONE) {
-            return;
-        }
-        m.clearState(pfn);
-        int mt = m.pageblockMigratetype(pfn);
-        if (ks.pcpAllowedOrder(order) && mt != MIGRATE_ISOLATE) {
-            int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
-            m.pcpAdd(z, Math.max(0, cpu), pfn, order, ks.orderToPindex(listMt, order), false);
-        } else {
-            freeToBuddy(e, z, pfn, order, mt);
-        }
-    }
-
-    /**
-     * An event of another task on a CPU whose loop is active: the loop's task is off the CPU, so it had left the
-     * loop and dropped the pcp lock (pcp_spin_lock() pins the task, pcpu_task_pin() = preempt_disable(), until
-     * pcp_spin_unlock(); mm/page_alloc.c), and an interrupt's event shows the interrupted task's pid. As at the task's
-     * own next event (endPcpLoop), the interrupt frees seen while it held the lock went to the buddy. A softirq run by
-     * ksoftirqd on that CPU is such a task: its drain says nothing about the loop.
+     * Another task's event on a CPU whose loop is active (ksoftirqd's too; an interrupt shows the interrupted pid):
+     * pcp_spin_lock() pins the task until pcp_spin_unlock() (pcpu_task_pin() = preempt_disable(), mm/page_alloc.c),
+     * so the loop is over and, as at the task's own next event, the interrupt frees it saw went to the buddy.
      */
     private void otherTask(ParsedEvent e) {
         int cpu = e.cpu();
@@ -794,16 +774,21 @@ public final class ObservedReplay implements TraceVisitor {
             guesses.touched(pfn, order, false);
         }
         m.clearState(pfn);
+        if (freeCommit(e, z, e.cpu(), pfn, order) && !batched && modelUntraced && drainLock.trylockFails(e.cpu(), z)) {
+            drainLock.pendingFree(e, pfn, order, toBuddy);
+        }
+    }
+
+    /** A free's page onto cpu's pcp list (true) or, for another order or an isolated block, to the buddy. */
+    private boolean freeCommit(ParsedEvent e, int z, int cpu, long pfn, int order) {
         int mt = m.pageblockMigratetype(pfn);
         if (ks.pcpAllowedOrder(order) && mt != MIGRATE_ISOLATE) {
             int listMt = mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt;
-            m.pcpAdd(z, Math.max(0, e.cpu()), pfn, order, ks.orderToPindex(listMt, order), false);
-            if (!batched && modelUntraced && drainLock.trylockFails(e.cpu(), z)) {
-                drainLock.pendingFree(e, pfn, order, toBuddy);
-            }
-        } else {
-            freeToBuddy(e, z, pfn, order, mt);
+            m.pcpAdd(z, Math.max(0, cpu), pfn, order, ks.orderToPindex(listMt, order), false);
+            return true;
         }
+        freeToBuddy(e, z, pfn, order, mt);
+        return false;
     }
 
     /**
