@@ -64,6 +64,12 @@ package io.fragtrace.replay.model;
  *                             migrate_pages() gives back, so it prints an mm_page_free, and puts it back on
  *                             cc->freepages, not on a free list (6.9+, "mm/compaction: add support for >0 order
  *                             folio memory compaction"); before, a plain list_add(), untraced
+ * @param thisnodeNoReclaim    __alloc_pages_slowpath() fails a costly __GFP_NORETRY | __GFP_THISNODE request (the
+ *                             first, node-local THP attempt of alloc_pages_mpol() / vma_alloc_folio()) after its
+ *                             initial compaction, whatever the result: no reclaim, no second compaction (9c9828d3ead6
+ *                             "mm, page_alloc, thp: prevent reclaim for __GFP_THISNODE THP allocations", 6.19, in the
+ *                             longterm stable branches 5.15, 6.1, 6.6 and 6.12 from 2026: the Debian 6.1.0-56 and
+ *                             6.12.95 captures show it); before, only a SKIPPED or DEFERRED result failed it
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -75,7 +81,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean freepagesByOrder, boolean folioBatchFree,
                               boolean pcpMigratetypeAtCommit, boolean aroundSkipsScannedBlock,
                               boolean fallbackTargetChecked, boolean targetBelowCcOrder,
-                              boolean compactionFreeTraced) {
+                              boolean compactionFreeTraced, boolean thisnodeNoReclaim) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -98,7 +104,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
         return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
                 v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009,
-                v >= 6009);
+                v >= 6009,
+                v == 5015 || v == 6001 || v == 6006 || v == 6012 || v >= 6019);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -135,7 +142,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
-                compactionFreeTraced);
+                compactionFreeTraced, thisnodeNoReclaim);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -145,7 +152,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
-                compactionFreeTraced);
+                compactionFreeTraced, thisnodeNoReclaim);
     }
 
     public KernelSemantics withName(String label) {
@@ -155,7 +162,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
-                compactionFreeTraced);
+                compactionFreeTraced, thisnodeNoReclaim);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

@@ -5,6 +5,7 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.StealFallback;
 
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_HIGHATOMIC;
@@ -105,8 +106,10 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
      * __alloc_pages_slowpath() (mm/page_alloc.c, 6.1), without reclaim: wake kswapd, retry at the min watermark,
      * async direct compaction (INIT_COMPACT_PRIORITY) for costly (or non-movable high-order) requests, then the retry
      * loop with compaction at compact_priority, which starts at DEF_COMPACT_PRIORITY (sync-light; async only for a
-     * costly __GFP_NORETRY request) and moves as {@link #shouldCompactRetry} says. Non-costly requests that still
-     * fail are served with ALLOC_NO_WATERMARKS as a stand-in for the reclaim the trace's frees show (counted).
+     * costly __GFP_NORETRY request; a costly __GFP_NORETRY | __GFP_THISNODE one fails after its first compaction,
+     * {@link KernelSemantics#thisnodeNoReclaim}) and moves as {@link #shouldCompactRetry} says. Non-costly requests
+     * that still fail are served with ALLOC_NO_WATERMARKS as a stand-in for the reclaim the trace's frees show
+     * (counted).
      */
     long allocPagesSlowpath(int order, long gfp, int mt, int highestKz, int cpu) {
         boolean canDirect = (gfp & Gfp.DIRECT_RECLAIM) != 0;
@@ -133,6 +136,10 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             if (costly && (gfp & Gfp.NORETRY) != 0) {
                 if (lastCompactResult == CompactStatus.SKIPPED.ordinal()
                         || lastCompactResult == CompactStatus.DEFERRED.ordinal()) {
+                    return -1;
+                }
+                if (version.thisnodeNoReclaim() && (gfp & Gfp.THISNODE) != 0) {
+                    // "THP page faults may attempt local node only first, but are then allowed to only compact"
                     return -1;
                 }
                 prio[0] = PRIO_ASYNC; // "sync compaction could be very expensive, so keep using async compaction"

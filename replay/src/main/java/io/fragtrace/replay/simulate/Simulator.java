@@ -428,21 +428,26 @@ public final class Simulator extends Regions implements TraceVisitor {
     /**
      * THP fault gfp under the configured defrag mode: vma_thp_gfp_mask() (mm/huge_memory.c, 6.1). A THP request is
      * order HPAGE_PMD_ORDER with __GFP_COMP | __GFP_NOMEMALLOC (GFP_TRANSHUGE_LIGHT); "madvised" is read from the
-     * trace's own flags (direct reclaim without __GFP_NORETRY).
+     * trace's own flags (direct reclaim without __GFP_NORETRY). alloc_pages_mpol() (mm/mempolicy.c; vma_alloc_folio()
+     * in 6.1) tries the local node first with gfp | __GFP_THISNODE | __GFP_NORETRY: that __GFP_NORETRY is the
+     * attempt's, not vma_thp_gfp_mask()'s, so a __GFP_THISNODE request with direct reclaim is madvised and keeps both
+     * flags.
      */
     long thpGfp(long gfp, int order) {
         if (order != pb || (gfp & Gfp.COMP) == 0 || (gfp & Gfp.NOMEMALLOC) == 0 || (gfp & Gfp.MOVABLE) == 0) {
             return gfp;
         }
-        boolean madvised = (gfp & Gfp.DIRECT_RECLAIM) != 0 && (gfp & Gfp.NORETRY) == 0;
+        boolean firstTry = (gfp & Gfp.THISNODE) != 0;
+        boolean madvised = (gfp & Gfp.DIRECT_RECLAIM) != 0 && (firstTry || (gfp & Gfp.NORETRY) == 0);
         long light = gfp & ~(Gfp.RECLAIM | Gfp.NORETRY);
-        return switch (thpDefrag) {
+        long r = switch (thpDefrag) {
             case ALWAYS -> light | Gfp.DIRECT_RECLAIM | (madvised ? 0 : Gfp.NORETRY);
             case DEFER -> light | Gfp.KSWAPD_RECLAIM;
             case DEFER_MADVISE -> light | (madvised ? Gfp.DIRECT_RECLAIM : Gfp.KSWAPD_RECLAIM);
             case MADVISE -> light | (madvised ? Gfp.DIRECT_RECLAIM : 0);
             case NEVER -> light;
         };
+        return firstTry ? r | Gfp.NORETRY : r;
     }
 
     /**

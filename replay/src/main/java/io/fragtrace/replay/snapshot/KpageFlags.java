@@ -25,6 +25,8 @@ public final class KpageFlags {
     static final int UNMOVABLE_LIKE = 1 << 7 | 1 << 26;
     /** KPF_LRU: on an LRU list. */
     public static final int KPF_LRU = 5;
+    /** KPF_SWAPBACKED: an anonymous or shmem folio (folio_set_swapbacked()), an LRU page once on its list. */
+    public static final int KPF_SWAPBACKED = 14;
     /** KPF_COMPOUND_HEAD, KPF_COMPOUND_TAIL: part of a compound page. */
     static final int COMPOUND = 1 << 15 | 1 << 16;
     /** The names a snapshot folder may give the file, in the order they are looked for. */
@@ -36,7 +38,7 @@ public final class KpageFlags {
     private final BitSet unmovableLike;
     /** KPF_RESERVED (bit 32): reserved at boot (kernel image, memmap, firmware); never freed to the buddy. */
     private final BitSet reserved;
-    /** KPF_LRU and not compound: the pages simulate mode takes as movable at the start. */
+    /** KPF_LRU (or {@link #onItsWayToTheLru}) and not compound: simulate mode's movable pages at the start. */
     private final BitSet lruSingle;
     private final long pfns;
 
@@ -101,7 +103,7 @@ public final class KpageFlags {
                 } else if ((low & MOVABLE_LIKE) != 0) {
                     movableLike.set((int) pfn);
                 }
-                if ((low >>> KPF_LRU & 1) != 0 && (low & COMPOUND) == 0) {
+                if (((low >>> KPF_LRU & 1) != 0 || onItsWayToTheLru(low)) && (low & COMPOUND) == 0) {
                     lruSingle.set((int) pfn);
                 }
                 if ((rec[4] & 1) != 0) {
@@ -155,12 +157,25 @@ public final class KpageFlags {
     }
 
     /**
-     * The pages on an LRU list and not part of a compound page (KPF_LRU, neither KPF_COMPOUND_HEAD nor _TAIL), as
+     * The pages on an LRU list, or on their way to it ({@link #onItsWayToTheLru}), and not part of a compound page
+     * (neither KPF_COMPOUND_HEAD nor _TAIL), as
      * bitmap words ({@link BitSet#toLongArray()} layout: pfn p is bit p % 64 of word p / 64). Simulate mode takes
      * them as movable at the start, every other allocated page as pinned.
      */
     public long[] lruSingleWords() {
         return lruSingle.toLongArray();
+    }
+
+    /**
+     * An anonymous or shmem page without KPF_LRU, neither slab nor page table nor free: folio_add_lru() (mm/swap.c)
+     * holds a new folio in its CPU's lru_add folio_batch (PAGEVEC_SIZE = 31) until the batch fills or lru_add_drain()
+     * runs, and only lru_add() sets PG_lru. A snapshot read meanwhile shows the folio off the LRU; the samples' start
+     * states have 0 to 31 such pages, never more than a batch. Simulate mode takes them as movable, as they are a
+     * moment later (variants-fragment-thp-256M-k6.12: 0x35e0.. in pageblock 0x3400, which the kernel's first direct
+     * pass migrated whole at 16.96 s).
+     */
+    static boolean onItsWayToTheLru(int low) {
+        return (low >>> KPF_SWAPBACKED & 1) != 0 && (low & (UNMOVABLE_LIKE | 1 << KPF_BUDDY)) == 0;
     }
 
     /** First buddy pfn at or after {@code from}, or -1. */

@@ -217,6 +217,14 @@ class SimulatorRulesTest {
         assertEquals(0, s.thpGfp(thp, 9) & Gfp.RECLAIM, "madvise, not madvised: GFP_TRANSHUGE_LIGHT");
         long madvised = Gfp.parse("GFP_TRANSHUGE");
         assertEquals(Gfp.DIRECT_RECLAIM, s.thpGfp(madvised, 9) & Gfp.RECLAIM, "madvise, madvised: direct reclaim");
+        // alloc_pages_mpol() (mm/mempolicy.c): the first, node-local attempt of a madvised fault under defrag=madvise
+        // is GFP_TRANSHUGE | __GFP_THISNODE | __GFP_NORETRY. Its __GFP_NORETRY is the attempt's, not the VMA's: still
+        // madvised, so the same flags come back (direct reclaim, __GFP_NORETRY and __GFP_THISNODE kept)
+        long firstTry = Gfp.parse("GFP_TRANSHUGE|__GFP_NORETRY|__GFP_THISNODE");
+        assertEquals(firstTry, s.thpGfp(firstTry, 9));
+        // the same first attempt of a non-madvised fault: GFP_TRANSHUGE_LIGHT | __GFP_THISNODE | __GFP_NORETRY
+        long lightFirst = Gfp.parse("GFP_TRANSHUGE_LIGHT|__GFP_NORETRY|__GFP_THISNODE");
+        assertEquals(lightFirst, s.thpGfp(lightFirst, 9));
         // not a THP: left alone
         long hugetlb = Gfp.parse("GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_RETRY_MAYFAIL");
         assertEquals(hugetlb, s.thpGfp(hugetlb, 9));

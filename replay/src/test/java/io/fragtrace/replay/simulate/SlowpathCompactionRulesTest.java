@@ -109,6 +109,42 @@ class SlowpathCompactionRulesTest {
     }
 
     @Test
+    void aNodeLocalThpAttemptOnlyCompactsOnce() {
+        // The first THP attempt of alloc_pages_mpol() (mm/mempolicy.c) is gfp | __GFP_THISNODE | __GFP_NORETRY.
+        // __alloc_pages_slowpath() (mm/page_alloc.c) runs its INIT_COMPACT_PRIORITY (async) compaction; the result
+        // COMPLETE is neither SKIPPED nor DEFERRED, and with 9c9828d3ead6 ("mm, page_alloc, thp: prevent reclaim for
+        // __GFP_THISNODE THP allocations", in the 6.1 and 6.12 stable branches) "if (gfp_mask & __GFP_THISNODE) goto
+        // nopage": no reclaim, no second compaction. Same zone as above (no compaction can serve it): 1 async pass.
+        // Without __GFP_THISNODE (a non-madvised defrag=always retry, GFP_TRANSHUGE | __GFP_NORETRY): compact_priority
+        // stays INIT_COMPACT_PRIORITY, the retry loop compacts again at async, then "if (gfp_mask & __GFP_NORETRY)
+        // goto nopage": 2 async passes. On 4.4 (no such check) the THISNODE request also makes 2.
+        assertEquals(1, directAsyncPasses("linux-6.1", "GFP_TRANSHUGE|__GFP_NORETRY|__GFP_THISNODE"));
+        assertEquals(2, directAsyncPasses("linux-6.1", "GFP_TRANSHUGE|__GFP_NORETRY"));
+        assertEquals(2, directAsyncPasses("linux-4.4", "GFP_TRANSHUGE|__GFP_NORETRY|__GFP_THISNODE"));
+    }
+
+    /** The zone of aFailedAsyncPassIsFollowedBySyncLightNotAsyncAgain, one failing order-9 request: its passes. */
+    private static int directAsyncPasses(String config, String gfpText) {
+        BuddyModel m = SimulatorRulesTest.zone();
+        for (long pfn = 0; pfn < 4096; pfn += 512) {
+            m.setPageblockMigratetype(pfn, MIGRATE_UNMOVABLE);
+        }
+        for (long pfn = 0; pfn < 4096; pfn += 2) {
+            m.addToFreeList(0, pfn, 0, MIGRATE_UNMOVABLE, true);
+        }
+        Simulator s = SimulatorRulesTest.sim(m, config);
+        long gfp = Gfp.parse(gfpText);
+        assertEquals(-1, s.allocPagesSlowpath(9, gfp, MIGRATE_MOVABLE, PageAlloc.gfpZone(gfp), 0));
+        int async = 0;
+        for (CompactionRun r : s.runs()) {
+            assertEquals(CompactionContext.DIRECT, r.context());
+            assertEquals(MigrateMode.ASYNC, r.mode(), "no sync pass for a __GFP_NORETRY request");
+            async++;
+        }
+        return async;
+    }
+
+    @Test
     void releasedTargetsPullTheCachedFreePfnUpToTheHighestOne() {
         // compact_zone() out: release_freepages() returns the highest pfn it freed; the cached free pfn moves up to
         // its pageblock only ("Only go back, not forward"). Zone [0, 4096), pageblocks of 512: cached at 1024;

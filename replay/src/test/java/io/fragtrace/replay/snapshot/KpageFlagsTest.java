@@ -49,6 +49,24 @@ class KpageFlagsTest {
     }
 
     @Test
+    void aSwapbackedPageOffTheLruIsInAnLruAddBatch() throws Exception {
+        // folio_add_lru() (mm/swap.c): a new anon/shmem folio waits in the CPU's lru_add folio_batch before lru_add()
+        // sets PG_lru. variants-fragment-thp-256M-k6.12's before/ shows 0x35e0 as 0x401c = REFERENCED | UPTODATE |
+        // DIRTY | SWAPBACKED (a shmem page, no LRU): movable. Not: SWAPBACKED with SLAB (bit 7) or PGTABLE (bit 26),
+        // a SWAPBACKED THP tail, a free page; nor a page mapped to user space (MMAP, bit 11) that is not SWAPBACKED
+        // (a driver's or perf's buffer).
+        long[] flags = new long[6];
+        flags[0] = 0x401c;
+        flags[1] = 0x401c | 1L << 7;
+        flags[2] = 0x401c | 1L << 26;
+        flags[3] = 0x401c | TAIL;
+        flags[4] = 1L << 11;
+        flags[5] = (1L << 14) | BUDDY;
+        write(dir.resolve("kpageflags.bin.gz"), flags);
+        assertArrayEquals(new long[] {1L}, KpageFlags.loadIn(dir).lruSingleWords());
+    }
+
+    @Test
     void findLooksForTheThreeNamesAndNothingElse() throws Exception {
         assertNull(KpageFlags.find(dir));
         assertNull(KpageFlags.loadIn(dir));
