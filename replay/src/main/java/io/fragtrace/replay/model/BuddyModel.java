@@ -10,13 +10,15 @@ import static io.fragtrace.replay.model.KernelSemantics.migratetypeIsMergeable;
 
 /**
  * The buddy allocator of one machine as plain arrays: per pfn one state byte (kind + order + compound flag), per
- * pageblock one migratetype byte, and doubly linked lists (int links in lazily allocated 64 Ki-pfn chunks) for every
+ * pageblock one migratetype byte, and doubly linked lists (int links in lazily allocated 8 Mi-pfn chunks) for every
  * {@code zone->free_area[order].free_list[mt]} and every per-CPU list {@code pcp->lists[pindex]}, kept in the
  * kernel's own list order. The methods mirror the kernel functions they are named after (mm/page_alloc.c unless
  * noted); version differences come from {@link KernelSemantics}.
  * <p>
- * Memory: 1 byte per pfn + 1 byte per pageblock + 12 bytes per pfn only in chunks that hold list members.
- * Nothing allocates per operation except the first touch of a chunk.
+ * Memory: 2 bytes of state per pfn + 1 byte per pageblock + 8 bytes of links per pfn only in chunks that hold list
+ * members. A chunk's link array (32 MB) is a humongous object for G1 at any region size, so the collector places it
+ * once; the 64 Ki-pfn chunks of 256 KB it replaced were copied from young to old while they filled (at 1 TiB, 8,192 of
+ * them: seconds of GC). Nothing allocates per operation except the first touch of a chunk.
  */
 public final class BuddyModel {
     /** Page state kinds (bits 4-5 of the state byte). NONE = allocated, a tail page, or a hole. */
@@ -37,7 +39,7 @@ public final class BuddyModel {
     /** Bit 11: PageReported, set by {@link PageReporting}; any other state write clears it. */
     private static final int REPORTED = 0x800;
 
-    private static final int CHUNK_SHIFT = 16;
+    private static final int CHUNK_SHIFT = 23;
     private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
 
     public final KernelSemantics ks;
@@ -94,7 +96,7 @@ public final class BuddyModel {
         }
         this.base = lo & -align;
         long end = (hi + align - 1) & -align;
-        if (end - base > Integer.MAX_VALUE - (1 << CHUNK_SHIFT)) {
+        if (end - base > Integer.MAX_VALUE - (1 << 16)) {
             throw new IllegalArgumentException("model of " + (end - base) + " pfns is too large (max 2^31)");
         }
         this.n = (int) (end - base);
@@ -348,8 +350,9 @@ public final class BuddyModel {
     private void ensureChunk(int r) {
         int c = r >>> CHUNK_SHIFT;
         if (nextC[c] == null) {
-            nextC[c] = new int[1 << CHUNK_SHIFT];
-            prevC[c] = new int[1 << CHUNK_SHIFT];
+            int len = Math.min(1 << CHUNK_SHIFT, n - (c << CHUNK_SHIFT)); // the last chunk ends with the model
+            nextC[c] = new int[len];
+            prevC[c] = new int[len];
             allocatedChunks++;
         }
     }

@@ -134,7 +134,7 @@ public final class BuddyDump {
             throw new SnapshotException(file + ": not a buddydump (first line must start with '# buddydump')");
         }
         Map<String, String> header = new LinkedHashMap<>();
-        for (String tok : lines.get(0).substring(1).trim().split("\\s+")) {
+        for (String tok : Snapshots.fields(lines.get(0).substring(1))) {
             int eq = tok.indexOf('=');
             if (eq > 0) {
                 header.put(tok.substring(0, eq), tok.substring(eq + 1));
@@ -154,7 +154,7 @@ public final class BuddyDump {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] t = line.trim().split("\\s+");
+            String[] t = Snapshots.fields(line);
             try {
                 switch (t[0]) {
                     case "Z" -> {

@@ -51,4 +51,46 @@ final class Snapshots {
         int v = Integer.parseInt(t.substring(0, dot)) * 1000 + Integer.parseInt(t.substring(dot + 1));
         return neg ? -v : v;
     }
+
+    /**
+     * {@code line.trim().split("\\s+")} without a regular expression (a dump has a line per free block): the
+     * runs of characters other than space, tab, newline, vertical tab, form feed and carriage return between the
+     * trimmed ends; {@code [""]} for a blank line, as split gives.
+     */
+    static String[] fields(String line) {
+        int from = 0;
+        int to = line.length();
+        while (from < to && line.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && line.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        if (from == to) {
+            return new String[] {""};
+        }
+        int n = 1;
+        for (int i = from; i < to; i++) {
+            if (space(line.charAt(i)) && !space(line.charAt(i - 1))) {
+                n++;
+            }
+        }
+        String[] out = new String[n];
+        int k = 0;
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || space(line.charAt(i))) {
+                if (start < i) {
+                    out[k++] = line.substring(start, i);
+                }
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    /** A character of the regular expression class {@code \s}. */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
 }
