@@ -2,6 +2,7 @@ package io.fragtrace.replay;
 
 import io.fragtrace.parser.CompactStatus;
 import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.Field;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.parser.ParsedEvent;
@@ -49,7 +50,11 @@ final class ObservedCompaction {
     /** mm_compaction_try_to_compact_pages / kcompactd_wake: the order the task's next pass compacts for. */
     void compactionFor(ParsedEvent e) {
         tasks.onEvent(e);
-        taskOf(e.pid()).order = e.order();
+        Task c = taskOf(e.pid());
+        c.order = e.order();
+        // cc->migratetype = gfp_migratetype(gfp_mask) of try_to_compact_pages(); kcompactd_wake carries no gfp
+        long gfp = e.gfpBits();
+        c.gfpMigratetype = e.gfpId() >= 0 ? Gfp.migratetype(gfp) : -1;
     }
 
     /** mm_page_alloc (closes the task's direct compaction request of its order) and kcompactd_sleep. */
@@ -145,6 +150,12 @@ final class ObservedCompaction {
         return c != null && tasks.has(pid, CompactingTasks.PASS) ? Compaction.compactionCapture(c, z) : -1;
     }
 
+    /** cc->migratetype of the task's compaction (compaction_capture()'s 6.12 movable rule), -1 when not traced. */
+    int captureMigratetype(int pid) {
+        Task c = task(pid);
+        return c != null ? c.gfpMigratetype : -1;
+    }
+
     /**
      * The task is inside a compaction pass (compact_zone() between mm_compaction_begin and _end) and not inside
      * migrate_pages(), whose frees are the migrated source pages: where release_freepages() frees cc->freepages.
@@ -169,6 +180,8 @@ final class ObservedCompaction {
     private static final class Task extends CompactControl {
         long zoneStart;
         long zoneEnd;
+        /** gfp_migratetype() of the last mm_compaction_try_to_compact_pages' gfp_mask, -1 when not traced. */
+        int gfpMigratetype = -1;
         /** Inside migrate_pages() of a compaction batch. */
         boolean migrating;
         /** Target pages consumed so far in this batch (estimated from the source pages freed). */

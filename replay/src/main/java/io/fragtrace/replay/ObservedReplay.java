@@ -811,7 +811,8 @@ public final class ObservedReplay implements TraceVisitor {
 
     private void freeToBuddy(ParsedEvent e, int z, long pfn, int order, int mt) {
         int capOrder = modelUntraced ? compaction.captureOrder(e.pid(), z) : -1;
-        long r = m.freeOnePage(z, pfn, order, mt, false, capOrder);
+        int capMt = capOrder >= 0 ? compaction.captureMigratetype(e.pid()) : -1;
+        long r = m.freeOnePage(z, pfn, order, mt, false, capOrder, capMt);
         if (r == BuddyModel.CAPTURED) {
             compaction.captured(e.pid());
             consistency.add(Kind.CAPTURE, e.timestampNs(), e.line(), "compaction_capture", m.lastCaptured(), capOrder);

@@ -18,7 +18,7 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 /**
  * Allocations against the zone's watermarks, one code for both drivers: each allocation is classed by the zone's
  * free pages when it was made (below min, low or high: {@link Watermarks#belowWmark}), and an allocation below what
- * its own gfp_to_alloc_flags() allows at min (__zone_watermark_ok() with ALLOC_HIGH/ALLOC_HARDER) must have been
+ * its own gfp_to_alloc_flags() allows at min (__zone_watermark_ok() with ALLOC_MIN_RESERVE/NON_BLOCK) must have been
  * made with ALLOC_NO_WATERMARKS: a PFMEMALLOC page from the reserves (or an OOM victim's ALLOC_OOM). The headroom
  * above min is followed at every allocation (lowest point and when). Counts by task and gfp only for allocations
  * below high (few), so nothing allocates on the common path.
@@ -96,7 +96,8 @@ public final class ReserveWatch {
         }
         // the reserve flags the gfp alone earns at min; failing them means ALLOC_NO_WATERMARKS (or ALLOC_OOM)
         boolean reserves = level == WMARK_MIN && !Watermarks.order0Ok(freePages, 0, min, 0,
-                Watermarks.gfpToAllocFlags(gfp), wm.reservedHighatomic(z));
+                Watermarks.gfpToAllocFlags(gfp, order, m.ks.allocReserveFlags()), wm.reservedHighatomic(z),
+                m.ks.allocReserveFlags());
         if (reserves) {
             noWatermarks[z]++;
             noWatermarkPages[z] += pages;

@@ -732,11 +732,15 @@ public final class BuddyModel {
      * (no free list); then the block is left KIND_TAKEN and {@link #CAPTURED} is returned.
      */
     public long freeOnePage(int z, long pfn, int order, int mt, boolean fpiToTail, int captureOrder) {
+        return freeOnePage(z, pfn, order, mt, fpiToTail, captureOrder, -1);
+    }
+
+    /** {@link #freeOnePage(int, long, int, int, boolean, int)} for a compaction of cc->migratetype captureMt. */
+    public long freeOnePage(int z, long pfn, int order, int mt, boolean fpiToTail, int captureOrder, int captureMt) {
         int r = rel(pfn);
         int buddy = r ^ (1 << order);
         while (order < maxOrder) {
-            if (order == captureOrder && mt != KernelSemantics.MIGRATE_ISOLATE
-                    && !(order < pbOrder && mt == MIGRATE_MOVABLE)) {
+            if (order == captureOrder && Compaction.captureSuits(ks, order, mt, captureMt)) {
                 setState(r, KIND_TAKEN, order);
                 lastCaptured = base + r;
                 return CAPTURED;
@@ -759,7 +763,7 @@ public final class BuddyModel {
             }
             put(buddy, 0);
             if (ks.strictFreelistMt() && buddyMt != mt) {
-                pbc.setType(buddy >> pbOrder, mt);
+                changePageblockRange(base + buddy, order, mt); // v6.12 __free_one_page(): change_pageblock_range()
             }
             r &= buddy;
             order++;

@@ -385,6 +385,19 @@ public final class Compaction {
         return cc != null && cc.direct && cc.order > 0 && cc.capturedPfn < 0 && cc.z == z ? cc.order : -1;
     }
 
+    /**
+     * compaction_capture() (mm/page_alloc.c) once the order matches: never an isolated block; a movable block below
+     * pageblock_order only when the compaction is for a movable request too (v6.12, {@link
+     * KernelSemantics#captureMovableForMovable}; v6.1 never). ccMigratetype -1: not known, taken as not movable.
+     */
+    static boolean captureSuits(KernelSemantics ks, int order, int mt, int ccMigratetype) {
+        if (mt == KernelSemantics.MIGRATE_ISOLATE) {
+            return false;
+        }
+        return !(order < ks.pageblockOrder() && mt == KernelSemantics.MIGRATE_MOVABLE
+                && !(ks.captureMovableForMovable() && ccMigratetype == KernelSemantics.MIGRATE_MOVABLE));
+    }
+
     // ------------------------------------------------------------------ shared by both scanners
 
     /** freelist_scan_limit() (mm/compaction.c): (COMPACT_CLUSTER_MAX >> fast_search_fail) + 1. */

@@ -50,7 +50,9 @@ package io.fragtrace.replay.model;
  *                             (get_pfnblock_migratetype(), 6.10+ "remove pcppage migratetype caching"), so a block
  *                             re-typed between a folio's mm_page_free and its mm_page_free_batched puts it on the new
  *                             type's list; before, free_unref_page_list() uses get_pcppage_migratetype(), cached by
- *                             its first loop (free_unref_page_prepare())
+ *                             its first loop (free_unref_page_prepare()); free_pcppages_bulk() likewise frees a
+ *                             pcp page with its pageblock's migratetype at the drain (6.10+), before with the cached
+ *                             one
  * @param aroundSkipsScannedBlock fast_isolate_around() skip-marks its block when isolate_freepages_block() reached
  *                             the block's end (6.5+, "mm: compaction: skip more fully scanned pageblock"); before, when
  *                             cc->nr_freepages < cc->nr_migratepages after it
@@ -70,6 +72,28 @@ package io.fragtrace.replay.model;
  *                             "mm, page_alloc, thp: prevent reclaim for __GFP_THISNODE THP allocations", 6.19, in the
  *                             longterm stable branches 5.15, 6.1, 6.6 and 6.12 from 2026: the Debian 6.1.0-56 and
  *                             6.12.95 captures show it); before, only a SKIPPED or DEFERRED result failed it
+ * @param captureMovableForMovable compaction_capture() takes a movable block below pageblock_order when the compaction
+ *                             itself is for a movable request (cc->migratetype == MIGRATE_MOVABLE): in v6.12
+ *                             mm/page_alloc.c, not in v6.1 (the introducing commit was not established; set from
+ *                             6.12)
+ * @param allocReserveFlags    gfp_to_alloc_flags() gives ALLOC_NON_BLOCK to every request that cannot direct-reclaim
+ *                             (without __GFP_NOMEMALLOC), ALLOC_MIN_RESERVE for __GFP_HIGH and ALLOC_HIGHATOMIC to a
+ *                             non-blocking __GFP_HIGH high-order request; __zone_watermark_ok() lowers min only for
+ *                             ALLOC_MIN_RESERVE (a further quarter with ALLOC_NON_BLOCK), skips the highatomic
+ *                             reserve for any ALLOC_RESERVES flag and offers the HIGHATOMIC lists to
+ *                             ALLOC_HIGHATOMIC|ALLOC_OOM; rmqueue_buddy() falls back to the HIGHATOMIC list for
+ *                             ALLOC_OOM|ALLOC_NON_BLOCK (mainline 6.3, "mm/page_alloc: explicitly define what alloc
+ *                             flags deplete min reserves" and its series; carried by 6.1 stable, as v6.1
+ *                             mm/page_alloc.c shows); before, ALLOC_HARDER for __GFP_ATOMIC
+ * @param boostExemptMinReserve zone_watermark_fast() retries a boosted zone at the unboosted min for an
+ *                             ALLOC_MIN_RESERVE request (6.3, "mm: discard __GFP_ATOMIC"; v6.12); before (v6.1),
+ *                             for __GFP_ATOMIC
+ * @param boostedWakeNeedsKswapd rmqueue() wakes kswapd for ZONE_BOOSTED_WATERMARK only with ALLOC_KSWAPD (v6.12
+ *                             mm/page_alloc.c, "mm/page_alloc: don't wake kswapd from rmqueue() unless
+ *                             __GFP_KSWAPD_RECLAIM is specified"; not in v6.1; set from 6.10)
+ * @param nrFreeHighatomic     __zone_watermark_unusable_free() subtracts nr_free_highatomic, the free pages in
+ *                             highatomic blocks (6.10, "mm: page_alloc: consolidate free page accounting"; v6.12);
+ *                             before (v6.1), nr_reserved_highatomic, the reserved blocks' whole size
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -81,7 +105,10 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean freepagesByOrder, boolean folioBatchFree,
                               boolean pcpMigratetypeAtCommit, boolean aroundSkipsScannedBlock,
                               boolean fallbackTargetChecked, boolean targetBelowCcOrder,
-                              boolean compactionFreeTraced, boolean thisnodeNoReclaim) {
+                              boolean compactionFreeTraced, boolean thisnodeNoReclaim,
+                              boolean captureMovableForMovable,
+                              boolean allocReserveFlags, boolean boostExemptMinReserve,
+                              boolean boostedWakeNeedsKswapd, boolean nrFreeHighatomic) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -105,7 +132,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
                 v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009,
                 v >= 6009,
-                v == 5015 || v == 6001 || v == 6006 || v == 6012 || v >= 6019);
+                v == 5015 || v == 6001 || v == 6006 || v == 6012 || v >= 6019,
+                v >= 6012, v >= 6001, v >= 6003, v610, v610);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -142,7 +170,9 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
-                compactionFreeTraced, thisnodeNoReclaim);
+                compactionFreeTraced, thisnodeNoReclaim,
+                captureMovableForMovable, allocReserveFlags, boostExemptMinReserve, boostedWakeNeedsKswapd,
+                nrFreeHighatomic);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -152,7 +182,9 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
-                compactionFreeTraced, thisnodeNoReclaim);
+                compactionFreeTraced, thisnodeNoReclaim,
+                captureMovableForMovable, allocReserveFlags, boostExemptMinReserve, boostedWakeNeedsKswapd,
+                nrFreeHighatomic);
     }
 
     public KernelSemantics withName(String label) {
@@ -162,7 +194,9 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,
                 lastMigratedFromBlock, freepagesByOrder, folioBatchFree, pcpMigratetypeAtCommit,
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
-                compactionFreeTraced, thisnodeNoReclaim);
+                compactionFreeTraced, thisnodeNoReclaim,
+                captureMovableForMovable, allocReserveFlags, boostExemptMinReserve, boostedWakeNeedsKswapd,
+                nrFreeHighatomic);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

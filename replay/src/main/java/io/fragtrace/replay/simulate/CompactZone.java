@@ -448,7 +448,7 @@ abstract class CompactZone extends PageAlloc {
                 // the migrated-from folio is put: free_unref_page() -> the pcp list of the compacting CPU
                 // (mm/page_alloc.c); it merges (and a direct pass captures) only when the list is flushed
                 freeUnrefPageCommit(cc.z, cc.direct ? curCpu : daemonCpu, sp, 0, smt);
-            } else if (m.freeOnePage(cc.z, sp, 0, smt, false, Compaction.compactionCapture(cc, cc.z))
+            } else if (m.freeOnePage(cc.z, sp, 0, smt, false, Compaction.compactionCapture(cc, cc.z), cc.migratetype)
                     == BuddyModel.CAPTURED) {
                 cc.capturedPfn = m.lastCaptured();
                 stats.captured++;

@@ -16,6 +16,10 @@ import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CMA;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_CPUSET;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HARDER;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HIGH;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_HIGHATOMIC;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_MIN_RESERVE;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NON_BLOCK;
+import static io.fragtrace.replay.simulate.Watermarks.ALLOC_RESERVES;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_KSWAPD;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NOFRAGMENT;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NO_WATERMARKS;
@@ -97,9 +101,24 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         return flags | ALLOC_NOFRAGMENT;
     }
 
-    /** gfp_to_alloc_flags() (mm/page_alloc.c, 6.1): {@link Watermarks#gfpToAllocFlags}. */
-    static int gfpToAllocFlags(long gfp) {
-        return Watermarks.gfpToAllocFlags(gfp);
+    /** gfp_to_alloc_flags() (mm/page_alloc.c): {@link Watermarks#gfpToAllocFlags(long, int, boolean)}. */
+    int gfpToAllocFlags(long gfp, int order) {
+        return Watermarks.gfpToAllocFlags(gfp, order, version.allocReserveFlags());
+    }
+
+    /**
+     * The highatomic pages __zone_watermark_unusable_free() subtracts: nr_free_highatomic (6.10+: the free pages on the
+     * MIGRATE_HIGHATOMIC lists, account_freepages()), before nr_reserved_highatomic (the reserved blocks' pages).
+     */
+    long unusableHighatomic(int z) {
+        if (!version.nrFreeHighatomic()) {
+            return reservedHighatomic[z];
+        }
+        long free = 0;
+        for (int o = 0; o <= maxOrder; o++) {
+            free += (long) m.freeListLength(z, o, MIGRATE_HIGHATOMIC) << o;
+        }
+        return free;
     }
 
     /**
@@ -114,7 +133,7 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
     long allocPagesSlowpath(int order, long gfp, int mt, int highestKz, int cpu) {
         boolean canDirect = (gfp & Gfp.DIRECT_RECLAIM) != 0;
         boolean costly = order > PAGE_ALLOC_COSTLY_ORDER;
-        int flags = gfpToAllocFlags(gfp);
+        int flags = gfpToAllocFlags(gfp, order);
         if ((flags & ALLOC_KSWAPD) != 0) {
             wakeAllKswapds(order, gfp, highestKz);
         }
@@ -285,7 +304,8 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
     boolean zoneWatermarkFast(int z, int order, long mark, int highestKz, int flags, long gfp) {
         long free = m.freePages(z);
         if (order == 0) {
-            long reserved = ((flags & ALLOC_HARDER) == 0 ? reservedHighatomic[z] : 0);
+            long reserved = (flags & (version.allocReserveFlags() ? ALLOC_RESERVES : ALLOC_HARDER)) == 0
+                    ? unusableHighatomic(z) : 0;
             long usable = free - Math.min(free, reserved);
             if (usable > mark + lowmem[z][highestKz]) {
                 return true;
@@ -294,7 +314,8 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         if (zoneWatermarkOk(z, order, mark, highestKz, flags, free)) {
             return true;
         }
-        if (order == 0 && (gfp & Gfp.ATOMIC) != 0 && boost[z] > 0 && (flags & ALLOC_WMARK_MASK) == WMARK_MIN) {
+        boolean exempt = version.boostExemptMinReserve() ? (flags & ALLOC_MIN_RESERVE) != 0 : (gfp & Gfp.ATOMIC) != 0;
+        if (order == 0 && exempt && boost[z] > 0 && (flags & ALLOC_WMARK_MASK) == WMARK_MIN) {
             return zoneWatermarkOk(z, order, wmark[z][WMARK_MIN], highestKz, flags, free);
         }
         return false;
@@ -306,13 +327,14 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
      * ALLOC_HARDER/ALLOC_OOM).
      */
     public boolean zoneWatermarkOk(int z, int order, long mark, int highestKz, int flags, long freePages) {
-        if (!Watermarks.order0Ok(freePages, order, mark, lowmem[z][highestKz], flags, reservedHighatomic[z])) {
+        if (!Watermarks.order0Ok(freePages, order, mark, lowmem[z][highestKz], flags, unusableHighatomic(z),
+                version.allocReserveFlags())) {
             return false;
         }
         if (order == 0) {
             return true;
         }
-        boolean harder = (flags & (ALLOC_HARDER | ALLOC_OOM)) != 0;
+        boolean harder = (flags & ((version.allocReserveFlags() ? ALLOC_HIGHATOMIC : ALLOC_HARDER) | ALLOC_OOM)) != 0;
         for (int o = order; o <= maxOrder; o++) {
             for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
                 if (m.freeListLength(z, o, mt) > 0) {
@@ -334,14 +356,21 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         }
         if (p < 0) {
             // rmqueue_buddy()
-            if (order > 0 && (flags & ALLOC_HARDER) != 0) {
+            boolean highatomic = version.allocReserveFlags() ? (flags & ALLOC_HIGHATOMIC) != 0
+                    : order > 0 && (flags & ALLOC_HARDER) != 0;
+            if (highatomic) {
                 p = m.rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC);
             }
             if (p < 0) {
                 p = rmqueueMain(z, order, mt, flags);
+                // 6.1 stable / 6.3+: a failed request of an OOM victim or a non-blocking caller may use HIGHATOMIC
+                if (p < 0 && version.allocReserveFlags() && (flags & (ALLOC_OOM | ALLOC_NON_BLOCK)) != 0) {
+                    p = m.rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC);
+                }
             }
         }
-        if (boostedFlag[z]) {
+        // 6.10+: only an allocation that may wake kswapd (ALLOC_KSWAPD) does it for ZONE_BOOSTED_WATERMARK
+        if (boostedFlag[z] && (!version.boostedWakeNeedsKswapd() || (flags & ALLOC_KSWAPD) != 0)) {
             boostedFlag[z] = false;
             wakeupKswapd(z, 0, 0, kzone[z]);
         }

@@ -101,7 +101,8 @@ abstract class PageFree extends SimState {
     /**
      * decay_pcp_high() for every pageset (mm/page_alloc.c, 6.7+), run by refresh_cpu_vm_stats() from each CPU's
      * vmstat_update() every sysctl_stat_interval (1 s): pcp->high decays by an eighth toward high_min and what is
-     * over it is drained.
+     * over it is drained (v6.12: pcp->batch pages per free_pcppages_bulk(.., 0) call, which frees the same pages in
+     * the same order as one call).
      */
     void decayPcpHighAll() {
         for (int z = 0; z < nz; z++) {
@@ -146,8 +147,8 @@ abstract class PageFree extends SimState {
     }
 
     /**
-     * free_pcppages_bulk() (mm/page_alloc.c, 6.1): round-robin over the pcp lists starting with pindex, each time
-     * taking from the tail, to __free_one_page() with the page's pcp migratetype.
+     * free_pcppages_bulk() (mm/page_alloc.c): round-robin over the pcp lists starting with pindex, each time taking
+     * from the tail, to __free_one_page() with the page's pcp migratetype (v6.1) or its pageblock's now (v6.12).
      */
     /** The direct compaction running in the current task (current->capture_control), null outside one. */
     CompactControl capturing;
@@ -182,11 +183,14 @@ abstract class PageFree extends SimState {
             }
             int order = ks.pindexToOrder(pindex);
             do {
-                int mt = pcpMt[(int) (p - base)];
+                // 6.10+ (v6.12): get_pfnblock_migratetype() at the drain; v6.1: get_pcppage_migratetype(), cached at
+                // the free
+                int mt = version.pcpMigratetypeAtCommit() ? m.pageblockMigratetype(p) : pcpMt[(int) (p - base)];
                 m.pcpDel(p);
                 count -= 1L << order;
                 pcpCount[z][cpu] -= 1L << order;
-                if (m.freeOnePage(z, p, order, mt, false, Compaction.compactionCapture(capturing, z))
+                if (m.freeOnePage(z, p, order, mt, false, Compaction.compactionCapture(capturing, z),
+                        capturing != null ? capturing.migratetype : -1)
                         == BuddyModel.CAPTURED) {
                     capturing.capturedPfn = m.lastCaptured(); // compaction_capture() in __free_one_page()
                     stats.captured++;
@@ -197,7 +201,12 @@ abstract class PageFree extends SimState {
         }
     }
 
-    /** drain_local_pages(zone) (mm/page_alloc.c): this CPU's pcp lists of the zone back to the buddy. */
+    /**
+     * drain_local_pages(zone) (mm/page_alloc.c): this CPU's pcp lists of the zone back to the buddy. The kernel's
+     * drain_pages_zone() (v6.1 and v6.12) frees at most batch &lt;&lt; CONFIG_PCP_BATCH_SCALE_MAX pages per
+     * free_pcppages_bulk(.., 0) call; one call for the whole count frees the same pages in the same order (each call
+     * empties whole lists in pindex order, so the next one starts where the last stopped).
+     */
     void drainLocalPages(int z, int cpu) {
         if (cpu >= 0 && cpu < cpus && pcpCount[z][cpu] > 0) {
             freePcppagesBulk(z, cpu, pcpCount[z][cpu], 0);

@@ -20,17 +20,62 @@ public final class Watermarks {
     public static final int ALLOC_NO_WATERMARKS = 0x04;
     public static final int ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1;
     public static final int ALLOC_OOM = 0x08;
+    /** ALLOC_HARDER (before 6.3 / 6.1 stable): __GFP_ATOMIC. */
     public static final int ALLOC_HARDER = 0x10;
+    /** ALLOC_HIGH (before 6.3 / 6.1 stable): __GFP_HIGH. */
     public static final int ALLOC_HIGH = 0x20;
+    /** ALLOC_NON_BLOCK (mm/internal.h, 6.3+ and 6.1 stable; ALLOC_HARDER's bit): the caller cannot block. */
+    public static final int ALLOC_NON_BLOCK = 0x10;
+    /** ALLOC_MIN_RESERVE (6.3+ and 6.1 stable; ALLOC_HIGH's bit): __GFP_HIGH, half of the min reserve. */
+    public static final int ALLOC_MIN_RESERVE = 0x20;
+    /** ALLOC_HIGHATOMIC (6.3+ and 6.1 stable): may use the MIGRATE_HIGHATOMIC lists. */
+    public static final int ALLOC_HIGHATOMIC = 0x200;
     public static final int ALLOC_CPUSET = 0x40;
     public static final int ALLOC_CMA = 0x80;
     public static final int ALLOC_NOFRAGMENT = 0x100;
     public static final int ALLOC_KSWAPD = 0x800;
+    /** ALLOC_RESERVES (mm/internal.h, 6.3+ and 6.1 stable): any flag that grants access to reserves. */
+    public static final int ALLOC_RESERVES = ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM;
 
     private Watermarks() {
     }
 
-    /** gfp_to_alloc_flags() (mm/page_alloc.c, 6.1): the slow path's watermark (min) and reserve flags of a gfp mask. */
+    /**
+     * gfp_to_alloc_flags() (v6.1 and v6.12 mm/page_alloc.c, {@code KernelSemantics.allocReserveFlags}): WMARK_MIN |
+     * ALLOC_CPUSET, ALLOC_MIN_RESERVE for __GFP_HIGH, ALLOC_KSWAPD for __GFP_KSWAPD_RECLAIM; without
+     * __GFP_DIRECT_RECLAIM: ALLOC_NON_BLOCK unless __GFP_NOMEMALLOC (and then ALLOC_HIGHATOMIC for a __GFP_HIGH request
+     * of order &gt; 0), and no ALLOC_CPUSET for __GFP_HIGH; ALLOC_CMA for a movable request. (ALLOC_MIN_RESERVE of an
+     * RT task is not visible in a trace.) Before: {@link #gfpToAllocFlags(long)}.
+     */
+    public static int gfpToAllocFlags(long gfp, int order, boolean reserveFlags) {
+        if (!reserveFlags) {
+            return gfpToAllocFlags(gfp);
+        }
+        int flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+        if ((gfp & Gfp.HIGH) != 0) {
+            flags |= ALLOC_MIN_RESERVE;
+        }
+        if ((gfp & Gfp.KSWAPD_RECLAIM) != 0) {
+            flags |= ALLOC_KSWAPD;
+        }
+        if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
+            if ((gfp & Gfp.NOMEMALLOC) == 0) {
+                flags |= ALLOC_NON_BLOCK;
+                if (order > 0 && (flags & ALLOC_MIN_RESERVE) != 0) {
+                    flags |= ALLOC_HIGHATOMIC;
+                }
+            }
+            if ((flags & ALLOC_MIN_RESERVE) != 0) {
+                flags &= ~ALLOC_CPUSET;
+            }
+        }
+        if (Gfp.migratetype(gfp) == KernelSemantics.MIGRATE_MOVABLE) {
+            flags |= ALLOC_CMA;
+        }
+        return flags;
+    }
+
+    /** gfp_to_alloc_flags() before 6.3 (mainline 6.1.0): ALLOC_HARDER for __GFP_ATOMIC without __GFP_NOMEMALLOC. */
     public static int gfpToAllocFlags(long gfp) {
         int flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
         if ((gfp & Gfp.HIGH) != 0) {
@@ -126,6 +171,38 @@ public final class Watermarks {
      */
     public static boolean order0Ok(long freePages, int order, long mark, long lowmemReserve, int allocFlags,
                                    long reservedHighatomic) {
+        return order0Ok(freePages, order, mark, lowmemReserve, allocFlags, reservedHighatomic, false);
+    }
+
+    /**
+     * The order-0 test of __zone_watermark_ok(): with reserveFlags ({@code KernelSemantics.allocReserveFlags}, v6.1
+     * and v6.12 mm/page_alloc.c) the highatomic reserve is unusable without an ALLOC_RESERVES flag, ALLOC_MIN_RESERVE
+     * halves min and ALLOC_NON_BLOCK with it takes a further quarter, ALLOC_OOM halves it again; without, the 6.0
+     * rules of {@link #order0Ok(long, int, long, long, int, long)}. unusableHighatomic is nr_reserved_highatomic (6.1)
+     * or nr_free_highatomic (6.10+).
+     */
+    public static boolean order0Ok(long freePages, int order, long mark, long lowmemReserve, int allocFlags,
+                                   long unusableHighatomic, boolean reserveFlags) {
+        if (reserveFlags) {
+            long min = mark;
+            freePages -= (1L << order) - 1;
+            if ((allocFlags & ALLOC_RESERVES) == 0) {
+                freePages -= unusableHighatomic;
+            }
+            if ((allocFlags & ALLOC_RESERVES) != 0) {
+                if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
+                    min -= min / 2;
+                    if ((allocFlags & ALLOC_NON_BLOCK) != 0) {
+                        min -= min / 4;
+                    }
+                }
+                if ((allocFlags & ALLOC_OOM) != 0) {
+                    min -= min / 2;
+                }
+            }
+            return freePages > min + lowmemReserve;
+        }
+        long reservedHighatomic = unusableHighatomic;
         long min = mark;
         boolean allocHarder = (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) != 0;
         long unusable = (1L << order) - 1;
