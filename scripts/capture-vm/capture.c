@@ -613,6 +613,41 @@ static char *anon_aligned(size_t len, int hugepage)
 #define MAXCHUNK 4096
 
 /*
+ * Fill memory with 2 MiB anon chunks (no THP), each followed by per_chunk tmpfs files of fsize bytes in dir, until
+ * anon_max is held or MemAvailable drops under stop_kb; returns the files written.
+ */
+static int fill_chunks_and_files(char **chunk, int *n, size_t *held, size_t anon_max, long stop_kb, const char *dir,
+				 int per_chunk, size_t fsize)
+{
+	static char fbuf[16384];
+	char name[64], *p;
+	int files = 0, j, fd;
+
+	memset(fbuf, 0x5a, fsize);
+	while (*held < anon_max && *n < MAXCHUNK && meminfo_kb("MemAvailable") > stop_kb) {
+		p = anon_aligned(HPAGE, 0);
+		if (!p)
+			break;
+		chunk[(*n)++] = p;
+		*held += HPAGE;
+		for (j = 0; j < per_chunk; j++) {
+			snprintf(name, sizeof(name), "%s/f%d", dir, files);
+			fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0)
+				break;
+			if (write(fd, fbuf, fsize) != (ssize_t)fsize) {
+				close(fd);
+				unlink(name);
+				break;
+			}
+			close(fd);
+			files++;
+		}
+	}
+	return files;
+}
+
+/*
  * fragment-thp: fill memory with 2 MiB anon chunks (no THP), each followed by 16 tmpfs files of 8 KiB, until
  * MemAvailable is low; free every other chunk and every other group of files (holes of 2 MiB between pinned
  * pieces); ask for hugetlb pages (alloc_contig / direct compaction), give them back; fault a MADV_HUGEPAGE
@@ -621,12 +656,11 @@ static char *anon_aligned(size_t len, int hugepage)
 static int work_fragment_thp(double scale)
 {
 	static char *chunk[MAXCHUNK];
-	static char fbuf[8192];
 	char mi[512], name[64];
 	double t0 = now_s(CLOCK_MONOTONIC);
 	long memfree, memtotal = meminfo_kb("MemTotal"), stop_kb, nh, got;
 	size_t anon_max, held = 0, region;
-	int n = 0, files = 0, i, j, fd;
+	int n = 0, files = 0, i;
 	char *p;
 
 	prctl(PR_SET_NAME, "work");
@@ -639,27 +673,7 @@ static int work_fragment_thp(double scale)
 	stop_kb = memtotal / 25;
 	mkdir("/tmp/frag", 0755);
 	mark("phase fragment begin anon<=%zuk until MemAvailable<%ldk, 16 files x 8k per 2048k anon", anon_max >> 10, stop_kb);
-	memset(fbuf, 0x5a, sizeof(fbuf));
-	while (held < anon_max && n < MAXCHUNK && meminfo_kb("MemAvailable") > stop_kb) {
-		p = anon_aligned(HPAGE, 0);
-		if (!p)
-			break;
-		chunk[n++] = p;
-		held += HPAGE;
-		for (j = 0; j < 16; j++) {
-			snprintf(name, sizeof(name), "/tmp/frag/f%d", files);
-			fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (fd < 0)
-				break;
-			if (write(fd, fbuf, sizeof(fbuf)) != sizeof(fbuf)) {
-				close(fd);
-				unlink(name);
-				break;
-			}
-			close(fd);
-			files++;
-		}
-	}
+	files = fill_chunks_and_files(chunk, &n, &held, anon_max, stop_kb, "/tmp/frag", 16, 8192);
 	mark("phase fragment filled %s", meminfo_line(mi, sizeof(mi)));
 	mark("phase fragment filled anon=%zuk files=%d", held >> 10, files);
 	/* free every other chunk and every other group of 16 files */
@@ -798,12 +812,11 @@ static int work_kcompactd(double scale)
 static int work_compact_memory(double scale)
 {
 	static char *chunk[MAXCHUNK];
-	static char fbuf[16384];
 	char mi[512], name[64];
 	double t0 = now_s(CLOCK_MONOTONIC);
 	long memtotal = meminfo_kb("MemTotal"), stop_kb;
 	size_t anon_max, held = 0, region, off;
-	int n = 0, files = 0, i, j, fd;
+	int n = 0, files = 0, i;
 	char *p;
 
 	prctl(PR_SET_NAME, "work");
@@ -816,27 +829,7 @@ static int work_compact_memory(double scale)
 	mount("tmpfs", "/tmp/cm", "tmpfs", 0, "size=50%");
 	mark("phase fragment begin anon<=%zuk until MemAvailable<%ldk, 10 files x 16k per 2048k anon", anon_max >> 10,
 	     stop_kb);
-	memset(fbuf, 0x5a, sizeof(fbuf));
-	while (held < anon_max && n < MAXCHUNK && meminfo_kb("MemAvailable") > stop_kb) {
-		p = anon_aligned(HPAGE, 0);
-		if (!p)
-			break;
-		chunk[n++] = p;
-		held += HPAGE;
-		for (j = 0; j < 10; j++) {
-			snprintf(name, sizeof(name), "/tmp/cm/f%d", files);
-			fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (fd < 0)
-				break;
-			if (write(fd, fbuf, sizeof(fbuf)) != sizeof(fbuf)) {
-				close(fd);
-				unlink(name);
-				break;
-			}
-			close(fd);
-			files++;
-		}
-	}
+	files = fill_chunks_and_files(chunk, &n, &held, anon_max, stop_kb, "/tmp/cm", 10, 16384);
 	mark("phase fragment filled %s", meminfo_line(mi, sizeof(mi)));
 	mark("phase fragment filled anon=%zuk files=%d", held >> 10, files);
 	for (i = 0; i < n; i++) /* every other page of each chunk, one page per call */
