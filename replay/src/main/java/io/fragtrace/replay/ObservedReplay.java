@@ -980,12 +980,10 @@ public final class ObservedReplay implements TraceVisitor {
                     fallbackOrder);
         }
         int blockType = m.pageblockMigratetype(pfn);
-        m.delPageFromFreeList(pfn);
         if (blockType != MIGRATE_HIGHATOMIC && k >= ks.pageblockOrder()) {
-            m.changePageblockRange(pfn, k, allocMt);
-            m.expand(z, pfn, allocOrder, k, allocMt);
+            StealFallback.claimWholeRange(m, z, pfn, k, allocOrder, allocMt);
         } else {
-            m.expand(z, pfn, allocOrder, k, blockType);
+            StealFallback.stealPage(m, z, pfn, allocOrder, k, blockType);
         }
         int cpu = Math.max(0, e.cpu());
         int pindex = ks.orderToPindex(allocMt, allocOrder);

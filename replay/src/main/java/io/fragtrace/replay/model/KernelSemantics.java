@@ -94,6 +94,15 @@ package io.fragtrace.replay.model;
  * @param nrFreeHighatomic     __zone_watermark_unusable_free() subtracts nr_free_highatomic, the free pages in
  *                             highatomic blocks (6.10, "mm: page_alloc: consolidate free page accounting"; v6.12);
  *                             before (v6.1), nr_reserved_highatomic, the reserved blocks' whole size
+ * @param claimSteal           __rmqueue() falls back in two steps (mainline 6.15, "mm: page_alloc: don't steal single
+ *                             pages from biggest buddy" and "mm: page_alloc: speed up fallbacks in rmqueue_bulk()";
+ *                             carried by the 6.12 stable branch, as the Debian 6.12.95 capture kernels' mm/page_alloc.c
+ *                             shows): __rmqueue_claim() claims a whole pageblock from the largest order down
+ *                             (try_to_steal_block(): nothing moves unless free + alike pages reach half a pageblock),
+ *                             then __rmqueue_steal() splits the smallest fallback block on its own type's lists;
+ *                             rmqueue_bulk() resumes at the step that last succeeded; before, __rmqueue_fallback() +
+ *                             steal_suitable_fallback() move the fallback block to the request's list and __rmqueue()
+ *                             retries __rmqueue_smallest()
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
                               boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
@@ -108,7 +117,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                               boolean compactionFreeTraced, boolean thisnodeNoReclaim,
                               boolean captureMovableForMovable,
                               boolean allocReserveFlags, boolean boostExemptMinReserve,
-                              boolean boostedWakeNeedsKswapd, boolean nrFreeHighatomic) {
+                              boolean boostedWakeNeedsKswapd, boolean nrFreeHighatomic, boolean claimSteal) {
 
     public static final int MIGRATE_UNMOVABLE = 0;
     public static final int MIGRATE_MOVABLE = 1;
@@ -133,7 +142,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009,
                 v >= 6009,
                 v == 5015 || v == 6001 || v == 6006 || v == 6012 || v >= 6019,
-                v >= 6012, v >= 6001, v >= 6003, v610, v610);
+                v >= 6012, v >= 6001, v >= 6003, v610, v610, v >= 6012);
     }
 
     /** Whether the model's semantics cover kernel major.minor: 4.4 to 6.12 (a config's {@code kernel} range). */
@@ -172,7 +181,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
                 compactionFreeTraced, thisnodeNoReclaim,
                 captureMovableForMovable, allocReserveFlags, boostExemptMinReserve, boostedWakeNeedsKswapd,
-                nrFreeHighatomic);
+                nrFreeHighatomic, claimSteal);
     }
 
     public KernelSemantics withNrOrders(int n) {
@@ -184,7 +193,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
                 compactionFreeTraced, thisnodeNoReclaim,
                 captureMovableForMovable, allocReserveFlags, boostExemptMinReserve, boostedWakeNeedsKswapd,
-                nrFreeHighatomic);
+                nrFreeHighatomic, claimSteal);
     }
 
     public KernelSemantics withName(String label) {
@@ -196,7 +205,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
                 aroundSkipsScannedBlock, fallbackTargetChecked, targetBelowCcOrder,
                 compactionFreeTraced, thisnodeNoReclaim,
                 captureMovableForMovable, allocReserveFlags, boostExemptMinReserve, boostedWakeNeedsKswapd,
-                nrFreeHighatomic);
+                nrFreeHighatomic, claimSteal);
     }
 
     /** Highest order (MAX_ORDER-1 in 6.1, MAX_PAGE_ORDER in 6.12). */

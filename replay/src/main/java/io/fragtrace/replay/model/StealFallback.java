@@ -79,6 +79,79 @@ public final class StealFallback {
     }
 
     /**
+     * try_to_steal_block() (mm/page_alloc.c, 6.12 stable / 6.15+), called by __rmqueue_claim(): a block of at least
+     * pageblock order is taken whole (every pageblock it covers re-typed, the rest split onto startMt's lists); a
+     * smaller one boosts the watermark, then the pageblock is claimed only when free + alike pages reach half of it
+     * (prep_move_freepages_block() counts without moving; a block straddling the zone is left alone), its free blocks
+     * move to startMt's lists and __rmqueue_smallest() takes the page. Nothing moves otherwise. A highatomic block
+     * is refused. Returns the page's pfn, or -1.
+     */
+    public static long tryToStealBlock(BuddyModel m, int z, long pfn, int currentOrder, int order, int startMt,
+                                       Policy policy) {
+        int blockType = m.pageblockMigratetype(pfn);
+        if (blockType == MIGRATE_HIGHATOMIC) {
+            return -1;
+        }
+        if (currentOrder >= m.pageblockOrder()) {
+            claimWholeRange(m, z, pfn, currentOrder, order, startMt);
+            return pfn;
+        }
+        policy.boostWatermark(z);
+        int free = countFreepagesBlock(m, z, pfn);
+        if (free < 0 || !policy.claimBlock(pfn, free, blockType, startMt)) {
+            return -1;
+        }
+        m.moveFreepagesBlock(z, pfn, startMt);
+        m.setPageblockMigratetype(pfn, startMt);
+        return m.rmqueueSmallest(z, order, startMt);
+    }
+
+    /**
+     * try_to_steal_block()'s first branch (mm/page_alloc.c, 6.10+): a free block of at least pageblock order leaves
+     * its list, change_pageblock_range() gives all its pageblocks to startMt and expand() lists the rest there.
+     */
+    public static void claimWholeRange(BuddyModel m, int z, long pfn, int currentOrder, int order, int startMt) {
+        m.delPageFromFreeList(pfn);
+        m.changePageblockRange(pfn, currentOrder, startMt);
+        m.expand(z, pfn, order, currentOrder, startMt);
+    }
+
+    /**
+     * page_del_and_expand() as __rmqueue_steal() calls it (mm/page_alloc.c, 6.12 stable / 6.15+; the single-page
+     * steal of steal_suitable_fallback() in 6.10-6.14): the fallback block leaves its list and the remainder is split
+     * onto the lists of its own type, fallbackMt; the pageblock keeps its owner.
+     */
+    public static void stealPage(BuddyModel m, int z, long pfn, int order, int currentOrder, int fallbackMt) {
+        m.delPageFromFreeList(pfn);
+        m.expand(z, pfn, order, currentOrder, fallbackMt);
+    }
+
+    /**
+     * prep_move_freepages_block() (mm/page_alloc.c, 6.10+): the free pages of pfn's pageblock, or -1 when the
+     * pageblock straddles the zone.
+     */
+    static int countFreepagesBlock(BuddyModel m, int z, long pfn) {
+        int pb = m.pageblockOrder();
+        long start = pfn & -(1L << pb);
+        long end = start + (1L << pb);
+        Zone zone = m.zone(z);
+        if (!zone.spans(start) || !zone.spans(end - 1)) {
+            return -1;
+        }
+        int free = 0;
+        for (long p = start; p < end; ) {
+            if (m.kind(p) == BuddyModel.KIND_BUDDY) {
+                int nr = 1 << m.orderAt(p);
+                free += nr;
+                p += nr;
+            } else {
+                p++;
+            }
+        }
+        return free;
+    }
+
+    /**
      * steal_suitable_fallback() of 6.1 as the observed replay drives it, just before the mm_page_alloc_extfrag trace:
      * the pageblock changes owner when the trace says change_ownership=1 (the free+alike &gt;= half test needs PageLRU
      * counts the trace does not carry).

@@ -38,6 +38,9 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 abstract class PageAlloc extends PageFree implements StealFallback.Policy {
     /** alloc_flags of the allocation inside steal_suitable_fallback() (for ZONE_BOOSTED_WATERMARK). */
     int stealFlags;
+    /** enum rmqueue_mode (mm/page_alloc.c, 6.12 stable): where __rmqueue() starts ({@link #rmqueueModes}). */
+    static final int RMQUEUE_NORMAL = 0, RMQUEUE_CLAIM = 2, RMQUEUE_STEAL = 3;
+    int rmqm;
 
     PageAlloc(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
         super(model, cfg, pcpCpus, kpageflags, startNs);
@@ -405,10 +408,14 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         return p;
     }
 
-    /** rmqueue_bulk() (mm/page_alloc.c, 6.1): up to count blocks from __rmqueue() to the tail of the pcp list. */
+    /**
+     * rmqueue_bulk() (mm/page_alloc.c, 6.1): up to count blocks from __rmqueue() to the tail of the pcp list; 6.12
+     * stable passes __rmqueue() one enum rmqueue_mode for the whole batch.
+     */
     void rmqueueBulk(int z, int order, int count, int cpu, int pindex, int mt, int flags) {
+        rmqm = RMQUEUE_NORMAL;
         for (int i = 0; i < count; i++) {
-            long p = rmqueueMain(z, order, mt, flags);
+            long p = version.claimSteal() ? rmqueueModes(z, order, mt, flags) : rmqueueMain(z, order, mt, flags);
             if (p < 0) {
                 break;
             }
@@ -419,10 +426,17 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         stats.pcpRefills++;
     }
 
-    /** __rmqueue() (mm/page_alloc.c, 4.13-6.14): __rmqueue_smallest, else steal with __rmqueue_fallback and retry. */
+    /**
+     * __rmqueue() (mm/page_alloc.c, 4.13-6.11): __rmqueue_smallest, else steal with __rmqueue_fallback and retry; one
+     * call of the 6.12-stable form ({@link #rmqueueModes}) with a fresh mode otherwise.
+     */
     long rmqueueMain(int z, int order, int mt, int flags) {
+        if (version.claimSteal()) {
+            rmqm = RMQUEUE_NORMAL;
+            return rmqueueModes(z, order, mt, flags);
+        }
         while (true) {
-            long p = regionsOn ? rmqueueSmallestRegion(z, order, mt) : m.rmqueueSmallest(z, order, mt);
+            long p = rmqueueSmallest(z, order, mt);
             if (p >= 0) {
                 return p;
             }
@@ -433,6 +447,84 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
                 return -1;
             }
         }
+    }
+
+    private long rmqueueSmallest(int z, int order, int mt) {
+        return regionsOn ? rmqueueSmallestRegion(z, order, mt) : m.rmqueueSmallest(z, order, mt);
+    }
+
+    /**
+     * __rmqueue() (mm/page_alloc.c, 6.12 stable, 6.15+): the request's own lists, then __rmqueue_claim(), then (not
+     * under ALLOC_NOFRAGMENT) __rmqueue_steal(), starting at the step {@link #rmqm} says: a batch whose page came
+     * from a steal goes on stealing, a claim (which refilled the request's lists) goes back to normal.
+     */
+    long rmqueueModes(int z, int order, int mt, int flags) {
+        long p;
+        if (rmqm == RMQUEUE_NORMAL) {
+            p = rmqueueSmallest(z, order, mt);
+            if (p >= 0) {
+                return p;
+            }
+        }
+        if (rmqm != RMQUEUE_STEAL) {
+            p = rmqueueClaim(z, order, mt, flags);
+            if (p >= 0) {
+                rmqm = RMQUEUE_NORMAL;
+                return p;
+            }
+        }
+        if ((flags & ALLOC_NOFRAGMENT) != 0) {
+            return -1;
+        }
+        p = rmqueueSteal(z, order, mt);
+        if (p >= 0) {
+            rmqm = RMQUEUE_STEAL;
+        }
+        return p;
+    }
+
+    /**
+     * __rmqueue_claim() (mm/page_alloc.c, 6.12 stable, 6.15+): from the largest order down (to pageblock_order
+     * under ALLOC_NOFRAGMENT), the first fallback list's head block goes to try_to_steal_block(); the search stops
+     * at the first order whose fallback cannot be stolen (can_steal_fallback()) and goes on below a refused claim.
+     */
+    long rmqueueClaim(int z, int order, int startMt, int flags) {
+        int minOrder = order < pb && (flags & ALLOC_NOFRAGMENT) != 0 ? pb : order;
+        for (int co = maxOrder; co >= minOrder; co--) {
+            int fb = findSuitableFallback(z, co, startMt, false);
+            if (fb == -1) {
+                continue;
+            }
+            if (!canSteal) {
+                break;
+            }
+            stealFlags = flags;
+            long p = StealFallback.tryToStealBlock(m, z, m.freeListHeadPfn(z, co, fb), co, order, startMt, this);
+            if (p >= 0) {
+                stats.fallbacks++;
+                stats.fallbacksChangedOwnership++;
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * __rmqueue_steal() (mm/page_alloc.c, 6.12 stable, 6.15+): from the request's order up, the first fallback
+     * list's head block is split on its own type's lists (page_del_and_expand()); the pageblock keeps its owner.
+     */
+    long rmqueueSteal(int z, int order, int startMt) {
+        for (int co = order; co <= maxOrder; co++) {
+            int fb = findSuitableFallback(z, co, startMt, false);
+            if (fb == -1) {
+                continue;
+            }
+            long p = m.freeListHeadPfn(z, co, fb);
+            StealFallback.stealPage(m, z, p, order, co, fb);
+            stats.fallbacks++;
+            return p;
+        }
+        return -1;
     }
 
     /**
