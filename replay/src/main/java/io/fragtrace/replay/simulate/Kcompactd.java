@@ -108,6 +108,12 @@ abstract class Kcompactd extends CompactZone {
     DaemonPass kcompactdPass;
     /** The compact_memory writer's pass in progress, null when none. */
     DaemonPass manualPass;
+    /**
+     * The compact_memory writer (its pid) and the CPU its latest traced event shows it on: its pass frees the pages it
+     * migrated from to that CPU's pcp lists (free_unref_page()), as the task moves between CPUs.
+     */
+    int manualPid = -1;
+    int manualCpu;
     /** Zones (start pfn) whose compact_memory pass the trace began while the model's previous one still ran. */
     final ArrayDeque<Long> manualZonesQueued = new ArrayDeque<>();
     /** The cost per context of a pass in trace time; null (a pass takes no trace time) without a measured rate. */
@@ -165,7 +171,13 @@ abstract class Kcompactd extends CompactZone {
                 break;
             }
             nowNs = p.clockNs;
-            if (!stepDaemonPass(p)) {
+            int cpu = daemonCpu;
+            if (p == manualPass) {
+                daemonCpu = manualCpu; // compact_node() runs in the writer's task, on the CPU it is on
+            }
+            boolean more = stepDaemonPass(p);
+            daemonCpu = cpu;
+            if (!more) {
                 daemonPassEnded(p);
             }
         }

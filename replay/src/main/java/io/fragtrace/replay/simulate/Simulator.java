@@ -67,6 +67,9 @@ public final class Simulator extends Regions implements TraceVisitor {
         nowNs = ts;
         lastTimeNs = ts;
         events++;
+        if (manualPass != null && e.pid() == manualPid && e.cpu() >= 0) {
+            manualCpu = e.cpu(); // the writer's task, as the trace shows it scheduled
+        }
         advanceDaemons(ts);
         if (reporting != null) {
             reporting.advance(ts);
@@ -92,7 +95,8 @@ public final class Simulator extends Regions implements TraceVisitor {
                 if (traced.passBegin(e.pid(), e.comm()) == CompactionContext.MANUAL) {
                     // neither direct nor kcompactd: a write to /proc/sys/vm/compact_memory (sysctl_compaction_handler)
                     // compacting this zone now; the model runs the same pass at the same instant
-                    daemonCpu = Math.max(0, e.cpu());
+                    manualPid = e.pid();
+                    manualCpu = Math.max(0, e.cpu());
                     compactMemoryZone(e.get(Field.ZONE_START));
                 }
             }, EventType.MM_COMPACTION_BEGIN)

@@ -386,6 +386,34 @@ class DaemonAndScannerRulesTest {
         assertEquals(checks + 1, s.stats().proactiveChecks);
     }
 
+    @Test
+    void aManualPassFreesOnTheWritersCpu() {
+        // compact_node() (mm/compaction.c) runs in the task that wrote /proc/sys/vm/compact_memory; migrate_pages()
+        // frees each migrated-from page with free_unref_page() (mm/page_alloc.c) to the pcp list of the CPU that task
+        // is on: the first iteration (1 ms per migrated page) isolates and migrates 32 pages of block 0 while the
+        // writer is on CPU 2 -> 32 on CPU 2's list, none on CPU 0's; the writer then shows up on CPU 3 -> the next
+        // 32 (clock t0 + 32 ms) go to CPU 3's
+        long t0 = 20_000_000_000L;
+        Simulator s = sim(scattered(), "linux-6.1");
+        PassCost cost = new PassCost();
+        cost.add(CompactionContext.MANUAL, 1_000_000_000L, 1_000, 0);
+        s.passRates[CompactionContext.MANUAL.ordinal()] = cost.rate(CompactionContext.MANUAL);
+        s.pcpHigh[0][0] = 1000;
+        s.nowNs = t0;
+        s.manualPid = 187;
+        s.manualCpu = 2;
+        s.compactMemoryZone(0);
+        s.advanceDaemonPasses(t0);
+        assertEquals(32, s.manualPass.zone.cc.migrated);
+        assertEquals(32, s.pcpCount[0][2]);
+        assertEquals(0, s.pcpCount[0][0]);
+        s.manualCpu = 3;
+        s.advanceDaemonPasses(t0 + 32_000_000L);
+        assertEquals(64, s.manualPass.zone.cc.migrated);
+        assertEquals(32, s.pcpCount[0][2]);
+        assertEquals(32, s.pcpCount[0][3]);
+    }
+
     /**
      * kcompactd() → proactive_compact_node() (mm/compaction.c) through trace time: each iteration of compact_zone()'s
      * loop advances the pass's clock by the capture's measured cost, and the workload's events before that clock come
