@@ -55,10 +55,8 @@ public final class BuddyModel {
     private final byte[] pbMt;
     private final int[][] nextC;
     private final int[][] prevC;
-    /** When each buddy head last joined a free list: {@link #addSeq} then (see {@link #onListSince}). */
-    private final int[][] addedC;
-    /** Buddy free-list additions so far (add_to_free_list, move_to_free_list, __free_one_page). */
-    private int addSeq;
+    /** When the free blocks fast_find_migrateblock() searches joined their lists (observed mode's search timing). */
+    public final FreeListStamps stamps = new FreeListStamps();
     /** pcp list id of every per-CPU list member (few; the buddy list id comes from the state bits). */
     private final IntIntMap pcpListOf = new IntIntMap(1024);
     private final Zone[] zones;
@@ -109,7 +107,6 @@ public final class BuddyModel {
         int chunks = (int) (((long) n + CHUNK_MASK) >>> CHUNK_SHIFT);
         this.nextC = new int[chunks][];
         this.prevC = new int[chunks][];
-        this.addedC = new int[chunks][];
         this.zoneOfChunk = new byte[chunks];
         this.maxCpus = Math.max(1, maxCpus);
         this.nBuddyLists = zones.length * nrOrders * MIGRATE_TYPES;
@@ -358,7 +355,6 @@ public final class BuddyModel {
             int len = Math.min(1 << CHUNK_SHIFT, n - (c << CHUNK_SHIFT)); // the last chunk ends with the model
             nextC[c] = new int[len];
             prevC[c] = new int[len];
-            addedC[c] = new int[len];
             allocatedChunks++;
         }
     }
@@ -398,7 +394,7 @@ public final class BuddyModel {
         }
         count[id]++;
         if (id < nBuddyLists) {
-            setLink(addedC, r, ++addSeq);
+            stamps.added((id / MIGRATE_TYPES) % nrOrders, r);
             zoneFree[id / (nrOrders * MIGRATE_TYPES)] += listPages(id);
         }
         if (regions != null) {
@@ -436,6 +432,7 @@ public final class BuddyModel {
         }
         count[id]--;
         if (id < nBuddyLists) {
+            stamps.removed((id / MIGRATE_TYPES) % nrOrders, r);
             zoneFree[id / (nrOrders * MIGRATE_TYPES)] -= listPages(id);
         }
         if (regions != null) {
@@ -920,55 +917,6 @@ public final class BuddyModel {
     /** __SetPageReported() (page_reporting_drain(), mm/page_reporting.c) of a free buddy head. */
     public void setReported(long pfn) {
         state[rel(pfn)] |= REPORTED;
-    }
-
-    /** Buddy free-list additions so far: a mark to test {@link #onListSince} against. */
-    public int addSeq() {
-        return addSeq;
-    }
-
-    /**
-     * pfn heads a free block of order on zone z's free_list[mt] and has stayed on it since {@link #addSeq} was seq
-     * (it was on it then): it has not left the list and come back since.
-     */
-    public boolean onListSince(long pfn, int z, int order, int mt, int seq) {
-        if (!inRange(pfn)) {
-            return false;
-        }
-        int r = rel(pfn);
-        int s = state[r];
-        return ((s >> KIND_SHIFT) & 3) == KIND_BUDDY && (s & ORDER_MASK) == order && ((s >> MT_SHIFT) & 7) == mt
-                && zoneOf(pfn) == z && link(addedC, r) <= seq;
-    }
-
-    /** pfn joined its buddy list after {@link #addSeq} was seq. */
-    public boolean addedAfter(long pfn, int seq) {
-        return link(addedC, rel(pfn)) > seq;
-    }
-
-    /**
-     * list_move_tail() within the buddy list holding pfn (the move of move_freelist_tail()'s list_cut_position +
-     * list_splice_tail, one entry at a time): no new addition, the entry keeps its {@link #onListSince} mark.
-     */
-    public void moveWithinListToTail(long pfn) {
-        int r = rel(pfn);
-        int id = listIdOf(r);
-        if (tail[id] == r) {
-            return;
-        }
-        int p = link(prevC, r);
-        int nx = link(nextC, r);
-        if (p >= 0) {
-            setLink(nextC, p, nx);
-        } else {
-            head[id] = nx;
-        }
-        setLink(prevC, nx, p);
-        int t = tail[id];
-        setLink(nextC, t, r);
-        setLink(prevC, r, t);
-        setLink(nextC, r, -1);
-        tail[id] = r;
     }
 
     /**

@@ -54,10 +54,10 @@ public final class CompactionMigrateScanner {
         final int firstOrder;
         /** Per order from firstOrder down: the first limit + 1 entries of free_list[MIGRATE_MOVABLE], head first. */
         final long[][] heads;
-        /** {@link BuddyModel#addSeq()} when the search ran. */
+        /** {@link FreeListStamps#seq()} when the search ran. */
         final int seq;
 
-        /** {@link BuddyModel#addSeq()} when the search ran: later searches have a larger or equal one. */
+        /** {@link FreeListStamps#seq()} when the search ran: later searches have a larger or equal one. */
         public int seq() {
             return seq;
         }
@@ -90,7 +90,7 @@ public final class CompactionMigrateScanner {
             }
             heads[first - order] = h;
         }
-        return new FastSearch(cc.z, first, heads, m.addSeq());
+        return new FastSearch(cc.z, first, heads, m.stamps.seq());
     }
 
     /** fast_find_migrateblock()'s early returns: no search, the scanner starts at cc->migrate_pfn. */
@@ -178,7 +178,7 @@ public final class CompactionMigrateScanner {
         long[] h = then.heads[then.firstOrder - order];
         int moved = 0;
         for (int k = 0; k <= i; k++) {
-            if (m.onListSince(h[k], then.z, order, MIGRATE_MOVABLE, then.seq)) {
+            if (m.stamps.onListSince(m, h[k], then.z, order, MIGRATE_MOVABLE, then.seq)) {
                 moved++;
             }
         }
@@ -187,7 +187,7 @@ public final class CompactionMigrateScanner {
         }
         // the tail's newcomers, last first: the entries behind the last one that was on the list then
         int late = 0;
-        for (long t = m.freeListTailPfn(then.z, order, MIGRATE_MOVABLE); t >= 0 && m.addedAfter(t, then.seq);
+        for (long t = m.freeListTailPfn(then.z, order, MIGRATE_MOVABLE); t >= 0 && m.stamps.addedAfter(m, t, then.seq);
              t = m.listPrevPfn(t)) {
             late++;
         }
@@ -197,12 +197,12 @@ public final class CompactionMigrateScanner {
             tailNew[k] = t;
         }
         for (int k = 0; k <= i; k++) {
-            if (m.onListSince(h[k], then.z, order, MIGRATE_MOVABLE, then.seq)) {
-                m.moveWithinListToTail(h[k]);
+            if (m.stamps.onListSince(m, h[k], then.z, order, MIGRATE_MOVABLE, then.seq)) {
+                m.stamps.moveWithinListToTail(m, h[k]);
             }
         }
         for (long p : tailNew) {
-            m.moveWithinListToTail(p);
+            m.stamps.moveWithinListToTail(m, p);
         }
     }
 
