@@ -62,11 +62,32 @@ final class ObservedCompaction {
         tasks.onEvent(e);
     }
 
-    /** mm_compaction_finished: the order the pass compacts for (known even when the task's start was not seen). */
+    /**
+     * mm_compaction_finished: the order the pass compacts for (known even when the task's start was not seen). On
+     * continue / no_suitable_page (compact_finished() turns the latter into COMPACT_CONTINUE) compact_zone() goes on
+     * to isolate_migratepages(), whose first step is fast_find_migrateblock() under zone->lock: the search sees the
+     * free lists as they are now. What it found shows only at the task's mm_compaction_isolate_migratepages, printed
+     * at the end of isolate_migratepages_block(), whose cond_resched() at its first pfn may switch the task out
+     * while other CPUs free to the lists; the lists as the search saw them are kept for then. The isolate event
+     * applies the search as of now when the trace shows the task left its CPU in between (the search came before
+     * that), else as of itself (nothing tells when it ran: a virtual CPU can stall anywhere in between).
+     */
     void compactionFinished(ParsedEvent e) {
         Task c = task(e.pid());
         if (c != null && tasks.has(e.pid(), CompactingTasks.PASS)) {
             c.order = e.order();
+            dropSearch(c);
+            CompactStatus st = CompactStatus.byOrdinal(e.get(Field.STATUS));
+            if ((st == CompactStatus.CONTINUE || st == CompactStatus.NO_SUITABLE_PAGE) && r.modelUntraced()
+                    && FAST_FIND_MIGRATEBLOCK && c.z >= 0 && r.inWindow(c.z, e.timestampNs())) {
+                c.fastSearch = cz.migrate.fastSearchNow(c);
+                if (c.fastSearch != null) {
+                    c.searchPid = e.pid();
+                    c.searchCpu = e.cpu();
+                    c.switchedOut = false;
+                    searching.add(c);
+                }
+            }
         }
     }
 
@@ -206,6 +227,13 @@ final class ObservedCompaction {
         long heldPfn = -1;
         int heldOrder;
         int heldCpu;
+        /** The lists fast_find_migrateblock() saw at the last mm_compaction_finished, until its isolate event. */
+        CompactionMigrateScanner.FastSearch fastSearch;
+        /** The pid and CPU of that mm_compaction_finished. */
+        int searchPid;
+        int searchCpu;
+        /** The task has left that CPU since (another task's event on it, or its isolate event on another CPU). */
+        boolean switchedOut;
     }
 
     /** Which task is in which part of compaction, and each one's {@link Task}. */
@@ -246,6 +274,7 @@ final class ObservedCompaction {
         c.fastSearchFail = 0;
         c.migrating = false;
         c.stride = 0;
+        dropSearch(c);
         // only direct compaction captures (task_capc: not kcompactd, PF_KTHREAD, nor a compact_memory write)
         c.direct = tasks.passBegin(e.pid(), e.comm()) == CompactionContext.DIRECT;
     }
@@ -263,6 +292,32 @@ final class ObservedCompaction {
             c.order = -1;
             c.nrFreepages = 0;
             c.inBatch = false;
+            dropSearch(c);
+        }
+    }
+
+    /** Tasks whose fast_find_migrateblock() ran (at mm_compaction_finished) and whose outcome is not traced yet. */
+    private final java.util.List<Task> searching = new java.util.ArrayList<>();
+
+    private void dropSearch(Task c) {
+        c.fastSearch = null;
+        if (!searching.isEmpty()) {
+            searching.remove(c);
+        }
+    }
+
+    /**
+     * c's search is resolved (its move_freelist_tail() applied as of when it ran). Another task's search that ran
+     * after it, in the same zone, saw the lists with that move done: it sees them as they are now (what changed in
+     * between counts as before it, as when the searches are applied at their isolate events).
+     */
+    private void searchResolved(Task c) {
+        // searching holds the tasks in the order their searches ran
+        for (int i = searching.indexOf(c) + 1; i > 0 && i < searching.size(); i++) {
+            Task o = searching.get(i);
+            if (o.z == c.z) {
+                o.fastSearch = cz.migrate.fastSearchNow(o);
+            }
         }
     }
 
@@ -303,8 +358,14 @@ final class ObservedCompaction {
                 // when that is no pageblock start; any other start is reinit_migrate_pfn()'s cc->fast_start_pfn
                 // (a free page's pfn) after a search that found nothing
                 boolean failed = (start & ~pbMask) != 0 && start != c.migratePfn && start != m.zone(c.z).start;
-                cz.migrate.fastFindMigrateblock(c, failed ? CompactionMigrateScanner.NO_BLOCK : start);
+                // the search ran before the task left its CPU: as of mm_compaction_finished when the trace shows it
+                // left in between, else (no sign of when it ran) as of this event
+                boolean switched = c.fastSearch != null && (c.switchedOut || e.cpu() != c.searchCpu);
+                cz.migrate.fastFindMigrateblock(c, failed ? CompactionMigrateScanner.NO_BLOCK : start,
+                        switched ? c.fastSearch : null);
+                searchResolved(c);
             }
+            dropSearch(c);
             c.sourceStart = e.get(Field.RANGE_START);
             c.sourceEnd = e.get(Field.RANGE_END);
             c.migratePfn = e.get(Field.RANGE_END);
@@ -373,6 +434,12 @@ final class ObservedCompaction {
      * mm_page_free) when it exceeds pcp->high: the fast search sees the free lists after that drain.
      */
     void beforeEvent(ParsedEvent e) {
+        for (int i = 0; i < searching.size(); i++) {
+            Task t = searching.get(i);
+            if (!t.switchedOut && e.cpu() == t.searchCpu && e.pid() != t.searchPid) {
+                t.switchedOut = true; // another task runs on its CPU: it was switched out, its search done
+            }
+        }
         Task c = refillPending;
         if (c == null || e.type() == EventType.MM_PAGE_PCPU_DRAIN && e.pid() == refillPid) {
             return;

@@ -121,6 +121,63 @@ class UntracedPathsTest {
         assertArrayEquals(new long[] {0x1800, 0x1c00, 0x1300}, m.freeList(0, 8, MIGRATE_MOVABLE));
     }
 
+    /**
+     * The lists of {@link #fastFindMigrateblockRotatesTheFreeList} plus a free order-9 block 0x1600; the compacting
+     * task's mm_compaction_finished, then two order-8 frees by another task, then its isolate event. 0x1a00: buddy
+     * 0x1b00 not free, buddy_merge_likely() looks for an order-9 buddy of 0x1a00 at 0x1800 (order 8 only): no, so
+     * add_to_free_list() at the head. 0x1500: buddy 0x1400 not free, the order-9 buddy of 0x1400 is 0x1600, free:
+     * add_to_free_list_tail().
+     */
+    private static String searchThenFrees(int freeCpu, String freer) {
+        return line(0, "1.0", "mm_compaction_try_to_compact_pages",
+                "order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_COMP priority=2")
+                + line(0, "1.1", "mm_compaction_begin",
+                "zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1e00 zone_end=0x2000, mode=async")
+                + line(0, ".N...", "1.2", "mm_compaction_finished", "node=0 zone=DMA32    order=9 ret=no_suitable_page")
+                + String.format("%s [%03d] .....    1.3: mm_page_free: page=00000000deadbeef pfn=0x1a00 order=8%n",
+                freer, freeCpu)
+                + String.format("%s [%03d] .....    1.4: mm_page_free: page=00000000deadbeef pfn=0x1500 order=8%n",
+                freer, freeCpu)
+                + line(1, "1.5", "mm_compaction_isolate_migratepages", "range=(0x1200 ~ 0x1400) nr_scanned=512 nr_taken=0");
+    }
+
+    private static BuddyModel fastFindLists() {
+        BuddyModel m = model(KernelSemantics.V6_1);
+        m.addToFreeList(0, 0x1c00, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1300, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1800, 8, MIGRATE_MOVABLE, true);
+        m.addToFreeList(0, 0x1600, 9, MIGRATE_MOVABLE, true);
+        return m;
+    }
+
+    @Test
+    void fastFindMigrateblockRunsBeforeTheTaskLeftItsCpu() {
+        // mm/compaction.c compact_zone(): compact_finished() prints mm_compaction_finished, then isolate_migratepages()
+        // calls fast_find_migrateblock() at once (zone->lock held); mm_compaction_isolate_migratepages is printed at
+        // the end of isolate_migratepages_block(), whose cond_resched() at its first pfn lets the task be switched
+        // out. Here kswapd runs on the task's CPU 0 after the finished line (the task left it; its isolate line comes
+        // from CPU 1), so the search ran before kswapd's frees: as in fastFindMigrateblockRotatesTheFreeList it takes
+        // 0x1300 (high_pfn 0x1600; 0x1c00 above it) and move_freelist_tail() makes [0x1800, 0x1c00, 0x1300]. Then
+        // 0x1a00 joins the head and 0x1500 the tail: [0x1a00, 0x1800, 0x1c00, 0x1300, 0x1500]. The rotation must not
+        // take the newer head 0x1a00 to the tail, nor put 0x1500 ahead of the rotated entries.
+        BuddyModel m = fastFindLists();
+        replay(m, searchThenFrees(0, "         kswapd0-46    "));
+        assertArrayEquals(new long[] {0x1a00, 0x1800, 0x1c00, 0x1300, 0x1500}, m.freeList(0, 8, MIGRATE_MOVABLE));
+        assertArrayEquals(new long[] {0x1600}, m.freeList(0, 9, MIGRATE_MOVABLE));
+    }
+
+    @Test
+    void fastFindMigrateblockWithoutSignOfWhenItRanIsTakenAtTheIsolateLine() {
+        // The same frees from another CPU while nothing shows the task leaving CPU 0 (its isolate line comes from
+        // there): when the search ran is not told, and it is applied at the isolate event, to the lists then:
+        // [0x1a00, 0x1c00, 0x1300, 0x1800, 0x1500]; 0x1a00 and 0x1c00 are above high_pfn, 0x1300 is taken, and the
+        // entries up to it go to the tail: [0x1800, 0x1500, 0x1a00, 0x1c00, 0x1300].
+        BuddyModel m = fastFindLists();
+        String t = searchThenFrees(1, "         kswapd0-46    ").replace("[001] d..3.    1.5", "[000] d..3.    1.5");
+        replay(m, t);
+        assertArrayEquals(new long[] {0x1800, 0x1500, 0x1a00, 0x1c00, 0x1300}, m.freeList(0, 8, MIGRATE_MOVABLE));
+    }
+
     @Test
     void freeScannerWalksTheWholePageblockUnlessEnoughWasIsolated() {
         // isolate_freepages_block() (mm/compaction.c) stops early only once cc->nr_freepages reaches

@@ -55,6 +55,8 @@ public final class BuddyModel {
     private final byte[] pbMt;
     private final int[][] nextC;
     private final int[][] prevC;
+    /** When the free blocks fast_find_migrateblock() searches joined their lists (observed mode's search timing). */
+    public final FreeListStamps stamps = new FreeListStamps();
     /** pcp list id of every per-CPU list member (few; the buddy list id comes from the state bits). */
     private final IntIntMap pcpListOf = new IntIntMap(1024);
     private final Zone[] zones;
@@ -392,6 +394,7 @@ public final class BuddyModel {
         }
         count[id]++;
         if (id < nBuddyLists) {
+            stamps.added((id / MIGRATE_TYPES) % nrOrders, r);
             zoneFree[id / (nrOrders * MIGRATE_TYPES)] += listPages(id);
         }
         if (regions != null) {
@@ -429,6 +432,7 @@ public final class BuddyModel {
         }
         count[id]--;
         if (id < nBuddyLists) {
+            stamps.removed((id / MIGRATE_TYPES) % nrOrders, r);
             zoneFree[id / (nrOrders * MIGRATE_TYPES)] -= listPages(id);
         }
         if (regions != null) {

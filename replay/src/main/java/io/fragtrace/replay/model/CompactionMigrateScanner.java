@@ -39,19 +39,81 @@ public final class CompactionMigrateScanner {
      * candidate counts as skip-marked. Returns the pfn the migration scanner starts from.
      */
     public long fastFindMigrateblock(CompactControl cc, long tracedBlock) {
+        return fastFindMigrateblock(cc, tracedBlock, null);
+    }
+
+    /**
+     * The free lists as fast_find_migrateblock() found them, taken when it ran (observed mode: right after the task's
+     * mm_compaction_finished, compact_zone() -> isolate_migratepages()) and resolved at its traced outcome, the
+     * task's later mm_compaction_isolate_migratepages ({@link #fastFindMigrateblock(CompactControl, long,
+     * FastSearch)}). Between the two the task may sleep (isolate_migratepages_block()'s cond_resched() at its first
+     * pfn) while other CPUs free to these lists.
+     */
+    public static final class FastSearch {
+        final int z;
+        final int firstOrder;
+        /** Per order from firstOrder down: the first limit + 1 entries of free_list[MIGRATE_MOVABLE], head first. */
+        final long[][] heads;
+        /** {@link FreeListStamps#seq()} when the search ran. */
+        final int seq;
+
+        /** {@link FreeListStamps#seq()} when the search ran: later searches have a larger or equal one. */
+        public int seq() {
+            return seq;
+        }
+
+        FastSearch(int z, int firstOrder, long[][] heads, int seq) {
+            this.z = z;
+            this.firstOrder = firstOrder;
+            this.heads = heads;
+            this.seq = seq;
+        }
+    }
+
+    /**
+     * The lists fast_find_migrateblock() sees now, for a search whose outcome the trace tells later; null when it
+     * returns before looking at them (the checks only read cc, which the task does not change meanwhile).
+     */
+    public FastSearch fastSearchNow(CompactControl cc) {
+        if (searchSkipped(cc)) {
+            return null;
+        }
+        int limit = c.freelistScanLimit(cc);
+        int first = cc.order - 1;
+        long[][] heads = new long[Math.max(0, first - PAGE_ALLOC_COSTLY_ORDER + 1)][];
+        for (int order = first; order >= PAGE_ALLOC_COSTLY_ORDER; order--) {
+            int len = (int) Math.min(limit + 1L, m.freeListLength(cc.z, order, MIGRATE_MOVABLE));
+            long[] h = new long[len];
+            long fp = m.freeListHeadPfn(cc.z, order, MIGRATE_MOVABLE);
+            for (int i = 0; i < len; i++, fp = m.listNextPfn(fp)) {
+                h[i] = fp;
+            }
+            heads[first - order] = h;
+        }
+        return new FastSearch(cc.z, first, heads, m.stamps.seq());
+    }
+
+    /** fast_find_migrateblock()'s early returns: no search, the scanner starts at cc->migrate_pfn. */
+    private boolean searchSkipped(CompactControl cc) {
+        long pfn = cc.migratePfn;
+        Zone zone = m.zone(cc.z);
+        return cc.ignoreSkipHint || cc.finishPageblock
+                || pfn != zone.start && pfn != (pfn & -pbPages)
+                || cc.order <= PAGE_ALLOC_COSTLY_ORDER
+                || cc.direct && cc.migratetype != MIGRATE_MOVABLE;
+    }
+
+    /**
+     * {@link #fastFindMigrateblock(CompactControl, long)} over the lists as they were when the search ran (at
+     * {@link #fastSearchNow}), null: as they are now. Its move_freelist_tail() took the entries up to the one it
+     * stopped at from the head to the tail of the list as it was then: a block another CPU freed to the head since
+     * stays ahead of them, one freed to the tail stays behind them.
+     */
+    public long fastFindMigrateblock(CompactControl cc, long tracedBlock, FastSearch then) {
         long pfn = cc.migratePfn;
         Zone zone = m.zone(cc.z);
         long pbMask = -pbPages;
-        if (cc.ignoreSkipHint || cc.finishPageblock) {
-            return pfn;
-        }
-        if (pfn != zone.start && pfn != (pfn & pbMask)) {
-            return pfn;
-        }
-        if (cc.order <= PAGE_ALLOC_COSTLY_ORDER) {
-            return pfn;
-        }
-        if (cc.direct && cc.migratetype != MIGRATE_MOVABLE) {
+        if (searchSkipped(cc) || then != null && (then.z != cc.z || then.firstOrder != cc.order - 1)) {
             return pfn;
         }
         int limit = c.freelistScanLimit(cc);
@@ -64,12 +126,15 @@ public final class CompactionMigrateScanner {
         int nrScanned = 0;
         boolean found = false;
         for (int order = cc.order - 1; order >= PAGE_ALLOC_COSTLY_ORDER && !found && nrScanned < limit; order--) {
-            if (m.nrFree(cc.z, order) == 0) {
+            long[] h = then != null ? then.heads[then.firstOrder - order] : null;
+            if (h == null && m.nrFree(cc.z, order) == 0) {
                 continue;
             }
-            for (long fp = m.freeListHeadPfn(cc.z, order, MIGRATE_MOVABLE); fp >= 0; fp = m.listNextPfn(fp)) {
+            int i = 0;
+            for (long fp = h != null ? (h.length > 0 ? h[0] : -1) : m.freeListHeadPfn(cc.z, order, MIGRATE_MOVABLE);
+                 fp >= 0; i++, fp = h != null ? (i < h.length ? h[i] : -1) : m.listNextPfn(fp)) {
                 if (nrScanned++ >= limit) {
-                    moveFreelistTail(fp);
+                    moveFreelistTail(then, order, i, fp);
                     break;
                 }
                 if (fp >= highPfn) {
@@ -80,7 +145,7 @@ public final class CompactionMigrateScanner {
                 if (skipped) {
                     continue;
                 }
-                moveFreelistTail(fp);
+                moveFreelistTail(then, order, i, fp);
                 if (cc.fastStartPfn != Long.MAX_VALUE) {
                     cc.fastStartPfn = cc.fastStartPfn == 0 ? fp : Math.min(cc.fastStartPfn, fp);
                 }
@@ -97,6 +162,48 @@ public final class CompactionMigrateScanner {
             pfn = reinitMigratePfn(cc);
         }
         return pfn;
+    }
+
+    /**
+     * move_freelist_tail() of the search's entry i (freepage) of its order's list; then != null: of the list as it
+     * was at {@link #fastSearchNow}. The list now is what has joined the head since, the entries that were on it then
+     * and still are (in their order: those up to freepage first), what has joined the tail since; the move puts the
+     * still-present entries up to freepage behind the others of then, ahead of the tail's newcomers.
+     */
+    private void moveFreelistTail(FastSearch then, int order, int i, long freepage) {
+        if (then == null) {
+            moveFreelistTail(freepage);
+            return;
+        }
+        long[] h = then.heads[then.firstOrder - order];
+        int moved = 0;
+        for (int k = 0; k <= i; k++) {
+            if (m.stamps.onListSince(m, h[k], then.z, order, MIGRATE_MOVABLE, then.seq)) {
+                moved++;
+            }
+        }
+        if (moved == 0) {
+            return;
+        }
+        // the tail's newcomers, last first: the entries behind the last one that was on the list then
+        int late = 0;
+        for (long t = m.freeListTailPfn(then.z, order, MIGRATE_MOVABLE); t >= 0 && m.stamps.addedAfter(m, t, then.seq);
+             t = m.listPrevPfn(t)) {
+            late++;
+        }
+        long[] tailNew = new long[late];
+        long t = m.freeListTailPfn(then.z, order, MIGRATE_MOVABLE);
+        for (int k = late - 1; k >= 0; k--, t = m.listPrevPfn(t)) {
+            tailNew[k] = t;
+        }
+        for (int k = 0; k <= i; k++) {
+            if (m.stamps.onListSince(m, h[k], then.z, order, MIGRATE_MOVABLE, then.seq)) {
+                m.stamps.moveWithinListToTail(m, h[k]);
+            }
+        }
+        for (long p : tailNew) {
+            m.stamps.moveWithinListToTail(m, p);
+        }
     }
 
     /** reinit_migrate_pfn() (mm/compaction.c): after a failed fast search, restart at the lowest candidate seen. */
