@@ -186,6 +186,21 @@ class CaptureFidelityTest {
     }
 
     @Test
+    void aFastFindMigrateblockBeforeTheTaskWasSwitchedOutOn61IsExact() throws Exception {
+        // fragment-thp at 1 GiB on 6.1 (scripts/capture-vm, Debian 6.1.192, made after the rules): a direct pass's
+        // untraced fast_find_migrateblock() ran right after its mm_compaction_finished (34.134119 s); the task was
+        // switched out (CPU 1 -> 0) before its isolate line (34.140290 s) while kswapd's and kcompactd's pcp drains
+        // put seven order-8 blocks at the head of the movable list. Applied at the isolate line, the search's
+        // move_freelist_tail() rotated them too: 512 pages off, 2 free blocks missing, 4 extra, 809 free_of_free
+        Validation.Result r = Validation.run(Samples.bundle("fragment-thp-1G-k6.1"), null, true);
+        assertExactIndexesRead(r);
+        assertEquals(0, r.freeListsOrderDiffer);
+        assertEquals(0, r.pcpListsDiffer);
+        assertEquals(0L, (long) r.consistency.getOrDefault("free_of_free", 0L));
+        assertEquals(0L, (long) r.consistency.getOrDefault("untraced_guess_corrected", 0L));
+    }
+
+    @Test
     void aLocalClockCaptureIsReplayedInItsOwnClock() throws Exception {
         // the same workload under trace_clock local (ftrace's, trace-cmd's and perf's default): buddydump's L instants
         // are trace_clock_global() = sched_clock() + __sched_clock_offset, -268185126 ns by the guest's boot line
