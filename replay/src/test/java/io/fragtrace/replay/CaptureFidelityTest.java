@@ -179,10 +179,7 @@ class CaptureFidelityTest {
         // async and sync, one proactive kcompactd pass), 27 captured order-9 pages, 6.1's fast free-page search
         // untraced. 256 pages off until compaction_alloc()'s count across a mid-batch refill; 3 free lists in another
         // order (orders 4, 6 and 7 movable) until zone->compact_init_free_pfn was taken as 0 from boot
-        Validation.Result r = Validation.run(Samples.bundle("fragment-thp-512M-k6.1"), null, true);
-        assertExactIndexesRead(r);
-        assertEquals(0, r.freeListsOrderDiffer);
-        assertEquals(0, r.pcpListsDiffer);
+        exactToTheListOrder("fragment-thp-512M-k6.1");
     }
 
     @Test
@@ -192,10 +189,7 @@ class CaptureFidelityTest {
         // switched out (CPU 1 -> 0) before its isolate line (34.140290 s) while kswapd's and kcompactd's pcp drains
         // put seven order-8 blocks at the head of the movable list. Applied at the isolate line, the search's
         // move_freelist_tail() rotated them too: 512 pages off, 2 free blocks missing, 4 extra, 809 free_of_free
-        Validation.Result r = Validation.run(Samples.bundle("fragment-thp-1G-k6.1"), null, true);
-        assertExactIndexesRead(r);
-        assertEquals(0, r.freeListsOrderDiffer);
-        assertEquals(0, r.pcpListsDiffer);
+        Validation.Result r = exactToTheListOrder("fragment-thp-1G-k6.1");
         assertEquals(0L, (long) r.consistency.getOrDefault("free_of_free", 0L));
         assertEquals(0L, (long) r.consistency.getOrDefault("untraced_guess_corrected", 0L));
     }
@@ -205,10 +199,7 @@ class CaptureFidelityTest {
         // fragment-thp with 4 CPUs on Debian 6.12.118 (scripts/capture-vm, made after the rules, out of sample). The
         // trace: 17 direct passes, each ending status=success and followed by its task's order-9 mm_page_alloc with
         // no mm_page_alloc_zone_locked between (compaction_capture() handed the page over, untraced): 17 captures
-        Validation.Result r = Validation.run(Samples.bundle("fragment-thp-1G-smp4-k6.12"), null, true);
-        assertExactIndexesRead(r);
-        assertEquals(0, r.freeListsOrderDiffer);
-        assertEquals(0, r.pcpListsDiffer);
+        Validation.Result r = exactToTheListOrder("fragment-thp-1G-smp4-k6.12");
         assertEquals(17L, (long) r.consistency.getOrDefault("capture", 0L));
     }
 
@@ -219,10 +210,16 @@ class CaptureFidelityTest {
         // "sched_clock: Marking stable (3296504130, 21626969)->(3586316225, -268185126)". Read as they are, the
         // replay window is 0.27 s off: 533 pages, 20 blocks missing and 195 extra. Shifted (SnapshotClock): exact in
         // the buddy; the per-CPU lists too since DMA pageblock 0 is UNMOVABLE (were 4 in another order)
-        Validation.Result r = Validation.run(Samples.bundle("parallel-512M-smp4-k6.12-localclock"), null, true);
+        exactToTheListOrder("parallel-512M-smp4-k6.12-localclock");
+    }
+
+    /** The bundle replayed exactly (printed indexes aside), every free list and per-CPU list in the kernel's order. */
+    private static Validation.Result exactToTheListOrder(String bundle) throws Exception {
+        Validation.Result r = Validation.run(Samples.bundle(bundle), null, true);
         assertExactIndexesRead(r);
         assertEquals(0, r.freeListsOrderDiffer);
         assertEquals(0, r.pcpListsDiffer);
+        return r;
     }
 
     /**
