@@ -17,6 +17,9 @@ import io.fragtrace.replay.model.CompactionMigrateScanner;
 import io.fragtrace.replay.model.KernelSemantics;
 
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static io.fragtrace.replay.model.BuddyModel.KIND_NONE;
 import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 
@@ -297,7 +300,7 @@ final class ObservedCompaction {
     }
 
     /** Tasks whose fast_find_migrateblock() ran (at mm_compaction_finished) and whose outcome is not traced yet. */
-    private final java.util.List<Task> searching = new java.util.ArrayList<>();
+    private final List<Task> searching = new ArrayList<>();
 
     private void dropSearch(Task c) {
         c.fastSearch = null;

@@ -893,7 +893,7 @@ public final class BuddyModel {
      * (prep_move_freepages_block()); otherwise __move_freepages_block() moves every free block in it, in pfn order,
      * to the tail of free_list[mt] (move_to_free_list(): list_move_tail) and re-types the pageblock.
      */
-    private void moveFreepagesBlockWhole(int z, long pfn, int mt) {
+    public void moveFreepagesBlockWhole(int z, long pfn, int mt) {
         long start = pfn & -(1L << pbOrder);
         if (z < 0 || !zones[z].spans(start) || !zones[z].spans(start + (1L << pbOrder) - 1)) {
             return;

@@ -7,28 +7,33 @@ import static io.fragtrace.replay.model.KernelSemantics.PAGE_ALLOC_COSTLY_ORDER;
  * searches) last joined its buddy list, as a count of such additions (add_to_free_list(), move_to_free_list(),
  * __free_one_page()): observed mode applies a search as of an earlier moment ({@link CompactionMigrateScanner}) and
  * needs to tell a block that has stayed on its list since then from one that left and came back. A map, not a
- * per-pfn array: its size is bounded by those free blocks, not by the modelled RAM.
+ * per-pfn array: its size is bounded by those free blocks, not by the modelled RAM. Kept only from the first
+ * {@link #seq()} on (the first recorded search): a block without a stamp joined its list before every mark, which is
+ * what {@link #onListSince} and {@link #addedAfter} take it for, so a replay that never asks (simulate mode, 6.12)
+ * pays one test per list operation.
  */
 public final class FreeListStamps {
     private final IntIntMap addedAt = new IntIntMap(1024);
     private int seq;
+    private boolean on;
 
     /** A block of order joined a buddy list at relative pfn r (BuddyModel's list add). */
     void added(int order, int r) {
-        if (order >= PAGE_ALLOC_COSTLY_ORDER) {
+        if (on && order >= PAGE_ALLOC_COSTLY_ORDER) {
             addedAt.put(r, ++seq);
         }
     }
 
     /** It left its list (BuddyModel's list del). */
     void removed(int order, int r) {
-        if (order >= PAGE_ALLOC_COSTLY_ORDER) {
+        if (on && order >= PAGE_ALLOC_COSTLY_ORDER) {
             addedAt.remove(r);
         }
     }
 
-    /** Additions so far: a mark to test {@link #onListSince} against. */
+    /** Additions so far: a mark to test {@link #onListSince} against; from the first call on, additions are kept. */
     public int seq() {
+        on = true;
         return seq;
     }
 
@@ -57,6 +62,8 @@ public final class FreeListStamps {
         m.moveToFreeList(m.zoneOf(pfn), pfn, m.orderAt(pfn), m.listMigratetype(pfn));
         if (keep >= 0) {
             addedAt.put(r, keep);
+        } else {
+            addedAt.remove(r); // unstamped: on its list since before every mark, and still so
         }
     }
 }

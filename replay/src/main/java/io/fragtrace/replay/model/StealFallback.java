@@ -101,8 +101,7 @@ public final class StealFallback {
         if (free < 0 || !policy.claimBlock(pfn, free, blockType, startMt)) {
             return -1;
         }
-        m.moveFreepagesBlock(z, pfn, startMt);
-        m.setPageblockMigratetype(pfn, startMt);
+        m.moveFreepagesBlockWhole(z, pfn, startMt);
         return m.rmqueueSmallest(z, order, startMt);
     }
 

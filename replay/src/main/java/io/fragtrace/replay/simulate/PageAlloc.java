@@ -38,8 +38,11 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 abstract class PageAlloc extends PageFree implements StealFallback.Policy {
     /** alloc_flags of the allocation inside steal_suitable_fallback() (for ZONE_BOOSTED_WATERMARK). */
     int stealFlags;
-    /** enum rmqueue_mode (mm/page_alloc.c, 6.12 stable): where __rmqueue() starts ({@link #rmqueueModes}). */
-    static final int RMQUEUE_NORMAL = 0, RMQUEUE_CLAIM = 2, RMQUEUE_STEAL = 3;
+    /**
+     * enum rmqueue_mode (mm/page_alloc.c, 6.12 stable): where __rmqueue() starts ({@link #rmqueueModes}); the model has
+     * no CMA, and RMQUEUE_CLAIM is never stored, so NORMAL and STEAL are the two it takes.
+     */
+    static final int RMQUEUE_NORMAL = 0, RMQUEUE_STEAL = 3;
     int rmqm;
 
     PageAlloc(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
