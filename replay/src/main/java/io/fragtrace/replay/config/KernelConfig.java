@@ -87,6 +87,11 @@ public final class KernelConfig {
         return integer(Knob.COMPACTION_PROACTIVENESS);
     }
 
+    /** CONFIG_HZ: jiffies per second. */
+    public int hz() {
+        return integer(Knob.HZ);
+    }
+
     public boolean kcompactd() {
         return (Boolean) values.get(Knob.KCOMPACTD);
     }

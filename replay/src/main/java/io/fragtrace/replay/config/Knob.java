@@ -31,6 +31,9 @@ public enum Knob {
             "proactive compaction by kcompactd (0: off; needs kernel >= 5.9)"),
     KCOMPACTD("kcompactd", Type.ON_OFF, 0, 0, "on", "`kcompactdN` threads",
             "per-node kcompactd thread (needs kernel >= 4.6)"),
+    HZ("hz", Type.INT, 100, 1000, "250", "`CONFIG_HZ` (Debian x86-64: 250)",
+            "timer ticks per second: kcompactd's 500 ms proactive wait fires at the timer wheel's bucket after it"
+            + " (512 ms at 250, 504 at 1000)"),
     THP_ENABLED("thp_enabled", Type.CHOICE, 0, 0, "always", "`/sys/kernel/mm/transparent_hugepage/enabled`",
             "when page faults ask for a huge page"),
     THP_DEFRAG("thp_defrag", Type.CHOICE, 0, 0, "madvise", "`/sys/kernel/mm/transparent_hugepage/defrag`",

@@ -302,7 +302,7 @@ abstract class Kcompactd extends CompactZone {
             return;
         }
         kcompactdPass = null;
-        long timeout = HPAGE_FRAG_CHECK_INTERVAL_NS;
+        long timeout = proactiveTimeoutNs;
         if (p.context == CompactionContext.KCOMPACTD) {
             if (kcompactdMaxOrder <= p.order) {
                 kcompactdMaxOrder = 0;
@@ -314,7 +314,7 @@ abstract class Kcompactd extends CompactZone {
         } else {
             kcompactdIntervals.add(new Interval(zones[0].nid, p.beginNs, nowNs, -1));
             if (fragmentationScoreNode() >= p.prevScore) {
-                timeout = HPAGE_FRAG_CHECK_INTERVAL_NS << Deferral.COMPACT_MAX_DEFER_SHIFT;
+                timeout = proactiveDeferredNs;
             }
         }
         nextProactiveNs = nowNs + timeout;
@@ -345,7 +345,7 @@ abstract class Kcompactd extends CompactZone {
      * kcompactd()'s wait timing out (mm/compaction.c, 5.9-6.12): wait_event_freezable_timeout() tests its condition
      * once more at the timeout, so when kcompactd_work_requested() holds (a wakeup_kcompactd() raised
      * kcompactd_max_order without waking kcompactd, because kcompactd_node_suitable() said no or kcompactd was busy)
-     * kcompactd_do_work() runs (traced as mm_compaction_kcompactd_wake) and the timeout restarts at 500 ms after it;
+     * kcompactd_do_work() runs (traced as mm_compaction_kcompactd_wake) and the timeout restarts after it;
      * else the proactive branch. Sets the next timeout, or leaves it to the end of the work started.
      */
     void kcompactdTimeout(long atNs) {
@@ -363,9 +363,9 @@ abstract class Kcompactd extends CompactZone {
 
     /**
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
-     * should_proactive_compact_node(); the next timeout is 500 ms after it, or 500 ms << COMPACT_MAX_DEFER_SHIFT when
-     * the score did not drop (the kernel's timer wheel rounds HZ/2 up to its 8-jiffy bucket: 512 ms at HZ 250, kept at
-     * 500 here, docs/calibrate.md). The pass is a {@link DaemonPass}: whole at the tick while proactive passes have no
+     * should_proactive_compact_node(); the next timeout is default_timeout after it, or default_timeout <<
+     * COMPACT_MAX_DEFER_SHIFT when the score did not drop, each as the timer wheel fires it (512 ms and 32.768 s at
+     * HZ 250: {@link #proactiveTimeoutNs}). The pass is a {@link DaemonPass}: whole at the tick while proactive passes have no
      * rate ({@link #setPassCost}); with one, kswapd woken meanwhile ends it PARTIAL_SKIPPED at a __compact_finished()
      * check.
      */
@@ -377,7 +377,7 @@ abstract class Kcompactd extends CompactZone {
             proactiveChecks.add(new long[] {atNs, prev, should ? 1 : 0});
         }
         if (!should) {
-            nextProactiveNs = atNs + HPAGE_FRAG_CHECK_INTERVAL_NS;
+            nextProactiveNs = atNs + proactiveTimeoutNs;
             return;
         }
         stats.proactiveRuns++;

@@ -141,6 +141,7 @@ abstract class Kswapd extends Kcompactd {
         kswapdRoundOpen = true;
         freedSinceKswapdWake = 0;
         kswapdIterationEnd = -1;
+        kswapdFollowedRound = -1;
         // a first reclaim round before giving up the high order only where the trace shows reclaim that can
         // free compact_gap(order): the kernel's kswapd has freed that much so far (else nothing is reclaimable)
         reclaimedAtKswapdCheck = kswapdReclaimed >= 2L << kswapdAllocOrder ? -1 : kswapdReclaimed;
@@ -168,7 +169,7 @@ abstract class Kswapd extends Kcompactd {
      * since the previous check: the scan at this priority ran dry). After an iteration the reclaim order drops to 0
      * once compact_gap() pages are reclaimed (kswapd_shrink_node()); the high order is given up without that only when
      * the iteration made no progress (at once where the kernel's kswapd never freed compact_gap(), nothing being
-     * reclaimable).
+     * reclaimable) and the kernel's kswapd is not running ({@link #kernelKswapdRunning}).
      */
     boolean balancePgdat() {
         if (kswapdIterationEnd >= 0) {
@@ -189,7 +190,8 @@ abstract class Kswapd extends Kcompactd {
         if (freedSinceKswapdWake >= 2L << kswapdReclaimOrder) {
             // kswapd_shrink_node(): nr_reclaimed >= compact_gap(order) → reclaim at order 0, compaction's turn
             kswapdReclaimOrder = 0;
-        } else if (pgdatBalanced(0, kswapdHighest) && kswapdReclaimed == reclaimedAtKswapdCheck) {
+        } else if (pgdatBalanced(0, kswapdHighest) && kswapdReclaimed == reclaimedAtKswapdCheck
+                && !kernelKswapdRunning()) {
             // balance_pgdat() gives up the high order without having reclaimed compact_gap() when its priority
             // loop runs out without progress: the kernel's kswapd freed nothing since the previous check (nothing
             // reclaimable); kswapd() loops with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...)
@@ -199,6 +201,26 @@ abstract class Kswapd extends Kcompactd {
         }
         reclaimedAtKswapdCheck = kswapdReclaimed;
         return pgdatBalanced(kswapdReclaimOrder, kswapdHighest);
+    }
+
+    /**
+     * balance_pgdat() (mm/vmscan.c, 6.1/6.12) keeps sc.order through its priority loop (DEF_PRIORITY down to 1) until
+     * compact_gap() is reclaimed; a pause in the kernel's kswapd's frees is not the loop's end while that task is still
+     * runnable (woken, or in the balance_pgdat() round it traced) — the run seen at the model kswapd's first check of
+     * its round, not a later one. Counted in SimStats.kswapdGiveUpsHeld.
+     */
+    boolean kernelKswapdRunning() {
+        if (!kernelKswapdRound) {
+            return false;
+        }
+        if (kswapdFollowedRound == -1) {
+            kswapdFollowedRound = kernelKswapdRounds;
+        }
+        if (kswapdFollowedRound != kernelKswapdRounds) {
+            return false;
+        }
+        stats.kswapdGiveUpsHeld++;
+        return true;
     }
 
     /**

@@ -41,7 +41,7 @@ abstract class SimState {
     /** SWAP_CLUSTER_MAX (include/linux/swap.h). */
     public static final int SWAP_CLUSTER_MAX = 32;
     /** HPAGE_FRAG_CHECK_INTERVAL_MSEC (mm/compaction.c). */
-    public static final long HPAGE_FRAG_CHECK_INTERVAL_NS = 500_000_000L;
+    public static final long HPAGE_FRAG_CHECK_INTERVAL_MSEC = 500;
     /** MAX_COMPACT_RETRIES (mm/page_alloc.c). */
     public static final int MAX_COMPACT_RETRIES = 16;
     /** Kernel zone indexes (enum zone_type, x86-64). */
@@ -135,6 +135,22 @@ abstract class SimState {
     int kcompactdHighest = MAX_NR_ZONES - 1;
     boolean kcompactdPending;
     long nextProactiveNs = Long.MIN_VALUE;
+    /**
+     * kcompactd()'s default_timeout, msecs_to_jiffies(HPAGE_FRAG_CHECK_INTERVAL_MSEC), and the deferred one (<<
+     * COMPACT_MAX_DEFER_SHIFT), each as the timer wheel fires it at the config's HZ ({@link TimerWheel}).
+     */
+    final long proactiveTimeoutNs;
+    final long proactiveDeferredNs;
+    /** The kernel's kcompactd's last traced mm_compaction_kcompactd_sleep before the start state: its timer's phase. */
+    long kcompactdSleptBeforeStartNs = Long.MIN_VALUE;
+    /** The kernel's kswapd is runnable as the trace shows it: woken (mm_vmscan_wakeup_kswapd) or in its round. */
+    boolean kernelKswapdRound;
+    /** The kernel's kswapd woken and its round (mm_vmscan_kswapd_wake) not begun yet. */
+    boolean kernelKswapdWoken;
+    /** The kernel's kswapd runs traced so far (each wake-up, or round begun without one). */
+    long kernelKswapdRounds;
+    /** The kernel kswapd run the model kswapd's current round follows, -1 before its first check in one. */
+    long kswapdFollowedRound = -1;
     /** pgdat->proactive_compact_trigger: a compaction_proactiveness write woke kcompactd, which has not run yet. */
     boolean proactiveTrigger;
     KernelConfig.ThpDefrag thpDefrag;
@@ -213,6 +229,9 @@ abstract class SimState {
         this.m = model;
         this.ks = model.ks;
         this.cfg = cfg;
+        long jiffies = TimerWheel.msecsToJiffies(HPAGE_FRAG_CHECK_INTERVAL_MSEC, cfg.hz());
+        this.proactiveTimeoutNs = TimerWheel.firesAfterNs(jiffies, cfg.hz());
+        this.proactiveDeferredNs = TimerWheel.firesAfterNs(jiffies << Deferral.COMPACT_MAX_DEFER_SHIFT, cfg.hz());
         this.nz = model.zoneCount();
         this.zones = model.zones().toArray(new Zone[0]);
         this.pb = model.pageblockOrder();

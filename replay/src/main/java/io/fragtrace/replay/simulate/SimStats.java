@@ -101,6 +101,8 @@ public final class SimStats {
     public long evacuationsAttempted;
     public long evacuationsSucceeded;
     public long regionPagesMoved;
+    /** The model kswapd's high order kept at a check without reclaim because the kernel's kswapd was still running. */
+    public long kswapdGiveUpsHeld;
 
     public long passes(CompactionContext c) {
         long s = 0;

@@ -59,6 +59,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         // instant are the sampler's to drop)
         clock.advance(ts);
         if (ts <= startNs) {
+            kernelDaemonsBeforeStart(e);
             if (tuned != null) {
                 preStartAllocFactor(e);
             }
@@ -104,7 +105,51 @@ public final class Simulator extends Regions implements TraceVisitor {
                 daemonCpu = Math.max(0, e.cpu());
                 traced.onEvent(e);
             }, EventType.MM_COMPACTION_KCOMPACTD_SLEEP, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
+            .on(e -> {
+                kernelKswapd(e.type());
+                traced.onEvent(e);
+            }, EventType.MM_VMSCAN_WAKEUP_KSWAPD, EventType.MM_VMSCAN_KSWAPD_WAKE, EventType.MM_VMSCAN_KSWAPD_SLEEP)
             .otherwise(traced::onEvent);
+
+    /**
+     * The kernel's daemons before the start state: kcompactd's timer phase (its last mm_compaction_kcompactd_sleep)
+     * and whether its kswapd is running when the simulation begins.
+     */
+    void kernelDaemonsBeforeStart(ParsedEvent e) {
+        EventType t = e.type();
+        if (t == EventType.MM_COMPACTION_KCOMPACTD_SLEEP) {
+            kcompactdSleptBeforeStartNs = e.timestampNs();
+        } else if (t == EventType.MM_VMSCAN_WAKEUP_KSWAPD || t == EventType.MM_VMSCAN_KSWAPD_WAKE
+                || t == EventType.MM_VMSCAN_KSWAPD_SLEEP) {
+            kernelKswapd(t);
+        }
+    }
+
+    /**
+     * The kernel's kswapd task as its own events show it (mm/vmscan.c): wakeup_kswapd() traces only a wake-up of a
+     * kswapd waiting on kswapd_wait (runnable from then), kswapd() traces mm_vmscan_kswapd_wake before each
+     * balance_pgdat() and kswapd_try_to_sleep() mm_vmscan_kswapd_sleep when it really sleeps. What the model's
+     * kswapd follows as the stand-in for its priority loop ({@link Kswapd#kernelKswapdRunning}).
+     */
+    void kernelKswapd(EventType t) {
+        if (t == EventType.MM_VMSCAN_KSWAPD_SLEEP) {
+            kernelKswapdRound = false;
+            kernelKswapdWoken = false;
+            return;
+        }
+        if (t == EventType.MM_VMSCAN_KSWAPD_WAKE && kernelKswapdWoken) {
+            kernelKswapdWoken = false; // the woken kswapd's round begins: the same run
+            return;
+        }
+        if (t == EventType.MM_VMSCAN_WAKEUP_KSWAPD) {
+            if (kernelKswapdRound) {
+                return; // already runnable
+            }
+            kernelKswapdWoken = true;
+        }
+        kernelKswapdRound = true;
+        kernelKswapdRounds++;
+    }
 
     /**
      * A free traced from the kernel's kswapd task is its reclaim (shrink_folio_list() → free_unref_page_list(), counted
@@ -539,7 +584,7 @@ public final class Simulator extends Regions implements TraceVisitor {
                 break;
             }
             if (nextProactiveNs == Long.MIN_VALUE) {
-                nextProactiveNs = ts + HPAGE_FRAG_CHECK_INTERVAL_NS;
+                nextProactiveNs = firstProactiveTimeout(ts);
             }
             if (ts < nextProactiveNs) {
                 break;
@@ -553,6 +598,22 @@ public final class Simulator extends Regions implements TraceVisitor {
                 advanceDaemonPasses(ts);
             }
         }
+    }
+
+    /**
+     * The first proactive timeout: the kernel's kcompactd's timer runs on from its last wait begun before the start
+     * state (kcompactd() after a timeout begins its next wait at once, on the timer's bucket), else from the first
+     * event; the checks it made before the start are in the start state.
+     */
+    long firstProactiveTimeout(long ts) {
+        if (kcompactdSleptBeforeStartNs == Long.MIN_VALUE) {
+            return ts + proactiveTimeoutNs;
+        }
+        long next = kcompactdSleptBeforeStartNs + proactiveTimeoutNs;
+        while (next <= startNs) {
+            next += proactiveTimeoutNs;
+        }
+        return next;
     }
 
     /**

@@ -214,7 +214,8 @@ class DaemonAndScannerRulesTest {
         // compaction_proactiveness_sysctl_handler() (mm/compaction.c, 5.18+): proc_dointvec_minmax() (0..100), then a
         // non-zero value sets proactive_compact_trigger and wakes kcompactd, which (after the writer) skips
         // kcompactd_do_work() and runs the proactive branch: should_proactive_compact_node() under
-        // fragmentation_score_wmark() of the new value, the next timeout default_timeout (500 ms) from then
+        // fragmentation_score_wmark() of the new value, the next timeout default_timeout from then: 125 jiffies at HZ
+        // 250, fired at the timer wheel's 8-jiffy bucket after it: 128 jiffies = 512 ms
         long at = 35_570_210_000L;
         BuddyModel m = low();
         m.addToFreeList(0, 3584, 9, MIGRATE_MOVABLE, true);
@@ -231,7 +232,7 @@ class DaemonAndScannerRulesTest {
         assertEquals(1, t.stats().proactiveChecks);
         assertEquals(0, t.stats().proactiveRuns);
         assertFalse(t.proactiveTrigger);
-        assertEquals(at + 500_000_000L, t.nextProactiveNs);
+        assertEquals(at + 512_000_000L, t.nextProactiveNs);
         // out of range: -EINVAL, nothing changes, no wake
         assertFalse(t.compactionProactivenessSysctlHandler(101));
         assertEquals(100, t.proactiveness);
@@ -369,7 +370,8 @@ class DaemonAndScannerRulesTest {
         // but kcompactd_node_suitable() is false (compaction_suitable(): 0 free <= min 10 + compact_gap 1024), so no
         // wake-up. kcompactd()'s 500 ms wait_event_freezable_timeout() re-tests kcompactd_work_requested() at the
         // timeout: 9 > 0, so kcompactd_do_work() runs (one mm_compaction_kcompactd_wake; its zone check finds nothing
-        // to do), resets kcompactd_max_order to 0 (<= cc.order 9), and the next timeout is 500 ms. The timeout after
+        // to do), resets kcompactd_max_order to 0 (<= cc.order 9), and the next timeout is 512 ms (125 jiffies at HZ
+        // 250 on the timer wheel's level 1: ((125 >> 3) + 1) << 3 = 128 jiffies). The timeout after
         // that finds no request: the proactive check (proactive_checks + 1).
         Simulator s = sim(zone(), "linux-6.1");
         s.wakeupKcompactd(9, DMA32);
@@ -377,7 +379,7 @@ class DaemonAndScannerRulesTest {
         assertEquals(9, s.kcompactdMaxOrder);
         s.kcompactdTimeout(1_000_000_000L);
         s.advanceDaemonPasses(1_000_000_000L);
-        assertEquals(1_000_000_000L + SimState.HPAGE_FRAG_CHECK_INTERVAL_NS, s.nextProactiveNs);
+        assertEquals(1_000_000_000L + 512_000_000L, s.nextProactiveNs);
         assertEquals(1, s.stats().kcompactdWakes);
         assertEquals(0, s.kcompactdMaxOrder);
         long checks = s.stats().proactiveChecks;
@@ -422,7 +424,9 @@ class DaemonAndScannerRulesTest {
      * Nothing runs at t0 + 1 ns. kswapd woken meanwhile: the next __compact_finished() (at t0 + 32 ms) finds
      * kswapd_is_running() -> PARTIAL_SKIPPED, the pass ends at t0 + 32 ms. The node score stays 99 (the 32 freed pages
      * wait on the pcp list: buddy free 1100 - 32 = 1068, none in an order-9 block: 100; 4096 * 100 / 4097 = 99 >=
-     * 99), so kcompactd() defers: the next check 500 ms << COMPACT_MAX_DEFER_SHIFT (6) = 32 s after the pass's end.
+     * 99), so kcompactd() defers: the next check default_timeout << COMPACT_MAX_DEFER_SHIFT (6) = 125 << 6 = 8,000
+     * jiffies at HZ 250 after the pass's end, which the timer wheel files on level 3 (4,032..32,255 jiffies, 512-jiffy
+     * buckets) and fires at ((8000 >> 9) + 1) << 9 = 8,192 jiffies = 32.768 s.
      */
     @Test
     void aProactivePassRunsThroughTraceTimeAndGivesWayToKswapd() {
@@ -446,7 +450,7 @@ class DaemonAndScannerRulesTest {
         assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE));
         assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE, CompactStatus.PARTIAL_SKIPPED));
         assertEquals(t0 + 32_000_000L, s.runs().get(0).endNs());
-        assertEquals(t0 + 32_000_000L + (500_000_000L << 6), s.nextProactiveNs);
+        assertEquals(t0 + 32_000_000L + 32_768_000_000L, s.nextProactiveNs);
     }
 
     /**

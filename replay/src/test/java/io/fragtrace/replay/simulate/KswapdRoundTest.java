@@ -1,5 +1,6 @@
 package io.fragtrace.replay.simulate;
 
+import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Gfp;
 import io.fragtrace.replay.model.BuddyModel;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,86 @@ class KswapdRoundTest {
         s.wakeupKswapd(0, Gfp.parse("GFP_KERNEL"), 0, DMA32);
         // wakeup_kswapd() set it to the waker's highest_zoneidx (DMA32 = 1)
         assertEquals(DMA32, s.kswapdHighestZoneidx(SimState.MAX_NR_ZONES - 1));
+    }
+
+    /**
+     * kswapd woken at order 9 (wakeup_kswapd(), mm/vmscan.c) on a zone balanced at order 0 (8 free order-2 blocks: 32
+     * pages > high 18) with no order-9 block; the kernel's kswapd has freed nothing yet. balance_pgdat() keeps sc.order
+     * = 9 until it has reclaimed compact_gap(9) = 2 << 9 = 1024 pages (kswapd_shrink_node()) or its priority loop runs
+     * out. Without a kernel kswapd running, nothing is reclaimable: the first check gives order 9 up and kswapd sleeps
+     * at order 0 (kswapd_try_to_sleep(pgdat, 0, 0): no kcompactd).
+     */
+    private static Simulator wokenAtOrder9(boolean kernelKswapdWoken) {
+        BuddyModel m = zone();
+        for (int i = 0; i < 8; i++) {
+            m.addToFreeList(0, 1024 + 8L * i, 2, MIGRATE_MOVABLE, true);
+        }
+        Simulator s = sim(m, "linux-6.1");
+        if (kernelKswapdWoken) {
+            s.kernelKswapd(EventType.MM_VMSCAN_WAKEUP_KSWAPD); // the trace's wakeup_kswapd(): runnable from here
+        }
+        s.wakeupKswapd(0, Gfp.parse("GFP_TRANSHUGE_LIGHT"), 9, DMA32);
+        assertTrue(s.kswapdAwake);
+        s.runKswapd();
+        return s;
+    }
+
+    @Test
+    void withNothingReclaimingTheHighOrderIsGivenUpAtOnce() {
+        Simulator s = wokenAtOrder9(false);
+        assertFalse(s.kswapdAwake);
+        assertEquals(1, s.stats().kswapdSleeps);
+        assertEquals(0, s.stats().wakeupKcompactd);
+        assertEquals(0, s.stats().kswapdGiveUpsHeld);
+    }
+
+    /**
+     * The same wake while the kernel's kswapd is runnable (its mm_vmscan_wakeup_kswapd traced, its round not begun):
+     * a check with no kswapd free since the previous one is not the priority loop's end, the round goes on at order 9.
+     * The kernel's round then frees 128 order-3 blocks (1024 pages, none merging: each 8-page block's buddy stays
+     * allocated): nr_reclaimed >= compact_gap(9), sc.order = 0, the zone balanced at order 0 (free 32 + 1024 > 18):
+     * kswapd_try_to_sleep(pgdat, 9, 0) sleeps and wakes kcompactd at order 9, compaction_suitable() holding (free
+     * 1056 > low 14 + compact_gap 1024; fragmentation_index(9) = 1000 - (1000 + 1056 * 1000 / 512) / 136 blocks =
+     * 1000 - 22 = 978 > extfrag_threshold 500).
+     */
+    @Test
+    void theHighOrderIsKeptWhileTheKernelsKswapdRuns() {
+        Simulator s = wokenAtOrder9(true);
+        assertTrue(s.kswapdAwake);
+        assertEquals(1, s.stats().kswapdGiveUpsHeld);
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE); // the woken kswapd's balance_pgdat() begins: the same run
+        s.runKswapd();
+        assertTrue(s.kswapdAwake);
+        assertEquals(2, s.stats().kswapdGiveUpsHeld);
+        for (int i = 0; i < 128; i++) {
+            kswapdFrees(s, 2048 + 16L * i, 3);
+        }
+        s.runKswapd();
+        assertFalse(s.kswapdAwake);
+        assertEquals(1, s.stats().kswapdSleeps);
+        assertEquals(1, s.stats().wakeupKcompactd);
+        assertEquals(9, s.kcompactdMaxOrder);
+    }
+
+    /** Once the kernel's kswapd sleeps (mm_vmscan_kswapd_sleep), a check without reclaim ends the round as before. */
+    @Test
+    void theKernelsKswapdSleepingEndsTheHold() {
+        Simulator s = wokenAtOrder9(true);
+        assertTrue(s.kswapdAwake);
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE);
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_SLEEP);
+        s.runKswapd();
+        assertFalse(s.kswapdAwake);
+        assertEquals(0, s.stats().wakeupKcompactd);
+    }
+
+    /** A later run of the kernel's kswapd (a second mm_vmscan_kswapd_wake) is not the round the model follows. */
+    @Test
+    void onlyTheKernelsRunSeenAtTheFirstCheckHolds() {
+        Simulator s = wokenAtOrder9(true);
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE);
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE); // kswapd looped: its next balance_pgdat()
+        s.runKswapd();
+        assertFalse(s.kswapdAwake);
     }
 }
