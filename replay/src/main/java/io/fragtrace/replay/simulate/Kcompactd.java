@@ -17,7 +17,8 @@ import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_UNMOVABLE;
 
 /**
  * mm/compaction.c, the daemon: wakeup_kcompactd(), kcompactd_node_suitable(), kcompactd_do_work(), and proactive
- * compaction (fragmentation_score_node(), should_proactive_compact_node(), the 500 ms timeout).
+ * compaction (fragmentation_score_node(), should_proactive_compact_node(), the HZ/2 timeout as the timer wheel fires
+ * it).
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Kcompactd extends CompactZone {
@@ -365,9 +366,9 @@ abstract class Kcompactd extends CompactZone {
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node(); the next timeout is default_timeout after it, or default_timeout <<
      * COMPACT_MAX_DEFER_SHIFT when the score did not drop, each as the timer wheel fires it (512 ms and 32.768 s at
-     * HZ 250: {@link #proactiveTimeoutNs}). The pass is a {@link DaemonPass}: whole at the tick while proactive passes have no
-     * rate ({@link #setPassCost}); with one, kswapd woken meanwhile ends it PARTIAL_SKIPPED at a __compact_finished()
-     * check.
+     * HZ 250: {@link #proactiveTimeoutNs}). The pass is a {@link DaemonPass}: whole at the tick while proactive passes
+     * have no rate ({@link #setPassCost}); with one, kswapd woken meanwhile ends it PARTIAL_SKIPPED at a
+     * __compact_finished() check.
      */
     void proactiveTimeout(long atNs) {
         stats.proactiveChecks++;

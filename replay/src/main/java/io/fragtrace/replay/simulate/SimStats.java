@@ -79,7 +79,7 @@ public final class SimStats {
     public long wakeupKcompactd;
     /** kcompactd_do_work() runs (trace mm_compaction_kcompactd_wake). */
     public long kcompactdWakes;
-    /** Of those, the runs a 500 ms timeout found requested (kcompactd_max_order set without a wake-up). */
+    /** Of those, the runs a proactive timeout found requested (kcompactd_max_order set without a wake-up). */
     public long kcompactdTimeoutWork;
     /** kcompactd timeouts that found should_proactive_compact_node() true. */
     public long proactiveRuns;

@@ -24,8 +24,9 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
  * (per-CPU lists, __rmqueue_smallest, __rmqueue_fallback with stealing, watermarks, direct compaction); each free is
  * matched to its allocation by the trace pfn (a trace pfn → model pfn map that compaction's migration updates).
  * kswapd is woken on watermark pressure but reclaims nothing: the trace's own frees bring memory back. kcompactd is
- * woken as kswapd goes to sleep and runs proactive compaction on its 500 ms timeout, in trace time. The trace's own
- * compaction, per-CPU, fallback and daemon events are not applied (they are the observed baseline elsewhere).
+ * woken as kswapd goes to sleep and runs proactive compaction on its timeout (TimerWheel), in trace time. The trace's
+ * own compaction, per-CPU, fallback and daemon events are not applied (they are the observed baseline elsewhere); its
+ * kswapd and kcompactd events time the model's daemons (Simulator.kernelKswapd(), firstProactiveTimeout()).
  * <p>
  * Every method names the kernel function it mirrors (6.1 unless noted; differences by version are noted and switched on
  * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up; kswapd's whole, compaction passes of
@@ -562,7 +563,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     private long nextVmstatNs = Long.MIN_VALUE;
 
     /**
-     * The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s 500 ms proactive timeout (compaction.c), and
+     * The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s proactive timeout (compaction.c), and
      * the daemon passes in progress, run up to this event's instant before it is applied.
      */
     void advanceDaemons(long ts) {

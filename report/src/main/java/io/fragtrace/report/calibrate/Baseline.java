@@ -80,12 +80,14 @@ public final class Baseline {
                 + " pages they free are the trace's own frees of reclaimed pages (counted as reclaim stand-ins in"
                 + " summary.json simulate.accounting); a configuration that would reclaim more, less or earlier"
                 + " (watermarks, watermark_scale_factor, min_free_kbytes) changes when kswapd runs in the model, not"
-                + " how much memory comes back.");
+                + " how much memory comes back; how long a kswapd round lasts is the kernel's kswapd's, as its own"
+                + " events show it.");
         out.add("Untraced allocation paths: pages the kernel takes without mm_page_alloc (the free pages its"
                 + " compaction isolates as migration targets, compaction capture, highatomic reserves) are not in"
                 + " the request stream; the model makes its own, so their placement is the model's, not the"
                 + " kernel's.");
-        out.add("How long a kcompactd pass takes: the model runs a proactive pass whole at its 500 ms tick; the"
+        out.add("How long a kcompactd pass takes: the model runs a proactive pass whole at its timer tick (the"
+                + " kernel's timer phase, 512 ms apart at HZ 250); the"
                 + " kernel's pass takes CPU time while the workload goes on and ends PARTIAL_SKIPPED as soon as kswapd"
                 + " runs meanwhile (__compact_finished()), so a proactive success rate of the model can read high"
                 + " where kswapd was busy.");
