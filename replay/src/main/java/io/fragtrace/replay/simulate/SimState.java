@@ -141,8 +141,11 @@ abstract class SimState {
      */
     final long proactiveTimeoutNs;
     final long proactiveDeferredNs;
-    /** The kernel's kcompactd's last traced mm_compaction_kcompactd_sleep before the start state: its timer's phase. */
-    long kcompactdSleptBeforeStartNs = Long.MIN_VALUE;
+    /**
+     * The kernel's kcompactd's timer phase: its last traced mm_compaction_kcompactd_sleep before the start state, else
+     * its first after it; MIN_VALUE before one is seen.
+     */
+    long kcompactdPhaseNs = Long.MIN_VALUE;
     /** The kernel's kswapd is runnable as the trace shows it: woken (mm_vmscan_wakeup_kswapd) or in its round. */
     boolean kernelKswapdRound;
     /** The kernel's kswapd woken and its round (mm_vmscan_kswapd_wake) not begun yet. */

@@ -104,6 +104,9 @@ public final class Simulator extends Regions implements TraceVisitor {
             }, EventType.MM_COMPACTION_BEGIN)
             .on(e -> {
                 daemonCpu = Math.max(0, e.cpu());
+                if (e.type() == EventType.MM_COMPACTION_KCOMPACTD_SLEEP && kcompactdPhaseNs == Long.MIN_VALUE) {
+                    kernelKcompactdPhase(e.timestampNs());
+                }
                 traced.onEvent(e);
             }, EventType.MM_COMPACTION_KCOMPACTD_SLEEP, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
             .on(e -> {
@@ -119,7 +122,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     void kernelDaemonsBeforeStart(ParsedEvent e) {
         EventType t = e.type();
         if (t == EventType.MM_COMPACTION_KCOMPACTD_SLEEP) {
-            kcompactdSleptBeforeStartNs = e.timestampNs();
+            kcompactdPhaseNs = e.timestampNs();
         } else if (t == EventType.MM_VMSCAN_WAKEUP_KSWAPD || t == EventType.MM_VMSCAN_KSWAPD_WAKE
                 || t == EventType.MM_VMSCAN_KSWAPD_SLEEP) {
             kernelKswapd(t);
@@ -604,17 +607,30 @@ public final class Simulator extends Regions implements TraceVisitor {
     /**
      * The first proactive timeout: the kernel's kcompactd's timer runs on from its last wait begun before the start
      * state (kcompactd() after a timeout begins its next wait at once, on the timer's bucket), else from the first
-     * event; the checks it made before the start are in the start state.
+     * event until its first wait shows the phase ({@link #kernelKcompactdPhase}); the checks it made before the start
+     * are in the start state.
      */
     long firstProactiveTimeout(long ts) {
-        if (kcompactdSleptBeforeStartNs == Long.MIN_VALUE) {
+        if (kcompactdPhaseNs == Long.MIN_VALUE) {
             return ts + proactiveTimeoutNs;
         }
-        long next = kcompactdSleptBeforeStartNs + proactiveTimeoutNs;
+        long next = kcompactdPhaseNs + proactiveTimeoutNs;
         while (next <= startNs) {
             next += proactiveTimeoutNs;
         }
         return next;
+    }
+
+    /**
+     * The kernel's kcompactd's first traced wait where none came before the start state: its timer's phase. While the
+     * model's kcompactd has done nothing but time out, its timer takes that phase (the next timeout one from now).
+     */
+    void kernelKcompactdPhase(long ts) {
+        kcompactdPhaseNs = ts;
+        if (stats.proactiveRuns == 0 && stats.kcompactdWakes == 0 && kcompactdPass == null && !kcompactdPending
+                && !proactiveTrigger && nextProactiveNs != Long.MIN_VALUE && nextProactiveNs != Long.MAX_VALUE) {
+            nextProactiveNs = ts + proactiveTimeoutNs;
+        }
     }
 
     /**

@@ -61,7 +61,7 @@ class KcompactdTimerTest {
                 s.onEvent(e);
             }
         });
-        assertEquals(12_337_311_000L, s.kcompactdSleptBeforeStartNs);
+        assertEquals(12_337_311_000L, s.kcompactdPhaseNs);
         long[] kernel = {12_841_628_000L, 13_353_656_000L, 13_865_870_000L, 14_377_695_000L, 14_893_632_000L,
             15_401_651_000L};
         assertEquals(kernel.length, s.proactiveChecks().size());
@@ -69,6 +69,34 @@ class KcompactdTimerTest {
             long model = s.proactiveChecks().get(i)[0];
             assertEquals(12_337_311_000L + (i + 1) * 512_000_000L, model);
             assertTrue(Math.abs(model - kernel[i]) <= 8_000_000L, "check " + i + ": " + model + " vs " + kernel[i]);
+        }
+    }
+
+    /**
+     * fragment-thp-1G-smp4-k6.12: no mm_compaction_kcompactd_sleep before the start state (its snapshot ends at
+     * 13.178 s); the kernel's kcompactd's first traced wait begins at 13.283343 s and times out at 13.793637,
+     * 14.309764, 14.817540, 15.333529, 15.845578, 16.357417, 16.870381, 17.381810 s with nothing to do (the trace's
+     * own lines). The model's first timeout, 512 ms after its first event, is still to come at 13.283343 s, so its timer
+     * takes that phase: 13.283343 + k × 0.512 s, each within 4 ms of the kernel's.
+     */
+    @Test
+    void withoutAWaitBeforeTheStartTheKernelsFirstWaitSetsThePhase() throws Exception {
+        Path bundle = SimSamples.bundle("fragment-thp-1G-smp4-k6.12");
+        Simulator s = Simulation.forBundle(bundle, BundleConfig.read(bundle, "linux-6.1").config());
+        long cut = 17_400_000_000L;
+        EventLog.record(TraceInput.of(bundle.toString())).replay(e -> {
+            if (e.timestampNs() <= cut) {
+                s.onEvent(e);
+            }
+        });
+        assertEquals(13_283_343_000L, s.kcompactdPhaseNs);
+        long[] kernel = {13_793_637_000L, 14_309_764_000L, 14_817_540_000L, 15_333_529_000L, 15_845_578_000L,
+            16_357_417_000L, 16_870_381_000L, 17_381_810_000L};
+        assertEquals(kernel.length, s.proactiveChecks().size());
+        for (int i = 0; i < kernel.length; i++) {
+            long model = s.proactiveChecks().get(i)[0];
+            assertEquals(13_283_343_000L + (i + 1) * 512_000_000L, model);
+            assertTrue(Math.abs(model - kernel[i]) <= 4_000_000L, "check " + i + ": " + model + " vs " + kernel[i]);
         }
     }
 }
