@@ -123,11 +123,12 @@ abstract class Kcompactd extends CompactZone {
     private Supplier<PassCost> passCostSource;
 
     /**
-     * Takes the capture's measured pass costs (null: none). compact_memory's passes (compact_node()) run through trace
-     * time at the rate of the capture's own; kcompactd's (kcompactd_do_work(), proactive_compact_node()) still run
-     * whole at their instant: through trace time they meet the model's kswapd rounds, which are not the kernel's
-     * (kswapd_is_running() ends a proactive pass PARTIAL_SKIPPED at its next __compact_finished()), and calibrate loses
-     * rows (docs/calibrate.md, "How long a kcompactd pass takes"; docs/experiments/pass-time.patch times them too).
+     * Takes the capture's measured pass costs (null: none). compact_memory's passes (compact_node()) and proactive ones
+     * (proactive_compact_node()) run through trace time at the rate of the capture's own (else of its daemon passes
+     * pooled), so the workload's events, kswapd's wakes (kswapd_is_running() ends a proactive pass PARTIAL_SKIPPED at
+     * its next __compact_finished()) and the next requests come while they run; kcompactd_do_work()'s still run whole
+     * at their instant (timed too, calibrate loses 9 rows of 156: docs/calibrate.md, "kswapd's round and the kcompactd
+     * timer, from the trace").
      */
     public void setPassCost(PassCost cost) {
         for (CompactionContext c : TIMED) {
@@ -136,7 +137,8 @@ abstract class Kcompactd extends CompactZone {
     }
 
     /** The contexts whose passes run through trace time (see {@link #setPassCost}). */
-    static final java.util.Set<CompactionContext> TIMED = java.util.EnumSet.of(CompactionContext.MANUAL);
+    static final java.util.Set<CompactionContext> TIMED = java.util.EnumSet.of(CompactionContext.MANUAL,
+            CompactionContext.PROACTIVE);
 
     /**
      * As {@link #setPassCost}, read from source the first time a pass needs a rate: a capture with no compact_memory
@@ -366,9 +368,9 @@ abstract class Kcompactd extends CompactZone {
      * kcompactd()'s timeout branch (mm/compaction.c, 5.9+): proactive_compact_node() when
      * should_proactive_compact_node(); the next timeout is default_timeout after it, or default_timeout <<
      * COMPACT_MAX_DEFER_SHIFT when the score did not drop, each as the timer wheel fires it (512 ms and 32.768 s at
-     * HZ 250: {@link #proactiveTimeoutNs}). The pass is a {@link DaemonPass}: whole at the tick while proactive passes
-     * have no rate ({@link #setPassCost}); with one, kswapd woken meanwhile ends it PARTIAL_SKIPPED at a
-     * __compact_finished() check.
+     * HZ 250: {@link #proactiveTimeoutNs}). The pass is a {@link DaemonPass} through trace time at the capture's rate
+     * ({@link #setPassCost}; whole at the tick where the capture has no daemon pass to measure): kswapd woken meanwhile
+     * ends it PARTIAL_SKIPPED at a __compact_finished() check.
      */
     void proactiveTimeout(long atNs) {
         stats.proactiveChecks++;

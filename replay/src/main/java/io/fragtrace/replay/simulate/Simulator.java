@@ -29,9 +29,9 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
  * kswapd and kcompactd events time the model's daemons (Simulator.kernelKswapd(), firstProactiveTimeout()).
  * <p>
  * Every method names the kernel function it mirrors (6.1 unless noted; differences by version are noted and switched on
- * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up; kswapd's whole, compaction passes of
- * kcompactd and compact_memory through trace time at the capture's measured cost where they have one
- * (Kcompactd.setPassCost()).
+ * {@link KernelConfig#kernel()}). Daemon work runs at the event after the wake-up; kswapd's whole, proactive and
+ * compact_memory compaction passes through trace time at the capture's measured cost where they have one
+ * (Kcompactd.setPassCost()), kcompactd_do_work()'s whole.
  */
 public final class Simulator extends Regions implements TraceVisitor {
     /** Samples the model over time (same contract as the observed replay's sampler). */

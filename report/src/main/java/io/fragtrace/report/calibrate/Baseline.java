@@ -86,11 +86,10 @@ public final class Baseline {
                 + " compaction isolates as migration targets, compaction capture, highatomic reserves) are not in"
                 + " the request stream; the model makes its own, so their placement is the model's, not the"
                 + " kernel's.");
-        out.add("How long a kcompactd pass takes: the model runs a proactive pass whole at its timer tick (the"
-                + " kernel's timer phase, 512 ms apart at HZ 250); the"
-                + " kernel's pass takes CPU time while the workload goes on and ends PARTIAL_SKIPPED as soon as kswapd"
-                + " runs meanwhile (__compact_finished()), so a proactive success rate of the model can read high"
-                + " where kswapd was busy.");
+        out.add("How long a kcompactd pass takes: the model's proactive and compact_memory passes take trace time at"
+                + " the speed of the capture's own passes (per migrated page and scanned pfn), so the workload and"
+                + " kswapd go on while they run as in the kernel; a pass woken by kswapd (kcompactd_do_work()) runs"
+                + " whole at its instant, and a configuration that makes passes longer or shorter is not seen.");
         if (calibration != null) {
             for (JsonNode w : calibration.path("sysctl_writes")) {
                 if (!w.path("applied_by_model").asBoolean()
