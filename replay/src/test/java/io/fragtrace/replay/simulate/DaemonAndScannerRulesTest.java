@@ -434,7 +434,7 @@ class DaemonAndScannerRulesTest {
         Simulator s = sim(scattered(), "linux-6.1");
         PassCost cost = new PassCost();
         cost.add(CompactionContext.PROACTIVE, 1_000_000_000L, 1_000, 0); // 1 ms per migrated page, no scan cost
-        s.passRates[CompactionContext.PROACTIVE.ordinal()] = cost.rate(CompactionContext.PROACTIVE); // as the patch
+        s.setPassCost(cost); // proactive passes are timed (Kcompactd.TIMED)
         s.nowNs = t0;
         s.proactiveTimeout(t0);
         assertEquals(1, s.stats().proactiveRuns);
