@@ -53,23 +53,8 @@ class KcompactdTimerTest {
      */
     @Test
     void proactiveChecksRunOnFromTheKernelsTimerPhase() throws Exception {
-        Path bundle = SimSamples.bundle("fragment-thp-1G-k6.12");
-        Simulator s = Simulation.forBundle(bundle, BundleConfig.read(bundle, "linux-6.1").config());
-        long cut = 15_500_000_000L;
-        EventLog.record(TraceInput.of(bundle.toString())).replay(e -> {
-            if (e.timestampNs() <= cut) {
-                s.onEvent(e);
-            }
-        });
-        assertEquals(12_337_311_000L, s.kcompactdPhaseNs);
-        long[] kernel = {12_841_628_000L, 13_353_656_000L, 13_865_870_000L, 14_377_695_000L, 14_893_632_000L,
-            15_401_651_000L};
-        assertEquals(kernel.length, s.proactiveChecks().size());
-        for (int i = 0; i < kernel.length; i++) {
-            long model = s.proactiveChecks().get(i)[0];
-            assertEquals(12_337_311_000L + (i + 1) * 512_000_000L, model);
-            assertTrue(Math.abs(model - kernel[i]) <= 8_000_000L, "check " + i + ": " + model + " vs " + kernel[i]);
-        }
+        checksRunOnFromThePhase("fragment-thp-1G-k6.12", 15_500_000_000L, 12_337_311_000L, 8_000_000L,
+                12_841_628_000L, 13_353_656_000L, 13_865_870_000L, 14_377_695_000L, 14_893_632_000L, 15_401_651_000L);
     }
 
     /**
@@ -81,22 +66,30 @@ class KcompactdTimerTest {
      */
     @Test
     void withoutAWaitBeforeTheStartTheKernelsFirstWaitSetsThePhase() throws Exception {
-        Path bundle = SimSamples.bundle("fragment-thp-1G-smp4-k6.12");
+        checksRunOnFromThePhase("fragment-thp-1G-smp4-k6.12", 17_400_000_000L, 13_283_343_000L, 4_000_000L,
+                13_793_637_000L, 14_309_764_000L, 14_817_540_000L, 15_333_529_000L, 15_845_578_000L, 16_357_417_000L,
+                16_870_381_000L, 17_381_810_000L);
+    }
+
+    /**
+     * Simulates the sample up to cut: the kernel's timer phase is phaseNs, and the model's proactive checks are exactly
+     * phaseNs + k × 512 ms, each within tolerance of the kernel's own timeouts (its kcompactd_sleep lines).
+     */
+    private static void checksRunOnFromThePhase(String sample, long cut, long phaseNs, long tolerance, long... kernel)
+            throws Exception {
+        Path bundle = SimSamples.bundle(sample);
         Simulator s = Simulation.forBundle(bundle, BundleConfig.read(bundle, "linux-6.1").config());
-        long cut = 17_400_000_000L;
         EventLog.record(TraceInput.of(bundle.toString())).replay(e -> {
             if (e.timestampNs() <= cut) {
                 s.onEvent(e);
             }
         });
-        assertEquals(13_283_343_000L, s.kcompactdPhaseNs);
-        long[] kernel = {13_793_637_000L, 14_309_764_000L, 14_817_540_000L, 15_333_529_000L, 15_845_578_000L,
-            16_357_417_000L, 16_870_381_000L, 17_381_810_000L};
+        assertEquals(phaseNs, s.kcompactdPhaseNs);
         assertEquals(kernel.length, s.proactiveChecks().size());
         for (int i = 0; i < kernel.length; i++) {
             long model = s.proactiveChecks().get(i)[0];
-            assertEquals(13_283_343_000L + (i + 1) * 512_000_000L, model);
-            assertTrue(Math.abs(model - kernel[i]) <= 4_000_000L, "check " + i + ": " + model + " vs " + kernel[i]);
+            assertEquals(phaseNs + (i + 1) * 512_000_000L, model);
+            assertTrue(Math.abs(model - kernel[i]) <= tolerance, "check " + i + ": " + model + " vs " + kernel[i]);
         }
     }
 }
