@@ -53,7 +53,8 @@ public final class Consistency {
          * page from behind them: they came before its free_unref_page_commit() list_add(), so were under it. */
         INTERRUPT_FREE_UNDER_COMMIT(false),
         /** Inferred: pcp-able frees on a CPU whose pcp lock another CPU's drain_pages_zone() held, sent to the buddy
-         * (free_unref_page(): pcp_spin_trylock() failed, free_one_page()). */
+         * (free_unref_page(), or free_unref_page_list()/free_unref_folios()' commit loop: pcp_spin_trylock() failed,
+         * free_one_page()). */
         DRAIN_LOCKED_FREE(false),
         /** Recovered lock order: an event that needed a free block was applied after another CPU's later-printed
          * free or drain of it (same instant, printed in CPU order, or traced outside zone->lock). */

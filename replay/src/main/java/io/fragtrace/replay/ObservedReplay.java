@@ -197,11 +197,12 @@ public final class ObservedReplay implements TraceVisitor {
     private final RemoteDrainLock drainLock;
     private final RemoteDrainLock.ToBuddy toBuddy = this::drainLockedFree;
 
-    /** free_one_page() of a free made while a drain held the pcp lock (the page is on this CPU's list in the model). */
-    private void drainLockedFree(ParsedEvent e, long pfn, int order) {
+    /** free_one_page() of a free whose pcp_spin_trylock() failed under a drain's hold (on this CPU's pcp list here). */
+    private void drainLockedFree(ParsedEvent e, long pfn, int order, int mt) {
+        if (!modelUntraced) {
+            return;
+        }
         int z = m.zoneOf(pfn);
-        // the migratetype free_one_page() frees with: the pageblock's (6.10+), else free_unref_page()'s pcp type
-        int mt = ks.strictFreelistMt() ? m.pageblockMigratetype(pfn) : m.listMigratetype(pfn);
         m.pcpDel(pfn);
         freeToBuddy(e, z, pfn, order, mt);
         consistency.add(Kind.DRAIN_LOCKED_FREE, e.timestampNs(), e.line(), "free_one_page, pcp lock held by a drain", pfn,

@@ -1,6 +1,7 @@
 package io.fragtrace.replay;
 
 import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.Field;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
@@ -21,7 +22,8 @@ import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
  * of the owner's pages (drain_pages_zone() has returned), or an event of the owner that took its own pcp lock
  * (mm_page_free_batched of a page on its list, its own drain, see {@link #resolve}). The drainer's silence does not
  * prove the hold (its vCPU may stall anywhere), so a free made meanwhile is only kept pending (on the list) until
- * the owner's next events tell where it went.
+ * the owner's next events tell where it went. A list freed before the hold began tries the lock in its commit loop:
+ * see {@link #freeUnrefPageList}.
  */
 final class RemoteDrainLock {
     private final BuddyModel m;
@@ -58,6 +60,20 @@ final class RemoteDrainLock {
         }
         afterBatched = Arrays.copyOf(afterBatched, n);
         zoneLockedRun = Arrays.copyOf(zoneLockedRun, n);
+        listPfn = Arrays.copyOf(listPfn, n);
+        listOrder = Arrays.copyOf(listOrder, n);
+        for (int i = old; i < n; i++) {
+            listPfn[i] = new long[32];
+            listOrder[i] = new int[32];
+        }
+        listN = Arrays.copyOf(listN, n);
+        listPid = Arrays.copyOf(listPid, n);
+        listNext = Arrays.copyOf(listNext, n);
+        listCommitting = Arrays.copyOf(listCommitting, n);
+        listLockedZone = Arrays.copyOf(listLockedZone, n);
+        listBatchCount = Arrays.copyOf(listBatchCount, n);
+        Arrays.fill(listLockedZone, old, n, -1);
+        heldZonesSinceList = Arrays.copyOf(heldZonesSinceList, n);
     }
 
     /** Before the event is applied: the locks it takes or shows released. */
@@ -92,6 +108,7 @@ final class RemoteDrainLock {
             heldBy[owner] = cpu;
             heldZone[owner] = z;
             holding[cpu] = owner;
+            heldZonesSinceList[owner] |= 1L << z;
             return;
         }
         // the owner took its own pcp lock: pcp_spin_trylock() succeeded, the drainer had let it go
@@ -140,7 +157,7 @@ final class RemoteDrainLock {
             int o = pendingOrder[cpu][d];
             decided[cpu] = d + 1;
             if (onOwnList(cpu, p, o)) {
-                toBuddy.freeOnePage(e, p, o);
+                toBuddy.freeOnePage(e, p, o, freeUnrefPageMigratetype(p));
             }
         }
     }
@@ -151,7 +168,12 @@ final class RemoteDrainLock {
 
     /** Receives each pending free that went to the buddy. */
     interface ToBuddy {
-        void freeOnePage(ParsedEvent at, long pfn, int order);
+        void freeOnePage(ParsedEvent at, long pfn, int order, int migratetype);
+    }
+
+    /** The migratetype free_unref_page() hands free_one_page(): the pageblock's (6.10+), else the pcp list's. */
+    private int freeUnrefPageMigratetype(long pfn) {
+        return m.ks.strictFreelistMt() ? m.pageblockMigratetype(pfn) : m.listMigratetype(pfn);
     }
 
     /** Per CPU: its last event (outside interrupts) was an mm_page_free_batched. */
@@ -174,6 +196,7 @@ final class RemoteDrainLock {
             return;
         }
         ensure(cpu);
+        freeUnrefPageList(e, cpu, toBuddy); // mm/page_alloc.c free_unref_page_list(): its commit loop's trylock
         EventType t = e.type();
         if (t == EventType.MM_PAGE_FREE_BATCHED) {
             removePending(cpu, e.pfn());
@@ -217,7 +240,7 @@ final class RemoteDrainLock {
             long p = pendingPfn[cpu][i];
             int o = pendingOrder[cpu][i];
             if (onOwnList(cpu, p, o)) {
-                toBuddy.freeOnePage(e, p, o);
+                toBuddy.freeOnePage(e, p, o, freeUnrefPageMigratetype(p));
             }
         }
     }
@@ -241,6 +264,130 @@ final class RemoteDrainLock {
             System.arraycopy(pendingOrder[cpu], i + 1, pendingOrder[cpu], i, n - i - 1);
             pendingN[cpu] = n - 1;
         }
+    }
+
+    /** Per CPU: the task's last list of frees as its first loop printed them (pfn, order), in list order. */
+    private long[][] listPfn = new long[0][];
+    private int[][] listOrder = new int[0][];
+    private int[] listN = new int[0];
+    /** Per CPU: the task (pid) that freed that list. */
+    private int[] listPid = new int[0];
+    /** Per CPU: index of the list's next page the commit loop reaches (after its last mm_page_free_batched). */
+    private int[] listNext = new int[0];
+    /** Per CPU: the commit loop has begun (an mm_page_free_batched of the list was seen). */
+    private boolean[] listCommitting = new boolean[0];
+    /** Per CPU: the zone whose pcp lock the commit loop holds (its locked_zone), or -1, and its batch_count. */
+    private int[] listLockedZone = new int[0];
+    private int[] listBatchCount = new int[0];
+    /** Per CPU: bit z set when another CPU's drain_pages_zone() held its zone-z pcp lock since the list's last free. */
+    private long[] heldZonesSinceList = new long[0];
+
+    /**
+     * mm/page_alloc.c free_unref_page_list() (6.1; free_unref_folios() on 6.10+): the first loop prints mm_page_free
+     * for each page (free_pages_prepare()), the second commits them in the same order under the zone's pcp lock. It
+     * takes the lock with pcp_spin_trylock() at the first page, at a zone change, after a failed trylock (locked_zone
+     * NULL) and, on 6.1, after every SWAP_CLUSTER_MAX commits; a page whose trylock fails goes to free_one_page() with
+     * get_pcppage_migratetype() (its pageblock's) and prints no mm_page_free_batched. So a page of the list the commit
+     * loop passed over at a trylock (a later page's mm_page_free_batched came, or the loop ended) went to the buddy
+     * when another CPU's drain held that zone's lock after the first loop. Without such a hold the pages ahead of the
+     * first batched one were single frees (free_unref_page() commits before its next event): they stay. Needs the
+     * irq-flags column (an interrupt's free inside the first loop is not one of the list).
+     */
+    private void freeUnrefPageList(ParsedEvent e, int cpu, ToBuddy toBuddy) {
+        if (!e.hasIrqFlags() || e.inInterrupt()) {
+            return;
+        }
+        EventType t = e.type();
+        int pid = e.pid();
+        if (t == EventType.MM_PAGE_FREE) {
+            if (listCommitting[cpu] || (listN[cpu] > 0 && listPid[cpu] != pid)) {
+                endList(cpu, e, toBuddy);
+            }
+            int n = listN[cpu];
+            if (n == listPfn[cpu].length) {
+                listPfn[cpu] = Arrays.copyOf(listPfn[cpu], n * 2);
+                listOrder[cpu] = Arrays.copyOf(listOrder[cpu], n * 2);
+            }
+            listPfn[cpu][n] = e.pfn();
+            listOrder[cpu][n] = e.has(Field.ORDER) ? e.order() : 0;
+            listN[cpu] = n + 1;
+            listPid[cpu] = pid;
+            heldZonesSinceList[cpu] = heldBy[cpu] >= 0 ? 1L << heldZone[cpu] : 0;
+            return;
+        }
+        if (listN[cpu] == 0) {
+            return;
+        }
+        if (pid == listPid[cpu] && t == EventType.MM_PAGE_FREE_BATCHED) {
+            int i = indexInList(cpu, e.pfn());
+            if (i < 0) {
+                forgetList(cpu); // not this list's commit loop: nothing to tell
+                return;
+            }
+            passedOver(cpu, listNext[cpu], i, e, toBuddy);
+            int z = m.zoneOf(e.pfn());
+            if (z != listLockedZone[cpu]) { // the trylock succeeded
+                listLockedZone[cpu] = z;
+                listBatchCount[cpu] = 0;
+            }
+            if (++listBatchCount[cpu] == KernelSemantics.SWAP_CLUSTER_MAX) {
+                // 6.1 unlocks every SWAP_CLUSTER_MAX commits; a 6.10+ folio_batch holds fewer folios than that
+                listLockedZone[cpu] = -1;
+                listBatchCount[cpu] = 0;
+            }
+            listNext[cpu] = i + 1;
+            listCommitting[cpu] = true;
+            return;
+        }
+        if (pid == listPid[cpu] && t == EventType.MM_PAGE_PCPU_DRAIN && listCommitting[cpu]) {
+            return; // free_unref_page_commit()'s free_pcppages_bulk() inside the loop
+        }
+        endList(cpu, e, toBuddy);
+    }
+
+    /** The task went on: pages its commit loop had not reached were passed over too; the list is forgotten. */
+    private void endList(int cpu, ParsedEvent e, ToBuddy toBuddy) {
+        if (listCommitting[cpu]) {
+            passedOver(cpu, listNext[cpu], listN[cpu], e, toBuddy);
+        }
+        forgetList(cpu);
+    }
+
+    private void forgetList(int cpu) {
+        listN[cpu] = 0;
+        listNext[cpu] = 0;
+        listCommitting[cpu] = false;
+        listLockedZone[cpu] = -1;
+        listBatchCount[cpu] = 0;
+    }
+
+    /**
+     * Pages [from, to) of cpu's list got no mm_page_free_batched: each on this CPU's list in the model, reached
+     * without the lock of its zone (a trylock) while a drain held that lock, went to free_one_page().
+     */
+    private void passedOver(int cpu, int from, int to, ParsedEvent e, ToBuddy toBuddy) {
+        for (int j = from; j < to; j++) {
+            long p = listPfn[cpu][j];
+            int o = listOrder[cpu][j];
+            if (!onOwnList(cpu, p, o)) {
+                continue; // not for the commit loop (isolated, another order: the buddy already) or gone since
+            }
+            int z = m.zoneOf(p);
+            if (z != listLockedZone[cpu] && (heldZonesSinceList[cpu] >>> z & 1) != 0) {
+                toBuddy.freeOnePage(e, p, o, m.pageblockMigratetype(p)); // pcp_spin_trylock() failed
+                listLockedZone[cpu] = -1;
+            }
+        }
+    }
+
+    /** Index of pfn in cpu's list from the commit loop's position on, or -1. */
+    private int indexInList(int cpu, long pfn) {
+        for (int i = listNext[cpu]; i < listN[cpu]; i++) {
+            if (listPfn[cpu][i] == pfn) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether cpu's pcp_spin_trylock() for zone z fails now: another CPU's drain_pages_zone() holds the lock. */

@@ -129,6 +129,8 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
     /** PAGEVEC_SIZE (include/linux/pagevec.h): the folios a folio_batch holds. */
     public static final int PAGEVEC_SIZE = 31;
+    /** SWAP_CLUSTER_MAX (include/linux/swap.h): also the commits free_unref_page_list() makes per pcp lock (6.1). */
+    public static final int SWAP_CLUSTER_MAX = 32;
 
     public static final KernelSemantics V6_1 = forVersion(6, 1);
     public static final KernelSemantics V6_12 = forVersion(6, 12);

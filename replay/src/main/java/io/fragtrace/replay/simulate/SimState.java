@@ -39,7 +39,7 @@ abstract class SimState {
     /** COMPACT_CLUSTER_MAX = SWAP_CLUSTER_MAX. */
     public static final int COMPACT_CLUSTER_MAX = Compaction.COMPACT_CLUSTER_MAX;
     /** SWAP_CLUSTER_MAX (include/linux/swap.h). */
-    public static final int SWAP_CLUSTER_MAX = 32;
+    public static final int SWAP_CLUSTER_MAX = KernelSemantics.SWAP_CLUSTER_MAX;
     /** HPAGE_FRAG_CHECK_INTERVAL_MSEC (mm/compaction.c). */
     public static final long HPAGE_FRAG_CHECK_INTERVAL_MSEC = 500;
     /** MAX_COMPACT_RETRIES (mm/page_alloc.c). */
