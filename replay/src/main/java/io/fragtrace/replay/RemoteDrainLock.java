@@ -266,6 +266,8 @@ final class RemoteDrainLock {
         }
     }
 
+    /** The longest run of one task's frees kept as a candidate list. */
+    private static final int LIST_MAX = 4096;
     /** Per CPU: the task's last list of frees as its first loop printed them (pfn, order), in list order. */
     private long[][] listPfn = new long[0][];
     private int[][] listOrder = new int[0][];
@@ -304,7 +306,13 @@ final class RemoteDrainLock {
                 endList(cpu, e, toBuddy);
             }
             int n = listN[cpu];
-            if (n == listPfn[cpu].length) {
+            if (n == LIST_MAX) {
+                // a run of single frees this long is no one list (release_pages() hands at most a gather batch,
+                // ~510 pages): keep the newest half, memory stays bounded whatever the trace's length
+                System.arraycopy(listPfn[cpu], n - LIST_MAX / 2, listPfn[cpu], 0, LIST_MAX / 2);
+                System.arraycopy(listOrder[cpu], n - LIST_MAX / 2, listOrder[cpu], 0, LIST_MAX / 2);
+                n = LIST_MAX / 2;
+            } else if (n == listPfn[cpu].length) {
                 listPfn[cpu] = Arrays.copyOf(listPfn[cpu], n * 2);
                 listOrder[cpu] = Arrays.copyOf(listOrder[cpu], n * 2);
             }
