@@ -60,20 +60,10 @@ final class RemoteDrainLock {
         }
         afterBatched = Arrays.copyOf(afterBatched, n);
         zoneLockedRun = Arrays.copyOf(zoneLockedRun, n);
-        listPfn = Arrays.copyOf(listPfn, n);
-        listOrder = Arrays.copyOf(listOrder, n);
+        lists = Arrays.copyOf(lists, n);
         for (int i = old; i < n; i++) {
-            listPfn[i] = new long[32];
-            listOrder[i] = new int[32];
+            lists[i] = new FreeList();
         }
-        listN = Arrays.copyOf(listN, n);
-        listPid = Arrays.copyOf(listPid, n);
-        listNext = Arrays.copyOf(listNext, n);
-        listCommitting = Arrays.copyOf(listCommitting, n);
-        listLockedZone = Arrays.copyOf(listLockedZone, n);
-        listBatchCount = Arrays.copyOf(listBatchCount, n);
-        Arrays.fill(listLockedZone, old, n, -1);
-        heldZonesSinceList = Arrays.copyOf(heldZonesSinceList, n);
     }
 
     /** Before the event is applied: the locks it takes or shows released. */
@@ -108,7 +98,7 @@ final class RemoteDrainLock {
             heldBy[owner] = cpu;
             heldZone[owner] = z;
             holding[cpu] = owner;
-            heldZonesSinceList[owner] |= 1L << z;
+            lists[owner].heldZones |= 1L << z;
             return;
         }
         // the owner took its own pcp lock: pcp_spin_trylock() succeeded, the drainer had let it go
@@ -268,21 +258,63 @@ final class RemoteDrainLock {
 
     /** The longest run of one task's frees kept as a candidate list. */
     private static final int LIST_MAX = 4096;
-    /** Per CPU: the task's last list of frees as its first loop printed them (pfn, order), in list order. */
-    private long[][] listPfn = new long[0][];
-    private int[][] listOrder = new int[0][];
-    private int[] listN = new int[0];
-    /** Per CPU: the task (pid) that freed that list. */
-    private int[] listPid = new int[0];
-    /** Per CPU: index of the list's next page the commit loop reaches (after its last mm_page_free_batched). */
-    private int[] listNext = new int[0];
-    /** Per CPU: the commit loop has begun (an mm_page_free_batched of the list was seen). */
-    private boolean[] listCommitting = new boolean[0];
-    /** Per CPU: the zone whose pcp lock the commit loop holds (its locked_zone), or -1, and its batch_count. */
-    private int[] listLockedZone = new int[0];
-    private int[] listBatchCount = new int[0];
-    /** Per CPU: bit z set when another CPU's drain_pages_zone() held its zone-z pcp lock since the list's last free. */
-    private long[] heldZonesSinceList = new long[0];
+    /** A task's run of frees on one CPU, the candidate free_unref_page_list() list, and its commit loop. */
+    private static final class FreeList {
+        /** The frees as its first loop printed them (pfn, order), in list order. */
+        long[] pfn = new long[32];
+        int[] order = new int[32];
+        int n;
+        /** The task (pid) that freed them. */
+        int pid;
+        /** Index of the next page the commit loop reaches (after its last mm_page_free_batched). */
+        int next;
+        /** The commit loop has begun (an mm_page_free_batched of the list was seen). */
+        boolean committing;
+        /** The zone whose pcp lock the commit loop holds (its locked_zone), or -1, and its batch_count. */
+        int lockedZone = -1;
+        int batchCount;
+        /** Bit z set when another CPU's drain_pages_zone() held its zone-z pcp lock since the list's last free. */
+        long heldZones;
+
+        void add(long p, int o, int task, long held) {
+            if (n == LIST_MAX) {
+                // a run of single frees this long is no one list (release_pages() hands at most a gather batch,
+                // ~510 pages): keep the newest half, memory stays bounded whatever the trace's length
+                System.arraycopy(pfn, n - LIST_MAX / 2, pfn, 0, LIST_MAX / 2);
+                System.arraycopy(order, n - LIST_MAX / 2, order, 0, LIST_MAX / 2);
+                n = LIST_MAX / 2;
+            } else if (n == pfn.length) {
+                pfn = Arrays.copyOf(pfn, n * 2);
+                order = Arrays.copyOf(order, n * 2);
+            }
+            pfn[n] = p;
+            order[n] = o;
+            n++;
+            pid = task;
+            heldZones = held;
+        }
+
+        /** Index of p from the commit loop's position on, or -1. */
+        int indexFromNext(long p) {
+            for (int i = next; i < n; i++) {
+                if (pfn[i] == p) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void forget() {
+            n = 0;
+            next = 0;
+            committing = false;
+            lockedZone = -1;
+            batchCount = 0;
+        }
+    }
+
+    /** Per CPU: its current candidate list. */
+    private FreeList[] lists = new FreeList[0];
 
     /**
      * mm/page_alloc.c free_unref_page_list() (6.1; free_unref_folios() on 6.10+): the first loop prints mm_page_free
@@ -299,55 +331,41 @@ final class RemoteDrainLock {
         if (!e.hasIrqFlags() || e.inInterrupt()) {
             return;
         }
+        FreeList l = lists[cpu];
         EventType t = e.type();
         int pid = e.pid();
         if (t == EventType.MM_PAGE_FREE) {
-            if (listCommitting[cpu] || (listN[cpu] > 0 && listPid[cpu] != pid)) {
+            if (l.committing || (l.n > 0 && l.pid != pid)) {
                 endList(cpu, e, toBuddy);
             }
-            int n = listN[cpu];
-            if (n == LIST_MAX) {
-                // a run of single frees this long is no one list (release_pages() hands at most a gather batch,
-                // ~510 pages): keep the newest half, memory stays bounded whatever the trace's length
-                System.arraycopy(listPfn[cpu], n - LIST_MAX / 2, listPfn[cpu], 0, LIST_MAX / 2);
-                System.arraycopy(listOrder[cpu], n - LIST_MAX / 2, listOrder[cpu], 0, LIST_MAX / 2);
-                n = LIST_MAX / 2;
-            } else if (n == listPfn[cpu].length) {
-                listPfn[cpu] = Arrays.copyOf(listPfn[cpu], n * 2);
-                listOrder[cpu] = Arrays.copyOf(listOrder[cpu], n * 2);
-            }
-            listPfn[cpu][n] = e.pfn();
-            listOrder[cpu][n] = e.has(Field.ORDER) ? e.order() : 0;
-            listN[cpu] = n + 1;
-            listPid[cpu] = pid;
-            heldZonesSinceList[cpu] = heldBy[cpu] >= 0 ? 1L << heldZone[cpu] : 0;
+            l.add(e.pfn(), e.has(Field.ORDER) ? e.order() : 0, pid, heldBy[cpu] >= 0 ? 1L << heldZone[cpu] : 0);
             return;
         }
-        if (listN[cpu] == 0) {
+        if (l.n == 0) {
             return;
         }
-        if (pid == listPid[cpu] && t == EventType.MM_PAGE_FREE_BATCHED) {
-            int i = indexInList(cpu, e.pfn());
+        if (pid == l.pid && t == EventType.MM_PAGE_FREE_BATCHED) {
+            int i = l.indexFromNext(e.pfn());
             if (i < 0) {
-                forgetList(cpu); // not this list's commit loop: nothing to tell
+                l.forget(); // not this list's commit loop: nothing to tell
                 return;
             }
-            passedOver(cpu, listNext[cpu], i, e, toBuddy);
+            passedOver(cpu, l.next, i, e, toBuddy);
             int z = m.zoneOf(e.pfn());
-            if (z != listLockedZone[cpu]) { // the trylock succeeded
-                listLockedZone[cpu] = z;
-                listBatchCount[cpu] = 0;
+            if (z != l.lockedZone) { // the trylock succeeded
+                l.lockedZone = z;
+                l.batchCount = 0;
             }
-            if (++listBatchCount[cpu] == KernelSemantics.SWAP_CLUSTER_MAX) {
+            if (++l.batchCount == KernelSemantics.SWAP_CLUSTER_MAX) {
                 // 6.1 unlocks every SWAP_CLUSTER_MAX commits; a 6.10+ folio_batch holds fewer folios than that
-                listLockedZone[cpu] = -1;
-                listBatchCount[cpu] = 0;
+                l.lockedZone = -1;
+                l.batchCount = 0;
             }
-            listNext[cpu] = i + 1;
-            listCommitting[cpu] = true;
+            l.next = i + 1;
+            l.committing = true;
             return;
         }
-        if (pid == listPid[cpu] && t == EventType.MM_PAGE_PCPU_DRAIN && listCommitting[cpu]) {
+        if (pid == l.pid && t == EventType.MM_PAGE_PCPU_DRAIN && l.committing) {
             return; // free_unref_page_commit()'s free_pcppages_bulk() inside the loop
         }
         endList(cpu, e, toBuddy);
@@ -355,18 +373,11 @@ final class RemoteDrainLock {
 
     /** The task went on: pages its commit loop had not reached were passed over too; the list is forgotten. */
     private void endList(int cpu, ParsedEvent e, ToBuddy toBuddy) {
-        if (listCommitting[cpu]) {
-            passedOver(cpu, listNext[cpu], listN[cpu], e, toBuddy);
+        FreeList l = lists[cpu];
+        if (l.committing) {
+            passedOver(cpu, l.next, l.n, e, toBuddy);
         }
-        forgetList(cpu);
-    }
-
-    private void forgetList(int cpu) {
-        listN[cpu] = 0;
-        listNext[cpu] = 0;
-        listCommitting[cpu] = false;
-        listLockedZone[cpu] = -1;
-        listBatchCount[cpu] = 0;
+        l.forget();
     }
 
     /**
@@ -374,28 +385,19 @@ final class RemoteDrainLock {
      * without the lock of its zone (a trylock) while a drain held that lock, went to free_one_page().
      */
     private void passedOver(int cpu, int from, int to, ParsedEvent e, ToBuddy toBuddy) {
+        FreeList l = lists[cpu];
         for (int j = from; j < to; j++) {
-            long p = listPfn[cpu][j];
-            int o = listOrder[cpu][j];
+            long p = l.pfn[j];
+            int o = l.order[j];
             if (!onOwnList(cpu, p, o)) {
                 continue; // not for the commit loop (isolated, another order: the buddy already) or gone since
             }
             int z = m.zoneOf(p);
-            if (z != listLockedZone[cpu] && (heldZonesSinceList[cpu] >>> z & 1) != 0) {
+            if (z != l.lockedZone && (l.heldZones >>> z & 1) != 0) {
                 toBuddy.freeOnePage(e, p, o, m.pageblockMigratetype(p)); // pcp_spin_trylock() failed
-                listLockedZone[cpu] = -1;
+                l.lockedZone = -1;
             }
         }
-    }
-
-    /** Index of pfn in cpu's list from the commit loop's position on, or -1. */
-    private int indexInList(int cpu, long pfn) {
-        for (int i = listNext[cpu]; i < listN[cpu]; i++) {
-            if (listPfn[cpu][i] == pfn) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Whether cpu's pcp_spin_trylock() for zone z fails now: another CPU's drain_pages_zone() holds the lock. */
