@@ -338,7 +338,7 @@ abstract class Kcompactd extends CompactZone {
 
     /** should_proactive_compact_node() (mm/compaction.c, 5.9+). */
     boolean shouldProactiveCompactNode() {
-        if (proactiveness == 0 || kswapdAwake) {
+        if (proactiveness == 0 || kswapdIsRunning()) {
             return false;
         }
         return fragmentationScoreNode() > proactiveWmarks[1];
@@ -352,16 +352,16 @@ abstract class Kcompactd extends CompactZone {
      * else the proactive branch. Sets the next timeout, or leaves it to the end of the work started.
      */
     void kcompactdTimeout(long atNs) {
+        long saved = nowNs;
+        nowNs = atNs; // kcompactd runs at its timeout, before the event that came after it
         if (kcompactdMaxOrder > 0) {
-            long saved = nowNs;
-            nowNs = atNs;
             stats.kcompactdTimeoutWork++;
             kcompactdDoWork();
-            nowNs = saved;
             nextProactiveNs = Long.MAX_VALUE;
-            return;
+        } else {
+            proactiveTimeout(atNs);
         }
-        proactiveTimeout(atNs);
+        nowNs = saved;
     }
 
     /**

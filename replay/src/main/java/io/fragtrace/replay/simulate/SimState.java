@@ -150,6 +150,12 @@ abstract class SimState {
     boolean kernelKswapdRound;
     /** The kernel's kswapd woken and its round (mm_vmscan_kswapd_wake) not begun yet. */
     boolean kernelKswapdWoken;
+    /** The kernel's kswapd task (the pid of its mm_vmscan_kswapd_wake), -1 before one. */
+    int kernelKswapdPid = -1;
+    /** The instant of the kernel's kswapd's last traced event (before one: long before any instant, no overflow). */
+    long kernelKswapdLastNs = Long.MIN_VALUE / 4;
+    /** The instant of the last traced mm_vmscan_wakeup_kswapd (kswapd was waiting on kswapd_wait and is runnable). */
+    long kernelKswapdWokenNs = Long.MIN_VALUE / 4;
     /** The kernel's kswapd runs traced so far (each wake-up, or round begun without one). */
     long kernelKswapdRounds;
     /** The kernel kswapd run the model kswapd's current round follows, -1 before its first check in one. */

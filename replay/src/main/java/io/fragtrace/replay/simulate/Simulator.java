@@ -72,7 +72,10 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (manualPass != null && e.pid() == manualPid && e.cpu() >= 0) {
             manualCpu = e.cpu(); // the writer's task, as the trace shows it scheduled
         }
-        advanceDaemons(ts);
+        advanceDaemons(ts); // the daemons' steps up to ts see the kernel's kswapd as the events before ts show it
+        if (e.pid() == kernelKswapdPid) {
+            kernelKswapdLastNs = ts;
+        }
         if (reporting != null) {
             reporting.advance(ts);
         }
@@ -110,6 +113,7 @@ public final class Simulator extends Regions implements TraceVisitor {
                 traced.onEvent(e);
             }, EventType.MM_COMPACTION_KCOMPACTD_SLEEP, EventType.MM_COMPACTION_KCOMPACTD_WAKE)
             .on(e -> {
+                kernelKswapdTask(e);
                 kernelKswapd(e.type());
                 traced.onEvent(e);
             }, EventType.MM_VMSCAN_WAKEUP_KSWAPD, EventType.MM_VMSCAN_KSWAPD_WAKE, EventType.MM_VMSCAN_KSWAPD_SLEEP)
@@ -125,7 +129,21 @@ public final class Simulator extends Regions implements TraceVisitor {
             kcompactdPhaseNs = e.timestampNs();
         } else if (t == EventType.MM_VMSCAN_WAKEUP_KSWAPD || t == EventType.MM_VMSCAN_KSWAPD_WAKE
                 || t == EventType.MM_VMSCAN_KSWAPD_SLEEP) {
+            kernelKswapdTask(e);
             kernelKswapd(t);
+        }
+    }
+
+    /**
+     * The kernel's kswapd task is the one tracing mm_vmscan_kswapd_wake / _sleep (kswapd(), mm/vmscan.c); a traced
+     * wakeup_kswapd() found it waiting on kswapd_wait and made it runnable.
+     */
+    void kernelKswapdTask(ParsedEvent e) {
+        if (e.type() == EventType.MM_VMSCAN_WAKEUP_KSWAPD) {
+            kernelKswapdWokenNs = e.timestampNs();
+        } else {
+            kernelKswapdPid = e.pid();
+            kernelKswapdLastNs = e.timestampNs();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.fragtrace.replay.simulate;
 
 import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.EventType;
 import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.MigrateMode;
 import io.fragtrace.replay.compaction.CompactionContext;
@@ -451,6 +452,64 @@ class DaemonAndScannerRulesTest {
         assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE, CompactStatus.PARTIAL_SKIPPED));
         assertEquals(t0 + 32_000_000L, s.runs().get(0).endNs());
         assertEquals(t0 + 32_000_000L + 32_768_000_000L, s.nextProactiveNs);
+    }
+
+    /**
+     * kswapd_is_running() (mm/compaction.c) is task_is_running(pgdat->kswapd), not "kswapd has work": where the model's
+     * kswapd follows a traced round of the kernel's (mm_vmscan_kswapd_wake, no mm_vmscan_kswapd_sleep yet), the kernel's
+     * task counts as running only within KSWAPD_SILENT_NS (0.2 ms) of its last event; a longer silence is the HZ/10 nap
+     * of kswapd_try_to_sleep() or reclaim_throttle(), which the trace does not show. Pass timed at 1 ms per migrated
+     * page as above: each iteration isolates COMPACT_CLUSTER_MAX = 32 pages, so the loop's checks fall at t0 + 32 ms,
+     * t0 + 64 ms, ...
+     */
+    @Test
+    void aProactivePassGoesOnWhileTheKernelsKswapdWaitsInsideItsRound() {
+        long t0 = 20_000_000_000L;
+        Simulator s = sim(scattered(), "linux-6.1");
+        PassCost cost = new PassCost();
+        cost.add(CompactionContext.PROACTIVE, 1_000_000_000L, 1_000, 0);
+        s.setPassCost(cost);
+        s.nowNs = t0;
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE); // the kernel's kswapd in a round, its pid seen at t0 + 1 ms
+        s.kernelKswapdPid = 52;
+        s.kernelKswapdLastNs = t0 + 1_000_000L;
+        s.kswapdAwake = true; // the model's kswapd follows it
+        // the check at t0 + 5 ms: 4 ms of silence > 0.2 ms, the kernel's kswapd waits: should_proactive_compact_node()
+        s.kcompactdTimeout(t0 + 5_000_000L);
+        assertEquals(1, s.stats().proactiveRuns);
+        s.advanceDaemonPasses(t0 + 5_000_000L);               // first iteration at t0 + 5 ms: 32 migrated
+        // the check at t0 + 37 ms: still silent (36 ms) -> CONTINUE, 32 more migrated
+        s.advanceDaemonPasses(t0 + 40_000_000L);
+        assertEquals(64, s.kcompactdPass.zone.cc.migrated);
+        assertEquals(t0 + 69_000_000L, s.kcompactdPass.clockNs);
+        s.kernelKswapdLastNs = t0 + 68_900_000L;              // a kswapd free 0.1 ms before the next check
+        s.advanceDaemonPasses(t0 + 70_000_000L);
+        // __compact_finished() at t0 + 69 ms: 0.1 ms <= 0.2 ms, kswapd_is_running() -> PARTIAL_SKIPPED
+        assertEquals(1, s.stats().passes(CompactionContext.PROACTIVE, CompactStatus.PARTIAL_SKIPPED));
+        assertEquals(t0 + 69_000_000L, s.runs().get(0).endNs());
+        assertEquals(64, s.runs().get(0).migrated());
+    }
+
+    /** Without a traced round of the kernel's (the model woke kswapd where the kernel did not), the model's decides. */
+    @Test
+    void theModelsOwnKswapdRoundIsRunningWhereTheKernelTracedNone() {
+        Simulator s = sim(scattered(), "linux-6.1");
+        s.nowNs = 20_000_000_000L;
+        s.kswapdAwake = true;
+        assertTrue(s.kswapdIsRunning());
+        assertFalse(s.shouldProactiveCompactNode());
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE);
+        s.kernelKswapdLastNs = s.nowNs - 300_000L; // 0.3 ms silent
+        assertFalse(s.kswapdIsRunning());
+        s.kernelKswapdWokenNs = s.nowNs - 100_000L; // a traced wakeup_kswapd(): it was waiting, now runnable
+        assertTrue(s.kswapdIsRunning());
+        s.kernelKswapdLastNs = s.nowNs - 50_000L;   // it ran (its mm_vmscan_kswapd_wake) ...
+        s.nowNs += 250_000L;                        // ... and is silent again for 0.25 ms
+        assertFalse(s.kswapdIsRunning());
+        s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_SLEEP);
+        assertTrue(s.kswapdIsRunning()); // the kernel's kswapd sleeps: the model's own round again
+        s.kswapdAwake = false;
+        assertFalse(s.kswapdIsRunning());
     }
 
     /**

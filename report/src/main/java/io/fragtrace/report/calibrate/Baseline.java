@@ -81,7 +81,8 @@ public final class Baseline {
                 + " summary.json simulate.accounting); a configuration that would reclaim more, less or earlier"
                 + " (watermarks, watermark_scale_factor, min_free_kbytes) changes when kswapd runs in the model, not"
                 + " how much memory comes back; how long a kswapd round lasts is the kernel's kswapd's, as its own"
-                + " events show it.");
+                + " events show it, and within a round kswapd counts as running for compaction (kswapd_is_running())"
+                + " only up to 0.2 ms after its last event: the trace does not show its naps.");
         out.add("Untraced allocation paths: pages the kernel takes without mm_page_alloc (the free pages its"
                 + " compaction isolates as migration targets, compaction capture, highatomic reserves) are not in"
                 + " the request stream; the model makes its own, so their placement is the model's, not the"
