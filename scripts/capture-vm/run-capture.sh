@@ -90,6 +90,8 @@ md5=$(md5sum < "$out/trace.txt" | cut -d' ' -f1)
 (cd "$out" && sha256sum -c --quiet guest/SHA256SUMS) && echo "guest SHA256SUMS ok"
 echo "qemu: $qemu (no KVM); wall time $((t1 - t0))s" > "$out/guest/qemu.txt"
 python3 "$here/make-meta.py" "$out"
+# the booted kernel's build options the model reads (CONFIG_HZ: kcompactd's timer); fragtrace-record does the same
+grep -E '^CONFIG_HZ(_[0-9]+)?=' "/boot/config-$kver" > "$out/before/kconfig.txt" 2>/dev/null || rm -f "$out/before/kconfig.txt"
 gzip -9 "$out/trace.txt"
 for s in before after; do gzip -9 "$out/$s/kpageflags.bin"; done
 echo "== bundle in $out"

@@ -42,6 +42,13 @@ public record BundleConfig(KernelConfig config, List<Setting> settings) {
         }
     }
 
+    /**
+     * The build options of the captured kernel, as its .config spells them ({@code CONFIG_HZ=250}): written by
+     * scripts/fragtrace-record (from /proc/config.gz or /boot/config-RELEASE) and scripts/capture-vm (the booted
+     * kernel's /boot/config-KVER).
+     */
+    static final String KCONFIG = "before/kconfig.txt";
+
     /** Where settings are looked for, first found wins. */
     static final List<String> SOURCES = List.of("before/sysctl_vm.txt", "before/thp.txt", "guest/settings.txt",
             "meta.txt");
@@ -50,6 +57,7 @@ public record BundleConfig(KernelConfig config, List<Setting> settings) {
     public static BundleConfig read(Path bundle, String base) throws ConfigException {
         KernelConfig baseCfg = Configs.load(base);
         Map<String, String[]> files = settingFiles(bundle);
+        Map<String, String> kconfig = kconfig(bundle.resolve(KCONFIG));
         Map<String, String> values = new LinkedHashMap<>();
         List<Setting> settings = new ArrayList<>();
         String[] header = dumpHeader(bundle.resolve("before").resolve("buddydump.txt"));
@@ -74,6 +82,9 @@ public record BundleConfig(KernelConfig config, List<Setting> settings) {
                 String[] f = files.get(k.file());
                 v = k.type == Knob.Type.CHOICE ? bracketed(f[0]) : f[0];
                 from = f[1] + " " + k.file();
+            } else if (k.kconfig() != null && kconfig.containsKey(k.kconfig())) {
+                v = kconfig.get(k.kconfig());
+                from = KCONFIG + " " + k.kconfig();
             }
             if (v != null) {
                 values.put(k.key, v);
@@ -136,6 +147,26 @@ public record BundleConfig(KernelConfig config, List<Setting> settings) {
             }
         } catch (IOException | NumberFormatException e) {
             return new String[3];
+        }
+        return out;
+    }
+
+    /** CONFIG_X → value from a .config-style file ({@code CONFIG_X=value}; comments and other lines skipped); empty if none. */
+    static Map<String, String> kconfig(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                String l = line.trim();
+                int eq = l.indexOf('=');
+                if (l.startsWith("CONFIG_") && eq > 0) {
+                    out.putIfAbsent(l.substring(0, eq), l.substring(eq + 1).replace("\"", ""));
+                }
+            }
+        } catch (IOException e) {
+            return out; // unreadable: the base configuration's values, as for a missing file
         }
         return out;
     }

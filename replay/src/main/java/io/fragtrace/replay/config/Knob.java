@@ -102,6 +102,17 @@ public enum Knob {
         return m.startsWith("/sys/") && m.indexOf(' ') < 0 ? m : null;
     }
 
+    /**
+     * The kernel build option ({@code CONFIG_X}) this knob is, from the {@code mirrors} declaration, or null: read from
+     * a bundle's {@code before/kconfig.txt} ({@link BundleConfig}).
+     */
+    public String kconfig() {
+        String m = mirrors.replace("`", "");
+        int end = m.indexOf(' ');
+        String name = end < 0 ? m : m.substring(0, end);
+        return name.startsWith("CONFIG_") ? name : null;
+    }
+
     /** The knob whose value a sysctl/sysfs file holds ({@link #file()}), or null. */
     public static Knob ofFile(String file) {
         for (Knob k : values()) {

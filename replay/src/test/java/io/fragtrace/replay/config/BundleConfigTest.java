@@ -67,6 +67,21 @@ class BundleConfigTest {
         assertEquals(500, b.config().extfragThreshold(), "outside the settings block: not read");
     }
 
+    /** CONFIG_HZ from before/kconfig.txt (the kernel's .config lines); without the file the base config's 250. */
+    @Test
+    void theTimerFrequencyFromTheKernelsBuildConfig(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("before"));
+        assertEquals(250, BundleConfig.read(tmp, "linux-6.1").config().hz());
+        Files.writeString(tmp.resolve("before/kconfig.txt"), "# CONFIG_HZ_250 is not set\nCONFIG_HZ_1000=y\n"
+                + "CONFIG_HZ=1000\n");
+        BundleConfig b = BundleConfig.read(tmp, "linux-6.1");
+        assertEquals(1000, b.config().hz());
+        assertTrue(b.settings().stream().anyMatch(s -> s.knob() == Knob.HZ
+                && s.from().equals("before/kconfig.txt CONFIG_HZ")));
+        assertEquals("CONFIG_HZ", Knob.HZ.kconfig());
+        assertEquals(null, Knob.MIN_FREE_KBYTES.kconfig());
+    }
+
     @Test
     void markerWrites() {
         BundleConfig.SysctlWrite w = BundleConfig.parseWrite(5, "capture: phase set /proc/sys/vm/"
