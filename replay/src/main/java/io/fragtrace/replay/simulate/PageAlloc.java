@@ -25,6 +25,7 @@ import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NOFRAGMENT;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NO_WATERMARKS;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_OOM;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_LOW;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MASK;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MIN;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
@@ -125,6 +126,31 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
             free += (long) m.freeListLength(z, o, MIGRATE_HIGHATOMIC) << o;
         }
         return free;
+    }
+
+    /**
+     * The start of __alloc_pages_slowpath() (mm/page_alloc.c, 6.1/6.12) where the trace shows it: wake_all_kswapds() is
+     * its first step, traced (mm_vmscan_wakeup_kswapd, with the request's order and gfp) when kswapd waits, and the
+     * task's mm_page_alloc comes only after its compaction, reclaim and retries (tens to hundreds of ms later). The
+     * instant is the trace's; whether kswapd wakes is the model's: only if its own fast path (get_page_from_freelist()
+     * at the low watermark, zone_watermark_fast()) fails now. The request itself is served at its mm_page_alloc
+     * ({@link #allocPages}), whose slow path only raises kswapd_order while kswapd is awake.
+     */
+    void allocPagesSlowpathBegins(int order, long gfp) {
+        int highestKz = gfpZone(gfp);
+        int pref = preferredZone(highestKz);
+        if (pref < 0 || (gfpToAllocFlags(gfp, order) & ALLOC_KSWAPD) == 0) {
+            return;
+        }
+        int flags = ALLOC_WMARK_LOW | allocFlagsNofragment(pref, gfp);
+        for (int z = nz - 1; z >= 0; z--) {
+            if (kzone[z] <= highestKz && zones[z].managed > 0
+                    && zoneWatermarkFast(z, order, wmark[z][WMARK_LOW] + boost[z], highestKz, flags, gfp)) {
+                return;
+            }
+        }
+        stats.slowpathStartsTraced++;
+        wakeAllKswapds(order, gfp, highestKz);
     }
 
     /**

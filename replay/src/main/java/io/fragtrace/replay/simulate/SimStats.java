@@ -19,6 +19,8 @@ public final class SimStats {
     public long reclaimStandIns;
     /** Allocations whose fast path failed at the low watermark (__alloc_pages_slowpath(), kswapd woken). */
     public long slowpath;
+    /** Slow path starts the trace shows (an allocating task's mm_vmscan_wakeup_kswapd) that fail the model's fast path too. */
+    public long slowpathStartsTraced;
     /** Of those, the ones that failed again at min (direct reclaim/compaction, or the reserves). */
     public long belowMin;
     /** Served with ALLOC_NO_WATERMARKS from __gfp_pfmemalloc_flags() (PF_MEMALLOC task or __GFP_MEMALLOC). */

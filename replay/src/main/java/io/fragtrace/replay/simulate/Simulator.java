@@ -115,6 +115,9 @@ public final class Simulator extends Regions implements TraceVisitor {
             .on(e -> {
                 kernelKswapdTask(e);
                 kernelKswapd(e.type());
+                if (e.type() == EventType.MM_VMSCAN_WAKEUP_KSWAPD) {
+                    slowpathBegins(e);
+                }
                 traced.onEvent(e);
             }, EventType.MM_VMSCAN_WAKEUP_KSWAPD, EventType.MM_VMSCAN_KSWAPD_WAKE, EventType.MM_VMSCAN_KSWAPD_SLEEP)
             .otherwise(traced::onEvent);
@@ -131,6 +134,18 @@ public final class Simulator extends Regions implements TraceVisitor {
                 || t == EventType.MM_VMSCAN_KSWAPD_SLEEP) {
             kernelKswapdTask(e);
             kernelKswapd(t);
+        }
+    }
+
+    /**
+     * An allocating task's traced wakeup_kswapd(): its request (order, gfp) entered __alloc_pages_slowpath() now, before
+     * the mm_page_alloc that serves it ({@link PageAlloc#allocPagesSlowpathBegins}); kswapd's own and rmqueue()'s
+     * boosted-zone wake-ups (gfp 0) are not requests.
+     */
+    void slowpathBegins(ParsedEvent e) {
+        int order = e.order();
+        if (order >= 0 && order <= maxOrder && !Watermarks.kswapdTask(e.comm())) {
+            allocPagesSlowpathBegins(order, thpGfp(e.gfpBits(), order));
         }
     }
 

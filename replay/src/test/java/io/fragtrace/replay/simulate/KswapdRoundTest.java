@@ -168,4 +168,42 @@ class KswapdRoundTest {
         s.runKswapd();
         assertFalse(s.kswapdAwake);
     }
+
+    /**
+     * __alloc_pages_slowpath() (mm/page_alloc.c) calls wake_all_kswapds() first; the trace shows it as the allocating
+     * task's mm_vmscan_wakeup_kswapd, tens of ms before the mm_page_alloc that serves the request. The model wakes its
+     * kswapd at that instant when its own fast path fails too (zone_watermark_fast() at the low watermark).
+     */
+    @Test
+    void aTracedSlowPathStartWakesKswapdWhenTheModelsFastPathFailsToo() {
+        long hugetlb = Gfp.parse("GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_RETRY_MAYFAIL|__GFP_COMP");
+        // 64 free order-2 blocks, 256 pages: no free block of order >= 9, __zone_watermark_ok(order 9) fails
+        BuddyModel m = zone();
+        for (int i = 0; i < 64; i++) {
+            m.addToFreeList(0, 8L * i, 2, MIGRATE_MOVABLE, true);
+        }
+        Simulator s = sim(m, "linux-6.1");
+        s.allocPagesSlowpathBegins(9, hugetlb);
+        assertTrue(s.kswapdAwake);
+        assertEquals(1, s.stats().wakeupKswapd);
+        assertEquals(1, s.stats().slowpathStartsTraced);
+        assertEquals(9, s.kswapdOrderReq);
+
+        // with a free order-9 block too: 768 free, 768 - (512 - 1) = 257 > low 14, and a block of order >= 9 on a
+        // movable list: the model's fast path would succeed, so the model's kswapd is not woken
+        BuddyModel m2 = zone();
+        for (int i = 0; i < 64; i++) {
+            m2.addToFreeList(0, 8L * i, 2, MIGRATE_MOVABLE, true);
+        }
+        m2.addToFreeList(0, 2048, 9, MIGRATE_MOVABLE, true);
+        Simulator s2 = sim(m2, "linux-6.1");
+        s2.allocPagesSlowpathBegins(9, hugetlb);
+        assertFalse(s2.kswapdAwake);
+        assertEquals(0, s2.stats().slowpathStartsTraced);
+
+        // rmqueue()'s wake-up of a boosted zone's kswapd (order 0, gfp 0) is no request: no ALLOC_KSWAPD
+        Simulator s3 = sim(zone(), "linux-6.1");
+        s3.allocPagesSlowpathBegins(0, 0);
+        assertFalse(s3.kswapdAwake);
+    }
 }

@@ -299,6 +299,7 @@ public final class SimulateRun {
         acct.put("fallbacks_changed_ownership", s.fallbacksChangedOwnership);
         acct.put("watermark_boosts", s.boosts);
         acct.put("slowpath_entries", s.slowpath);
+        acct.put("slowpath_starts_traced", s.slowpathStartsTraced);
         acct.put("below_min_retries", s.belowMin);
         acct.put("pfmemalloc_allocations", s.pfmemalloc);
         acct.put("thp_defrag_at_end", sim.thpDefrag().name().toLowerCase(Locale.ROOT).replace('_', '+'));
