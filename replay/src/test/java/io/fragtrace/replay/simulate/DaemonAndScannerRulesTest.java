@@ -37,6 +37,15 @@ class DaemonAndScannerRulesTest {
         return m;
     }
 
+    /** The scattered zone with the capture's pass cost of 1 ms per migrated page and no scan cost for proactive passes. */
+    private static Simulator proactivePassesAtOneMsPerPage() {
+        Simulator s = sim(scattered(), "linux-6.1");
+        PassCost cost = new PassCost();
+        cost.add(CompactionContext.PROACTIVE, 1_000_000_000L, 1_000, 0);
+        s.setPassCost(cost);
+        return s;
+    }
+
     /** 16 free order-2 blocks (64 pages). */
     private static BuddyModel low() {
         BuddyModel m = zone();
@@ -432,10 +441,7 @@ class DaemonAndScannerRulesTest {
     @Test
     void aProactivePassRunsThroughTraceTimeAndGivesWayToKswapd() {
         long t0 = 20_000_000_000L;
-        Simulator s = sim(scattered(), "linux-6.1");
-        PassCost cost = new PassCost();
-        cost.add(CompactionContext.PROACTIVE, 1_000_000_000L, 1_000, 0); // 1 ms per migrated page, no scan cost
-        s.setPassCost(cost); // proactive passes are timed (Kcompactd.TIMED)
+        Simulator s = proactivePassesAtOneMsPerPage(); // proactive passes are timed (Kcompactd.TIMED)
         s.nowNs = t0;
         s.proactiveTimeout(t0);
         assertEquals(1, s.stats().proactiveRuns);
@@ -465,10 +471,7 @@ class DaemonAndScannerRulesTest {
     @Test
     void aProactivePassGoesOnWhileTheKernelsKswapdWaitsInsideItsRound() {
         long t0 = 20_000_000_000L;
-        Simulator s = sim(scattered(), "linux-6.1");
-        PassCost cost = new PassCost();
-        cost.add(CompactionContext.PROACTIVE, 1_000_000_000L, 1_000, 0);
-        s.setPassCost(cost);
+        Simulator s = proactivePassesAtOneMsPerPage();
         s.nowNs = t0;
         s.kernelKswapd(EventType.MM_VMSCAN_KSWAPD_WAKE); // the kernel's kswapd in a round, its pid seen at t0 + 1 ms
         s.kernelKswapdPid = 52;
