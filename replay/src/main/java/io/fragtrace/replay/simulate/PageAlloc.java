@@ -25,10 +25,10 @@ import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NOFRAGMENT;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_NO_WATERMARKS;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_OOM;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_LOW;
-import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MASK;
 import static io.fragtrace.replay.simulate.Watermarks.ALLOC_WMARK_MIN;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
+import static io.fragtrace.replay.simulate.Watermarks.WMARK_LOW;
 import static io.fragtrace.replay.simulate.Watermarks.WMARK_MIN;
 
 /**
