@@ -247,7 +247,7 @@ public final class Blame {
     private byte mobility(long p) {
         byte origin = o.origin(p);
         if (origin == PageOwners.TRACED) {
-            return o.migratetype(p) == MIGRATE_MOVABLE ? MOVABLE : UNMOVABLE;
+            return o.movable(p) ? MOVABLE : UNMOVABLE;
         }
         if (origin == PageOwners.UNTRACED) {
             // compaction's free scanner takes targets only from movable pageblocks (suitable_migration_target())

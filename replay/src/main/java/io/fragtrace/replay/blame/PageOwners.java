@@ -1,10 +1,12 @@
 package io.fragtrace.replay.blame;
 
 import io.fragtrace.parser.EventType;
+import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.IntIntMap;
+import io.fragtrace.replay.model.UnmovableLru;
 import io.fragtrace.replay.model.Zone;
 
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 
 import static io.fragtrace.replay.model.BuddyModel.KIND_BUDDY;
 import static io.fragtrace.replay.model.BuddyModel.KIND_PCP;
+import static io.fragtrace.replay.model.KernelSemantics.MIGRATE_MOVABLE;
 
 /**
  * page_owner from the trace (mm/page_owner.c: __set_page_owner() at allocation, __reset_page_owner() at free): for
@@ -57,6 +60,8 @@ public final class PageOwners implements TraceVisitor {
     private int[] taskPid = {-1, -1};
     private int[] taskCommId = {-1, -1};
     private String[] gfpNames = new String[64];
+    /** The gfp bits of each name (Gfp.parse()), for the rules that read the mask. */
+    private long[] gfpBits = new long[64];
 
     /** Owners of a model whose zones all replay every event (no window). */
     public PageOwners(BuddyModel model) {
@@ -232,8 +237,10 @@ public final class PageOwners implements TraceVisitor {
     private void nameGfp(int id, String text) {
         if (id >= gfpNames.length) {
             gfpNames = Arrays.copyOf(gfpNames, Math.max(id + 1, gfpNames.length * 2));
+            gfpBits = Arrays.copyOf(gfpBits, gfpNames.length);
         }
         gfpNames[id] = text;
+        gfpBits[id] = Gfp.parse(text);
     }
 
     // ------------------------------------------------------------------ lookups (by pfn)
@@ -261,6 +268,16 @@ public final class PageOwners implements TraceVisitor {
     public int migratetype(long pfn) {
         int r = (int) (pfn - base);
         return origin[r] == TRACED ? (mtOrder[r] >> 4) & 7 : -1;
+    }
+
+    /**
+     * Whether a traced page is one compaction can migrate as its gfp tells (PageLRU; the trace has no page flags):
+     * a movable allocation, or a block device's page-cache folio allocated as unmovable ({@link UnmovableLru}).
+     */
+    public boolean movable(long pfn) {
+        int r = (int) (pfn - base);
+        return origin[r] == TRACED && (((mtOrder[r] >> 4) & 7) == MIGRATE_MOVABLE
+                || gfp[r] >= 0 && UnmovableLru.blockDeviceFolio(gfpBits[gfp[r]], mtOrder[r] & 15));
     }
 
     public int order(long pfn) {

@@ -51,7 +51,10 @@ abstract class SimState {
     public static final int ZONE_MOVABLE = 3;
     public static final int MAX_NR_ZONES = 5;
 
-    /** amt values: -1 free (buddy or pcp); 0..2 allocated with that migratetype; PINNED allocated, not movable. */
+    /**
+     * amt values: -1 free (buddy or pcp); 0..2 allocated with that migratetype, MIGRATE_MOVABLE also for an LRU page
+     * allocated without __GFP_MOVABLE (PageLRU is what compaction reads); PINNED allocated, not movable.
+     */
     static final byte FREE = -1;
     static final byte PINNED = 7;
     static final byte COMPOUND_BIT = 0x10;

@@ -27,6 +27,11 @@ public final class SimStats {
     public long pfmemalloc;
     /** Allocations recognised as movable non-LRU (zsmalloc, balloon: {@link io.fragtrace.replay.model.NonLruMovable}). */
     public long nonLruAllocated;
+    /**
+     * Pages allocated without __GFP_MOVABLE that go on the LRU: a block device's page cache
+     * ({@link io.fragtrace.replay.model.UnmovableLru}); compaction migrates them.
+     */
+    public long unmovableLruAllocated;
     /** Of those pages, migrated by compaction through movable_operations (movable_non_lru = on). */
     public long nonLruMigrated;
     /** Scanned by compaction and not isolatable (movable_non_lru = off): isolate_fail. */

@@ -32,23 +32,29 @@ public final class Simulation {
         // kpageflags: KpageFlags.lruSingleWords() of before/, or null
         public Simulator newSimulator() {
             BuddyModel model = ModelLoader.fromDump(dump, ks, zoneInfo);
-            int nz = model.zoneCount();
-            int[][][] pcp = new int[nz][][];
             long startNs = Long.MIN_VALUE;
-            for (int z = 0; z < nz; z++) {
-                BuddyDump.Zone dz = dump.zone(model.zone(z).name);
-                int maxCpu = 0;
-                for (BuddyDump.Cpu c : dz.cpus) {
-                    maxCpu = Math.max(maxCpu, c.cpu() + 1);
-                }
-                pcp[z] = new int[maxCpu][];
-                for (BuddyDump.Cpu c : dz.cpus) {
-                    pcp[z][c.cpu()] = new int[] {c.high(), c.batch()};
-                }
-                startNs = Math.max(startNs, dz.lockNs);
+            for (int z = 0; z < model.zoneCount(); z++) {
+                startNs = Math.max(startNs, dump.zone(model.zone(z).name).lockNs);
             }
-            return new Simulator(model, cfg, pcp, kpageflags, startNs);
+            return new Simulator(model, cfg, pcpCpus(dump, model), kpageflags, startNs);
         }
+    }
+
+    /** Per zone of the model, per CPU: {pcp->high, pcp->batch} of the dump's "C" lines. */
+    static int[][][] pcpCpus(BuddyDump dump, BuddyModel model) {
+        int[][][] pcp = new int[model.zoneCount()][][];
+        for (int z = 0; z < pcp.length; z++) {
+            BuddyDump.Zone dz = dump.zone(model.zone(z).name);
+            int maxCpu = 0;
+            for (BuddyDump.Cpu c : dz.cpus) {
+                maxCpu = Math.max(maxCpu, c.cpu() + 1);
+            }
+            pcp[z] = new int[maxCpu][];
+            for (BuddyDump.Cpu c : dz.cpus) {
+                pcp[z][c.cpu()] = new int[] {c.high(), c.batch()};
+            }
+        }
+        return pcp;
     }
 
     /** Reads before/ (buddydump, zoneinfo, kpageflags) and checks the config's orders against the dump. */

@@ -11,7 +11,9 @@ import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.metrics.ReserveWatch;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.NonLruMovable;
+import io.fragtrace.replay.model.UnmovableLru;
 import io.fragtrace.replay.model.PageReporting;
 
 import java.util.Arrays;
@@ -361,6 +363,10 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (NonLruMovable.kind(e.gfpBits(), order) != NonLruMovable.NONE) {
             mt |= NONLRU_BIT;
             stats.nonLruAllocated++;
+        } else if (UnmovableLru.blockDeviceFolio(e.gfpBits(), order)) {
+            // placed as MIGRATE_UNMOVABLE (above), yet on the LRU: compaction migrates it
+            mt = (byte) KernelSemantics.MIGRATE_MOVABLE;
+            stats.unmovableLruAllocated++;
         }
         for (int i = 0; i < 1 << order; i++) {
             amt[mr + i] = (byte) (compound ? mt | COMPOUND_BIT : mt);

@@ -97,6 +97,32 @@ class BlameTest {
         assertEquals(BlameResult.REASON_PCP, r.ranges().get(3).reasons());
     }
 
+    /**
+     * A disk's page cache (bdev_alloc()'s GFP_USER mapping; readahead's mask as the captures show it) is allocated as
+     * unmovable but is on the LRU, so compaction migrates it (UnmovableLru). 8 pages at order 2, by hand: R0 [0,4)
+     * dd-400's readahead pages 0-3: movable only, dd sole; R1 [4,8) 4 the same mask without __GFP_HARDWALL (slab),
+     * 5-7 free: pinned by it.
+     */
+    @Test
+    void aDisksPageCacheDoesNotPinItsRange() {
+        String readahead = "GFP_NOFS|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_HARDWALL";
+        BuddyModel m = new BuddyModel(KernelSemantics.V6_1, List.of(new Zone(0, 0, "Normal", 0, 8)), 1);
+        m.addToFreeList(0, 5, 0, MIGRATE_UNMOVABLE, false);
+        m.addToFreeList(0, 6, 1, MIGRATE_UNMOVABLE, false);
+        PageOwners o = new PageOwners(m);
+        for (int p = 0; p < 4; p++) {
+            o.recordAllocation(p, 0, 400, "dd", readahead, MIGRATE_UNMOVABLE, 1_000_000_000L + p, 10 + p);
+        }
+        o.recordAllocation(4, 0, 400, "dd", readahead.replace("|__GFP_HARDWALL", ""), MIGRATE_UNMOVABLE,
+                1_100_000_000L, 20);
+        Blame b = new Blame(o, null, 2, true);
+        // FREE, HOLE, PINNED, RESERVED, UNKNOWN, MOVABLE
+        assertArrayEquals(new long[] {0, 0, 1, 0, 0, 1}, b.analyse(2_000_000_000L));
+        BlameResult r = b.result("test");
+        assertEquals(RangeClass.MOVABLE, r.ranges().get(0).cls());
+        assertEquals(RangeClass.PINNED, r.ranges().get(1).cls());
+    }
+
     /** "name ranges sole pages" of each culprit, in rank order. */
     private static void assertCulprits(List<Culprit> cs, String... expected) {
         assertEquals(List.of(expected), cs.stream().map(c -> c.name() + " " + c.ranges() + " " + c.sole() + " "

@@ -197,6 +197,13 @@ final class MechanismSections extends Section {
                         nl.path("isolation_failures").asLong())},
                 new String[] {"compaction passes that succeeded", String.format(Locale.ROOT, "%,d of %,d", ok,
                         attempts)}));
+        JsonNode ul = f.summary().path("simulate").path("unmovable_lru");
+        if (!ul.isMissingNode()) {
+            page.p(String.format(Locale.ROOT, "The other way round: %,d pages of a block device's page cache (order 0"
+                    + " GFP_USER-based masks with __GFP_COMP, as a disk's readahead allocates them) were placed as"
+                    + " unmovable, yet are on the LRU, so compaction migrates them as the kernel does"
+                    + " (docs/calibrate.md).", ul.path("pages_allocated").asLong()));
+        }
     }
 
     /** The topology.zones entry of zone z (the folder lists zones in its own order). */

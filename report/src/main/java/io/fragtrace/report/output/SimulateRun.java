@@ -308,6 +308,7 @@ public final class SimulateRun {
         nl.put("pages_allocated", s.nonLruAllocated);
         nl.put("pages_migrated", s.nonLruMigrated);
         nl.put("isolation_failures", s.nonLruBlocked);
+        n.putObject("unmovable_lru").put("pages_allocated", s.unmovableLruAllocated);
         ObjectNode rg = n.putObject("regions");
         rg.put("on", sim.regionsOn());
         rg.put("regions", sim.regionCount());
