@@ -5,6 +5,8 @@ import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionRun;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,10 +24,7 @@ class PassFromKernelStateTest {
     @Test
     void theProactivePassOnDmaIsTheKernels() throws Exception {
         Simulator s = KernelStateStart.at(SimSamples.bundle("kcompactd-512M-k6.12"), "24.198480");
-        s.daemonCpu = 1;
-        s.proactiveTimeout(s.nowNs);
-        s.advanceDaemonPasses(Long.MAX_VALUE);
-        CompactionRun dma = s.runs().get(0);
+        CompactionRun dma = proactivePass(s).get(0);
         assertEquals(CompactionContext.PROACTIVE, dma.context());
         assertEquals("DMA", dma.zone().name());
         assertEquals(CompactStatus.COMPLETE, dma.status());
@@ -47,14 +46,19 @@ class PassFromKernelStateTest {
     @Test
     void theProactivePassOnDma32EndsNearTheKernelsScore() throws Exception {
         Simulator s = KernelStateStart.at(SimSamples.bundle("kcompactd-512M-k6.12"), "24.198480");
-        s.daemonCpu = 1;
         s.tuned[1][0].high = 3576; // after/buddydump.txt "C 0 ... high=3576", "C 1 ... high=3545"
         s.tuned[1][1].high = 3545;
-        s.proactiveTimeout(s.nowNs);
-        s.advanceDaemonPasses(Long.MAX_VALUE);
-        CompactionRun dma32 = s.runs().get(1);
+        CompactionRun dma32 = proactivePass(s).get(1);
         assertEquals(CompactStatus.COMPLETE, dma32.status());
         assertTrue(Math.abs(dma32.migrateIsolated() - 8762) < 8762 / 20, "isolated " + dma32.migrateIsolated());
         assertTrue(Math.abs(s.fragmentationScoreNode() - 93) <= 3, "score " + s.fragmentationScoreNode());
+    }
+
+    /** The proactive pass of a check at the start instant, by kcompactd on CPU 1 as the trace shows it, run whole. */
+    private static List<CompactionRun> proactivePass(Simulator s) {
+        s.daemonCpu = 1;
+        s.proactiveTimeout(s.nowNs);
+        s.advanceDaemonPasses(Long.MAX_VALUE);
+        return s.runs();
     }
 }
