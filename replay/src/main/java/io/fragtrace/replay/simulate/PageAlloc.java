@@ -5,6 +5,7 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.ParsedEvent;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.model.BuddyModel;
+import io.fragtrace.replay.model.IntIntMap;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.replay.model.StealFallback;
 
@@ -134,9 +135,9 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
      * task's mm_page_alloc comes only after its compaction, reclaim and retries (tens to hundreds of ms later). The
      * instant is the trace's; whether kswapd wakes is the model's: only if its own fast path (get_page_from_freelist()
      * at the low watermark, zone_watermark_fast()) fails now. The request itself is served at its mm_page_alloc
-     * ({@link #allocPages}), whose slow path only raises kswapd_order while kswapd is awake.
+     * ({@link #allocPages}), whose slow path then does not run this first step again ({@link #slowpathBegun}).
      */
-    void allocPagesSlowpathBegins(int order, long gfp) {
+    void allocPagesSlowpathBegins(int pid, int order, long gfp) {
         int highestKz = gfpZone(gfp);
         int pref = preferredZone(highestKz);
         if (pref < 0 || (gfpToAllocFlags(gfp, order) & ALLOC_KSWAPD) == 0) {
@@ -151,7 +152,17 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         }
         stats.slowpathStartsTraced++;
         wakeAllKswapds(order, gfp, highestKz);
+        if (pid >= 0) {
+            slowpathBegun.put(pid, order);
+        }
     }
+
+    /**
+     * Tasks whose request's __alloc_pages_slowpath() began at a traced wakeup_kswapd() where the model's fast path
+     * failed too: pid → order, until the task's next mm_page_alloc. That first step (wake_all_kswapds()) has run, so
+     * the serve goes on from the min-watermark retry; the retry loop's own wake_all_kswapds() ("retry:") still runs.
+     */
+    final IntIntMap slowpathBegun = new IntIntMap(16);
 
     /**
      * __alloc_pages_slowpath() (mm/page_alloc.c, 6.1), without reclaim: wake kswapd, retry at the min watermark,
@@ -166,7 +177,8 @@ abstract class PageAlloc extends PageFree implements StealFallback.Policy {
         boolean canDirect = (gfp & Gfp.DIRECT_RECLAIM) != 0;
         boolean costly = order > PAGE_ALLOC_COSTLY_ORDER;
         int flags = gfpToAllocFlags(gfp, order);
-        if ((flags & ALLOC_KSWAPD) != 0) {
+        boolean begun = curPid >= 0 && slowpathBegun.get(curPid) == order;
+        if ((flags & ALLOC_KSWAPD) != 0 && !begun) {
             wakeAllKswapds(order, gfp, highestKz);
         }
         stats.slowpath++;

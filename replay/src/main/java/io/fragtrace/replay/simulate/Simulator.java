@@ -147,7 +147,7 @@ public final class Simulator extends Regions implements TraceVisitor {
     void slowpathBegins(ParsedEvent e) {
         int order = e.order();
         if (order >= 0 && order <= maxOrder && !Watermarks.kswapdTask(e.comm())) {
-            allocPagesSlowpathBegins(order, thpGfp(e.gfpBits(), order));
+            allocPagesSlowpathBegins(e.pid(), order, thpGfp(e.gfpBits(), order));
         }
     }
 
@@ -330,6 +330,7 @@ public final class Simulator extends Regions implements TraceVisitor {
             freeBefore[z] = m.freePages(z);
         }
         long mp = allocPages(order, gfp, curCpu, e);
+        slowpathBegun.remove(curPid);
         if (mp >= 0) {
             int z = m.zoneOf(mp);
             reserves.allocation(z, freeBefore[z], order, gfp, e.timestampNs(), e);

@@ -183,7 +183,7 @@ class KswapdRoundTest {
             m.addToFreeList(0, 8L * i, 2, MIGRATE_MOVABLE, true);
         }
         Simulator s = sim(m, "linux-6.1");
-        s.allocPagesSlowpathBegins(9, hugetlb);
+        s.allocPagesSlowpathBegins(300, 9, hugetlb);
         assertTrue(s.kswapdAwake);
         assertEquals(1, s.stats().wakeupKswapd);
         assertEquals(1, s.stats().slowpathStartsTraced);
@@ -197,13 +197,49 @@ class KswapdRoundTest {
         }
         m2.addToFreeList(0, 2048, 9, MIGRATE_MOVABLE, true);
         Simulator s2 = sim(m2, "linux-6.1");
-        s2.allocPagesSlowpathBegins(9, hugetlb);
+        s2.allocPagesSlowpathBegins(300, 9, hugetlb);
         assertFalse(s2.kswapdAwake);
         assertEquals(0, s2.stats().slowpathStartsTraced);
 
         // rmqueue()'s wake-up of a boosted zone's kswapd (order 0, gfp 0) is no request: no ALLOC_KSWAPD
         Simulator s3 = sim(zone(), "linux-6.1");
-        s3.allocPagesSlowpathBegins(0, 0);
+        s3.allocPagesSlowpathBegins(300, 0, 0);
         assertFalse(s3.kswapdAwake);
+    }
+
+    /**
+     * __alloc_pages_slowpath() (mm/page_alloc.c, 6.1 and 6.12) wakes kswapd once as its first step ("if (alloc_flags &
+     * ALLOC_KSWAPD) wake_all_kswapds()", then get_page_from_freelist() at the min watermark); only its retry loop
+     * ("retry:") wakes it again. Where the trace shows that first step (the task's mm_vmscan_wakeup_kswapd), serving
+     * the request at its mm_page_alloc goes on after it: one request does not raise kswapd_order twice.
+     */
+    @Test
+    void aSlowPathBegunInTheTraceDoesNotWakeKswapdAgainWhenTheRequestIsServed() {
+        long hugetlb = Gfp.parse("GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_RETRY_MAYFAIL|__GFP_COMP");
+        for (int pid : new int[] {300, 301}) {
+            // a free order-9 block and 12 free pages: 524 free; __zone_watermark_ok(order 9) needs
+            // 524 - (512 - 1) = 13 > mark: fails at low (14), holds at min (10)
+            BuddyModel m = zone();
+            m.addToFreeList(0, 2048, 9, MIGRATE_MOVABLE, true);
+            for (int i = 0; i < 3; i++) {
+                m.addToFreeList(0, 8L * i, 2, MIGRATE_MOVABLE, true);
+            }
+            Simulator s = sim(m, "linux-6.1");
+            s.allocPagesSlowpathBegins(300, 9, hugetlb);
+            assertEquals(9, s.kswapdOrderReq);
+            assertEquals(1, s.stats().wakeupKswapd);
+            // kswapd() reads kswapd_order and resets it to 0; its round gives the order up (nothing reclaimable: no
+            // kswapd free in the trace) and it sleeps
+            s.runKswapd();
+            assertEquals(0, s.kswapdOrderReq);
+
+            s.curPid = pid;
+            long p = s.allocPagesSlowpath(9, hugetlb, MIGRATE_MOVABLE, DMA32, 0);
+            assertEquals(2048, p); // served at the min watermark, before the retry loop
+            // pid 300 is the task whose slow path the trace showed beginning: its first step has run; pid 301's
+            // request is another one, whose own first step raises kswapd_order again
+            assertEquals(pid == 300 ? 0 : 9, s.kswapdOrderReq);
+            assertEquals(pid == 300 ? 1 : 2, s.stats().wakeupKswapd);
+        }
     }
 }
