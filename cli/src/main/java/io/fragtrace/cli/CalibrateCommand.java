@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.config.ConfigException;
 import io.fragtrace.replay.config.Configs;
 import io.fragtrace.replay.snapshot.SnapshotException;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -44,6 +46,7 @@ import java.util.concurrent.Callable;
         footer = {"%nExamples:",
                 "  fragtrace calibrate sample-traces/fragment-thp-256M sample-traces/kcompactd-512M",
                 "  fragtrace calibrate sample-traces/* --json calibration.json",
+                "  fragtrace calibrate sample-traces/kcompactd-512M-k6.12 --from 24.19848",
                 "%nJSON: the figures of every bundle, per phase and in total (docs/calibrate.md).",
                 "Exit codes: 0 done (whatever the verdicts; with --check: every bar passed); 1 with --check, a row",
                 "failed its bar; 2 usage or input error (one line on stderr)."})
@@ -64,12 +67,26 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--check", description = "exit 1 when a row fails its bar")
     boolean check;
 
+    @Option(names = "--from", paramLabel = "TIME",
+            description = "start the model from the kernel's own state at TIME (seconds on the trace clock, or a "
+                    + "marker name as fragtrace at takes it), the observed replay up to it, instead of before/; "
+                    + "only what follows TIME is compared")
+    String from;
+
     @Mixin
     SharedOptions.Quiet quiet;
 
     @Override
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
         Configs.load(config);
+        Instant fromInstant = null;
+        if (from != null) {
+            try {
+                fromInstant = Instant.parse(from);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage().replace("--time", "--from"));
+            }
+        }
         List<TraceInput> inputs = new ArrayList<>();
         List<Path> inputPaths = new ArrayList<>();
         for (String b : bundles) {
@@ -93,7 +110,7 @@ final class CalibrateCommand implements Callable<Integer> {
         int failed = 0;
         List<String> verdicts = new ArrayList<>();
         for (TraceInput in : inputs) {
-            CalibrateRun run = new CalibrateRun(in, config);
+            CalibrateRun run = new CalibrateRun(in, config, fromInstant);
             CalibrateRun.Result r;
             try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
                 r = run.run();

@@ -77,7 +77,11 @@ class CalibrateCommandTest {
     }
 
     static Counted count(Path bundle) throws Exception {
-        long from = startMicros(bundle);
+        return count(bundle, startMicros(bundle));
+    }
+
+    /** What a grep of the trace text finds after {@code from} (microseconds on the trace clock). */
+    static Counted count(Path bundle, long from) throws Exception {
         Map<String, Long> ends = new TreeMap<>();
         Map<String, Long> endsK = new TreeMap<>();
         Map<Integer, Long> failed = new TreeMap<>();
@@ -291,5 +295,49 @@ class CalibrateCommandTest {
         StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", f.toString()), "not a bundle");
         StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", tmp.resolve("nope").toString()),
                 "no such file");
+    }
+
+    /**
+     * --from: the model starts from the kernel's state at 24.198 s of kcompactd-512M-k6.12 (the observed replay up to
+     * it). The kernel's side is then what the trace text shows after that instant: the ten mm_compaction_end lines of
+     * kcompactd's five proactive checks (24.212 to 43.719 s, each DMA then DMA32, all status=complete), one
+     * mm_vmscan_kswapd_wake (26.566 s), no kcompactd wake. The workload's THP writes at 14.765 s, before the instant,
+     * are listed as in force.
+     */
+    @Test
+    void fromTheKernelsStateAtAnInstantOnlyWhatFollowsIsCompared(@TempDir Path tmp) throws Exception {
+        Path bundle = StatsCommandTest.samples().resolve("kcompactd-512M-k6.12");
+        Path out = tmp.resolve("from.json");
+        StatsCommandTest.Run r = StatsCommandTest.run("calibrate", bundle.toString(), "--from", "24.198", "--json",
+                out.toString(), "-q");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("from the kernel's own state at 24.198000 s"), r.out());
+        JsonNode cal = new ObjectMapper().readTree(out.toFile()).path("bundles").get(0);
+        assertEquals("kernel_state", cal.path("start_state").path("kind").asText());
+        assertEquals(24.198, cal.path("start_state").path("at_s").asDouble(), 1e-9);
+        Counted c = count(bundle, 24_198_000L);
+        assertEquals(Map.of("complete", 10L), c.endsByStatus());
+        assertEquals(10, row(cal, "attempts").path("kernel").asLong());
+        assertEquals(100.0, row(cal, "success_rate.PROACTIVE").path("kernel").asDouble(), 1e-9);
+        assertEquals(1, c.kswapdWakes());
+        assertEquals(1, row(cal, "kswapd_wakes").path("kernel").asLong());
+        assertEquals(0, row(cal, "kcompactd_wakes").path("kernel").asLong());
+        assertEquals(c.migrated(), row(cal, "migrated").path("kernel").asLong());
+        assertEquals(24.198, cal.path("phases").get(0).path("from_s").asDouble(), 1e-9);
+        JsonNode w = cal.path("sysctl_writes").get(0);
+        assertEquals("/sys/kernel/mm/transparent_hugepage/enabled", w.path("file").asText());
+        assertEquals("always", w.path("value").asText());
+        assertTrue(w.path("applied_by_model").asBoolean());
+    }
+
+    @Test
+    void anInstantOutsideTheTraceIsAOneLineError() throws Exception {
+        String b = StatsCommandTest.samples().resolve("kcompactd-512M-k6.12").toString();
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", b, "--from", "99"),
+                "--from 99.000000 s is outside the trace");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", b, "--from", "1"),
+                "is before the start state");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", b, "--from", "no such phase"),
+                "--from: no marker 'no such phase'");
     }
 }

@@ -52,6 +52,7 @@ public final class ReplayTo {
     private volatile long events;
     private Follower follower;
     private long[] zoneLimitNs;
+    private String option = "--time";
 
     public ReplayTo(TraceInput input, KernelSemantics override, Instant at) {
         this.input = input;
@@ -63,6 +64,12 @@ public final class ReplayTo {
     public static Result run(TraceInput input, KernelSemantics override, Instant at)
             throws SnapshotException, TraceInputException {
         return new ReplayTo(input, override, at).run();
+    }
+
+    /** The option that named the instant, as the error messages quote it (default "--time"). */
+    public ReplayTo named(String option) {
+        this.option = option;
+        return this;
     }
 
     public ReplayTo follow(Follower f) {
@@ -91,7 +98,7 @@ public final class ReplayTo {
         long[] from = start.fromNs();
         long startNs = Arrays.stream(from).max().orElse(Long.MIN_VALUE);
         if (!at.isMarker() && !at.isEnd() && zoneLimitNs == null && startNs != Long.MIN_VALUE && at.ns() < startNs) {
-            throw new TraceInputException("--time " + at + " is before the start state (" + start.kind() + " at "
+            throw new TraceInputException(option + " " + at + " is before the start state (" + start.kind() + " at "
                     + Instant.seconds(startNs) + " s): the model knows nothing earlier");
         }
         long[] to = new long[from.length];
@@ -114,13 +121,13 @@ public final class ReplayTo {
         long atNs = at.ns();
         if (at.isMarker()) {
             if (feed.markerNs == Long.MIN_VALUE) {
-                throw new TraceInputException("--time: no marker '" + at.marker() + "' in " + input.displayName()
+                throw new TraceInputException(option + ": no marker '" + at.marker() + "' in " + input.displayName()
                         + (feed.similar.isEmpty() ? " (" + feed.markers + " markers)"
                         : "; markers containing it: '" + String.join("', '", feed.similar) + "'"));
             }
             atNs = feed.markerNs;
             if (startNs != Long.MIN_VALUE && atNs < startNs) {
-                throw new TraceInputException("--time: marker '" + feed.markerText + "' (" + Instant.seconds(atNs)
+                throw new TraceInputException(option + ": marker '" + feed.markerText + "' (" + Instant.seconds(atNs)
                         + " s) is before the start state (" + start.kind() + " at " + Instant.seconds(startNs) + " s)");
             }
         } else if (zoneLimitNs != null) {
@@ -128,7 +135,7 @@ public final class ReplayTo {
         } else if (at.isEnd()) {
             atNs = feed.last;
         } else if (atNs < feed.first || atNs > feed.last) {
-            throw new TraceInputException("--time " + at + " is outside the trace (" + Instant.seconds(feed.first)
+            throw new TraceInputException(option + " " + at + " is outside the trace (" + Instant.seconds(feed.first)
                     + " s to " + Instant.seconds(feed.last) + " s)");
         }
         return new Result(model, start, atNs, feed.markerText, feed.first, feed.last, replay.eventsApplied(), pr,

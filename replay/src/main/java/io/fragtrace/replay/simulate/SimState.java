@@ -484,6 +484,14 @@ abstract class SimState {
         return startNs;
     }
 
+    /** Started from the kernel's state at an instant ({@link KernelStateStart}), not from a before/ snapshot. */
+    boolean fromKernelState;
+
+    /** Whether the start state is the kernel's at an instant of the trace, the workload's writes before it applied. */
+    public boolean fromKernelState() {
+        return fromKernelState;
+    }
+
     public long lastTimeNs() {
         return lastTimeNs;
     }

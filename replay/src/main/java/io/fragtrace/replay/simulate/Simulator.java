@@ -255,8 +255,12 @@ public final class Simulator extends Regions implements TraceVisitor {
 
     /** trace_marker lines: the workload's own sysctl and THP writes, applied as at runtime. */
     void marker(ParsedEvent e) {
-        String text = e.text();
-        clock.marker(e.timestampNs(), text);
+        clock.marker(e.timestampNs(), e.text());
+        workloadWrite(e.text());
+    }
+
+    /** A marker's write of a sysctl or THP setting ("set FILE = VALUE"), applied now; other markers change nothing. */
+    void workloadWrite(String text) {
         if (!honorWorkloadSysctls) {
             return;
         }

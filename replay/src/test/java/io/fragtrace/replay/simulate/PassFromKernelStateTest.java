@@ -1,10 +1,14 @@
 package io.fragtrace.replay.simulate;
 
 import io.fragtrace.parser.CompactStatus;
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionRun;
+import io.fragtrace.replay.config.BundleConfig;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +27,7 @@ class PassFromKernelStateTest {
      */
     @Test
     void theProactivePassOnDmaIsTheKernels() throws Exception {
-        Simulator s = KernelStateStart.at(SimSamples.bundle("kcompactd-512M-k6.12"), "24.198480");
+        Simulator s = fromKernelState("kcompactd-512M-k6.12", "24.198480");
         CompactionRun dma = proactivePass(s).get(0);
         assertEquals(CompactionContext.PROACTIVE, dma.context());
         assertEquals("DMA", dma.zone().name());
@@ -45,13 +49,20 @@ class PassFromKernelStateTest {
      */
     @Test
     void theProactivePassOnDma32EndsNearTheKernelsScore() throws Exception {
-        Simulator s = KernelStateStart.at(SimSamples.bundle("kcompactd-512M-k6.12"), "24.198480");
+        Simulator s = fromKernelState("kcompactd-512M-k6.12", "24.198480");
         s.tuned[1][0].high = 3576; // after/buddydump.txt "C 0 ... high=3576", "C 1 ... high=3545"
         s.tuned[1][1].high = 3545;
         CompactionRun dma32 = proactivePass(s).get(1);
         assertEquals(CompactStatus.COMPLETE, dma32.status());
         assertTrue(Math.abs(dma32.migrateIsolated() - 8762) < 8762 / 20, "isolated " + dma32.migrateIsolated());
         assertTrue(Math.abs(s.fragmentationScoreNode() - 93) <= 3, "score " + s.fragmentationScoreNode());
+    }
+
+    /** The simulator from the kernel's state at the instant, under the bundle's own configuration (as calibrate). */
+    static Simulator fromKernelState(String sample, String time) throws Exception {
+        Path bundle = SimSamples.bundle(sample);
+        return KernelStateStart.at(TraceInput.of(bundle.toString()), BundleConfig.read(bundle, "linux-6.1").config(),
+                Instant.parse(time), "--from");
     }
 
     /** The proactive pass of a check at the start instant, by kcompactd on CPU 1 as the trace shows it, run whole. */

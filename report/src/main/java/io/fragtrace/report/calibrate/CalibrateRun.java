@@ -5,11 +5,13 @@ import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.PipelinedParser;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
+import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.ModelLoader;
 import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.simulate.KernelStateStart;
 import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
 import io.fragtrace.replay.snapshot.SnapshotException;
@@ -26,12 +28,22 @@ import java.nio.file.Path;
 public final class CalibrateRun {
     private final TraceInput input;
     private final String baseConfig;
+    private final Instant from;
     private volatile long events;
 
     /** @param baseConfig the preset or file for the knobs the bundle does not record */
     public CalibrateRun(TraceInput input, String baseConfig) {
+        this(input, baseConfig, null);
+    }
+
+    /**
+     * @param from the instant the model starts from the kernel's own state ({@link KernelStateStart}, the observed
+     *             replay up to it; only what follows is compared), or null for the bundle's before/ state
+     */
+    public CalibrateRun(TraceInput input, String baseConfig, Instant from) {
         this.input = input;
         this.baseConfig = baseConfig;
+        this.from = from;
     }
 
     public long eventsSeen() {
@@ -49,7 +61,8 @@ public final class CalibrateRun {
                     + "before/buddydump.txt for its start state (see sample-traces/README.md)");
         }
         BundleConfig bc = BundleConfig.read(bundle, baseConfig);
-        Simulator sim = Simulation.forBundle(bundle, bc.config());
+        Simulator sim = from == null ? Simulation.forBundle(bundle, bc.config())
+                : KernelStateStart.at(input, bc.config(), from, "--from");
         // how long a pass takes on the captured machine, from the kernel's own passes: the trace read once more
         // when the first timed (compact_memory) pass begins
         sim.setPassCostSource(PassCost.whenAsked(input));
@@ -71,6 +84,11 @@ public final class CalibrateRun {
         ObjectNode out = json.objectNode();
         out.put("bundle", bundle.toString());
         out.put("kernel_release", release);
+        ObjectNode start = out.putObject("start_state");
+        start.put("kind", from == null ? "before" : "kernel_state");
+        if (sim.startNs() != Long.MIN_VALUE) {
+            start.put("at_s", sim.startNs() / 1e9);
+        }
         out.setAll(json);
         return new Result(bundle.toString(), release == null ? "unknown" : release, out, c);
     }

@@ -47,6 +47,11 @@ public final class CalibrationText {
         StringBuilder b = new StringBuilder();
         b.append("== ").append(bundle).append(" · kernel ").append(release).append(" · config ")
                 .append(c.path("config").path("name").asText()).append('\n');
+        JsonNode start = c.path("start_state");
+        if ("kernel_state".equals(start.path("kind").asText())) {
+            b.append(String.format(Locale.ROOT, "  from the kernel's own state at %.6f s (the observed replay up to it);"
+                    + " only what follows is compared%n", start.path("at_s").asDouble()));
+        }
         List<String[]> t = new ArrayList<>();
         t.add(new String[] {"row", "kernel", "model", "error", "bar", "verdict"});
         for (JsonNode r : c.path("rows")) {

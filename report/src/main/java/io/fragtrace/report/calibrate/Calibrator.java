@@ -234,6 +234,9 @@ public final class Calibrator {
         long ts = e.timestampNs();
         proactiveChecks(e, ts);
         if (ts <= startNs) {
+            if (sim.fromKernelState() && e.type() == EventType.MARKER) {
+                recordWrite(ts, e.text()); // applied to the kernel state the model starts from
+            }
             return;
         }
         lastNs = ts;
@@ -260,15 +263,19 @@ public final class Calibrator {
     }
 
     private void marker(long ts, String text) {
-        BundleConfig.SysctlWrite w = BundleConfig.parseWrite(ts, text);
-        if (w != null) {
-            writes.add(w);
-        }
+        recordWrite(ts, text);
         if (phases.size() >= MAX_PHASES) {
             return;
         }
         closePhase(ts);
         phases.add(new Phase(label(text), ts));
+    }
+
+    private void recordWrite(long ts, String text) {
+        BundleConfig.SysctlWrite w = BundleConfig.parseWrite(ts, text);
+        if (w != null) {
+            writes.add(w);
+        }
     }
 
     static String label(String text) {
