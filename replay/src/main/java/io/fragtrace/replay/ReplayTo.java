@@ -108,10 +108,17 @@ public final class ReplayTo {
         }
         ObservedReplay replay = new ObservedReplay(model, from, to);
         long slack = LockOrderSorter.slackFor(input.bundle()); // as validate and replay: the same recovered order
-        LockOrderSorter sorter = follower == null
-                ? new LockOrderSorter(replay, replay, LockOrderSorter.DEFAULT_WINDOW, slack)
-                : new LockOrderSorter(replay, follower.downstream(replay, start, from, to),
-                LockOrderSorter.DEFAULT_WINDOW, slack, false);
+        // the replay sees nothing past the instant: its window skips such events, but the steps it runs for every
+        // event (the remote-drain lock, the compaction it follows, migration's deferred frees) would change the
+        // state the caller asks for; the sorter still reads past it to order the events up to it
+        long limit = Arrays.stream(to).max().orElse(Long.MAX_VALUE);
+        TraceVisitor target = follower == null ? replay : follower.downstream(replay, start, from, to);
+        TraceVisitor upToInstant = limit == Long.MAX_VALUE ? target : e -> {
+            if (e.timestampNs() <= limit) {
+                target.onEvent(e);
+            }
+        };
+        LockOrderSorter sorter = new LockOrderSorter(replay, upToInstant, LockOrderSorter.DEFAULT_WINDOW, slack, false);
         Feed feed = new Feed(sorter);
         ParseReport pr = new PipelinedParser().parse(input, feed);
         sorter.finish();
