@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -67,11 +66,8 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--check", description = "exit 1 when a row fails its bar")
     boolean check;
 
-    @Option(names = "--from", paramLabel = "TIME",
-            description = "start the model from the kernel's own state at TIME (seconds on the trace clock, or a "
-                    + "marker name as fragtrace at takes it), the observed replay up to it, instead of before/; "
-                    + "only what follows TIME is compared")
-    String from;
+    @Mixin
+    SharedOptions.From from;
 
     @Mixin
     SharedOptions.Quiet quiet;
@@ -79,14 +75,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
         Configs.load(config);
-        Instant fromInstant = null;
-        if (from != null) {
-            try {
-                fromInstant = Instant.parse(from);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage().replace("--time", "--from"));
-            }
-        }
+        Instant fromInstant = from.instant(spec);
         List<TraceInput> inputs = new ArrayList<>();
         List<Path> inputPaths = new ArrayList<>();
         for (String b : bundles) {

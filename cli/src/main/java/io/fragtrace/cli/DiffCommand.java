@@ -39,6 +39,7 @@ import java.util.concurrent.Callable;
                 "A and B need the same page size and max_order and a zone in common."},
         footer = {"%nExamples:",
                 "  fragtrace diff sample-traces/mixed-churn-512M --config-a linux-6.1 --config-b proactive --out d1",
+                "  fragtrace diff sample-traces/mixed-churn-512M --config-a bundle --config-b proactive --from 'round 24' --out d4",
                 "  fragtrace diff sample-traces/fragment-thp-256M sample-traces/fragment-thp-256M-k6.12 --out d2",
                 "  fragtrace diff runs/6.1 runs/6.12 --out d3",
                 "%nDIR is written completely or not at all; it replaces only an empty folder or a previous Fragtrace",
@@ -74,12 +75,19 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     SharedOptions.Quiet quiet;
 
+    @Mixin
+    SharedOptions.From from;
+
     @Override
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
         Path bIn = b != null ? b : a;
         if (b == null && configA == null && configB == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give B, or --config-a/--config-b to run A's trace under two configurations");
+        }
+        if (from.time != null && (configA == null || configB == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--from applies to simulated runs: give --config-a and --config-b");
         }
         List<Path> inputs = new ArrayList<>();
         for (Path in : List.of(a, bIn)) {
@@ -125,7 +133,7 @@ final class DiffCommand implements Callable<Integer> {
         }
         TraceInput in = Inputs.open(spec, input.toString());
         if (config != null) {
-            SimulateRun sim = SimulateRun.of(in, config, 0);
+            SimulateRun sim = SimulateRun.of(in, config, 0).from(from.instant(spec));
             try (Progress p = Progress.start(in, quiet.on, sim::eventsSeen)) {
                 sim.run(dir);
             }

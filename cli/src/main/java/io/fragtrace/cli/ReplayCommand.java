@@ -100,6 +100,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + "kernel configuration, as fragtrace calibrate reads it); default linux-6.1")
     String config;
 
+    @Mixin
+    SharedOptions.From from;
+
     private Integer simulate(TraceInput in) throws TraceInputException, SnapshotException, IOException {
         if (naive || kernel.release != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -122,6 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        run.from(from.instant(spec));
         KernelConfig cfg = run.config();
         SimulateRun.Result result;
         try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
@@ -130,9 +134,13 @@ final class ReplayCommand implements Callable<Integer> {
         var sim = result.summary().get("simulate");
         var c = sim.get("compaction");
         var d = sim.get("end_buddyinfo_distance");
-        spec.commandLine().getOut().printf("fragtrace replay --mode simulate --config %s: %s -> %s (compaction "
+        var start = result.summary().get("start_state");
+        String fromText = "kernel_state".equals(start.path("from").asText())
+                ? String.format(java.util.Locale.ROOT, " from the kernel's state at %.6f s", start.path("at_s").asDouble())
+                : "";
+        spec.commandLine().getOut().printf("fragtrace replay --mode simulate --config %s%s: %s -> %s (compaction "
                         + "attempts model %d / observed %d, successes %d / %d; kcompactd wakes %d / %d%s)%n",
-                cfg.name(), in.displayName(), out, c.get("attempts").get("model").asLong(),
+                cfg.name(), fromText, in.displayName(), out, c.get("attempts").get("model").asLong(),
                 c.get("attempts").get("observed").asLong(), c.get("successes").get("model").asLong(),
                 c.get("successes").get("observed").asLong(), sim.get("kcompactd").get("wakes").get("model").asLong(),
                 sim.get("kcompactd").get("wakes").get("observed").asLong(),
@@ -183,9 +191,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (mode == Mode.simulate) {
             return simulate(in);
         }
-        if (config != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--config applies to --mode simulate only");
+        if (config != null || from.time != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (config != null ? "--config" : "--from")
+                    + " applies to --mode simulate only" + (config == null ? " (fragtrace at shows the kernel's state at an"
+                    + " instant)" : ""));
         }
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
                 kernel.release, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb,

@@ -1,9 +1,12 @@
 package io.fragtrace.cli;
 
+import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,6 +38,26 @@ final class SharedOptions {
         /** The chosen semantics, or null for the bundle's own. */
         KernelSemantics semantics() {
             return release == null ? null : KernelSemantics.forRelease(release);
+        }
+    }
+
+    /** --from TIME: a simulation from the kernel's own state at an instant instead of before/. */
+    static final class From {
+        @Option(names = "--from", paramLabel = "TIME", description = "simulate from the kernel's own state at TIME "
+                + "(seconds on the trace clock, or a marker name as fragtrace at takes it), the observed replay up to "
+                + "it, instead of before/; only what follows TIME is compared with the kernel")
+        String time;
+
+        /** The instant, or null when --from was not given; a usage error for a malformed one. */
+        Instant instant(CommandSpec spec) {
+            if (time == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(time);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage().replace("--time", "--from"));
+            }
         }
     }
 

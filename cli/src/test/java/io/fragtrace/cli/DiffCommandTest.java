@@ -111,6 +111,8 @@ class DiffCommandTest {
         StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString(), "--out",
                 tmp.resolve("d").toString()), "give B, or --config-a/--config-b");
         StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString()), "Missing required");
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("diff", a.toString(), a.toString(), "--from", "12.5",
+                "--out", tmp.resolve("d").toString()), "--from applies to simulated runs");
     }
 
     /**

@@ -58,6 +58,35 @@ class ReplaySimulateCommandTest {
         assertTrue(html.contains("calibration rows within their bars"));
     }
 
+    /**
+     * --from 12.55 on fragment-thp-256M: the model starts from the kernel's state at 12.55 s, and the kernel's side
+     * is what follows it. The trace's mm_compaction_begin lines after 12.55 s (by hand): 12.553644, 12.571674,
+     * 12.589410, 12.607162, 12.624298 and 12.868399 s, six passes, each ending status=success.
+     */
+    @Test
+    void simulateFromTheKernelsStateAtAnInstant(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sim-from");
+        ValidateCommandTest.Run r = ValidateCommandTest.run("replay",
+                ValidateCommandTest.samples().resolve("fragment-thp-256M").toString(), "--mode", "simulate",
+                "--config", "bundle", "--from", "12.55", "--out", out.toString(), "-q");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("from the kernel's state at 12.550000 s"), r.out());
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("kernel_state", s.at("/start_state/from").asText());
+        assertEquals(12.55, s.at("/start_state/at_s").asDouble(), 1e-9);
+        assertEquals(6, s.at("/simulate/compaction/attempts/observed").asLong());
+        assertEquals(6, s.at("/simulate/compaction/successes/observed").asLong());
+        assertEquals(6, s.at("/calibration/rows/0/kernel").asLong());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("the kernel's own state at <span data-summary=\"start_state.at_s\">12.550000</span> s"),
+                "the summary says where the run began");
+        // in observed mode the state at an instant is fragtrace at's
+        r = ValidateCommandTest.run("replay", ValidateCommandTest.samples().resolve("fragment-thp-256M").toString(),
+                "--from", "12.55", "--out", tmp.resolve("o").toString(), "-q");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--from applies to --mode simulate only"), r.err());
+    }
+
     @Test
     void configRejectedInObservedModeAndUnknownConfigNamed(@TempDir Path tmp) {
         ValidateCommandTest.Run r = ValidateCommandTest.run("replay",

@@ -155,8 +155,12 @@ public final class DiffReport {
             JsonNode cfg = s.path("config");
             String c = cfg.isMissingNode() || cfg.isNull() ? "" : ", config "
                     + (cfg.isTextual() ? cfg.asText() : cfg.path("name").asText(cfg.toString()));
+            JsonNode start = s.path("start_state");
+            String from = "kernel_state".equals(start.path("from").asText())
+                    ? String.format(java.util.Locale.ROOT, ", from the kernel's state at %.6f s", start.path("at_s").asDouble())
+                    : "";
             return f.name() + " (" + s.path("kernel").path("release").asText("unknown kernel") + ", "
-                    + s.path("mode").asText("observed") + c + ")";
+                    + s.path("mode").asText("observed") + c + from + ")";
         }
 
         void chart(String base, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Table data, String caption) {

@@ -91,6 +91,10 @@ final class SummarySection extends Section {
         if (s.has("unknown_fraction")) {
             kv.add(new String[] {"unknown fraction", num("unknown_fraction", 100, 2) + " % of pages of unknown"
                     + " state at the start (" + Page.esc(s.path("start_state").path("from").asText("?")) + ")"});
+        } else if (simulate && "kernel_state".equals(s.path("start_state").path("from").asText())) {
+            kv.add(new String[] {"start state", "the kernel's own state at " + num("start_state.at_s", 1, 6)
+                    + " s: the observed replay up to it (exact free lists and pcp lists; skip bits, deferral and"
+                    + " watermark boost start fresh, kswapd and kcompactd asleep)"});
         } else if (simulate) {
             kv.add(new String[] {"start state", "the kernel's before/buddydump.txt (exact free lists, pcp lists and"
                     + " pageblocks)"});

@@ -10,6 +10,7 @@ import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.parser.TraceVisitor;
 import io.fragtrace.parser.PipelinedParser;
+import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.compaction.PassCost;
@@ -21,6 +22,7 @@ import io.fragtrace.replay.metrics.ZoneSample;
 import io.fragtrace.replay.metrics.ZoneSampler;
 import io.fragtrace.replay.model.BuddyModel;
 import io.fragtrace.replay.model.KernelSemantics;
+import io.fragtrace.replay.simulate.KernelStateStart;
 import io.fragtrace.replay.simulate.SimStats;
 import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
@@ -57,6 +59,7 @@ public final class SimulateRun {
     private final long intervalNs;
     private volatile long events;
     private List<BundleConfig.Setting> settings;
+    private Instant from;
 
     public SimulateRun(TraceInput input, KernelConfig config, long intervalNs) {
         this.input = input;
@@ -92,6 +95,15 @@ public final class SimulateRun {
         return this;
     }
 
+    /**
+     * Starts the model from the kernel's own state at an instant ({@link KernelStateStart}: the observed replay up to
+     * it) instead of before/; the kernel's side then counts what follows it. Null: before/.
+     */
+    public SimulateRun from(Instant instant) {
+        this.from = instant;
+        return this;
+    }
+
     public long eventsSeen() {
         return events;
     }
@@ -106,7 +118,8 @@ public final class SimulateRun {
             throw new TraceInputException(input.displayName() + ": simulate mode needs a bundle folder with "
                     + "before/buddydump.txt for its start state (see sample-traces/README.md)");
         }
-        Simulator sim = Simulation.forBundle(bundle, config);
+        Simulator sim = from == null ? Simulation.forBundle(bundle, config)
+                : KernelStateStart.at(input, config, from, "--from");
         // how long a pass takes on the captured machine, from the kernel's own passes: the trace read once more
         // when the first timed (compact_memory) pass begins
         sim.setPassCostSource(PassCost.whenAsked(input));
@@ -128,7 +141,9 @@ public final class SimulateRun {
             }
             calibrator.onEvent(e);
             sim.onEvent(e);
-            observed.onEvent(e);
+            if (from == null || e.timestampNs() > startNs) {
+                observed.onEvent(e); // from a kernel state: the kernel's passes after it, as the model's
+            }
             stats.onEvent(e);
             markerLog.onEvent(e);
         });
@@ -180,6 +195,11 @@ public final class SimulateRun {
         BuddyModel model = sim.model();
         SimStats s = sim.stats();
         ObjectNode r = Summary.header(input, report, model, "simulate", sim::watermarks);
+        ObjectNode st = r.putObject("start_state");
+        st.put("from", sim.fromKernelState() ? "kernel_state" : "before/buddydump.txt");
+        if (sim.startNs() != Long.MIN_VALUE) {
+            st.put("at_s", sim.startNs() / 1e9);
+        }
         r.set("config", configJson(config));
         ObjectNode ev = r.putObject("events");
         long requests = 0;
