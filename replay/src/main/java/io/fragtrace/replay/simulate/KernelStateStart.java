@@ -45,15 +45,13 @@ public final class KernelStateStart {
             throws SnapshotException, TraceInputException, IOException {
         Path bundle = input.bundle();
         PageOwners[] owners = new PageOwners[1];
-        List<Long> markerNs = new ArrayList<>();
-        List<String> markerText = new ArrayList<>();
+        List<String> markerText = new ArrayList<>(); // the replay sees events up to the instant only (ReplayTo)
         ReplayTo to = new ReplayTo(input, null, at).named(what);
         to.follow((replay, start, from, upTo) -> {
             owners[0] = new PageOwners(start.model(), from, upTo);
             BlameTap tap = new BlameTap(replay, owners[0]);
             return e -> {
                 if (e.type() == EventType.MARKER) {
-                    markerNs.add(e.timestampNs());
                     markerText.add(e.text());
                 }
                 tap.onEvent(e);
@@ -81,11 +79,7 @@ public final class KernelStateStart {
         int[][][] pcp = Simulation.pcpCpus(ModelLoader.loadDump(bundle.resolve("before")), m);
         Simulator s = new Simulator(m, cfg, pcp, lru.toLongArray(), r.atNs());
         s.fromKernelState = true;
-        for (int i = 0; i < markerNs.size(); i++) {
-            if (markerNs.get(i) <= r.atNs()) { // the tap sees the trace past the instant too
-                s.workloadWrite(markerText.get(i));
-            }
-        }
+        markerText.forEach(s::workloadWrite);
         // a compaction_proactiveness write's own pass ran at the write, before the instant
         s.proactiveTrigger = false;
         s.nowNs = r.atNs();
