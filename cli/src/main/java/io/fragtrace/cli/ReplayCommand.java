@@ -8,6 +8,7 @@ import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.snapshot.SnapshotException;
 import io.fragtrace.report.OutputGuard;
 import io.fragtrace.report.output.ReplayRun;
+import io.fragtrace.report.calibrate.CalibrationText;
 import io.fragtrace.report.output.SimulateRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -134,13 +135,10 @@ final class ReplayCommand implements Callable<Integer> {
         var sim = result.summary().get("simulate");
         var c = sim.get("compaction");
         var d = sim.get("end_buddyinfo_distance");
-        var start = result.summary().get("start_state");
-        String fromText = "kernel_state".equals(start.path("from").asText())
-                ? String.format(java.util.Locale.ROOT, " from the kernel's state at %.6f s", start.path("at_s").asDouble())
-                : "";
+        String from = CalibrationText.startedAt(result.summary().path("start_state"));
         spec.commandLine().getOut().printf("fragtrace replay --mode simulate --config %s%s: %s -> %s (compaction "
                         + "attempts model %d / observed %d, successes %d / %d; kcompactd wakes %d / %d%s)%n",
-                cfg.name(), fromText, in.displayName(), out, c.get("attempts").get("model").asLong(),
+                cfg.name(), from.isEmpty() ? "" : " " + from, in.displayName(), out, c.get("attempts").get("model").asLong(),
                 c.get("attempts").get("observed").asLong(), c.get("successes").get("model").asLong(),
                 c.get("successes").get("observed").asLong(), sim.get("kcompactd").get("wakes").get("model").asLong(),
                 sim.get("kcompactd").get("wakes").get("observed").asLong(),
@@ -191,10 +189,13 @@ final class ReplayCommand implements Callable<Integer> {
         if (mode == Mode.simulate) {
             return simulate(in);
         }
-        if (config != null || from.time != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (config != null ? "--config" : "--from")
-                    + " applies to --mode simulate only" + (config == null ? " (fragtrace at shows the kernel's state at an"
-                    + " instant)" : ""));
+        if (config != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--config applies to --mode simulate only");
+        }
+        if (from.time != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--from applies to --mode simulate only (fragtrace at shows the kernel's state at an instant)");
         }
         ReplayRun run = new ReplayRun(in, new ReplayRun.Options(interval == null ? 0 : (long) (interval * 1e9),
                 kernel.release, !naive, startAt == null ? null : (long) (startAt * 1e9), regionMb,

@@ -313,7 +313,7 @@ class CalibrateCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("from the kernel's own state at 24.198000 s"), r.out());
         JsonNode cal = new ObjectMapper().readTree(out.toFile()).path("bundles").get(0);
-        assertEquals("kernel_state", cal.path("start_state").path("kind").asText());
+        assertEquals("kernel_state", cal.path("start_state").path("from").asText());
         assertEquals(24.198, cal.path("start_state").path("at_s").asDouble(), 1e-9);
         Counted c = count(bundle, 24_198_000L);
         assertEquals(Map.of("complete", 10L), c.endsByStatus());

@@ -334,7 +334,9 @@ public final class Simulator extends Regions implements TraceVisitor {
             freeBefore[z] = m.freePages(z);
         }
         long mp = allocPages(order, gfp, curCpu, e);
-        slowpathBegun.remove(curPid);
+        if (slowpathBegun.size() > 0) {
+            slowpathBegun.remove(curPid);
+        }
         if (mp >= 0) {
             int z = m.zoneOf(mp);
             reserves.allocation(z, freeBefore[z], order, gfp, e.timestampNs(), e);

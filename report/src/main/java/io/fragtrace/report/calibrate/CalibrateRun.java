@@ -84,11 +84,7 @@ public final class CalibrateRun {
         ObjectNode out = json.objectNode();
         out.put("bundle", bundle.toString());
         out.put("kernel_release", release);
-        ObjectNode start = out.putObject("start_state");
-        start.put("kind", from == null ? "before" : "kernel_state");
-        if (sim.startNs() != Long.MIN_VALUE) {
-            start.put("at_s", sim.startNs() / 1e9);
-        }
+        out.set("start_state", CalibrationJson.startState(sim));
         out.setAll(json);
         return new Result(bundle.toString(), release == null ? "unknown" : release, out, c);
     }

@@ -9,6 +9,7 @@ import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.config.Knob;
+import io.fragtrace.replay.simulate.Simulator;
 
 import java.util.List;
 
@@ -17,6 +18,20 @@ public final class CalibrationJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CalibrationJson() {
+    }
+
+    /**
+     * Where a simulation began, as calibrate's bundle entry and a simulate run's summary.json say it:
+     * {@code {"from": "before/buddydump.txt" | "kernel_state", "at_s"}} (kernel_state: {@link
+     * io.fragtrace.replay.simulate.KernelStateStart}, the observed replay up to the instant).
+     */
+    public static ObjectNode startState(Simulator sim) {
+        ObjectNode st = JSON.createObjectNode();
+        st.put("from", sim.fromKernelState() ? "kernel_state" : "before/buddydump.txt");
+        if (sim.startNs() != Long.MIN_VALUE) {
+            st.put("at_s", sim.startNs() / 1e9);
+        }
+        return st;
     }
 
     /**

@@ -43,12 +43,19 @@ public final class CalibrationText {
     }
 
     /** The table of one bundle. */
+    /** "from the kernel's state at T s" for a start_state from the kernel's state, else "" (before/ is the default). */
+    public static String startedAt(JsonNode startState) {
+        return "kernel_state".equals(startState.path("from").asText())
+                ? String.format(Locale.ROOT, "from the kernel's state at %.6f s", startState.path("at_s").asDouble())
+                : "";
+    }
+
     public static String render(String bundle, String release, JsonNode c) {
         StringBuilder b = new StringBuilder();
         b.append("== ").append(bundle).append(" · kernel ").append(release).append(" · config ")
                 .append(c.path("config").path("name").asText()).append('\n');
         JsonNode start = c.path("start_state");
-        if ("kernel_state".equals(start.path("kind").asText())) {
+        if (!startedAt(start).isEmpty()) {
             b.append(String.format(Locale.ROOT, "  from the kernel's own state at %.6f s (the observed replay up to it);"
                     + " only what follows is compared%n", start.path("at_s").asDouble()));
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fragtrace.parser.TraceInputException;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.calibrate.Baseline;
+import io.fragtrace.report.calibrate.CalibrationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
@@ -155,12 +156,9 @@ public final class DiffReport {
             JsonNode cfg = s.path("config");
             String c = cfg.isMissingNode() || cfg.isNull() ? "" : ", config "
                     + (cfg.isTextual() ? cfg.asText() : cfg.path("name").asText(cfg.toString()));
-            JsonNode start = s.path("start_state");
-            String from = "kernel_state".equals(start.path("from").asText())
-                    ? String.format(java.util.Locale.ROOT, ", from the kernel's state at %.6f s", start.path("at_s").asDouble())
-                    : "";
+            String from = CalibrationText.startedAt(s.path("start_state"));
             return f.name() + " (" + s.path("kernel").path("release").asText("unknown kernel") + ", "
-                    + s.path("mode").asText("observed") + c + from + ")";
+                    + s.path("mode").asText("observed") + c + (from.isEmpty() ? "" : ", " + from) + ")";
         }
 
         void chart(String base, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Table data, String caption) {

@@ -195,11 +195,7 @@ public final class SimulateRun {
         BuddyModel model = sim.model();
         SimStats s = sim.stats();
         ObjectNode r = Summary.header(input, report, model, "simulate", sim::watermarks);
-        ObjectNode st = r.putObject("start_state");
-        st.put("from", sim.fromKernelState() ? "kernel_state" : "before/buddydump.txt");
-        if (sim.startNs() != Long.MIN_VALUE) {
-            st.put("at_s", sim.startNs() / 1e9);
-        }
+        r.set("start_state", CalibrationJson.startState(sim));
         r.set("config", configJson(config));
         ObjectNode ev = r.putObject("events");
         long requests = 0;
