@@ -11,7 +11,6 @@ package io.fragtrace.replay.model;
  * @param pageblockOrder       pageblock_order (9 on x86-64 with hugetlb)
  * @param pcpHighOrders        pcp_allowed_order(): orders 0..3 and pageblock_order go to per-CPU lists (5.13+);
  *                             before, order-0 pcp lists only, high = 6 * batch, drained a batch at a time
- * @param freeBatchedDoubles   a batched free emits mm_page_free *and* mm_page_free_batched (6.1)
  * @param extfragTakesPage     mm_page_alloc_extfrag itself takes the page off the free lists (6.10+ steal path)
  * @param strictFreelistMt     free blocks always sit on their pageblock's list; a merge across pageblocks
  *                             re-types the buddy's pageblock (__free_one_page, 6.10+)
@@ -105,7 +104,7 @@ package io.fragtrace.replay.model;
  *                             retries __rmqueue_smallest()
  */
 public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boolean pcpHighOrders,
-                              boolean freeBatchedDoubles, boolean extfragTakesPage, boolean strictFreelistMt,
+                              boolean extfragTakesPage, boolean strictFreelistMt,
                               boolean changeOwnershipIsBlockType, boolean kcompactd, boolean proactiveCompaction,
                               boolean watermarkBoost, boolean allocNofragment, boolean alikeSteal,
                               boolean fallbackToSmallest, boolean retryAfterSteal, boolean pcpHighTuned,
@@ -139,7 +138,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     public static KernelSemantics forVersion(int major, int minor) {
         int v = major * 1000 + minor;
         boolean v610 = v >= 6010;
-        return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, !v610, v610, v610, true, v >= 4006,
+        return new KernelSemantics(major + "." + minor, 11, 9, v >= 5013, v610, v610, true, v >= 4006,
                 v >= 5009, v >= 5000, v >= 5000, v >= 4012, v >= 4013, v >= 4013, v >= 6007, v >= 5007, v >= 4008,
                 v >= 6003, v >= 6005, v >= 6006, v610, v610, v610, v >= 6005, v >= 6008, v >= 6009,
                 v >= 6009,
@@ -175,7 +174,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     }
 
     public KernelSemantics withPageblockOrder(int order) {
-        return new KernelSemantics(name, nrOrders, order, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
+        return new KernelSemantics(name, nrOrders, order, pcpHighOrders, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
@@ -187,7 +186,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     }
 
     public KernelSemantics withNrOrders(int n) {
-        return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, freeBatchedDoubles, extfragTakesPage,
+        return new KernelSemantics(name, n, pageblockOrder, pcpHighOrders, extfragTakesPage,
                 strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction, watermarkBoost,
                 allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned, pageReporting,
                 movableNonLru, finishPageblock, skipFromValidPage,
@@ -199,7 +198,7 @@ public record KernelSemantics(String name, int nrOrders, int pageblockOrder, boo
     }
 
     public KernelSemantics withName(String label) {
-        return new KernelSemantics(label, nrOrders, pageblockOrder, pcpHighOrders, freeBatchedDoubles,
+        return new KernelSemantics(label, nrOrders, pageblockOrder, pcpHighOrders,
                 extfragTakesPage, strictFreelistMt, changeOwnershipIsBlockType, kcompactd, proactiveCompaction,
                 watermarkBoost, allocNofragment, alikeSteal, fallbackToSmallest, retryAfterSteal, pcpHighTuned,
                 pageReporting, movableNonLru, finishPageblock, skipFromValidPage,

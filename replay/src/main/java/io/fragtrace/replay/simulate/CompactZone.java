@@ -418,10 +418,22 @@ abstract class CompactZone extends PageAlloc {
     /**
      * kswapd_is_running() (mm/compaction.c): task_is_running(pgdat->kswapd), which a proactive check
      * (should_proactive_compact_node()) and pass (__compact_finished()) read: the model's kswapd in its round, unless
-     * it follows a traced round of the kernel's whose task is waiting ({@link #kernelKswapdTaskRunning}).
+     * it follows a traced round of the kernel's whose task is waiting ({@link #kernelKswapdTaskRunning}) or shares
+     * kcompactd's CPU ({@link #kswapdOnKcompactdsCpu}).
      */
     boolean kswapdIsRunning() {
-        return kswapdAwake && (!kernelKswapdRound || kernelKswapdTaskRunning());
+        return kswapdAwake && (!kernelKswapdRound || kernelKswapdTaskRunning() && !kswapdOnKcompactdsCpu());
+    }
+
+    /**
+     * kswapd last ran on the CPU kcompactd runs on (the kernel's tasks' last traced events): kcompactd cannot test
+     * kswapd_is_running() while kswapd is on that CPU, and a woken kswapd gets it at kcompactd's next cond_resched()
+     * (isolate_migratepages_block(), migrate_pages()), before kcompactd's next __compact_finished(); a round that
+     * needs no reclaim ends in its HZ/10 nap (TASK_INTERRUPTIBLE) before kcompactd runs again. (A round reclaiming
+     * for longer than a scheduler slice could be preempted back to kcompactd while runnable: not modelled.)
+     */
+    boolean kswapdOnKcompactdsCpu() {
+        return kernelKswapdCpu >= 0 && kernelKswapdCpu == daemonCpu;
     }
 
     /**

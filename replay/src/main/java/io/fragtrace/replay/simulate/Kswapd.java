@@ -15,6 +15,9 @@ import static io.fragtrace.replay.simulate.Watermarks.WMARK_HIGH;
  * One layer of the simulator (see {@link Simulator}); every method names the kernel function it mirrors.
  */
 abstract class Kswapd extends Kcompactd {
+    /** MAX_RECLAIM_RETRIES (mm/internal.h): kswapd_failures at which a node is hopeless for kswapd. */
+    static final int MAX_RECLAIM_RETRIES = 16;
+
     Kswapd(BuddyModel model, KernelConfig cfg, int[][][] pcpCpus, long[] kpageflags, long startNs) {
         super(model, cfg, pcpCpus, kpageflags, startNs);
     }
@@ -30,8 +33,9 @@ abstract class Kswapd extends Kcompactd {
     }
 
     /**
-     * wakeup_kswapd() (mm/vmscan.c, 6.1): raise kswapd_order / kswapd_highest_zoneidx; when kswapd sleeps and the
-     * node is balanced (and not boosted), wake kcompactd instead for requests that cannot reclaim themselves.
+     * wakeup_kswapd() (mm/vmscan.c, 6.1/6.12): raise kswapd_order / kswapd_highest_zoneidx; when kswapd sleeps and the
+     * node is hopeless (kswapd_failures >= MAX_RECLAIM_RETRIES: "leave it to direct reclaim") or balanced (and not
+     * boosted), wake kcompactd instead for requests that cannot reclaim themselves.
      */
     void wakeupKswapd(int z, long gfp, int order, int highestKz) {
         if (kswapdHighestReq == MAX_NR_ZONES || kswapdHighestReq < highestKz) {
@@ -43,7 +47,8 @@ abstract class Kswapd extends Kcompactd {
         if (kswapdAwake) {
             return;
         }
-        if (pgdatBalanced(order, highestKz) && !pgdatWatermarkBoosted(highestKz)) {
+        if (kswapdFailures >= MAX_RECLAIM_RETRIES
+                || (pgdatBalanced(order, highestKz) && !pgdatWatermarkBoosted(highestKz))) {
             if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
                 wakeupKcompactd(order, highestKz);
             }
@@ -109,9 +114,9 @@ abstract class Kswapd extends Kcompactd {
 
     /**
      * kswapd() (mm/vmscan.c, 6.1/6.12), one step of its loop: a woken kswapd begins a balance_pgdat() round
-     * ({@link #kswapdWake}); once balance_pgdat() returns, kswapd_try_to_sleep() with the round's alloc_order and the
-     * reclaim_order it returned (the kernel's re-read of kswapd_order at the loop's top when reclaim_order ==
-     * alloc_order is docs/experiments/kswapd-sleep-order.patch).
+     * ({@link #kswapdWake}); once balance_pgdat() returns reclaim_order, kswapd_try_to_sleep() gets the round's
+     * alloc_order when reclaim_order < alloc_order ("goto kswapd_try_sleep"), else the loop's top re-reads
+     * alloc_order = reclaim_order = kswapd_order (reset at the wake, raised by the wakeups during the round).
      */
     void runKswapd() {
         if (kswapdRunPending) {
@@ -121,7 +126,12 @@ abstract class Kswapd extends Kcompactd {
         if (!kswapdAwake || !balancePgdat()) {
             return;
         }
-        kswapdTryToSleep(kswapdAllocOrder, kswapdReclaimOrder, kswapdHighest);
+        if (kswapdReclaimOrder < kswapdAllocOrder) {
+            kswapdTryToSleep(kswapdAllocOrder, kswapdReclaimOrder, kswapdHighest);
+        } else {
+            kswapdHighest = kswapdHighestZoneidx(kswapdHighest);
+            kswapdTryToSleep(kswapdOrderReq, kswapdOrderReq, kswapdHighest);
+        }
     }
 
     /**
@@ -194,10 +204,15 @@ abstract class Kswapd extends Kcompactd {
                 && !kernelKswapdRunning()) {
             // balance_pgdat() gives up the high order without having reclaimed compact_gap() when its priority
             // loop runs out without progress: the kernel's kswapd freed nothing since the previous check (nothing
-            // reclaimable); kswapd() loops with kswapd_order reset to 0 and kswapd_try_to_sleep(pgdat, 0, 0, ...)
-            // wakes no kcompactd
+            // reclaimable); it returns its full order, so kswapd()'s loop top re-reads kswapd_order (runKswapd())
+            // and wakes no kcompactd for this round's order
             kswapdReclaimOrder = 0;
             kswapdAllocOrder = 0;
+            if (freedSinceKswapdWake == 0) {
+                // the priority loop ran out and the round reclaimed nothing: balance_pgdat()'s
+                // "if (!sc.nr_reclaimed) pgdat->kswapd_failures++"
+                kswapdFailures++;
+            }
         }
         reclaimedAtKswapdCheck = kswapdReclaimed;
         return pgdatBalanced(kswapdReclaimOrder, kswapdHighest);
@@ -237,9 +252,9 @@ abstract class Kswapd extends Kcompactd {
         return n;
     }
 
-    /** prepare_kswapd_sleep() (mm/vmscan.c): the node balanced at order (kswapd_failures is not modelled). */
+    /** prepare_kswapd_sleep() (mm/vmscan.c, 6.1/6.12): a hopeless node, or the node balanced at order. */
     boolean prepareKswapdSleep(int order, int highestKz) {
-        return pgdatBalanced(order, highestKz);
+        return kswapdFailures >= MAX_RECLAIM_RETRIES || pgdatBalanced(order, highestKz);
     }
 
     /**

@@ -153,8 +153,12 @@ abstract class SimState {
     boolean kernelKswapdRound;
     /** The kernel's kswapd woken and its round (mm_vmscan_kswapd_wake) not begun yet. */
     boolean kernelKswapdWoken;
+    /** pgdat->kswapd_failures. */
+    int kswapdFailures;
     /** The kernel's kswapd task (the pid of its mm_vmscan_kswapd_wake), -1 before one. */
     int kernelKswapdPid = -1;
+    /** The CPU of the kernel's kswapd's last traced event, -1 before one. */
+    int kernelKswapdCpu = -1;
     /** The instant of the kernel's kswapd's last traced event (before one: long before any instant, no overflow). */
     long kernelKswapdLastNs = Long.MIN_VALUE / 4;
     /** The instant of the last traced mm_vmscan_wakeup_kswapd (kswapd was waiting on kswapd_wait and is runnable). */

@@ -42,7 +42,7 @@ public final class SimStats {
     public long pagesFreed;
     /** Frees of pages whose allocation the model failed. */
     public long freesOfModelFailed;
-    /** Frees of pages the model does not know as allocated (not counting 6.1's repeated mm_page_free_batched). */
+    /** Frees of pages the model does not hold (not counting a batched free's second event, mm_page_free_batched). */
     public long freesUnmatched;
     /** Pages the kernel migrated in the trace (old pfn freed inside mm_migrate_pages); their new pfn's free is
      * matched to the model page first-in first-out by order. */

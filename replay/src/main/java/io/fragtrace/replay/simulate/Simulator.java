@@ -77,6 +77,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         advanceDaemons(ts); // the daemons' steps up to ts see the kernel's kswapd as the events before ts show it
         if (e.pid() == kernelKswapdPid) {
             kernelKswapdLastNs = ts;
+            kernelKswapdCpu = e.cpu();
         }
         if (reporting != null) {
             reporting.advance(ts);
@@ -87,14 +88,9 @@ public final class Simulator extends Regions implements TraceVisitor {
     /** Each event type: a request, a marker, or what the kernel's own compaction and daemons are doing. */
     private final EventHandlers handlers = new EventHandlers()
             .on(this::alloc, EventType.MM_PAGE_ALLOC)
+            .on(e -> free(e, false), EventType.MM_PAGE_FREE)
             .on(e -> {
                 kswapdReclaim(e);
-                free(e, false);
-            }, EventType.MM_PAGE_FREE)
-            .on(e -> {
-                if (!m.ks.freeBatchedDoubles()) {
-                    kswapdReclaim(e);
-                }
                 free(e, true);
             }, EventType.MM_PAGE_FREE_BATCHED)
             .on(this::marker, EventType.MARKER)
@@ -161,6 +157,7 @@ public final class Simulator extends Regions implements TraceVisitor {
         } else {
             kernelKswapdPid = e.pid();
             kernelKswapdLastNs = e.timestampNs();
+            kernelKswapdCpu = e.cpu();
         }
     }
 
@@ -191,12 +188,18 @@ public final class Simulator extends Regions implements TraceVisitor {
     }
 
     /**
-     * A free traced from the kernel's kswapd task is its reclaim (shrink_folio_list() → free_unref_page_list(), counted
-     * in sc->nr_reclaimed): the stand-in for the model kswapd's reclaim progress (balance_pgdat(), {@link Kswapd}).
+     * The kernel's kswapd's reclaim: shrink_folio_list() counts each folio it frees in sc->nr_reclaimed and frees them
+     * through free_unref_folios() (6.12; free_unref_page_list(), 6.1), which traces mm_page_free_batched after each
+     * page's mm_page_free: the stand-in for the model kswapd's reclaim progress (balance_pgdat(), {@link Kswapd}).
+     * kswapd's frees traced as mm_page_free alone (a few order-0 pages of unmovable blocks per round on the
+     * fragment-thp samples) are not counted: on fragment-thp-1G-k6.12 the kernel's kswapd turned hopeless (16
+     * kswapd_failures: wakeup_kswapd() no longer traced) after exactly 16 rounds, the first of which freed 10 such pages.
      */
     void kswapdReclaim(ParsedEvent e) {
         if (Watermarks.kswapdTask(e.comm())) {
             long pages = 1L << Math.max(0, e.has(Field.ORDER) ? e.order() : 0);
+            kswapdFailures = 0; // shrink_node(): "On reclaim progress, reset the failure counter" (direct reclaim's
+                                // progress resets it too; the trace does not tell direct reclaim's frees apart)
             kswapdReclaimed += pages;
             freedSinceKswapdWake += pages;
         }

@@ -58,9 +58,5 @@ class KernelSemanticsTest {
         assertEquals(KernelSemantics.V6_1, KernelSemantics.forKernel("6.1"));
         assertEquals(KernelSemantics.V6_12, KernelSemantics.forKernel("6.12"));
         assertEquals(KernelSemantics.V6_12, KernelSemantics.forRelease("6.12.107+deb13-amd64"));
-        // 6.1 emits mm_page_free and mm_page_free_batched for a batched page; 6.12 only mm_page_free_batched's
-        // folio (sample-traces/*/trace.txt.gz)
-        assertTrue(KernelSemantics.V6_1.freeBatchedDoubles());
-        assertFalse(KernelSemantics.V6_12.freeBatchedDoubles());
     }
 }
