@@ -107,8 +107,8 @@ class KswapdFailuresTest {
         }
         assertEquals(16, s.kswapdFailures);
         // shrink_node(): "On reclaim progress, reset the failure counter"
-        feed(s, "         kswapd0-51      [001] .....     1.000000: mm_page_free: page=0 pfn=0x10 order=0\n"
-                + "         kswapd0-51      [001] d..3.     1.000001: mm_page_free_batched: page=0 pfn=0x10 order=0\n");
+        feed(s, "         kswapd0-51      [001] .....     1.000000: mm_page_free: page=0 pfn=0x18 order=0\n"
+                + "         kswapd0-51      [001] d..3.     1.000001: mm_page_free_batched: page=0 pfn=0x18 order=0\n");
         assertEquals(0, s.kswapdFailures);
         s.wakeupKswapd(0, Gfp.parse("GFP_HIGHUSER_MOVABLE"), 9, DMA32);
         assertTrue(s.kswapdAwake);
