@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
                 "  fragtrace calibrate sample-traces/fragment-thp-256M sample-traces/kcompactd-512M",
                 "  fragtrace calibrate sample-traces/* --json calibration.json",
                 "  fragtrace calibrate sample-traces/kcompactd-512M-k6.12 --from 24.19848",
+                "  fragtrace calibrate sample-traces/* --from first-compaction",
                 "%nJSON: the figures of every bundle, per phase and in total (docs/calibrate.md).",
                 "Exit codes: 0 done (whatever the verdicts; with --check: every bar passed); 1 with --check, a row",
                 "failed its bar; 2 usage or input error (one line on stderr)."})
@@ -75,7 +76,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
         Configs.load(config);
-        Instant fromInstant = from.instant(spec);
+        Instant fromInstant = from.firstCompaction() ? null : from.instant(spec);
         List<TraceInput> inputs = new ArrayList<>();
         List<Path> inputPaths = new ArrayList<>();
         for (String b : bundles) {
@@ -99,7 +100,8 @@ final class CalibrateCommand implements Callable<Integer> {
         int failed = 0;
         List<String> verdicts = new ArrayList<>();
         for (TraceInput in : inputs) {
-            CalibrateRun run = new CalibrateRun(in, config, fromInstant);
+            CalibrateRun run = from.firstCompaction() ? CalibrateRun.fromFirstCompaction(in, config)
+                    : new CalibrateRun(in, config, fromInstant);
             CalibrateRun.Result r;
             try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
                 r = run.run();

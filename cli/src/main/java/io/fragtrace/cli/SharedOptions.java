@@ -4,6 +4,7 @@ import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.model.KernelSemantics;
 import io.fragtrace.report.AtomicOutput;
 import io.fragtrace.report.OutputGuard;
+import io.fragtrace.report.calibrate.FirstCompactionPhase;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,13 +46,24 @@ final class SharedOptions {
     static final class From {
         @Option(names = "--from", paramLabel = "TIME", description = "simulate from the kernel's own state at TIME "
                 + "(seconds on the trace clock, or a marker name as fragtrace at takes it), the observed replay up to "
-                + "it, instead of before/; only what follows TIME is compared with the kernel")
+                + "it, instead of before/; only what follows TIME is compared with the kernel. calibrate also takes "
+                + FirstCompactionPhase.KEYWORD + ": each bundle from the marker opening the phase of its first "
+                + "compaction")
         String time;
+
+        /** --from first-compaction (calibrate: the instant is each bundle's, {@link FirstCompactionPhase}). */
+        boolean firstCompaction() {
+            return FirstCompactionPhase.KEYWORD.equals(time);
+        }
 
         /** The instant, or null when --from was not given; a usage error for a malformed one. */
         Instant instant(CommandSpec spec) {
             if (time == null) {
                 return null;
+            }
+            if (firstCompaction()) {
+                throw new ParameterException(spec.commandLine(), "--from " + FirstCompactionPhase.KEYWORD
+                        + " picks an instant per bundle and is calibrate's; give a time or a marker");
             }
             try {
                 return Instant.parse(time);

@@ -330,6 +330,30 @@ class CalibrateCommandTest {
         assertTrue(w.path("applied_by_model").asBoolean());
     }
 
+    /**
+     * --from first-compaction picks each bundle's instant: the marker opening the phase of the kernel's first
+     * compaction after the start state. The trace text: fragment-thp-256M's first mm_compaction_begin after its start
+     * state (before/, 10.729506 s) is at 12.332942 s, and the marker before it "phase hugetlb request
+     * nr_hugepages=16" at 12.277563 s; parallel-512M-smp4-b has no mm_compaction_begin, so it runs from before/.
+     */
+    @Test
+    void fromFirstCompactionEachBundleStartsAtThePhaseOfItsFirstPass(@TempDir Path tmp) throws Exception {
+        Path a = StatsCommandTest.samples().resolve("fragment-thp-256M");
+        Path b = StatsCommandTest.samples().resolve("parallel-512M-smp4-b");
+        Path out = tmp.resolve("fc.json");
+        StatsCommandTest.Run r = StatsCommandTest.run("calibrate", a.toString(), b.toString(), "--from",
+                "first-compaction", "--json", out.toString(), "-q");
+        assertTrue(r.exit() == 0 || r.exit() == Main.EXIT_MISMATCH, r.err());
+        JsonNode bundles = new ObjectMapper().readTree(out.toFile()).path("bundles");
+        assertEquals("kernel_state", bundles.get(0).path("start_state").path("from").asText());
+        assertEquals(12.277563, bundles.get(0).path("start_state").path("at_s").asDouble(), 1e-9);
+        assertEquals("before/buddydump.txt", bundles.get(1).path("start_state").path("from").asText());
+        // an instant per bundle is calibrate's alone
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("replay", a.toString(), "--mode", "simulate",
+                "--config", "bundle", "--from", "first-compaction", "--out", tmp.resolve("r").toString()),
+                "--from first-compaction picks an instant per bundle and is calibrate's");
+    }
+
     @Test
     void anInstantOutsideTheTraceIsAOneLineError() throws Exception {
         String b = StatsCommandTest.samples().resolve("kcompactd-512M-k6.12").toString();

@@ -29,6 +29,7 @@ public final class CalibrateRun {
     private final TraceInput input;
     private final String baseConfig;
     private final Instant from;
+    private final boolean firstCompaction;
     private volatile long events;
 
     /** @param baseConfig the preset or file for the knobs the bundle does not record */
@@ -41,9 +42,22 @@ public final class CalibrateRun {
      *             replay up to it; only what follows is compared), or null for the bundle's before/ state
      */
     public CalibrateRun(TraceInput input, String baseConfig, Instant from) {
+        this(input, baseConfig, from, false);
+    }
+
+    private CalibrateRun(TraceInput input, String baseConfig, Instant from, boolean firstCompaction) {
         this.input = input;
         this.baseConfig = baseConfig;
         this.from = from;
+        this.firstCompaction = firstCompaction;
+    }
+
+    /**
+     * From the kernel's own state at the marker opening the phase of the kernel's first compaction
+     * ({@link FirstCompactionPhase}); from before/ where the trace has none after the start state.
+     */
+    public static CalibrateRun fromFirstCompaction(TraceInput input, String baseConfig) {
+        return new CalibrateRun(input, baseConfig, null, true);
     }
 
     public long eventsSeen() {
@@ -54,6 +68,21 @@ public final class CalibrateRun {
     public record Result(String bundle, String release, ObjectNode calibration, Calibration table) {
     }
 
+    /** The simulator: from before/, or from the kernel's state at --from's instant or at the first compaction's. */
+    private Simulator start(Path bundle, BundleConfig bc) throws TraceInputException, SnapshotException,
+            ConfigException, IOException {
+        Instant at = from;
+        if (firstCompaction) {
+            Simulator fromBefore = Simulation.forBundle(bundle, bc.config());
+            at = FirstCompactionPhase.of(input, fromBefore.startNs()); // one more pass, up to the first compaction
+            if (at == null) {
+                return fromBefore;
+            }
+        }
+        return at == null ? Simulation.forBundle(bundle, bc.config()) : KernelStateStart.at(input, bc.config(), at,
+                "--from");
+    }
+
     public Result run() throws TraceInputException, SnapshotException, ConfigException, IOException {
         Path bundle = input.bundle();
         if (bundle == null || !Files.isRegularFile(bundle.resolve("before").resolve("buddydump.txt"))) {
@@ -61,8 +90,7 @@ public final class CalibrateRun {
                     + "before/buddydump.txt for its start state (see sample-traces/README.md)");
         }
         BundleConfig bc = BundleConfig.read(bundle, baseConfig);
-        Simulator sim = from == null ? Simulation.forBundle(bundle, bc.config())
-                : KernelStateStart.at(input, bc.config(), from, "--from");
+        Simulator sim = start(bundle, bc);
         // how long a pass takes on the captured machine, from the kernel's own passes: the trace read once more
         // when the first timed (compact_memory) pass begins
         sim.setPassCostSource(PassCost.whenAsked(input));
