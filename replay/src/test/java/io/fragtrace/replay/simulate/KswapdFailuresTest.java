@@ -43,8 +43,8 @@ class KswapdFailuresTest {
     }
 
     /**
-     * 256 free order-3 blocks, none buddies: balanced at order 0 (2,048 free pages > high 18), no free block of order 9,
-     * and kcompactd_node_suitable() at order 9 (free above low 14 + compact_gap(9) 1,024; fragmentation index
+     * 256 free order-3 blocks, none buddies: balanced at order 0 (2,048 free pages > high 18), no free block of
+     * order 9, and kcompactd_node_suitable() at order 9 (free above low 14 + compact_gap(9) 1,024; fragmentation index
      * 1000 - (1000 + 2048 * 1000 / 512) / 256 = 981 > extfrag_threshold 500).
      */
     private static Simulator balancedAtOrderZero() {
@@ -55,9 +55,14 @@ class KswapdFailuresTest {
         return sim(m, "linux-6.1");
     }
 
+    /** An order-9 request's slow path: wake_all_kswapds() → wakeup_kswapd(). */
+    private static void wakeAtOrderNine(Simulator s, String gfp) {
+        s.wakeupKswapd(0, Gfp.parse(gfp), 9, DMA32);
+    }
+
     /** A GFP_HIGHUSER_MOVABLE request's slow path wakes kswapd at order 9; kswapd runs its round. */
     private static void roundAtOrderNine(Simulator s) {
-        s.wakeupKswapd(0, Gfp.parse("GFP_HIGHUSER_MOVABLE"), 9, DMA32);
+        wakeAtOrderNine(s, "GFP_HIGHUSER_MOVABLE");
         s.runKswapd();
     }
 
@@ -88,13 +93,14 @@ class KswapdFailuresTest {
             assertEquals(i, s.kswapdFailures);
         }
         assertEquals(16, s.stats().kswapdWakes);
-        // 16 >= MAX_RECLAIM_RETRIES: wakeup_kswapd() no longer wakes kswapd ...
-        s.wakeupKswapd(0, Gfp.parse("GFP_HIGHUSER_MOVABLE"), 9, DMA32);
+        // 16 >= MAX_RECLAIM_RETRIES: wakeup_kswapd() no longer wakes kswapd, and a request that may reclaim
+        // directly wakes no kcompactd ...
+        wakeAtOrderNine(s, "GFP_HIGHUSER_MOVABLE");
         assertFalse(s.kswapdAwake);
         assertEquals(16, s.stats().wakeupKswapd);
-        assertEquals(0, s.stats().wakeupKcompactd); // a request that may reclaim directly wakes no kcompactd
-        // ... and a request that cannot reclaim (no __GFP_DIRECT_RECLAIM) gets kcompactd woken instead
-        s.wakeupKswapd(0, Gfp.parse("GFP_TRANSHUGE_LIGHT"), 9, DMA32);
+        assertEquals(0, s.stats().wakeupKcompactd);
+        // ... while a request that cannot reclaim (no __GFP_DIRECT_RECLAIM) gets kcompactd woken instead
+        wakeAtOrderNine(s, "GFP_TRANSHUGE_LIGHT");
         assertFalse(s.kswapdAwake);
         assertEquals(1, s.stats().wakeupKcompactd);
     }
@@ -110,7 +116,7 @@ class KswapdFailuresTest {
         feed(s, "         kswapd0-51      [001] .....     1.000000: mm_page_free: page=0 pfn=0x18 order=0\n"
                 + "         kswapd0-51      [001] d..3.     1.000001: mm_page_free_batched: page=0 pfn=0x18 order=0\n");
         assertEquals(0, s.kswapdFailures);
-        s.wakeupKswapd(0, Gfp.parse("GFP_HIGHUSER_MOVABLE"), 9, DMA32);
+        wakeAtOrderNine(s, "GFP_HIGHUSER_MOVABLE");
         assertTrue(s.kswapdAwake);
         assertEquals(17, s.stats().wakeupKswapd);
     }
@@ -119,7 +125,7 @@ class KswapdFailuresTest {
     void aRoundThatReclaimedIsNoFailure() {
         Simulator s = balancedAtOrderZero();
         s.kswapdReclaimed = 2048; // the kernel's kswapd has reclaimed compact_gap(9) before: it reclaims at order 9
-        s.wakeupKswapd(0, Gfp.parse("GFP_HIGHUSER_MOVABLE"), 9, DMA32);
+        wakeAtOrderNine(s, "GFP_HIGHUSER_MOVABLE");
         s.runKswapd(); // first check: not balanced at order 9, the iteration reclaims up to nr_to_reclaim 32
         assertTrue(s.kswapdAwake);
         s.m.addToFreeList(0, 4096 - 8, 3, MIGRATE_MOVABLE, true); // the kernel's kswapd reclaims 8 pages
