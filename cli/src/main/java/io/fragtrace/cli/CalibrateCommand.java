@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -67,6 +68,14 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--check", description = "exit 1 when a row fails its bar")
     boolean check;
 
+    /** At most this many of a bundle's model decisions go into the JSON. */
+    static final int DECISIONS_KEPT = 50_000;
+
+    @Option(names = "--decisions", description = "add the model's own decisions to the JSON (model_decisions: "
+            + "kswapd's wakes, sleeps and failures, kcompactd's work, proactive checks, each zone's compaction or why "
+            + "none), the first " + DECISIONS_KEPT + " of each bundle; needs --json")
+    boolean decisions;
+
     @Mixin
     SharedOptions.From from;
 
@@ -77,6 +86,9 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws TraceInputException, SnapshotException, ConfigException, IOException {
         Configs.load(config);
         Instant fromInstant = from.firstCompaction() ? null : from.instant(spec);
+        if (decisions && !json.given()) {
+            throw new ParameterException(spec.commandLine(), "--decisions go into the JSON: add --json FILE (or -)");
+        }
         List<TraceInput> inputs = new ArrayList<>();
         List<Path> inputPaths = new ArrayList<>();
         for (String b : bundles) {
@@ -102,6 +114,9 @@ final class CalibrateCommand implements Callable<Integer> {
         for (TraceInput in : inputs) {
             CalibrateRun run = from.firstCompaction() ? CalibrateRun.fromFirstCompaction(in, config)
                     : new CalibrateRun(in, config, fromInstant);
+            if (decisions) {
+                run.keepDecisions(DECISIONS_KEPT);
+            }
             CalibrateRun.Result r;
             try (Progress p = Progress.start(in, quiet.on, run::eventsSeen)) {
                 r = run.run();

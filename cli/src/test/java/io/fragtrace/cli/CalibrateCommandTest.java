@@ -354,6 +354,36 @@ class CalibrateCommandTest {
                 "--from first-compaction picks an instant per bundle and is calibrate's");
     }
 
+    /**
+     * --decisions: the model's own decisions in the JSON, in order, each at its instant: as many kswapd wakes as the
+     * model's kswapd_wakes row counts, and fragment-thp-1G-k6.12's proactive pass (its DMA32 compact_zone) among them.
+     * Without --json it is a one-line error.
+     */
+    @Test
+    void theModelsDecisionsGoIntoTheJson(@TempDir Path tmp) throws Exception {
+        Path bundle = StatsCommandTest.samples().resolve("fragment-thp-1G-k6.12");
+        Path out = tmp.resolve("d.json");
+        StatsCommandTest.Run r = StatsCommandTest.run("calibrate", bundle.toString(), "--decisions", "--json",
+                out.toString(), "-q");
+        assertTrue(r.exit() == 0 || r.exit() == Main.EXIT_MISMATCH, r.err());
+        JsonNode cal = new ObjectMapper().readTree(out.toFile()).path("bundles").get(0);
+        JsonNode decisions = cal.path("model_decisions");
+        long wakes = 0;
+        boolean proactiveDma32 = false;
+        double last = 0;
+        for (JsonNode d : decisions) {
+            assertTrue(d.path("at_s").asDouble() >= last, d.toString());
+            last = d.path("at_s").asDouble();
+            wakes += d.path("what").asText().equals("kswapd_wake") ? 1 : 0;
+            proactiveDma32 |= d.path("detail").asText().startsWith("PROACTIVE DMA32");
+        }
+        assertEquals(row(cal, "kswapd_wakes").path("model").asLong(), wakes);
+        assertTrue(proactiveDma32, decisions.toString());
+        assertEquals(0, cal.path("model_decisions_dropped").asLong());
+        StatsCommandTest.assertOneLineError(StatsCommandTest.run("calibrate", bundle.toString(), "--decisions"),
+                "--decisions go into the JSON");
+    }
+
     @Test
     void anInstantOutsideTheTraceIsAOneLineError() throws Exception {
         String b = StatsCommandTest.samples().resolve("kcompactd-512M-k6.12").toString();

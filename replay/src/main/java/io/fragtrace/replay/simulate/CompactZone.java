@@ -165,6 +165,9 @@ abstract class CompactZone extends PageAlloc {
             }
             if (prio > PRIO_SYNC_FULL && defer[z].compactionDeferred(order)) {
                 stats.deferred++;
+                if (decisions != null) {
+                    decide("try_to_compact_pages", zones[z].name + " order " + order + ": deferred");
+                }
                 rc = max(rc, CompactStatus.DEFERRED);
                 continue;
             }
@@ -186,6 +189,9 @@ abstract class CompactZone extends PageAlloc {
                 capturedPage = cc.capturedPfn; // compact_zone_order(): *capture = capc.page
             }
             rc = max(rc, st);
+            if (st == CompactStatus.SKIPPED && decisions != null) {
+                decide("try_to_compact_pages", zones[z].name + " order " + order + ": compaction_suitable() skipped");
+            }
             if (st == CompactStatus.SUCCESS) {
                 defer[z].compactionDeferReset(order, false);
                 stats.deferReset++;
@@ -352,6 +358,10 @@ abstract class CompactZone extends PageAlloc {
         }
         cc.nrFreepages = 0;
         stats.passes[cc.context.ordinal()][ret.ordinal()]++;
+        if (decisions != null) {
+            decide("compact_zone", cc.context + " " + zone.name + " order " + cc.order + ": " + ret + ", "
+                    + cc.migrated + " migrated");
+        }
         stats.migrateScanned += cc.migrateScanned;
         stats.freeScanned += cc.freeScanned;
         stats.migrated += cc.migrated;

@@ -73,6 +73,9 @@ abstract class Kcompactd extends CompactZone {
     void kcompactdDoWork() {
         kcompactdPending = false;
         stats.kcompactdWakes++;
+        if (decisions != null) {
+            decide("kcompactd_do_work", "order " + kcompactdMaxOrder);
+        }
         kcompactdPass = new DaemonPass(CompactionContext.KCOMPACTD, kcompactdMaxOrder, kcompactdHighest, nowNs);
     }
 
@@ -378,6 +381,10 @@ abstract class Kcompactd extends CompactZone {
         long prev = fragmentationScoreNode();
         if (proactiveChecks.size() < MAX_PROACTIVE_CHECKS_KEPT) {
             proactiveChecks.add(new long[] {atNs, prev, should ? 1 : 0});
+        }
+        if (decisions != null) {
+            decide("proactive_check", "fragmentation score " + prev + (should ? ": proactive_compact_node()"
+                    : kswapdIsRunning() ? ": kswapd running, no pass" : ": no pass"));
         }
         if (!should) {
             nextProactiveNs = atNs + proactiveTimeoutNs;

@@ -49,6 +49,9 @@ abstract class Kswapd extends Kcompactd {
         }
         if (kswapdFailures >= MAX_RECLAIM_RETRIES
                 || (pgdatBalanced(order, highestKz) && !pgdatWatermarkBoosted(highestKz))) {
+            if (kswapdFailures >= MAX_RECLAIM_RETRIES && decisions != null) {
+                decide("wakeup_kswapd", "order " + order + ": node hopeless, kswapd not woken");
+            }
             if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
                 wakeupKcompactd(order, highestKz);
             }
@@ -156,6 +159,9 @@ abstract class Kswapd extends Kcompactd {
         // free compact_gap(order): the kernel's kswapd has freed that much so far (else nothing is reclaimable)
         reclaimedAtKswapdCheck = kswapdReclaimed >= 2L << kswapdAllocOrder ? -1 : kswapdReclaimed;
         stats.kswapdWakes++;
+        if (decisions != null) {
+            decide("kswapd_wake", "balance_pgdat() at order " + kswapdAllocOrder);
+        }
         if (pgdatWatermarkBoosted(kswapdHighest)) {
             for (int z = 0; z < nz; z++) {
                 if (kzone[z] <= kswapdHighest) {
@@ -212,6 +218,9 @@ abstract class Kswapd extends Kcompactd {
                 // the priority loop ran out and the round reclaimed nothing: balance_pgdat()'s
                 // "if (!sc.nr_reclaimed) pgdat->kswapd_failures++"
                 kswapdFailures++;
+                if (decisions != null) {
+                    decide("balance_pgdat", "order given up, nothing reclaimed: kswapd_failures " + kswapdFailures);
+                }
             }
         }
         reclaimedAtKswapdCheck = kswapdReclaimed;
@@ -275,6 +284,9 @@ abstract class Kswapd extends Kcompactd {
         }
         wakeupKcompactd(allocOrder, highestKz);
         stats.kswapdSleeps++;
+        if (decisions != null) {
+            decide("kswapd_sleep", "alloc_order " + allocOrder + ", reclaim_order " + reclaimOrder);
+        }
         kswapdRoundEnd(nowNs);
     }
 

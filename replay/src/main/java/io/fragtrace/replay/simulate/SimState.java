@@ -155,6 +155,8 @@ abstract class SimState {
     boolean kernelKswapdWoken;
     /** pgdat->kswapd_failures. */
     int kswapdFailures;
+    /** The model's decisions, kept when asked ({@link #keepDecisions}); null: not kept. */
+    DecisionLog decisions;
     /** The kernel's kswapd task (the pid of its mm_vmscan_kswapd_wake), -1 before one. */
     int kernelKswapdPid = -1;
     /** The CPU of the kernel's kswapd's last traced event, -1 before one. */
@@ -455,6 +457,21 @@ abstract class SimState {
 
     public BuddyModel model() {
         return m;
+    }
+
+    /** Keeps the model's daemon and compaction decisions from now on, the first cap of them. */
+    public void keepDecisions(int cap) {
+        decisions = new DecisionLog(cap);
+    }
+
+    /** The decisions kept, null unless asked for. */
+    public DecisionLog decisions() {
+        return decisions;
+    }
+
+    /** One decision at the model's instant; callers test decisions != null first, so no detail is built in vain. */
+    void decide(String what, String detail) {
+        decisions.add(nowNs, what, detail);
     }
 
     public SimStats stats() {

@@ -85,6 +85,7 @@ class KswapdFailuresTest {
     @Test
     void sixteenRoundsWithoutReclaimMakeTheNodeHopeless() {
         Simulator s = balancedAtOrderZero();
+        s.keepDecisions(1000);
         for (int i = 1; i <= 16; i++) {
             roundAtOrderNine(s);
             // not balanced at order 9, nothing reclaimed (no kswapd free since the check: the priority loop ran dry)
@@ -103,6 +104,13 @@ class KswapdFailuresTest {
         wakeAtOrderNine(s, "GFP_TRANSHUGE_LIGHT");
         assertFalse(s.kswapdAwake);
         assertEquals(1, s.stats().wakeupKcompactd);
+        // the decisions say so, in order: 16 × (wake, failure, sleep), then the two wakeups left to direct reclaim
+        List<DecisionLog.Decision> d = s.decisions().decisions();
+        assertEquals(16 * 3 + 2, d.size());
+        assertEquals("balance_pgdat", d.get(46).what());
+        assertTrue(d.get(46).detail().endsWith("kswapd_failures 16"), d.get(46).detail());
+        assertEquals("wakeup_kswapd", d.get(48).what());
+        assertTrue(d.get(49).detail().contains("hopeless"), d.get(49).detail());
     }
 
     @Test

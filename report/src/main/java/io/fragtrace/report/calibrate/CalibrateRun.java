@@ -1,5 +1,6 @@
 package io.fragtrace.report.calibrate;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.PipelinedParser;
@@ -11,6 +12,7 @@ import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.ConfigException;
+import io.fragtrace.replay.simulate.DecisionLog;
 import io.fragtrace.replay.simulate.KernelStateStart;
 import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
@@ -30,6 +32,8 @@ public final class CalibrateRun {
     private final String baseConfig;
     private final Instant from;
     private final boolean firstCompaction;
+    /** The model's decisions kept for the JSON (model_decisions), at most this many; 0: none. */
+    private int decisionCap;
     private volatile long events;
 
     /** @param baseConfig the preset or file for the knobs the bundle does not record */
@@ -58,6 +62,12 @@ public final class CalibrateRun {
      */
     public static CalibrateRun fromFirstCompaction(TraceInput input, String baseConfig) {
         return new CalibrateRun(input, baseConfig, null, true);
+    }
+
+    /** Adds the model's daemon and compaction decisions to the calibration (model_decisions), the first cap. */
+    public CalibrateRun keepDecisions(int cap) {
+        this.decisionCap = cap;
+        return this;
     }
 
     public long eventsSeen() {
@@ -91,6 +101,9 @@ public final class CalibrateRun {
         }
         BundleConfig bc = BundleConfig.read(bundle, baseConfig);
         Simulator sim = start(bundle, bc);
+        if (decisionCap > 0) {
+            sim.keepDecisions(decisionCap);
+        }
         // how long a pass takes on the captured machine, from the kernel's own passes: the trace read once more
         // when the first timed (compact_memory) pass begins
         sim.setPassCostSource(PassCost.whenAsked(input));
@@ -114,6 +127,17 @@ public final class CalibrateRun {
         out.put("kernel_release", release);
         out.set("start_state", CalibrationJson.startState(sim));
         out.setAll(json);
+        DecisionLog log = sim.decisions();
+        if (log != null) {
+            ArrayNode a = out.putArray("model_decisions");
+            for (DecisionLog.Decision d : log.decisions()) {
+                ObjectNode n = a.addObject();
+                n.put("at_s", d.atNs() / 1e9);
+                n.put("what", d.what());
+                n.put("detail", d.detail());
+            }
+            out.put("model_decisions_dropped", log.dropped());
+        }
         return new Result(bundle.toString(), release == null ? "unknown" : release, out, c);
     }
 }
