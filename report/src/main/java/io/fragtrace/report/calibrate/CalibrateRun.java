@@ -1,6 +1,5 @@
 package io.fragtrace.report.calibrate;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fragtrace.parser.ParseReport;
 import io.fragtrace.parser.PipelinedParser;
@@ -12,7 +11,6 @@ import io.fragtrace.replay.compaction.CompactionTracker;
 import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.ConfigException;
-import io.fragtrace.replay.simulate.DecisionLog;
 import io.fragtrace.replay.simulate.KernelStateStart;
 import io.fragtrace.replay.simulate.Simulation;
 import io.fragtrace.replay.simulate.Simulator;
@@ -127,17 +125,7 @@ public final class CalibrateRun {
         out.put("kernel_release", release);
         out.set("start_state", CalibrationJson.startState(sim));
         out.setAll(json);
-        DecisionLog log = sim.decisions();
-        if (log != null) {
-            ArrayNode a = out.putArray("model_decisions");
-            for (DecisionLog.Decision d : log.decisions()) {
-                ObjectNode n = a.addObject();
-                n.put("at_s", d.atNs() / 1e9);
-                n.put("what", d.what());
-                n.put("detail", d.detail());
-            }
-            out.put("model_decisions_dropped", log.dropped());
-        }
+        CalibrationJson.decisions(out, sim.decisions());
         return new Result(bundle.toString(), release == null ? "unknown" : release, out, c);
     }
 }

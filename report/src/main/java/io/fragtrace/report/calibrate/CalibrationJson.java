@@ -9,6 +9,7 @@ import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.config.KernelConfig;
 import io.fragtrace.replay.config.Knob;
+import io.fragtrace.replay.simulate.DecisionLog;
 import io.fragtrace.replay.simulate.Simulator;
 
 import java.util.List;
@@ -32,6 +33,24 @@ public final class CalibrationJson {
             st.put("at_s", sim.startNs() / 1e9);
         }
         return st;
+    }
+
+    /**
+     * {@code calibrate --decisions}: {@code model_decisions: [{at_s, what, detail}]} and {@code model_decisions_dropped}
+     * into a bundle's entry, when the simulator kept its decisions ({@link DecisionLog}).
+     */
+    public static void decisions(ObjectNode entry, DecisionLog log) {
+        if (log == null) {
+            return;
+        }
+        ArrayNode a = entry.putArray("model_decisions");
+        for (DecisionLog.Decision d : log.decisions()) {
+            ObjectNode n = a.addObject();
+            n.put("at_s", d.atNs() / 1e9);
+            n.put("what", d.what());
+            n.put("detail", d.detail());
+        }
+        entry.put("model_decisions_dropped", log.dropped());
     }
 
     /**
