@@ -426,6 +426,17 @@ abstract class CompactZone extends PageAlloc {
     static final long KSWAPD_SILENT_NS = 200_000;
 
     /**
+     * The model's kswapd is inside balance_pgdat() (mm/vmscan.c): awake, and where its round follows a traced round of
+     * the kernel's, while the kernel's task runs ({@link #kernelKswapdTaskRunning}): the kernel's round that freed
+     * nothing more has ended and kswapd naps, outside balance_pgdat(), while the model holds its round open
+     * ({@link Kswapd#kernelKswapdRunning}).
+     */
+    @Override
+    boolean kswapdInBalancePgdat() {
+        return kswapdAwake && (!kernelKswapdRound || kernelKswapdTaskRunning());
+    }
+
+    /**
      * kswapd_is_running() (mm/compaction.c): task_is_running(pgdat->kswapd), which a proactive check
      * (should_proactive_compact_node()) and pass (__compact_finished()) read: the model's kswapd in its round, unless
      * it follows a traced round of the kernel's whose task is waiting ({@link #kernelKswapdTaskRunning}) or shares

@@ -80,14 +80,14 @@ abstract class PageFree extends SimState {
 
     /**
      * free_unref_page_commit() (mm/page_alloc.c, 6.7+; as in 6.12) after list_add(): free_count and the free_high
-     * rule ({@link PcpTuned#commitFree}), nr_pcp_high() tuning pcp->high (ZONE_RECLAIM_ACTIVE while kswapd is
-     * awake), free_pcppages_bulk(nr_pcp_free()); a drain clears ZONE_BELOW_HIGH once the zone meets its high
+     * rule ({@link PcpTuned#commitFree}), nr_pcp_high() tuning pcp->high ({@link #zoneReclaimActive}),
+     * free_pcppages_bulk(nr_pcp_free()); a drain clears ZONE_BELOW_HIGH once the zone meets its high
      * watermark again (zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0)).
      */
     void freeUnrefPageCommitTuned(int z, int cpu, int order, int pindex) {
         PcpTuned t = tuned[z][cpu];
         boolean freeHigh = t.commitFree(pcpCount[z][cpu], order);
-        int high = t.nrPcpHigh(pcpCount[z][cpu], kswapdAwake, belowHigh[z], freeHigh);
+        int high = t.nrPcpHigh(pcpCount[z][cpu], zoneReclaimActive(), belowHigh[z], freeHigh);
         if (pcpCount[z][cpu] >= high) {
             freePcppagesBulk(z, cpu, t.nrPcpFree(pcpCount[z][cpu], high, freeHigh), pindex);
             if (belowHigh[z] && zoneWatermarkOk(z, 0, wmark[z][Watermarks.WMARK_HIGH] + boost[z], ZONE_MOVABLE, 0,
@@ -99,31 +99,48 @@ abstract class PageFree extends SimState {
     }
 
     /**
-     * decay_pcp_high() for every pageset (mm/page_alloc.c, 6.7+), run by refresh_cpu_vm_stats() from each CPU's
-     * vmstat_update() every sysctl_stat_interval (1 s): pcp->high decays by an eighth toward high_min and what is
-     * over it is drained (v6.12: pcp->batch pages per free_pcppages_bulk(.., 0) call, which frees the same pages in
-     * the same order as one call).
+     * decay_pcp_high() for each of a CPU's pagesets (mm/page_alloc.c, 6.7+), run by refresh_cpu_vm_stats() from the
+     * CPU's vmstat_update() every sysctl_stat_interval (1 s, {@link VmstatClock}): pcp->high decays by an eighth toward
+     * high_min and what is over it is drained (v6.12: pcp->batch pages per free_pcppages_bulk(.., 0) call, which frees
+     * the same pages in the same order as one call).
      */
-    void decayPcpHighAll() {
+    void decayPcpHigh(int c) {
+        ensureCpu(c);
         for (int z = 0; z < nz; z++) {
-            for (int c = 0; c < cpus; c++) {
-                PcpTuned t = tuned[z][c];
-                long toDrain = t.decayPcpHigh(pcpCount[z][c]);
-                if (toDrain > 0) {
-                    freePcppagesBulk(z, c, toDrain, 0);
-                }
-                pcpHigh[z][c] = t.high;
+            PcpTuned t = tuned[z][c];
+            long toDrain = t.decayPcpHigh(pcpCount[z][c]);
+            if (toDrain > 0) {
+                freePcppagesBulk(z, c, toDrain, 0);
             }
+            pcpHigh[z][c] = t.high;
         }
     }
 
-    /** nr_pcp_high() (mm/page_alloc.c, 6.1): 0 for free_high; batch*4 while kswapd reclaims (ZONE_RECLAIM_ACTIVE). */
+    /** The free being applied is the kernel's kswapd's (its reclaim: {@link #zoneReclaimActive}). */
+    boolean reclaimFree;
+
+    /**
+     * ZONE_RECLAIM_ACTIVE as nr_pcp_high() reads it: balance_pgdat() (mm/vmscan.c) sets it for its round's zones
+     * (set_reclaim_active()) and clears it as the round ends (clear_reclaim_active()), before kswapd's HZ/10 nap. Set
+     * for a free by the kernel's kswapd (it frees only from its reclaim, inside balance_pgdat(), whatever the model's
+     * own kswapd is doing), and while the model's kswapd is in its round ({@link #kswapdInBalancePgdat}).
+     */
+    boolean zoneReclaimActive() {
+        return reclaimFree || kswapdInBalancePgdat();
+    }
+
+    abstract boolean kswapdInBalancePgdat();
+
+    /**
+     * nr_pcp_high() (mm/page_alloc.c, 6.1): 0 for free_high; batch*4 while kswapd reclaims
+     * ({@link #zoneReclaimActive}).
+     */
     int nrPcpHigh(int z, int cpu, boolean freeHigh) {
         int high = pcpHigh[z][cpu];
         if (high == 0 || freeHigh) {
             return 0;
         }
-        if (!kswapdAwake) {
+        if (!zoneReclaimActive()) {
             return high;
         }
         return Math.min(pcpBatch[z][cpu] << 2, high);
@@ -146,13 +163,13 @@ abstract class PageFree extends SimState {
         return (int) Math.max(minNrFree, Math.min(b, maxNrFree));
     }
 
+    /** The direct compaction running in the current task (current->capture_control), null outside one. */
+    CompactControl capturing;
+
     /**
      * free_pcppages_bulk() (mm/page_alloc.c): round-robin over the pcp lists starting with pindex, each time taking
      * from the tail, to __free_one_page() with the page's pcp migratetype (v6.1) or its pageblock's now (v6.12).
      */
-    /** The direct compaction running in the current task (current->capture_control), null outside one. */
-    CompactControl capturing;
-
     void freePcppagesBulk(int z, int cpu, long count, int pindex) {
         count = Math.min(pcpCount[z][cpu], count);
         int nrPcp = ks.nrPcpLists();

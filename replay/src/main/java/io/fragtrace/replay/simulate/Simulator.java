@@ -61,7 +61,11 @@ public final class Simulator extends Regions implements TraceVisitor {
         // the sample grid counts from the trace's first event, as observed mode's (samples before the start state's
         // instant are the sampler's to drop)
         clock.advance(ts);
+        boolean vmstatShown = tuned != null && decayDrainBegins(e);
         if (ts <= startNs) {
+            if (vmstatShown) {
+                vmstat.shownBeforeStart(ts);
+            }
             kernelDaemonsBeforeStart(e);
             if (tuned != null) {
                 preStartAllocFactor(e);
@@ -82,7 +86,35 @@ public final class Simulator extends Regions implements TraceVisitor {
         if (reporting != null) {
             reporting.advance(ts);
         }
+        if (vmstatShown && vmstat.shown(e.cpu(), ts, cpus)) {
+            decayPcpHigh(e.cpu());
+        }
         handlers.onEvent(e);
+    }
+
+    /** Per CPU, the task of its previous event and whether that event freed or drained pcp pages. */
+    private int[] prevPid = new int[0];
+    private boolean[] prevFreeOrDrain = new boolean[0];
+
+    /**
+     * Whether e begins a vmstat_update()'s decay drain (decay_pcp_high(), mm/page_alloc.c, 6.7+): a kworker's
+     * mm_page_pcpu_drain that does not continue its own free (free_unref_page_commit()'s drain) or drain on that CPU.
+     */
+    boolean decayDrainBegins(ParsedEvent e) {
+        int cpu = e.cpu();
+        if (cpu < 0) {
+            return false;
+        }
+        if (cpu >= prevPid.length) {
+            prevPid = Arrays.copyOf(prevPid, cpu + 1);
+            prevFreeOrDrain = Arrays.copyOf(prevFreeOrDrain, cpu + 1);
+        }
+        EventType t = e.type();
+        boolean drain = t == EventType.MM_PAGE_PCPU_DRAIN;
+        boolean begins = drain && !(prevFreeOrDrain[cpu] && prevPid[cpu] == e.pid()) && e.comm().startsWith("kworker");
+        prevPid[cpu] = e.pid();
+        prevFreeOrDrain[cpu] = drain || t == EventType.MM_PAGE_FREE || t == EventType.MM_PAGE_FREE_BATCHED;
+        return begins;
     }
 
     /** Each event type: a request, a marker, or what the kernel's own compaction and daemons are doing. */
@@ -416,6 +448,12 @@ public final class Simulator extends Regions implements TraceVisitor {
 
     /** mm_page_free / mm_page_free_batched: the model page mapped to the trace pfn is freed (free_unref_page()). */
     void free(ParsedEvent e, boolean batched) {
+        reclaimFree = Watermarks.kswapdTask(e.comm());
+        applyFree(e, batched);
+        reclaimFree = false;
+    }
+
+    private void applyFree(ParsedEvent e, boolean batched) {
         long tp = e.pfn();
         int order = e.has(Field.ORDER) ? e.order() : 0;
         if (tp < base || order < 0 || order > maxOrder || tp + (1L << order) > base + n) {
@@ -610,9 +648,8 @@ public final class Simulator extends Regions implements TraceVisitor {
         return minFreeKbytes;
     }
 
-    /** sysctl_stat_interval (mm/vmstat.c): HZ, one second. */
-    static final long VMSTAT_INTERVAL_NS = 1_000_000_000L;
-    private long nextVmstatNs = Long.MIN_VALUE;
+    /** Each CPU's vmstat_update(), whose refresh_cpu_vm_stats() decays its pcp->high (6.7+). */
+    private final VmstatClock vmstat = new VmstatClock();
 
     /**
      * The daemons' clock: pending kswapd/kcompactd work, kcompactd()'s proactive timeout (compaction.c), and
@@ -623,12 +660,8 @@ public final class Simulator extends Regions implements TraceVisitor {
         runPendingDaemons();
         if (tuned != null) {
             // vmstat_update() → refresh_cpu_vm_stats(true) → decay_pcp_high(), every sysctl_stat_interval (mm/vmstat.c)
-            if (nextVmstatNs == Long.MIN_VALUE) {
-                nextVmstatNs = ts + VMSTAT_INTERVAL_NS;
-            }
-            while (ts >= nextVmstatNs) {
-                nextVmstatNs += VMSTAT_INTERVAL_NS;
-                decayPcpHighAll();
+            for (int c; (c = vmstat.due(ts, cpus)) >= 0; ) {
+                decayPcpHigh(c);
             }
         }
         while (true) {

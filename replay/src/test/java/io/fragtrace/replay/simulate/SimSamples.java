@@ -1,9 +1,13 @@
 package io.fragtrace.replay.simulate;
 
+import io.fragtrace.parser.TraceInput;
+import io.fragtrace.replay.compaction.PassCost;
+import io.fragtrace.replay.config.BundleConfig;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates sample-traces/ from any module directory. */
+/** Locates sample-traces/ from any module directory, and starts simulate mode on a sample as calibrate does. */
 final class SimSamples {
     private SimSamples() {
     }
@@ -22,5 +26,13 @@ final class SimSamples {
             p = p.getParent();
         }
         throw new IllegalStateException("sample-traces/ not found");
+    }
+
+    /** The simulator from the sample's before/ under its own kernel's configuration, timed passes as calibrate's. */
+    static Simulator simulator(String name) throws Exception {
+        Path bundle = bundle(name);
+        Simulator s = Simulation.forBundle(bundle, BundleConfig.read(bundle, "linux-6.1").config());
+        s.setPassCostSource(PassCost.whenAsked(TraceInput.of(bundle.toString())));
+        return s;
     }
 }
