@@ -6,13 +6,13 @@ import io.fragtrace.parser.Gfp;
 import io.fragtrace.parser.TraceInput;
 import io.fragtrace.parser.TraceParser;
 import io.fragtrace.parser.ZoneType;
+import io.fragtrace.replay.Instant;
 import io.fragtrace.replay.compaction.CompactionContext;
 import io.fragtrace.replay.compaction.CompactionRun;
 import io.fragtrace.replay.compaction.Interval;
 import io.fragtrace.replay.compaction.PassCost;
 import io.fragtrace.replay.config.BundleConfig;
 import io.fragtrace.replay.model.BuddyModel;
-import io.fragtrace.replay.Instant;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
