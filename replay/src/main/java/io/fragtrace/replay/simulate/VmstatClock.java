@@ -20,7 +20,7 @@ final class VmstatClock {
 
     /** Per CPU, its next vmstat_update(); UNSET until its first event after the start. */
     private long[] next = new long[0];
-    /** Per CPU, its last run (the model's or the trace's), or UNSET, and whether it was on the CPU's shown phase. */
+    /** Per CPU, its last run (the model's or the trace's) and whether it was on the CPU's shown phase (false: none). */
     private long[] last = new long[0];
     private boolean[] lastOnOwnPhase = new boolean[0];
     /** Per CPU, whether the trace has shown one of its runs (its phase is its own). */
@@ -36,7 +36,6 @@ final class VmstatClock {
             lastOnOwnPhase = Arrays.copyOf(lastOnOwnPhase, cpus);
             shown = Arrays.copyOf(shown, cpus);
             Arrays.fill(next, old, cpus, UNSET);
-            Arrays.fill(last, old, cpus, UNSET);
         }
     }
 

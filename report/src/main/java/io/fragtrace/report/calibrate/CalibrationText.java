@@ -42,7 +42,6 @@ public final class CalibrationText {
         return v.isNumber() ? String.format(Locale.ROOT, "%+.1f pts", v.asDouble()) : "n/a";
     }
 
-    /** The table of one bundle. */
     /** "from the kernel's state at T s" for a start_state from the kernel's state, else "" (before/ is the default). */
     public static String startedAt(JsonNode startState) {
         return "kernel_state".equals(startState.path("from").asText())
@@ -50,6 +49,7 @@ public final class CalibrationText {
                 : "";
     }
 
+    /** The table of one bundle. */
     public static String render(String bundle, String release, JsonNode c) {
         StringBuilder b = new StringBuilder();
         b.append("== ").append(bundle).append(" · kernel ").append(release).append(" · config ")
